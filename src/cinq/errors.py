@@ -1,0 +1,81 @@
+"""One error hierarchy for the whole library.
+
+Every error says what is wrong and, where it can, *where*: a :class:`Location`
+with line, column and the offending character. The CLI maps the classes to exit
+codes (``BadInput`` -> 2, ``KeyManagementError`` -> 3), so library users and shell
+users see the same distinctions.
+
+Errors never carry pad digits: messages are built from positions, page IDs and
+counts only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a text: 1-based line and column, and the character found there."""
+
+    line: int
+    column: int
+    char: str | None = None
+    source: str | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, column {self.column}"
+        if self.source:
+            where = f"{self.source}: {where}"
+        if self.char is not None:
+            where += f" ({describe_char(self.char)})"
+        return where
+
+    @classmethod
+    def of_offset(
+        cls, text: str, offset: int, *, source: str | None = None, char: bool = True
+    ) -> Location:
+        """The location of ``text[offset]`` (lines split on ``\\n``)."""
+        line = text.count("\n", 0, offset) + 1
+        start = text.rfind("\n", 0, offset) + 1
+        found = text[offset] if char and offset < len(text) else None
+        return cls(line, offset - start + 1, found, source)
+
+
+def describe_char(ch: str) -> str:
+    """A readable name for a character, e.g. ``'é' U+00E9``."""
+    if ch == "\n":
+        return "line break U+000A"
+    if ch == "\r":
+        return "carriage return U+000D"
+    if ch == "\t":
+        return "tab U+0009"
+    return f"{ch!r} U+{ord(ch):04X}"
+
+
+class CinqError(Exception):
+    """Base of every error cinq raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+class BadInput(CinqError):
+    """The input (text, digits, document, file) is malformed. Exit code 2."""
+
+    exit_code = 2
+
+
+class KeyManagementError(CinqError):
+    """Refused for key-management reasons: unknown, used-up or burned page,
+    wrong book role. Exit code 3."""
+
+    exit_code = 3
+
+
+class UnencodableText(BadInput):
+    """A character of the plaintext has no cell on the board and no policy applies."""

@@ -16,14 +16,14 @@ Convention ``add`` is the opposite: ``cipher = plain + key``, ``plain = cipher -
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 from .digits import Digits
 
 
-class Convention(str, Enum):
+class Convention(StrEnum):
     """Which way the pad is applied when enciphering."""
 
     SUBTRACT = "subtract"

@@ -40,7 +40,9 @@ def from_str(text: str, *, source: str | None = None) -> Digits:
         # Locate the first offending character in the original text.
         for i, ch in enumerate(text):
             if ch != " " and not ("0" <= ch <= "9"):
-                raise BadInput("not a decimal digit", location=Location.of_offset(text, i, source=source))
+                raise BadInput(
+                    "not a decimal digit", location=Location.of_offset(text, i, source=source)
+                )
     return arr.astype(np.uint8, copy=True)
 
 

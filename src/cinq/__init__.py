@@ -1,0 +1,47 @@
+"""cinq: five-figure-group messages in the numbers-station tradition.
+
+The few names most users need::
+
+    import cinq
+
+    cinq.PadBook.create_pair("station")                     # station.send.pad + .receive.pad
+    with cinq.PadBook.open("station.send.pad") as book:
+        doc = cinq.encrypt("Meet at dawn", book, cover=news, signature="KESTREL")
+    print(doc.render())
+
+    with cinq.PadBook.open("station.receive.pad") as book:
+        print(cinq.decrypt(doc.render(), book).text)
+
+The pipeline, module by module: :mod:`cinq.language` (folding) ->
+:mod:`cinq.checkerboard` (digits) -> :mod:`cinq.cipher` (mod-10 pad) ->
+:mod:`cinq.message` (indicator and groups) -> :mod:`cinq.document` (cover text and
+signature); :mod:`cinq.pad` and :mod:`cinq.book` keep the keys.
+"""
+
+from .book import PadBook, Role
+from .checkerboard import Board, board, keyed
+from .cipher import Convention
+from .document import Document
+from .errors import BadInput, CinqError, KeyManagementError, Location
+from .language import Policy
+from .procedure import Received, decrypt, encrypt
+
+__all__ = [
+    "BadInput",
+    "Board",
+    "CinqError",
+    "Convention",
+    "Document",
+    "KeyManagementError",
+    "Location",
+    "PadBook",
+    "Policy",
+    "Received",
+    "Role",
+    "board",
+    "decrypt",
+    "encrypt",
+    "keyed",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from cinq.cli import main
+
+main()

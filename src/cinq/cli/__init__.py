@@ -1,0 +1,44 @@
+"""The ``cinq`` command line: a thin layer over the library.
+
+Data goes to stdout, notices and errors to stderr. Exit codes: 0 success, 2 usage or
+bad input, 3 refused for key-management reasons.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import CinqError
+from . import board, crypt, demo, document, pad
+from ._io import err
+
+app = typer.Typer(
+    name="cinq",
+    help=(
+        "Five-figure-group messages in the numbers-station tradition: checkerboards, "
+        "one-time pad books, documents under a cover text."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.add_typer(pad.app, name="pad")
+app.add_typer(board.app, name="board")
+app.command("encrypt")(crypt.encrypt)
+app.command("decrypt")(crypt.decrypt)
+app.command("parse")(document.parse)
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Entry point of the ``cinq`` console script."""
+    try:
+        app(prog_name="cinq")
+    except CinqError as e:
+        err.print(f"[bold red]cinq: error:[/] {e}", highlight=False, markup=True)
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

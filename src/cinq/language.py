@@ -1,0 +1,246 @@
+"""Language profiles: how a text in a language becomes text a board can encode.
+
+Each profile has a default board and its own foldings, applied by default because the
+language's users expect them (French accents, German umlauts, Russian Ё is *not*
+folded: RU-1 has a cell for it). Typographic quotes, dashes and spaces are normalised
+in every language. Anything else a board cannot encode is an error naming the
+character and its line and column, unless the user picked a policy:
+
+* ``fold``: approximate it (accents stripped, ``!`` -> ``.``, ``;`` -> ``,``, a line
+  break -> a space, ...), and say nothing more only because the user asked for it;
+* ``drop``: leave it out.
+
+Both can be combined (fold what can be folded, drop the rest). Meaning is never
+changed silently: lower case becomes upper case, which no board distinguishes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Flag, auto
+
+from .checkerboard import ESCAPE, Board, board
+from .digits import Digits
+from .errors import BadInput, Location, UnencodableText, describe_char
+
+
+class Policy(Flag):
+    """What to do with a character the board cannot encode."""
+
+    STRICT = 0
+    FOLD = auto()
+    DROP = auto()
+
+
+# Candidates in order of preference; the first one the board can encode is used.
+_TYPOGRAPHY: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys("‘’‚‛′ʼ", ("'",)),
+    **dict.fromkeys("“”„‟″«»", ('"', "'")),
+    **dict.fromkeys("‹›", ("'",)),
+    **dict.fromkeys("‐‑‒–—―−", ("-",)),
+    "…": ("...",),
+    **dict.fromkeys("\u00a0\u202f\u2007\u2009\u200a\u2002\u2003", (" ",)),
+}
+
+# Used only under Policy.FOLD, after the language's own foldings.
+_FALLBACKS: dict[str, tuple[str, ...]] = {
+    "!": (".",),
+    ";": (",", "."),
+    ":": (",", "."),
+    "?": (".",),
+    '"': ("'",),
+    "(": (",",),
+    ")": (",",),
+    "[": ("(", ","),
+    "]": (")", ","),
+    "/": ("-", " "),
+    "\n": (" ", "."),
+    "\r": ("",),
+    "\t": (" ",),
+    "&": ("+", " AND "),
+    "_": ("-", " "),
+    "%": (" PERCENT",),
+    "Æ": ("AE",),
+    "Œ": ("OE",),
+    "ß": ("SS",),
+    "Ø": ("O",),
+    "Ł": ("L",),
+    "-": (" ",),
+    ",": (".",),
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language profile."""
+
+    code: str
+    name: str
+    default_board: str
+    folds: Mapping[str, tuple[str, ...]]
+    notes: str = ""
+
+    @property
+    def board(self) -> Board:
+        return board(self.default_board)
+
+
+def _fold_table(pairs: str) -> dict[str, tuple[str, ...]]:
+    """``"ÉE ÈE ŒOE"`` -> {"É": ("E",), ...}: first char folds to the rest."""
+    return {p[0]: (p[1:],) for p in pairs.split()}
+
+
+LANGUAGES: dict[str, Language] = {
+    "en": Language("en", "English", "CT-55", _TYPOGRAPHY),
+    "fr": Language(
+        "fr",
+        "French",
+        "CT-55",
+        {
+            **_TYPOGRAPHY,
+            **_fold_table("ÉE ÈE ÊE ËE ÀA ÂA ÄA ÎI ÏI ÔO ÖO ÙU ÛU ÜU ŸY ÇC ŒOE ÆAE"),
+        },
+        notes="accents folded (É È Ê Ë -> E, Ç -> C, Œ -> OE ...); guillemets -> quotes",
+    ),
+    "de": Language(
+        "de",
+        "German",
+        "CT-55",
+        {**_TYPOGRAPHY, **_fold_table("ÄAE ÖOE ÜUE ßSS ẞSS")},
+        notes="Ä -> AE, Ö -> OE, Ü -> UE, ß -> SS",
+    ),
+    "es": Language(
+        "es",
+        "Spanish",
+        "ES-1",
+        {**_TYPOGRAPHY, **_fold_table("ÁA ÉE ÍI ÓO ÚU ÜU"), "¿": ("",), "¡": ("",)},
+        notes="accents folded (Á -> A ...), Ñ kept (ES-1 has a cell), ¿ and ¡ left out",
+    ),
+    "ru": Language(
+        "ru",
+        "Russian",
+        "RU-1",
+        _TYPOGRAPHY,
+        notes="all 33 letters kept (RU-1 has a cell for each, Ё included)",
+    ),
+}
+
+
+def language(code: str) -> Language:
+    """A language profile by code: ``en``, ``fr``, ``de``, ``es``, ``ru``."""
+    try:
+        return LANGUAGES[code.strip().lower()]
+    except KeyError:
+        raise BadInput(f"unknown language {code!r}; known: {', '.join(LANGUAGES)}") from None
+
+
+def _encodable(s: str, b: Board) -> bool:
+    return all(b.can_encode(c) for c in s)
+
+
+def _choose(cands: tuple[str, ...], b: Board) -> str | None:
+    return next((c for c in cands if _encodable(c, b)), None)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Text ready for a board, with each character's offset in the original text."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+
+def prepare(
+    text: str, b: Board, lang: Language | str = "en", policy: Policy = Policy.STRICT
+) -> Prepared:
+    """Upper-case and fold ``text`` for board ``b`` under ``lang``'s rules and ``policy``.
+
+    Raises :class:`UnencodableText` at the first character that cannot be written,
+    with its line and column in ``text``.
+    """
+    lang = language(lang) if isinstance(lang, str) else lang
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "{" and (m := ESCAPE.match(text, i)):
+            out.append(m.group(0))
+            offsets.append(i)
+            i = m.end()
+            continue
+        rep = _prepare_char(ch, b, lang, policy)
+        if rep is None:
+            raise UnencodableText(
+                f"board {b.name} cannot encode {describe_char(ch)}" + _hint(ch, lang, policy),
+                location=Location.of_offset(text, i),
+            )
+        out.append(rep)
+        offsets.extend([i] * len(rep))
+        i += 1
+    return Prepared("".join(out), tuple(offsets))
+
+
+def _prepare_char(ch: str, b: Board, lang: Language, policy: Policy) -> str | None:
+    if b.can_encode(ch):
+        return ch
+    up = ch.upper()
+    if len(up) == 1 and b.can_encode(up):
+        return up
+    if ch in lang.folds or up in lang.folds:
+        rep = _choose(lang.folds.get(ch) or lang.folds[up], b)
+        if rep is not None:
+            return rep
+    if policy & Policy.FOLD:
+        folded = _fold(up, b)
+        if folded is not None:
+            return folded
+    if policy & Policy.DROP:
+        return ""
+    return None
+
+
+def _fold(ch: str, b: Board) -> str | None:
+    if ch in _FALLBACKS:
+        return _choose(_FALLBACKS[ch], b)
+    base = "".join(
+        c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+    ).upper()
+    if base and base != ch and _encodable(base, b):
+        return base
+    return None
+
+
+def _hint(ch: str, lang: Language, policy: Policy) -> str:
+    if policy & Policy.FOLD:
+        return "; no folding for it: use --drop to leave it out"
+    if ch == "\n":
+        return "; use --fold to send line breaks as spaces"
+    return "; use --fold to approximate it or --drop to leave it out"
+
+
+def encode(
+    text: str,
+    b: Board | None = None,
+    lang: Language | str = "en",
+    policy: Policy = Policy.STRICT,
+) -> Digits:
+    """Text in a language -> checkerboard digits (prepare, then ``b.encode``)."""
+    lang = language(lang) if isinstance(lang, str) else lang
+    b = b or lang.board
+    prepared = prepare(text, b, lang, policy)
+    try:
+        return b.encode(prepared.text)
+    except UnencodableText as e:  # re-point at the user's own text
+        assert e.location is not None
+        at = _offset_in(prepared.text, e.location)
+        raise UnencodableText(
+            e.message, location=Location.of_offset(text, prepared.offsets[at])
+        ) from None
+
+
+def _offset_in(text: str, loc: Location) -> int:
+    lines = text.split("\n")
+    return sum(len(line) + 1 for line in lines[: loc.line - 1]) + loc.column - 1

@@ -1,0 +1,147 @@
+"""The `cinq` command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import SEED_GROUPS, french_sample
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def cinq(
+    *args: str | Path, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "cinq", *map(str, args)],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    r = cinq("pad", "new", tmp_path / "net", "--pages", "5", "--groups", "20")
+    assert r.returncode == 0, r.stderr
+    send, receive = (Path(p) for p in r.stdout.split())
+    assert send.name == "net.send.pad" and receive.name == "net.receive.pad"
+    assert send.stat().st_mode & 0o777 == 0o600
+    return send, receive
+
+
+def test_encrypt_then_decrypt_through_pipes(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    send, receive = pair
+    cover = tmp_path / "cover.txt"
+    cover.write_text("Météo : beau temps sur la Bretagne.\n", encoding="utf-8")
+    r = cinq(
+        "encrypt", "--book", send, "--lang", "fr", "--cover", cover, "--sign", "mrtrv",
+        "--per-line", "4", input="Rendez-vous à 7 h, près du café.\n",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = r.stdout
+    assert doc.startswith("Météo : beau temps sur la Bretagne.\n\n")
+    assert doc.endswith("\n\nBy mrtrv\n")
+    r = cinq("decrypt", "--book", receive, "--lang", "fr", input=doc)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "RENDEZ-VOUS A 7 H, PRES DU CAFE.\n"
+    status = json.loads(cinq("pad", "status", receive, "--json").stdout)
+    assert status["used"] == 1 and status["role"] == "receive"
+
+
+def test_exit_codes(pair: tuple[Path, Path]) -> None:
+    send, receive = pair
+    bad = cinq("encrypt", "--book", send, input="cafe ☃\n")
+    assert bad.returncode == 2
+    assert "line 1, column 6" in bad.stderr and "U+2603" in bad.stderr
+    assert json.loads(cinq("pad", "status", send, "--json").stdout)["used"] == 0
+    wrong_role = cinq("encrypt", "--book", receive, input="HELLO\n")
+    assert wrong_role.returncode == 3 and "receive" in wrong_role.stderr
+    unknown = cinq("decrypt", "--book", receive, input="12345\n67890\n")
+    assert unknown.returncode == 3
+    usage = cinq("encrypt")
+    assert usage.returncode == 2
+    missing = cinq("pad", "status", "/nonexistent/x.pad")
+    assert missing.returncode == 2 and "x.pad" in missing.stderr
+
+
+def test_parse_json_on_the_reference_sample(tmp_path: Path) -> None:
+    text = french_sample()
+    r = cinq("parse", "--json", input=text)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["groups"] == list(SEED_GROUPS)
+    assert data["signature"] == "mrtrv"
+    assert data["cover"].startswith("Le Tramway")
+    malformed = text.replace("45006", "45a06")
+    r = cinq("parse", input=malformed)
+    assert r.returncode == 2 and "column 3" in r.stderr and "'a'" in r.stderr
+
+
+def test_burn_and_refusal(pair: tuple[Path, Path]) -> None:
+    send, receive = pair
+    doc = cinq("encrypt", "--book", send, input="HELLO\n").stdout
+    indicator = doc.split()[0]
+    r = cinq("pad", "burn", receive, indicator)
+    assert r.returncode == 0 and indicator in r.stdout
+    r = cinq("decrypt", "--book", receive, input=doc)
+    assert r.returncode == 3 and "burned" in r.stderr
+    r = cinq("pad", "burn", send, "--used")
+    assert r.returncode == 0 and indicator in r.stdout
+    assert json.loads(cinq("pad", "status", send, "--json").stdout)["burned"] == 1
+
+
+def test_export_import_round_trip(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    send, _ = pair
+    exported = tmp_path / "pages.txt"
+    r = cinq("pad", "export", send, "--pages", "1-2", "-o", exported)
+    assert r.returncode == 0, r.stderr
+    assert exported.stat().st_mode & 0o777 == 0o600
+    text = exported.read_text()
+    assert sum(line.startswith("PAGE ") for line in text.splitlines()) == 2
+    r = cinq("pad", "import", tmp_path / "paper", exported)
+    assert r.returncode == 0, r.stderr
+    doc = cinq("encrypt", "--book", tmp_path / "paper.send.pad", input="DICE\n").stdout
+    out = cinq("decrypt", "--book", tmp_path / "paper.receive.pad", input=doc)
+    assert out.stdout == "DICE\n"
+    # a bad group is reported where it is, and nothing is written
+    lines = text.splitlines()
+    n = next(i for i, line in enumerate(lines) if line and line[0].isdigit())
+    lines[n] = lines[n][:8] + "x" + lines[n][9:]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n".join(lines))
+    r = cinq("pad", "import", tmp_path / "bad", bad)
+    assert r.returncode == 2
+    assert f"line {n + 1}, column 9" in r.stderr
+    assert not (tmp_path / "bad.send.pad").exists()
+
+
+def test_board_show_and_list() -> None:
+    r = cinq("board", "show", "standard-table-1", "--json")
+    data = json.loads(r.stdout)
+    assert data["rows"][0]["cells"][:7] == ["CODE", "A", "E", "I", "N", "O", "T"]
+    r = cinq("board", "show", "CT-37")
+    assert r.returncode == 0 and "FIG" in r.stdout and "CODE" in r.stdout
+    assert "RU-1" in cinq("board", "list").stdout
+    r = cinq("board", "show", "keyed", "--top", "AT ONE SIR")
+    assert r.returncode == 0 and "KEYED" in r.stdout
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    r = cinq("demo", "--out", tmp_path / "d")
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "d"
+    assert (out / "received.txt").read_text().startswith("RENDEZ-VOUS JEUDI A 14 H 30")
+    assert "refused" in r.stdout
+    # run twice: the demo starts afresh
+    assert cinq("demo", "--out", out).returncode == 0

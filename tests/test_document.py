@@ -1,0 +1,306 @@
+"""Documents: render the standard layout, and find it again in any text."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cinq.document import Document
+from cinq.errors import BadInput
+
+SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-groups.txt"
+
+# The shared seed message, embedded so the tests run without the shared folder.
+SEED_GROUPS = (
+    "58523", "45006", "90803", "56530", "93701", "16204", "64694", "12794", "38368",
+    "34091", "61333", "83563", "20544", "84812", "54675", "00305", "86479", "27181",
+    "27384", "93506", "99214", "15179", "38350", "05984", "29064", "47443", "97453",
+    "56808", "50086",
+)  # fmt: skip
+
+NBSP = "\u00a0"  # French typography puts one inside guillemets
+
+COVER = (
+    "Réouverture de la ligne des Causses : le premier train est arrivé à l’heure\n"
+    "\n"
+    "Fermée au trafic depuis le printemps 2017, la ligne régionale entre Millau et\n"
+    "Sévérac a rouvert samedi après trois ans de travaux sur les voies et les tunnels.\n"
+    f"«{NBSP}On n’y croyait plus, mais nous voilà{NBSP}», confiait une habituée sur le quai.\n"
+    "Six allers-retours quotidiens sont prévus, dont deux le dimanche.\n"
+    "Les billets sont en vente dès aujourd’hui, à un tarif réduit jusqu’en décembre."
+)
+
+SEED_TEXT = COVER + "\n\n" + "\n".join(SEED_GROUPS) + "\n\nBy mrtrv\n"
+
+
+def seed_document(**changes: object) -> Document:
+    fields: dict[str, object] = {
+        "groups": SEED_GROUPS,
+        "cover": COVER,
+        "signature": "mrtrv",
+        "trailer": None,
+    }
+    fields.update(changes)
+    return Document(**fields)  # type: ignore[arg-type]
+
+
+# -- the seed fixture ------------------------------------------------------------------
+
+
+def test_embedded_seed_matches_the_shared_file() -> None:
+    if not SHARED_SEED.exists():
+        pytest.skip(f"{SHARED_SEED} is not there")
+    assert tuple(SHARED_SEED.read_text(encoding="utf-8").split()) == SEED_GROUPS
+    assert len(SEED_GROUPS) == 29
+
+
+def test_parse_finds_cover_groups_and_signature() -> None:
+    doc = Document.parse(SEED_TEXT)
+    assert doc.groups == SEED_GROUPS
+    assert doc.cover == COVER
+    assert doc.signature == "mrtrv"
+    assert doc.trailer is None
+    # and the standard layout is exactly what render writes
+    assert doc.render() == SEED_TEXT
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_parse_normalises_line_endings(newline: str) -> None:
+    doc = Document.parse(SEED_TEXT.replace("\n", newline))
+    assert doc == seed_document()
+    assert "\r" not in (doc.cover or "")
+
+
+def test_parse_five_groups_per_line() -> None:
+    text = seed_document().render(per_line=5)
+    assert "58523 45006 90803 56530 93701\n16204" in text
+    assert text.endswith("\n47443 97453 56808 50086\n\nBy mrtrv\n")
+    assert Document.parse(text) == seed_document()
+
+
+def test_parse_tolerates_messy_layout_in_the_block() -> None:
+    rows = ["  58523\t45006   90803", "", "", "56530 93701 ", "\t16204", *SEED_GROUPS[6:]]
+    rows[8:8] = ["   ", ""]  # blank lines with spaces, between two group lines
+    text = "\ufeff\n\n" + COVER + "\n\n\n" + "\n".join(rows) + "\n\n\n   By mrtrv  \n\n\n"
+    assert Document.parse(text) == seed_document()
+
+
+def test_parse_email_with_headers_and_footer() -> None:
+    headers = (
+        "From: Service presse <presse@example.fr>\n"
+        "To: redaction@example.fr\n"
+        "Date: Mon, 24 Nov 2026 14:30:00 +0100\n"
+        "Subject: Re: ligne des Causses"
+    )
+    footer = (
+        "-- \n"
+        "Service presse de la Région\n"
+        "Tél. 05 61 33 50 50\n"
+        "01 23 45 67 89\n"  # a bare phone number: group-like, but not in the block
+        "\n"
+        "Ce message et ses pièces jointes sont confidentiels."
+    )
+    text = f"{headers}\n\n{SEED_TEXT}\n{footer}\n".replace("\n", "\r\n")
+    doc = Document.parse(text)
+    assert doc == seed_document(cover=f"{headers}\n\n{COVER}", trailer=footer)
+    assert Document.parse(doc.render(3)) == doc
+
+
+def test_numbers_in_the_cover_stay_in_the_cover() -> None:
+    cover = f"{COVER}\n\nRenseignements :\n63000 12100\n\nou au 05 65 12 34 56, de 9 h à 18 h."
+    doc = Document.parse(cover + "\n\n" + "\n".join(SEED_GROUPS) + "\n\nBy mrtrv\n")
+    assert doc.groups == SEED_GROUPS
+    assert doc.cover == cover
+
+
+def test_the_largest_block_wins_and_the_earliest_on_a_tie() -> None:
+    doc = Document.parse("11111 22222\n\nvoir aussi\n\n33333\n44444\n")
+    assert doc.groups == ("11111", "22222")
+    assert doc.cover is None
+    assert doc.signature is None
+    assert doc.trailer == "voir aussi\n\n33333\n44444"
+    assert Document.parse("11111\n\nvoir aussi\n\n33333\n44444\n").groups == ("33333", "44444")
+
+
+def test_signature_only_right_after_the_block() -> None:
+    doc = Document.parse("12345\n\nmerci\nBy mrtrv\n")
+    assert doc.signature is None
+    assert doc.trailer == "merci\nBy mrtrv"
+    assert Document.parse("12345\n\nBY 12345\n").signature == "12345"
+    assert Document.parse("12345\nby\n").signature is None
+
+
+# -- malformed blocks --------------------------------------------------------------------
+
+
+def test_short_group_in_the_block_is_located() -> None:
+    text = "Titre\n\n58523\n45006\n\n  5852\n56530\n\nBy mrtrv\n"
+    with pytest.raises(BadInput, match=r"malformed group '5852': 4 digits, a group has 5") as e:
+        Document.parse(text, source="msg.txt")
+    loc = e.value.location
+    assert loc is not None
+    assert (loc.line, loc.column, loc.char, loc.source) == (6, 3, "5", "msg.txt")
+    assert str(e.value).startswith("msg.txt: line 6, column 3")
+
+
+def test_letter_in_a_group_is_located_in_the_original_text() -> None:
+    text = "\ufeffTitre\r\n\r\n58523 45006\r\n90803 58a23\r\n56530\r\n"
+    with pytest.raises(BadInput, match=r"malformed group '58a23': 'a' is not a digit") as e:
+        Document.parse(text)
+    loc = e.value.location
+    assert loc is not None
+    assert (loc.line, loc.column, loc.char) == (4, 9, "a")
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("585234", 1, "malformed group '585234': 6 digits, a group has 5"),
+        ("58523 45006 9080", 13, "malformed group '9080': 4 digits, a group has 5"),
+        ("58523 4500", 7, "malformed group '4500': 4 digits, a group has 5"),
+        ("58523 45O06", 9, "malformed group '45O06': 'O' is not a digit"),
+        ("58523 ４5006", 7, "malformed group '４5006': '４' is not an ASCII digit"),
+    ],
+)
+def test_malformed_lines_inside_the_block(line: str, column: int, message: str) -> None:
+    block = [*SEED_GROUPS[:10], "", line, *SEED_GROUPS[10:]]
+    text = COVER + "\n\n" + "\n".join(block) + "\n"
+    with pytest.raises(BadInput, match=message) as e:
+        Document.parse(text)
+    loc = e.value.location
+    assert loc is not None
+    assert (loc.line, loc.column) == (COVER.count("\n") + 14, column)
+
+
+def test_group_like_lines_outside_the_block_are_not_errors() -> None:
+    doc = Document.parse("Page 2017\n1234 5678\n\nsuite\n\n58523\n45006\n\nBy x\n\n01 23\n")
+    assert doc.groups == ("58523", "45006")
+    assert doc.cover == "Page 2017\n1234 5678\n\nsuite"
+    assert doc.trailer == "01 23"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", COVER, "5852\n4500\n", "En 2017, le 24.11.2026 à 14 h 30\n"]
+)
+def test_no_block(text: str) -> None:
+    with pytest.raises(BadInput, match="no block of five-figure groups found"):
+        Document.parse(text)
+    with pytest.raises(BadInput, match=r"found in msg\.txt"):
+        Document.parse(text, source="msg.txt")
+
+
+# -- construction and rendering ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ((), "at least one group"),
+        (("12345", "1234"), r"group 2 \('1234'\)"),
+        (("12345", "67890", "1234a"), r"group 3 \('1234a'\)"),
+        (("123456",), r"group 1 \('123456'\)"),
+        (("١٢٣٤٥",), "group 1"),  # Arabic-Indic digits are not ASCII
+    ],
+)
+def test_constructor_rejects_bad_groups(groups: tuple[str, ...], message: str) -> None:
+    with pytest.raises(BadInput, match=message):
+        Document(groups=groups)
+
+
+@pytest.mark.parametrize("signature", ["", "   ", "mr\ntrv", "mr\rtrv"])
+def test_constructor_rejects_bad_signatures(signature: str) -> None:
+    with pytest.raises(BadInput, match="signature"):
+        Document(groups=("12345",), signature=signature)
+
+
+def test_constructor_normalises() -> None:
+    doc = Document(groups=["12345"], cover="Titre\r\n\n", signature=" mrtrv ", trailer="\n")  # type: ignore[arg-type]
+    assert doc == Document(groups=("12345",), cover="Titre", signature="mrtrv")
+    assert Document(groups=("12345",), cover="").cover is None
+
+
+def test_render_layout() -> None:
+    doc = Document(
+        groups=("11111", "22222", "33333"),
+        cover="Titre\n\n  texte ",
+        signature="x",
+        trailer="--\nf",
+    )
+    assert doc.render(2) == "Titre\n\n  texte \n\n11111 22222\n33333\n\nBy x\n\n--\nf\n"
+    assert Document(groups=("11111",)).render() == "11111\n"
+    assert Document(groups=("11111",), trailer="pied").render() == "11111\n\npied\n"
+    with pytest.raises(BadInput, match="at least 1"):
+        doc.render(0)
+
+
+def test_to_json() -> None:
+    assert seed_document(trailer="pied").to_json() == {
+        "cover": COVER,
+        "groups": list(SEED_GROUPS),
+        "signature": "mrtrv",
+        "trailer": "pied",
+    }
+
+
+# -- properties --------------------------------------------------------------------------
+
+LETTERS = string.ascii_letters + "éèêëàâçôûùîïœÉÈÀÇŒ"
+WORDS = st.text(st.sampled_from(LETTERS), min_size=1, max_size=10).filter(
+    lambda w: w.lower() != "by"  # an unsigned trailer must not start like a signature
+)
+# Tokens that prose mixes with words: numbers, dates, punctuation, even a group.
+TOKENS = st.one_of(
+    WORDS,
+    st.sampled_from(["«", "»", "l’été", "2017,", "14", "h", "30", "24.11.2026", "—", "58523"]),
+)
+
+
+@st.composite
+def prose_lines(draw: st.DrawFn) -> str:
+    """A line of prose: always at least one plain word, so it classifies as text."""
+    tokens = draw(st.lists(TOKENS, max_size=8))
+    tokens.insert(draw(st.integers(0, len(tokens))), draw(WORDS))
+    indent = draw(st.sampled_from(["", "", "  ", "\t"]))
+    return indent + draw(st.sampled_from([" ", " ", "\t", NBSP])).join(tokens)
+
+
+PROSE = st.lists(st.lists(prose_lines(), min_size=1, max_size=4), min_size=1, max_size=3).map(
+    lambda paragraphs: "\n\n".join("\n".join(p) for p in paragraphs)
+)
+
+DOCUMENTS = st.builds(
+    Document,
+    groups=st.lists(st.text("0123456789", min_size=5, max_size=5), min_size=1, max_size=120).map(
+        tuple
+    ),
+    cover=st.none() | PROSE,
+    signature=st.none() | st.text(string.ascii_letters + string.digits, min_size=1, max_size=8),
+    trailer=st.none() | PROSE,
+)
+
+
+@given(doc=DOCUMENTS, per_line=st.integers(1, 10))
+def test_render_parse_round_trip(doc: Document, per_line: int) -> None:
+    text = doc.render(per_line)
+    assert text.endswith("\n")
+    assert Document.parse(text) == doc
+
+
+@given(doc=DOCUMENTS, data=st.data())
+def test_parse_survives_any_block_layout(doc: Document, data: st.DataObject) -> None:
+    newline = data.draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    rows, rest = [], list(doc.groups)
+    while rest:
+        k = data.draw(st.integers(1, 8))
+        space = data.draw(st.sampled_from([" ", "  ", "\t", " \t "]))
+        rows.append(data.draw(st.sampled_from(["", " ", "\t"])) + space.join(rest[:k]))
+        rows += [""] * data.draw(st.integers(0, 2))
+        rest = rest[k:]
+    text = doc.render()
+    head = "" if doc.cover is None else doc.cover + "\n\n"
+    text = head + "\n".join(rows) + "\n" + text[len(head) + len("\n".join(doc.groups)) + 1 :]
+    assert Document.parse(text.replace("\n", newline)) == doc

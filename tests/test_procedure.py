@@ -1,0 +1,154 @@
+"""The whole path with real pad books on disk: plaintext -> document -> plaintext."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cinq
+from cinq import checkerboard as cb
+from cinq import digits as dg
+from cinq import language as lg
+from cinq.book import PadBook
+from cinq.cipher import Convention, add, subtract
+from cinq.errors import BadInput, KeyManagementError, UnencodableText
+
+MESSAGES = {
+    "en": "Meet at the old mill, 23:45. Bring 2 copies (signed)!",
+    "fr": "Rendez-vous à l’église Saint-Étienne à 14 h 30, apportez « le colis ».",
+    "de": "Treffpunkt: Brücke über die Spree, 17 Uhr. Größte Vorsicht!",
+    "es": "¿Dónde está el niño? Mañana a las 9, en la estación.",
+    "ru": "Встреча в 12:30 у моста. Объект прибыл, ждём приказа!",
+}
+
+
+@pytest.fixture
+def books(tmp_path: Path) -> tuple[Path, Path]:
+    return PadBook.create_pair(tmp_path / "net", pages=40, groups=10)
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_round_trip_in_every_language(code: str, books: tuple[Path, Path]) -> None:
+    send, receive = books
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt(MESSAGES[code], b, lang=code, cover="Cover.", signature="mrtrv")
+    rendered = doc.render()
+    assert rendered.startswith("Cover.\n\n") and rendered.endswith("\nBy mrtrv\n")
+    with PadBook.open(receive) as b:
+        got = cinq.decrypt(rendered, b, lang=code)
+    profile = lg.language(code)
+    assert got.text == lg.prepare(MESSAGES[code], profile.board, profile).text
+    assert not got.already_read
+
+
+def test_indicator_is_the_page_id_and_long_messages_span_pages(
+    books: tuple[Path, Path],
+) -> None:
+    send, receive = books
+    text = "A LONG MESSAGE " * 20  # > 1 page of 10 groups
+    with PadBook.open(send) as b:
+        first = b.status().next_page
+        doc = cinq.encrypt(text, b, board=cb.board("CT-37"))
+        st = b.status()
+    assert first is not None and doc.groups[0] == first.page_id
+    assert st.used >= 3
+    with PadBook.open(receive) as b:
+        assert cinq.decrypt(doc, b, board=cb.board("CT-37")).text == text
+        assert b.status().used == st.used
+
+
+def test_add_convention_round_trips_and_differs(books: tuple[Path, Path]) -> None:
+    send, receive = books
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO", b, convention=Convention.ADD)
+    with PadBook.open(receive) as b:
+        assert cinq.decrypt(doc, b, convention=Convention.ADD).text == "HELLO"
+
+
+def test_refused_input_consumes_nothing(books: tuple[Path, Path]) -> None:
+    send, _ = books
+    with PadBook.open(send) as b:
+        before = b.status()
+        with pytest.raises(UnencodableText):
+            cinq.encrypt("naïve ☃", b, lang="en")
+        with pytest.raises(BadInput):
+            cinq.encrypt("", b)
+        with pytest.raises(BadInput):
+            cinq.encrypt("OK", b, signature="two\nlines")
+        with pytest.raises(KeyManagementError):
+            cinq.encrypt("X" * 5000, b)  # more than the 40 pages hold
+        assert b.status() == before
+
+
+def test_receiver_refuses_unknown_and_burned_pages(books: tuple[Path, Path]) -> None:
+    send, receive = books
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO", b)
+    with PadBook.open(receive) as b:
+        b.burn(doc.groups[0])
+        with pytest.raises(KeyManagementError, match="burned"):
+            cinq.decrypt(doc, b)
+        stranger = cinq.Document(groups=("99999", *doc.groups[1:]))
+        if "99999" not in {p.page_id for p in b.pages()}:
+            with pytest.raises(KeyManagementError, match="99999"):
+                cinq.decrypt(stranger, b)
+
+
+def test_roles_cannot_be_swapped(books: tuple[Path, Path]) -> None:
+    send, receive = books
+    with PadBook.open(receive) as b, pytest.raises(KeyManagementError, match="receive"):
+        cinq.encrypt("HELLO", b)
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO", b)
+        with pytest.raises(KeyManagementError, match="send"):
+            cinq.decrypt(doc, b)
+
+
+def test_garbled_message_is_an_error_and_the_page_stays_unread(
+    books: tuple[Path, Path],
+) -> None:
+    send, receive = books
+    ct55 = cb.board("CT-55")
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO WORLD", b, board=ct55)
+    # Garble group 2 so that its plaintext starts with 99, a blank cell of CT-55:
+    # with cipher = plain - key, adding (new plain - old plain) to the cipher does it.
+    plain = lg.encode("HELLO WORLD", ct55)[:5]
+    wanted = dg.from_str("99" + dg.to_str(plain)[2:5])
+    garbled_group = dg.to_str(add(dg.from_str(doc.groups[1]), subtract(wanted, plain)))
+    garbled = cinq.Document(groups=(doc.groups[0], garbled_group, *doc.groups[2:]))
+    with PadBook.open(receive) as b:
+        with pytest.raises(BadInput, match="group 2, figure 1"):
+            cinq.decrypt(garbled, b, board=ct55)
+        assert b.status().used == 0
+        assert cinq.decrypt(doc, b, board=ct55).text == "HELLO WORLD"
+
+
+def test_decrypting_twice_is_allowed_and_reported(books: tuple[Path, Path]) -> None:
+    send, receive = books
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO", b)
+    with PadBook.open(receive) as b:
+        assert not cinq.decrypt(doc, b).already_read
+        again = cinq.decrypt(doc, b)
+    assert again.already_read and again.text == "HELLO"
+
+
+@settings(max_examples=40)
+@given(data=st.data(), name=st.sampled_from(["CT-55", "CT-37", "CT-46", "STANDARD-TABLE-1"]))
+def test_encrypt_decrypt_property(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, name: str
+) -> None:
+    b = cb.board(name)
+    alphabet = sorted((b.characters - set("()")) | set("abcxyz"))
+    text = data.draw(st.text(st.sampled_from(alphabet), min_size=1, max_size=120))
+    folder = tmp_path_factory.mktemp("prop")
+    send, receive = PadBook.create_pair(folder / "p", pages=8, groups=10)
+    with PadBook.open(send) as book:
+        doc = cinq.encrypt(text, book, board=b)
+    with PadBook.open(receive) as book:
+        got = cinq.decrypt(doc.render(data.draw(st.integers(1, 8))), book, board=b)
+    assert got.text == text.upper()

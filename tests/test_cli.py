@@ -145,3 +145,42 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "refused" in r.stdout
     # run twice: the demo starts afresh
     assert cinq("demo", "--out", out).returncode == 0
+
+
+def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -> None:
+    r = cinq("pad", "new", tmp_path / "busy", "--pages", "30", "--groups", "5")
+    send, receive = (Path(p) for p in r.stdout.split())
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cinq", "encrypt", "--book", str(send)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(8)
+    ]
+    # Messages of one and two pages, all in flight at once.
+    texts = [f"MESSAGE NUMBER {i} " + "LONG " * (5 * (i % 2)) for i in range(8)]
+    outputs = [p.communicate(t, timeout=120) for p, t in zip(procs, texts, strict=True)]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outputs]
+    indicators = [out.split()[0] for out, _ in outputs]
+    assert len(set(indicators)) == 8
+    status = json.loads(cinq("pad", "status", send, "--json", "--pages").stdout)
+    used = [p for p in status["page_list"] if p["state"] == "used"]
+    pages_each = [-(-(len(out.split()) - 1) // 5) for out, _ in outputs]
+    assert len(used) == sum(pages_each)  # every page of every message, none twice
+    assert len(set(pages_each)) > 1  # messages of different lengths were in flight
+    assert sorted(p["message_serial"] for p in used if p["page_id"] in indicators) == list(
+        range(1, 9)
+    )
+    # the file is a sound SQLite database, as the sqlite3 shell sees it
+    check = subprocess.run(
+        ["sqlite3", str(send), "PRAGMA integrity_check"], capture_output=True, text=True
+    )
+    assert check.stdout.strip() == "ok"
+    for (out, _), text in zip(outputs, texts, strict=True):
+        got = cinq("decrypt", "--book", receive, input=out)
+        assert got.stdout == text + "\n"

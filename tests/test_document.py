@@ -11,16 +11,9 @@ from hypothesis import strategies as st
 
 from cinq.document import Document
 from cinq.errors import BadInput
+from tests.fixtures import SEED_GROUPS
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-groups.txt"
-
-# The shared seed message, embedded so the tests run without the shared folder.
-SEED_GROUPS = (
-    "58523", "45006", "90803", "56530", "93701", "16204", "64694", "12794", "38368",
-    "34091", "61333", "83563", "20544", "84812", "54675", "00305", "86479", "27181",
-    "27384", "93506", "99214", "15179", "38350", "05984", "29064", "47443", "97453",
-    "56808", "50086",
-)  # fmt: skip
 
 NBSP = "\u00a0"  # French typography puts one inside guillemets
 
@@ -51,7 +44,7 @@ def seed_document(**changes: object) -> Document:
 # -- the seed fixture ------------------------------------------------------------------
 
 
-def test_embedded_seed_matches_the_shared_file() -> None:
+def test_fixture_seed_matches_the_shared_file() -> None:
     if not SHARED_SEED.exists():
         pytest.skip(f"{SHARED_SEED} is not there")
     assert tuple(SHARED_SEED.read_text(encoding="utf-8").split()) == SEED_GROUPS

@@ -23,7 +23,7 @@ from enum import Flag, auto
 
 from .checkerboard import ESCAPE, Board, board
 from .digits import Digits
-from .errors import BadInput, Location, UnencodableText, describe_char
+from .errors import BadInput, Location, UnencodableText
 
 
 class Policy(Flag):
@@ -174,7 +174,7 @@ def prepare(
         rep = _prepare_char(ch, b, lang, policy)
         if rep is None:
             raise UnencodableText(
-                f"board {b.name} cannot encode {describe_char(ch)}" + _hint(ch, lang, policy),
+                f"board {b.name} has no cell for it" + _hint(ch, lang, policy),
                 location=Location.of_offset(text, i),
             )
         out.append(rep)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from ..errors import CinqError
 from . import board, crypt, demo, document, pad
@@ -38,7 +39,7 @@ def main() -> None:
     try:
         app(prog_name="cinq")
     except CinqError as e:
-        err.print(f"[bold red]cinq: error:[/] {e}", highlight=False, markup=True)
+        err.print(f"[bold red]cinq: error:[/] {escape(str(e))}", soft_wrap=True)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

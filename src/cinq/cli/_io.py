@@ -17,7 +17,7 @@ err = Console(stderr=True, highlight=False)
 
 def notice(text: str) -> None:
     """A line for the user on stderr (never data)."""
-    err.print(escape(text))
+    err.print(escape(text), soft_wrap=True)
 
 
 def read_text(path: Path | None, *, what: str = "input") -> str:

@@ -184,3 +184,22 @@ def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -
     for (out, _), text in zip(outputs, texts, strict=True):
         got = cinq("decrypt", "--book", receive, input=out)
         assert got.stdout == text + "\n"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "scribble", "text"])
+def test_a_damaged_pad_book_is_a_clear_error(
+    pair: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
+    send, _ = pair
+    raw = bytearray(send.read_bytes())
+    if damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "scribble":  # keep the header, wreck the pages
+        raw[4096:] = os.urandom(len(raw) - 4096)
+    else:
+        raw = bytearray(b"58523 45006\n")
+    send.write_bytes(bytes(raw))
+    r = cinq("encrypt", "--book", send, input="HELLO\n")
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert str(send) in r.stderr and "Traceback" not in r.stderr
+    assert r.stdout == ""

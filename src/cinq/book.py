@@ -381,7 +381,7 @@ class PadBook:
             return cls(p, conn, meta)
         except sqlite3.Error as exc:
             conn.close()
-            raise BadInput(f"{p} is not a cinq pad book ({exc})") from None
+            raise BadInput(f"{p} is not a readable cinq pad book ({exc})") from None
         except BaseException:
             conn.close()
             raise
@@ -454,6 +454,10 @@ class PadBook:
                 db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise KeyManagementError(f"book {self._name}: {exc}; nothing changed") from None
+            if isinstance(exc, sqlite3.DatabaseError):  # e.g. "disk image is malformed"
+                raise BadInput(
+                    f"pad book {self._path} is damaged ({exc}); nothing changed"
+                ) from None
             raise
 
     def _require(self, role: Role) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console
@@ -57,16 +56,3 @@ def write_output(text: str, out: Path | None, *, mode: int = 0o644) -> None:
         sys.stdout.flush()
     else:
         atomic_write(out, text, mode=mode)
-
-
-class ConventionName(StrEnum):
-    subtract = "subtract"
-    add = "add"
-
-
-class LangName(StrEnum):
-    en = "en"
-    fr = "fr"
-    de = "de"
-    es = "es"
-    ru = "ru"

@@ -11,15 +11,8 @@ from .. import procedure
 from ..book import PadBook
 from ..cipher import Convention
 from ..document import Document
-from ..language import Policy
-from ._io import (
-    ConventionName,
-    LangName,
-    notice,
-    read_text,
-    strip_final_newline,
-    write_output,
-)
+from ..language import LANGUAGES, Policy
+from ._io import notice, read_text, strip_final_newline, write_output
 from .board import resolve
 
 BookOpt = Annotated[Path, typer.Option("--book", "-b", help="The pad book file (.pad).")]
@@ -31,9 +24,9 @@ KeyOpt = Annotated[str | None, typer.Option("--key", help="Keyword of a keyed bo
 TopOpt = Annotated[
     str | None, typer.Option("--top", help="Top row of a keyed board, e.g. 'AT ONE SIR'.")
 ]
-LangOpt = Annotated[LangName, typer.Option(help="Language of the plaintext.")]
+LangOpt = Annotated[str, typer.Option(help=f"Language of the plaintext: {', '.join(LANGUAGES)}.")]
 ConvOpt = Annotated[
-    ConventionName,
+    Convention,
     typer.Option(help="subtract: cipher = plain - key (the manuals'); add: the opposite."),
 ]
 OutOpt = Annotated[
@@ -48,7 +41,7 @@ def encrypt(
     board: BoardOpt = None,
     key: KeyOpt = None,
     top: TopOpt = None,
-    lang: LangOpt = LangName.en,
+    lang: LangOpt = "en",
     fold: Annotated[
         bool, typer.Option("--fold", help="Approximate characters the board lacks.")
     ] = False,
@@ -60,7 +53,7 @@ def encrypt(
     ] = None,
     sign: Annotated[str | None, typer.Option(help="Sign the document: 'By CALLSIGN'.")] = None,
     per_line: Annotated[int, typer.Option(min=1, help="Groups per line.")] = 1,
-    convention: ConvOpt = ConventionName.subtract,
+    convention: ConvOpt = Convention.SUBTRACT,
     out: OutOpt = None,
 ) -> None:
     """Encipher a plaintext on the next unused page of a send book; print the document.
@@ -77,9 +70,9 @@ def encrypt(
             text,
             pad_book,
             board=resolve(board, key, top),
-            lang=lang.value,
+            lang=lang,
             policy=policy,
-            convention=Convention(convention.value),
+            convention=convention,
             cover=cover_text,
             signature=sign,
         )
@@ -93,8 +86,8 @@ def decrypt(
     board: BoardOpt = None,
     key: KeyOpt = None,
     top: TopOpt = None,
-    lang: LangOpt = LangName.en,
-    convention: ConvOpt = ConventionName.subtract,
+    lang: LangOpt = "en",
+    convention: ConvOpt = Convention.SUBTRACT,
     out: OutOpt = None,
 ) -> None:
     """Read a document, find its page in a receive book by the indicator, decipher.
@@ -108,8 +101,8 @@ def decrypt(
             doc,
             pad_book,
             board=resolve(board, key, top),
-            lang=lang.value,
-            convention=Convention(convention.value),
+            lang=lang,
+            convention=convention,
         )
     write_output(received.text + "\n", out)
     for info in received.previously:

@@ -381,7 +381,7 @@ class PadBook:
             return cls(p, conn, meta)
         except sqlite3.Error as exc:
             conn.close()
-            raise BadInput(f"{p} is not a readable cinq pad book ({exc})") from None
+            raise BadInput(f"{p} is not a cinq pad book ({exc})") from None
         except BaseException:
             conn.close()
             raise

@@ -109,6 +109,7 @@ class Board:
     _enc: tuple[dict[str, str], ...] = field(init=False, repr=False, compare=False)
     _shift: tuple[dict[int, str], ...] = field(init=False, repr=False, compare=False)
     _prefixes: tuple[frozenset[str], ...] = field(init=False, repr=False, compare=False)
+    _chars: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"Board({self.name!r})"
@@ -138,6 +139,7 @@ class Board:
         object.__setattr__(self, "_enc", tuple(enc))
         object.__setattr__(self, "_shift", tuple(shifts))
         object.__setattr__(self, "_prefixes", tuple(prefixes))
+        object.__setattr__(self, "_chars", frozenset(k for e in enc for k in e if len(k) == 1))
         # The fill must decode to nothing, whatever length of it is used.
         for k in range(1, 5):
             if self.decode(dg.from_str(self.fill(k)), padded=True):
@@ -148,10 +150,7 @@ class Board:
     @property
     def characters(self) -> frozenset[str]:
         """Every single character this board can encode (in some mode)."""
-        out: set[str] = set()
-        for e in self._enc:
-            out.update(k for k in e if len(k) == 1)
-        return frozenset(out)
+        return self._chars
 
     @property
     def has_code(self) -> bool:
@@ -168,7 +167,7 @@ class Board:
         return any(c.kind is Kind.PAREN for m in self.modes for c in m.codes.values())
 
     def can_encode(self, ch: str) -> bool:
-        return ch in self.characters
+        return ch in self._chars
 
     def fill(self, k: int) -> str:
         """``k`` digits that decode to nothing, to pad a message to whole groups."""

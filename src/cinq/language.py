@@ -17,7 +17,7 @@ changed silently: lower case becomes upper case, which no board distinguishes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
 
@@ -149,7 +149,7 @@ class Prepared:
     """Text ready for a board, with each character's offset in the original text."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
 
 
 def prepare(
@@ -161,6 +161,9 @@ def prepare(
     with its line and column in ``text``.
     """
     lang = language(lang) if isinstance(lang, str) else lang
+    upper = text.upper()
+    if len(upper) == len(text) and b.characters.issuperset(upper):
+        return Prepared(upper, range(len(text)))  # the common case: nothing to fold
     out: list[str] = []
     offsets: list[int] = []
     i = 0
@@ -171,7 +174,7 @@ def prepare(
             offsets.append(i)
             i = m.end()
             continue
-        rep = _prepare_char(ch, b, lang, policy)
+        rep = ch if b.can_encode(ch) else _prepare_char(ch, b, lang, policy)
         if rep is None:
             raise UnencodableText(
                 f"board {b.name} has no cell for it" + _hint(ch, lang, policy),
@@ -180,7 +183,7 @@ def prepare(
         out.append(rep)
         offsets.extend([i] * len(rep))
         i += 1
-    return Prepared("".join(out), tuple(offsets))
+    return Prepared("".join(out), offsets)
 
 
 def _prepare_char(ch: str, b: Board, lang: Language, policy: Policy) -> str | None:

@@ -297,3 +297,13 @@ def test_parse_survives_any_block_layout(doc: Document, data: st.DataObject) -> 
     head = "" if doc.cover is None else doc.cover + "\n\n"
     text = head + "\n".join(rows) + "\n" + text[len(head) + len("\n".join(doc.groups)) + 1 :]
     assert Document.parse(text.replace("\n", newline)) == doc
+
+
+def test_a_group_line_with_a_word_in_it_is_an_error_not_a_split_block() -> None:
+    text = "Cover.\n\n58523 45006\n90803 ABCDE\n56530 93701\n\nBy 12345\n"
+    with pytest.raises(BadInput) as e:
+        Document.parse(text)
+    loc = e.value.location
+    assert loc is not None and (loc.line, loc.column, loc.char) == (4, 7, "A")
+    ok = Document.parse(text.replace("ABCDE", "12345"))
+    assert ok.signature == "12345" and len(ok.groups) == 6

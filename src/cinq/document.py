@@ -48,6 +48,11 @@ def _classify(line: str) -> _Kind:
         return _Kind.BLANK
     if all(_GROUP.fullmatch(t) for t in tokens):
         return _Kind.GROUPS
+    if _SIGNATURE.fullmatch(line.strip()):
+        return _Kind.TEXT
+    # Mostly groups with some garbage ("58523 ABCDE"): a damaged group line, not prose.
+    if 2 * sum(bool(_GROUP.fullmatch(t)) for t in tokens) >= len(tokens):
+        return _Kind.SUSPECT
     chars = "".join(tokens)
     digits = sum(c.isdecimal() for c in chars)
     # Every token must carry a digit: a word ("By", "h", "Tél.") makes the line prose,

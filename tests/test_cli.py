@@ -32,7 +32,7 @@ def cinq(
 
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    r = cinq("pad", "new", tmp_path / "net", "--pages", "5", "--groups", "20")
+    r = cinq("pad", "new", tmp_path / "net", "--pages", "5", "--groups", "50")
     assert r.returncode == 0, r.stderr
     send, receive = (Path(p) for p in r.stdout.split())
     assert send.name == "net.send.pad" and receive.name == "net.receive.pad"
@@ -67,7 +67,7 @@ def test_exit_codes(pair: tuple[Path, Path]) -> None:
     assert json.loads(cinq("pad", "status", send, "--json").stdout)["used"] == 0
     wrong_role = cinq("encrypt", "--book", receive, input="HELLO\n")
     assert wrong_role.returncode == 3 and "receive" in wrong_role.stderr
-    unknown = cinq("decrypt", "--book", receive, input="12345\n67890\n")
+    unknown = cinq("decrypt", "--book", receive, input="12345 67890 11111 22222 33333 44444\n")
     assert unknown.returncode == 3
     usage = cinq("encrypt")
     assert usage.returncode == 2
@@ -142,13 +142,14 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     out = tmp_path / "d"
     assert (out / "received.txt").read_text().startswith("RENDEZ-VOUS JEUDI A 14 H 30")
-    assert "refused" in r.stdout
+    assert "refused" in r.stdout and "authentication failed" in r.stdout
+    assert "BON ANNIVERSAIRE" in r.stdout
     # run twice: the demo starts afresh
     assert cinq("demo", "--out", out).returncode == 0
 
 
 def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -> None:
-    r = cinq("pad", "new", tmp_path / "busy", "--pages", "30", "--groups", "5")
+    r = cinq("pad", "new", tmp_path / "busy", "--pages", "60", "--groups", "5")
     send, receive = (Path(p) for p in r.stdout.split())
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     procs = [
@@ -170,7 +171,9 @@ def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -
     assert len(set(indicators)) == 8
     status = json.loads(cinq("pad", "status", send, "--json", "--pages").stdout)
     used = [p for p in status["page_list"] if p["state"] == "used"]
-    pages_each = [-(-(len(out.split()) - 1) // 5) for out, _ in outputs]
+    # key digits per message: 5 per cipher group, then 40 for the check groups
+    key_digits = [5 * (len(out.split()) - 5) + 40 for out, _ in outputs]
+    pages_each = [-(-k // 25) for k in key_digits]
     assert len(used) == sum(pages_each)  # every page of every message, none twice
     assert len(set(pages_each)) > 1  # messages of different lengths were in flight
     assert sorted(p["message_serial"] for p in used if p["page_id"] in indicators) == list(
@@ -203,3 +206,68 @@ def test_a_damaged_pad_book_is_a_clear_error(
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert str(send) in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+def test_altered_message_exit_4_and_nothing_printed(pair: tuple[Path, Path]) -> None:
+    send, receive = pair
+    doc = cinq("encrypt", "--book", send, input="PAY 100 TO BEARER\n").stdout
+    groups = doc.split()
+    groups[2] = f"{(int(groups[2]) + 1) % 100000:05d}"
+    altered = "\n".join(groups) + "\n"
+    r = cinq("decrypt", "--book", receive, input=altered)
+    assert r.returncode == 4 and r.stdout == ""
+    assert "authentication failed: the message was altered or forged" in r.stderr
+    groups = doc.split()
+    groups[-1] = f"{(int(groups[-1]) + 1) % 100000:05d}"  # a check group this time
+    r = cinq("decrypt", "--book", receive, "--unverified", input="\n".join(groups))
+    assert r.returncode == 4 and r.stdout == "PAY 100 TO BEARER\n"
+    assert "NOT authentic" in r.stderr
+    status = json.loads(cinq("pad", "status", receive, "--json").stdout)
+    assert status["used"] == 0  # a failed message marks nothing
+    ok = cinq("decrypt", "--book", receive, "--burn", input=doc)
+    assert ok.returncode == 0 and ok.stdout == "PAY 100 TO BEARER\n"
+    assert "burned" in ok.stderr
+    again = cinq("decrypt", "--book", receive, input=doc)
+    assert again.returncode == 3 and "burned" in again.stderr
+
+
+def test_replay_of_a_different_message_is_exit_3(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    send, receive = pair
+    doc = cinq("encrypt", "--book", send, input="FIRST\n").stdout
+    assert cinq("decrypt", "--book", receive, input=doc).returncode == 0
+    again = cinq("decrypt", "--book", receive, input=doc)
+    assert again.returncode == 0 and "already read" in again.stderr
+    indicator = doc.split()[0]
+    other = cinq("encrypt", "--book", send, input="SECOND\n").stdout.split()
+    replay = "\n".join([indicator, *other[1:]]) + "\n"
+    r = cinq("decrypt", "--book", receive, input=replay)
+    assert r.returncode == 3 and indicator in r.stderr and "replay" in r.stderr
+
+
+def test_hand_check_scheme_through_the_cli(pair: tuple[Path, Path]) -> None:
+    send, receive = pair
+    doc = cinq("encrypt", "--book", send, "--check", "hand", input="BY HAND\n").stdout
+    r = cinq("decrypt", "--book", receive, "--check", "hand", input=doc)
+    assert r.returncode == 0 and r.stdout == "BY HAND\n"
+    assert cinq("encrypt", "--book", send, "--check", "weak", input="X\n").returncode == 2
+
+
+def test_pad_decoy_command(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    send, receive = pair
+    doc_file = tmp_path / "doc.txt"
+    doc_file.write_text(
+        cinq("encrypt", "--book", send, input="THE CODES CHANGE ON MONDAY AT NOON.\n").stdout
+    )
+    says = tmp_path / "says.txt"
+    says.write_text("HAPPY BIRTHDAY, SEE YOU SOON!\n")
+    r = cinq("pad", "decoy", "--document", doc_file, "--says", says, "--out", tmp_path / "decoy",
+             "--like", receive)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    decoy = tmp_path / "decoy.receive.pad"
+    assert decoy.stat().st_mode & 0o777 == 0o600
+    r = cinq("decrypt", "--book", decoy, doc_file)
+    assert r.returncode == 0 and r.stdout == "HAPPY BIRTHDAY, SEE YOU SOON!\n"
+    says.write_text("A DECOY MUCH TOO LONG FOR THIS SHORT MESSAGE, WHICH WILL NOT FIT AT ALL\n")
+    r = cinq("pad", "decoy", "--document", doc_file, "--says", says, "--out", tmp_path / "d2")
+    assert r.returncode == 2 and "characters of the decoy fit" in r.stderr
+    assert not (tmp_path / "d2.receive.pad").exists()

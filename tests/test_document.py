@@ -254,9 +254,11 @@ TOKENS = st.one_of(
 
 @st.composite
 def prose_lines(draw: st.DrawFn) -> str:
-    """A line of prose: always at least one plain word, so it classifies as text."""
+    """A line of prose: always at least one long plain word, so it classifies as text
+    (a line of groups and group-sized words is a damaged group line)."""
     tokens = draw(st.lists(TOKENS, max_size=8))
-    tokens.insert(draw(st.integers(0, len(tokens))), draw(WORDS))
+    long_word = st.text(st.sampled_from(LETTERS), min_size=7, max_size=12)
+    tokens.insert(draw(st.integers(0, len(tokens))), draw(long_word))
     indent = draw(st.sampled_from(["", "", "  ", "\t"]))
     return indent + draw(st.sampled_from([" ", " ", "\t", NBSP])).join(tokens)
 

@@ -14,7 +14,7 @@ from cinq import digits as dg
 from cinq import language as lg
 from cinq.book import PadBook
 from cinq.cipher import Convention, add, subtract
-from cinq.errors import BadInput, KeyManagementError, UnencodableText
+from cinq.errors import AuthenticationFailed, BadInput, KeyManagementError, UnencodableText
 
 MESSAGES = {
     "en": "Meet at the old mill, 23:45. Bring 2 copies (signed)!",
@@ -107,24 +107,41 @@ def test_roles_cannot_be_swapped(books: tuple[Path, Path]) -> None:
             cinq.decrypt(doc, b)
 
 
-def test_garbled_message_is_an_error_and_the_page_stays_unread(
+def garble_to_99(doc: cinq.Document, board: cb.Board, text: str) -> cinq.Document:
+    """Change group 2 so that its plaintext starts with 99 (a blank cell of CT-55):
+    with cipher = plain - key, adding (new plain - old plain) to the cipher does it."""
+    plain = lg.encode(text, board)[:5]
+    wanted = dg.from_str("99" + dg.to_str(plain)[2:5])
+    group = dg.to_str(add(dg.from_str(doc.groups[1]), subtract(wanted, plain)))
+    return cinq.Document(groups=(doc.groups[0], group, *doc.groups[2:]))
+
+
+def test_garbled_message_without_checks_is_a_decode_error_and_the_page_stays_unread(
+    books: tuple[Path, Path],
+) -> None:
+    send, receive = books
+    ct55 = cb.board("CT-55")
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("HELLO WORLD", b, board=ct55, check=None)
+    garbled = garble_to_99(doc, ct55, "HELLO WORLD")
+    with PadBook.open(receive) as b:
+        with pytest.raises(BadInput, match="group 2, figure 1"):
+            cinq.decrypt(garbled, b, board=ct55, check=None)
+        assert b.status().used == 0
+        assert cinq.decrypt(doc, b, board=ct55, check=None).text == "HELLO WORLD"
+
+
+def test_garbled_message_with_checks_fails_authentication_first(
     books: tuple[Path, Path],
 ) -> None:
     send, receive = books
     ct55 = cb.board("CT-55")
     with PadBook.open(send) as b:
         doc = cinq.encrypt("HELLO WORLD", b, board=ct55)
-    # Garble group 2 so that its plaintext starts with 99, a blank cell of CT-55:
-    # with cipher = plain - key, adding (new plain - old plain) to the cipher does it.
-    plain = lg.encode("HELLO WORLD", ct55)[:5]
-    wanted = dg.from_str("99" + dg.to_str(plain)[2:5])
-    garbled_group = dg.to_str(add(dg.from_str(doc.groups[1]), subtract(wanted, plain)))
-    garbled = cinq.Document(groups=(doc.groups[0], garbled_group, *doc.groups[2:]))
     with PadBook.open(receive) as b:
-        with pytest.raises(BadInput, match="group 2, figure 1"):
-            cinq.decrypt(garbled, b, board=ct55)
+        with pytest.raises(AuthenticationFailed, match="altered or forged"):
+            cinq.decrypt(garble_to_99(doc, ct55, "HELLO WORLD"), b, board=ct55)
         assert b.status().used == 0
-        assert cinq.decrypt(doc, b, board=ct55).text == "HELLO WORLD"
 
 
 def test_decrypting_twice_is_allowed_and_reported(books: tuple[Path, Path]) -> None:

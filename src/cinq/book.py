@@ -21,6 +21,7 @@ Safety rules kept here:
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import math
 import os
 import sqlite3
@@ -57,10 +58,11 @@ _SCHEMA = (
         used_at TEXT,
         message_serial INTEGER,
         burned_at TEXT,
+        received TEXT,
         CHECK ((state = 'burned') = (digits IS NULL))
     )""",
 )
-_INFO = "number, page_id, state, used_at, message_serial, burned_at"
+_INFO = "number, page_id, state, used_at, message_serial, burned_at, received"
 
 
 class Role(StrEnum):
@@ -88,10 +90,11 @@ class PageInfo:
     used_at: str | None  # ISO-8601 UTC
     message_serial: int | None
     burned_at: str | None  # ISO-8601 UTC
+    received: str | None = None  # receive books: SHA-256 of the message read on it
 
     @classmethod
     def _of(cls, row: Sequence[Any]) -> PageInfo:
-        return cls(row[0], row[1], PageState(row[2]), row[3], row[4], row[5])
+        return cls(row[0], row[1], PageState(row[2]), row[3], row[4], row[5], row[6])
 
 
 @dataclass(frozen=True)
@@ -162,11 +165,16 @@ def check_page_id(page_id: str, *, what: str = "page ID") -> str:
     return page_id
 
 
+def message_digest(message: str) -> str:
+    """What a receive book remembers of a message: a SHA-256 of its groups."""
+    return hashlib.sha256(" ".join(message.split()).encode("ascii")).hexdigest()
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _new_page_ids(n: int) -> list[str]:
+def new_page_ids(n: int) -> list[str]:
     """``n`` distinct random five-figure groups, in the order first drawn."""
     ids: dict[str, None] = {}
     while len(ids) < n:
@@ -234,7 +242,12 @@ def _build_temp(final: Path, meta: dict[str, str], ids: list[str], pages: Digits
 
 
 def _create(
-    base: str | Path, ids: list[str], pages: Digits, roles: Sequence[Role], name: str | None
+    base: str | Path,
+    ids: list[str],
+    pages: Digits,
+    roles: Sequence[Role],
+    name: str | None,
+    serial: str | None = None,
 ) -> list[Path]:
     """Create one book per role, all-or-nothing, never overwriting an existing file."""
     roles = [Role(r) for r in roles]
@@ -252,7 +265,7 @@ def _create(
         "format": FORMAT,
         "version": VERSION,
         "name": name,
-        "serial": to_groups(random_digits(GROUP))[0],
+        "serial": serial or to_groups(random_digits(GROUP))[0],
         "groups_per_page": str(pages.shape[1] // GROUP),
         "created": _now(),
     }
@@ -307,7 +320,7 @@ class PadBook:
         if not 1 <= groups <= MAX_GROUPS:
             raise BadInput(f"a page has 1 to {MAX_GROUPS} groups, not {groups}")
         digits = random_digits(pages * groups * GROUP).reshape(pages, groups * GROUP)
-        send, receive = _create(base, _new_page_ids(pages), digits, (Role.SEND, Role.RECEIVE), name)
+        send, receive = _create(base, new_page_ids(pages), digits, (Role.SEND, Role.RECEIVE), name)
         return send, receive
 
     @staticmethod
@@ -317,8 +330,14 @@ class PadBook:
         *,
         roles: Sequence[Role] = (Role.SEND, Role.RECEIVE),
         name: str | None = None,
+        serial: str | None = None,
     ) -> list[Path]:
-        """Create books (one per role) from given page IDs and digits, e.g. a paper pad."""
+        """Create books (one per role) from given page IDs and digits, e.g. a paper pad.
+
+        ``serial`` (a five-figure group) is the book serial; random if not given.
+        """
+        if serial is not None:
+            serial = check_page_id(serial, what="book serial")
         if not pages:
             raise BadInput("a pad book needs at least one page")
         ids = [
@@ -336,7 +355,7 @@ class PadBook:
                 raise BadInput(f"page {n} (ID {ids[n - 1]}) does not have {size} digits")
             if row.dtype.kind not in "iu" or row.min() < 0 or row.max() > 9:
                 raise BadInput(f"page {n} (ID {ids[n - 1]}) holds values other than digits 0-9")
-        return _create(base, ids, np.stack(rows).astype(np.uint8), roles, name)
+        return _create(base, ids, np.stack(rows).astype(np.uint8), roles, name, serial)
 
     # -- opening and closing --------------------------------------------------------------
 
@@ -469,7 +488,7 @@ class PadBook:
 
     def _key_pages(self, rows: Sequence[Sequence[Any]], serial: int | None) -> KeyPages:
         size = GROUP * self._groups
-        key = np.frombuffer(b"".join(r[6] for r in rows), dtype=np.uint8).copy()
+        key = np.frombuffer(b"".join(r[-1] for r in rows), dtype=np.uint8).copy()
         if len(key) != size * len(rows) or (key.size and key.max() > 9):
             raise KeyManagementError(f"book {self._name} is damaged: bad page digits")
         return KeyPages([r[1] for r in rows], [r[0] for r in rows], key, serial, self._serial)
@@ -546,8 +565,15 @@ class PadBook:
             ).fetchall()
             return self._key_pages(rows, serial[0])
 
-    def pages_for_receiving(self, page_id: str, digits_needed: int) -> KeyPages:
-        """The key starting at page ``page_id`` (the indicator); changes nothing."""
+    def pages_for_receiving(
+        self, page_id: str, digits_needed: int, *, message: str | None = None
+    ) -> KeyPages:
+        """The key starting at page ``page_id`` (the indicator); changes nothing.
+
+        With ``message`` (the message's groups as text), a page already used for a
+        *different* message is refused: that is a replay, a forgery or an accidental
+        reuse of the pad. The same message again is allowed.
+        """
         self._require(Role.RECEIVE)
         pid = check_page_id(page_id)
         n = self.pages_needed(digits_needed)
@@ -566,15 +592,25 @@ class PadBook:
                 f"SELECT {_INFO}, digits FROM page WHERE number BETWEEN ? AND ? ORDER BY number",
                 (first, last),
             ).fetchall()
+        digest = None if message is None else message_digest(message)
         for r in rows:
-            if r[2] == PageState.BURNED.value:
+            info = PageInfo._of(r)
+            if info.state is PageState.BURNED:
                 raise KeyManagementError(
-                    f"page {r[1]} (no. {r[0]}) of book {self._name} was burned on {r[5]}"
+                    f"page {info.page_id} (no. {info.number}) of book {self._name} was burned "
+                    f"on {info.burned_at}"
+                )
+            if digest and info.state is PageState.USED and info.received != digest:
+                raise KeyManagementError(
+                    f"page {info.page_id} (no. {info.number}) of book {self._name} was already "
+                    f"used on {info.used_at} for a different message: refused as a replay, a "
+                    "forgery or an accidental reuse of the pad"
                 )
         return self._key_pages(rows, None)
 
-    def mark_received(self, pages: KeyPages) -> list[PageInfo]:
-        """Mark pages read (keeping an earlier ``used_at``); returns their previous infos."""
+    def mark_received(self, pages: KeyPages, message: str | None = None) -> list[PageInfo]:
+        """Mark pages read (keeping an earlier ``used_at``), remembering which ``message``
+        was read on them; returns their previous infos."""
         self._require(Role.RECEIVE)
         if pages.book_serial not in (None, self._serial):
             raise KeyManagementError(f"those pages are not from book {self._name}")
@@ -588,9 +624,11 @@ class PadBook:
                 if info.state is PageState.BURNED:
                     raise KeyManagementError(f"page {pid} was burned on {info.burned_at}")
                 before.append(info)
+            digest = None if message is None else message_digest(message)
             db.executemany(
-                "UPDATE page SET state = 'used', used_at = COALESCE(used_at, ?) WHERE number = ?",
-                [(_now(), n) for n in pages.numbers],
+                "UPDATE page SET state = 'used', used_at = COALESCE(used_at, ?), "
+                "received = COALESCE(received, ?) WHERE number = ?",
+                [(_now(), digest, n) for n in pages.numbers],
             )
         return before
 
@@ -638,7 +676,7 @@ class PadBook:
         out: list[tuple[PageInfo, Digits]] = []
         for r in rows:
             if r[2] != PageState.BURNED.value:
-                digits = np.frombuffer(r[6], dtype=np.uint8).copy()
+                digits = np.frombuffer(r[-1], dtype=np.uint8).copy()
                 if len(digits) != size:
                     raise KeyManagementError(f"book {self._name} is damaged: bad page {r[0]}")
                 out.append((PageInfo._of(r), digits))

@@ -50,8 +50,10 @@ def _classify(line: str) -> _Kind:
         return _Kind.GROUPS
     if _SIGNATURE.fullmatch(line.strip()):
         return _Kind.TEXT
-    # Mostly groups with some garbage ("58523 ABCDE"): a damaged group line, not prose.
-    if 2 * sum(bool(_GROUP.fullmatch(t)) for t in tokens) >= len(tokens):
+    # Mostly groups, the rest group-sized garbage ("58523 ABCDE"): a damaged group line.
+    if 2 * sum(bool(_GROUP.fullmatch(t)) for t in tokens) >= len(tokens) and all(
+        4 <= len(t) <= 6 for t in tokens
+    ):
         return _Kind.SUSPECT
     chars = "".join(tokens)
     digits = sum(c.isdecimal() for c in chars)

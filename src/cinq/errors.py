@@ -79,3 +79,9 @@ class KeyManagementError(CinqError):
 
 class UnencodableText(BadInput):
     """A character of the plaintext has no cell on the board and no policy applies."""
+
+
+class AuthenticationFailed(CinqError):
+    """The check groups do not match: the message was altered or forged. Exit code 4."""
+
+    exit_code = 4

@@ -2,20 +2,28 @@
 with a receive book.
 
 These are what most users want. Every step is checked before a pad page is touched:
-text that cannot be encoded is refused with nothing consumed, and on the receiving side
-the page is marked read only once the digits decoded cleanly.
+text that cannot be encoded is refused with nothing consumed. On the receiving side the
+check groups are verified before anything is deciphered, a page already used for a
+different message is refused, and the page is marked read only once the message
+verified and decoded cleanly.
+
+The key stream of a message is its pages' digits in order: the first digits encipher
+the text, the digits right after them key the check groups (:mod:`cinq.auth`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import auth
+from . import digits as dg
 from . import language as lg
+from .auth import Scheme
 from .book import PadBook, PageInfo
 from .checkerboard import Board, DecodeError
 from .cipher import Convention, decipher, encipher
 from .document import Document
-from .errors import BadInput
+from .errors import AuthenticationFailed, BadInput
 from .message import Message, pad_to_groups
 
 
@@ -34,12 +42,14 @@ def encrypt(
     convention: Convention = Convention.SUBTRACT,
     cover: str | None = None,
     signature: str | None = None,
+    check: Scheme | None = auth.STRONG,
 ) -> Document:
     """Encipher ``text`` on the next unused page(s) of a send book.
 
     The text is encoded on ``board`` (default: the language's board), padded to whole
     groups, and enciphered on as many consecutive pages as it needs, taken in one
-    transaction. The first group of the message is the first page's ID in clear.
+    transaction. The first group of the message is the first page's ID in clear; the
+    check groups of ``check`` close it (``None``: no check groups).
     """
     b, profile = _board(board, lang)
     plain = lg.encode(text, b, profile, policy)
@@ -48,18 +58,29 @@ def encrypt(
     plain = pad_to_groups(plain, b)
     # Validate the rest of the document before a page is consumed.
     Document(groups=("00000",), cover=cover, signature=signature)
-    pages = book.take_for_sending(len(plain))
-    message = Message(pages.page_ids[0], encipher(plain, pages.key, convention))
+    n = len(plain)
+    pages = book.take_for_sending(n + (check.key_digits if check else 0))
+    body = encipher(plain, pages.key[:n], convention)
+    tag = dg.empty()
+    if check:
+        tag = auth.check_values(check, pages.indicator, body, pages.key[n : n + check.key_digits])
+    message = Message(pages.indicator, body, tag)
     return Document(groups=message.groups, cover=cover, signature=signature)
 
 
 @dataclass(frozen=True)
 class Received:
-    """A deciphered message and what the book knew of its pages before."""
+    """A deciphered message and what the book knew of its pages before.
+
+    ``verified`` is True when the check groups matched, None when the message had none
+    (``check=None``) and False only for ``unverified=True`` reads of a message that
+    failed; such a read does not mark the pages.
+    """
 
     text: str
     page_ids: tuple[str, ...]
     previously: tuple[PageInfo, ...]
+    verified: bool | None
 
     @property
     def already_read(self) -> bool:
@@ -73,16 +94,33 @@ def decrypt(
     board: Board | None = None,
     lang: lg.Language | str = "en",
     convention: Convention = Convention.SUBTRACT,
+    check: Scheme | None = auth.STRONG,
+    unverified: bool = False,
 ) -> Received:
-    """Find the indicator's page in a receive book, decipher and decode.
+    """Find the indicator's page in a receive book, verify, decipher and decode.
 
-    The pages are marked read only after the digits decoded without error.
+    Raises :class:`AuthenticationFailed` when the check groups do not match (unless
+    ``unverified``), and :class:`KeyManagementError` for an unknown or burned page or a
+    page already used for a different message. The pages are marked read only after
+    the message verified and decoded without error.
     """
     doc = Document.parse(document) if isinstance(document, str) else document
     b, _ = _board(board, lang)
-    message = Message.from_groups(doc.groups)
-    pages = book.pages_for_receiving(message.indicator, len(message.body))
-    plain = decipher(message.body, pages.key, convention)
+    message = Message.from_groups(doc.groups, check.check_groups if check else 0)
+    n = len(message.body)
+    pages = book.pages_for_receiving(
+        message.indicator, n + (check.key_digits if check else 0), message=message.canonical
+    )
+    verified = None
+    if check:
+        mac_key = pages.key[n : n + check.key_digits]
+        verified = auth.verify(check, message.indicator, message.body, mac_key, message.check)
+        if not verified and not unverified:
+            raise AuthenticationFailed(
+                f"authentication failed: the message was altered or forged (indicator "
+                f"{message.indicator}, {check.name} check groups); nothing was deciphered"
+            )
+    plain = decipher(message.body, pages.key[:n], convention)
     try:
         text = b.decode(plain, padded=True)
     except DecodeError as e:
@@ -90,5 +128,5 @@ def decrypt(
             f"the deciphered digits do not decode on board {b.name} at "
             f"{message.locate(e.index)}: a garbled group, or the wrong board or convention"
         ) from None
-    previously = book.mark_received(pages)
-    return Received(text, pages.page_ids, tuple(previously))
+    previously = book.mark_received(pages, message.canonical) if verified is not False else []
+    return Received(text, pages.page_ids, tuple(previously), verified)

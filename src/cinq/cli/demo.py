@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 
@@ -14,8 +15,9 @@ from .. import digits as dg
 from .. import language as lg
 from .. import procedure
 from ..book import PadBook
+from ..decoy import make_decoy
 from ..document import Document
-from ..errors import KeyManagementError
+from ..errors import AuthenticationFailed, KeyManagementError
 from ..files import atomic_write
 
 COVER = """\
@@ -32,7 +34,14 @@ PLAINTEXT = (
 )
 
 CALLSIGN = "KESTREL"
-_FILES = ("station.send.pad", "station.receive.pad", "message.txt", "received.txt")
+_FILES = (
+    "station.send.pad",
+    "station.receive.pad",
+    "message.txt",
+    "received.txt",
+    "decoy.receive.pad",
+)
+DECOY = "Bon anniversaire, maman ! Nous arrivons dimanche vers midi avec le gâteau et les fleurs."
 
 
 def demo(
@@ -81,8 +90,9 @@ def demo(
         "Encryption at the station",
         "The next unused page is taken from the SEND book in one transaction, the "
         "digits are enciphered mod 10 without carry (cipher = plain - key), and the "
-        "page ID goes first in clear as the indicator. The groups are put under an "
-        "ordinary news article and signed.",
+        "page ID goes first in clear as the indicator. Four check groups, keyed by the "
+        "pad digits after the text, close the message so that no one can alter it. "
+        "The groups are put under an ordinary news article and signed.",
     )
     with PadBook.open(send_path) as station:
         doc = procedure.encrypt(PLAINTEXT, station, lang=french, cover=COVER, signature=CALLSIGN)
@@ -92,10 +102,29 @@ def demo(
 
     step(
         4,
+        "A forger at work",
+        "Someone who intercepts the message on its way changes one digit of one group. Without the "
+        "pad they cannot fix the check groups, so the agent's cinq refuses it (exit 4) "
+        "and deciphers nothing.",
+    )
+    groups = list(doc.groups)
+    groups[3] = f"{(int(groups[3]) + 1) % 100000:05d}"
+    con.print(f"  group 4: {doc.groups[3]} -> {groups[3]}")
+    with PadBook.open(receive_path) as agent:
+        try:
+            procedure.decrypt(Document(groups=tuple(groups)), agent, lang=french)
+        except AuthenticationFailed as e:
+            con.print(f"  refused: [italic]{escape(str(e))}[/]")
+        else:  # pragma: no cover - would be a bug in the check groups
+            raise RuntimeError("an altered message was accepted")
+        assert agent.status().used == 0  # the page waits for the genuine message
+
+    step(
+        5,
         "Reception",
-        "The agent pastes the text in: cinq finds the cover, the block of groups and "
-        "the signature, looks the indicator up in the RECEIVE book and deciphers "
-        "(plain = cipher + key).",
+        "The genuine message arrives. The agent pastes the text in: cinq finds the "
+        "cover, the block of groups and the signature, looks the indicator up in the RECEIVE book, verifies the check "
+        "groups and only then deciphers (plain = cipher + key).",
     )
     parsed = Document.parse((out / "message.txt").read_text(encoding="utf-8"))
     con.print(
@@ -105,10 +134,21 @@ def demo(
     with PadBook.open(receive_path) as agent:
         received = procedure.decrypt(parsed, agent, lang=french)
     atomic_write(out / "received.txt", received.text + "\n")
-    con.print(Panel(received.text, title="deciphered"))
+    con.print(Panel(received.text, title="deciphered, check groups verified"))
 
     step(
-        5,
+        6,
+        "Deniability",
+        "Made to hand over the pad, the agent can produce a decoy book instead: under "
+        "it the same groups read, and verify, as a harmless text.",
+    )
+    decoy_path = make_decoy(parsed, DECOY, out / "decoy", lang=french)
+    with PadBook.open(decoy_path) as fake:
+        innocent = procedure.decrypt(parsed, fake, lang=french)
+    con.print(f"  {decoy_path}: [italic]{innocent.text}[/]")
+
+    step(
+        7,
         "Burning the pages",
         "Both sides burn the used page: its digits are overwritten in the file "
         "(SQLite secure_delete), so a seized book reveals no past traffic.",

@@ -11,9 +11,24 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .. import padtext
+from .. import auth, padtext
 from ..book import PadBook, Role
-from ._io import notice, read_text, write_output
+from ..cipher import Convention
+from ..decoy import make_decoy
+from ..document import Document
+from ._io import notice, read_text, strip_final_newline, write_output
+from .board import resolve
+from .options import (
+    BoardOpt,
+    CheckOpt,
+    ConvOpt,
+    DropOpt,
+    FoldOpt,
+    KeyOpt,
+    LangOpt,
+    TopOpt,
+    policy_of,
+)
 
 app = typer.Typer(help="One-time pad books: pairs of SEND and RECEIVE books.", no_args_is_help=True)
 
@@ -168,3 +183,52 @@ def import_(
     for p in paths:
         typer.echo(str(p))
     notice(f"imported {len(pages)} pages")
+
+
+@app.command("decoy")
+def decoy(
+    document: Annotated[Path, typer.Option(help="The intercepted document; '-' for stdin.")],
+    says: Annotated[Path, typer.Option(help="File with the decoy plaintext.")],
+    out: Annotated[str, typer.Option(help="Writes OUT.receive.pad.")],
+    like: Annotated[
+        Path | None,
+        typer.Option(help="A real book to copy name, serial, page IDs and page size from."),
+    ] = None,
+    board: BoardOpt = None,
+    key: KeyOpt = None,
+    top: TopOpt = None,
+    lang: LangOpt = "en",
+    fold: FoldOpt = False,
+    drop: DropOpt = False,
+    convention: ConvOpt = Convention.SUBTRACT,
+    check: CheckOpt = "strong",
+    pages: Annotated[int, typer.Option(min=1, help="Pages (without --like).")] = 100,
+    groups: Annotated[int, typer.Option(min=1, help="Groups a page (without --like).")] = 50,
+) -> None:
+    """Write a receive book under which DOCUMENT decrypts, and verifies, as the decoy.
+
+    The one-time pad's deniability as a feature: the decoy book has the real book's
+    format, its other pages are random. A decoy longer than the message is refused with
+    the number of characters that fit.
+    """
+    doc = Document.parse(read_text(document, what="document"), source=str(document))
+    text = strip_final_newline(read_text(says, what="decoy text"))
+    real = PadBook.open(like) if like else None
+    try:
+        path = make_decoy(
+            doc,
+            text,
+            out,
+            board=resolve(board, key, top),
+            lang=lang,
+            policy=policy_of(fold, drop),
+            convention=convention,
+            check=auth.scheme(check),
+            like=real,
+            pages=pages,
+            groups=groups,
+        )
+    finally:
+        if real:
+            real.close()
+    typer.echo(str(path))

@@ -123,8 +123,9 @@ def demo(
         5,
         "Reception",
         "The genuine message arrives. The agent pastes the text in: cinq finds the "
-        "cover, the block of groups and the signature, looks the indicator up in the RECEIVE book, verifies the check "
-        "groups and only then deciphers (plain = cipher + key).",
+        "cover, the block of groups and the signature, looks the indicator up in the "
+        "RECEIVE book, verifies the check groups and only then deciphers "
+        "(plain = cipher + key).",
     )
     parsed = Document.parse((out / "message.txt").read_text(encoding="utf-8"))
     con.print(

@@ -8,6 +8,8 @@ same run on the same machine, so they compare across machines; never used in tes
    ``(a - b) % 10`` on arrays of the same size.
 3. The text path (language folding + checkerboard encode and decode) in MB/s, for
    information.
+4. Codebooks: how much shorter a message of our own in each language becomes with a
+   keyed 1000-code book, on the language's default board.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+import codebook_bench  # type: ignore[import-not-found]
 from cinq import cipher, pad
 from cinq import language as lg
 
@@ -121,6 +124,7 @@ def main() -> None:
         (f"1. Pad digits ({n:,} digits, best of {repeat})", bench_pad(n, repeat)),
         (f"2. Cipher on {n // 10**6} MB of digits", bench_cipher(n, repeat)),
         ("3. Text path on 1 MB of English text", bench_text(10**6 // (10 if args.quick else 1), 3)),
+        ("4. Codebook (keyed, 1000 codes), benchmarks/texts/*.txt", codebook_bench.rows()),
     ]
     for title, rows in sections:
         print(title)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -271,3 +272,17 @@ def test_pad_decoy_command(pair: tuple[Path, Path], tmp_path: Path) -> None:
     r = cinq("pad", "decoy", "--document", doc_file, "--says", says, "--out", tmp_path / "d2")
     assert r.returncode == 2 and "characters of the decoy fit" in r.stderr
     assert not (tmp_path / "d2.receive.pad").exists()
+
+
+def test_print_commands(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    send, _ = pair
+    r = cinq("print", "blank", "--pages", "2", "--groups", "50", "--paper", "letter",
+             "-o", tmp_path / "blank.pdf")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    info = subprocess.run(["pdfinfo", str(tmp_path / "blank.pdf")], capture_output=True, text=True)
+    assert "612 x 792 pts" in info.stdout and re.search(r"Pages:\s+2\n", info.stdout)
+    r = cinq("print", "pads", send, "-o", tmp_path / "p.pdf", "--paper", "B5")
+    assert r.returncode == 2 and "B5" in r.stderr and not (tmp_path / "p.pdf").exists()
+    r = cinq("print", "pads", send, "-o", tmp_path / "p.pdf", "--board", "CT-37")
+    assert r.returncode == 0 and (tmp_path / "p.pdf").stat().st_mode & 0o777 == 0o600
+    assert cinq("codebook", "lookup", tmp_path / "missing.json", "123").returncode == 2

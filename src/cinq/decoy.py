@@ -24,6 +24,7 @@ from .auth import Scheme
 from .book import PadBook, Role, new_page_ids
 from .checkerboard import Board
 from .cipher import Convention, subtract
+from .codebook import Codebook
 from .digits import GROUP, Digits
 from .document import Document
 from .errors import BadInput
@@ -40,20 +41,21 @@ def decoy_key(
     policy: lg.Policy = lg.Policy.STRICT,
     convention: Convention = Convention.SUBTRACT,
     check: Scheme | None = auth.STRONG,
+    codebook: Codebook | None = None,
 ) -> Digits:
     """The key stream (cipher digits, then check-group key) that makes ``message``
     decrypt to ``decoy_text`` and verify."""
     n = len(message.body)
-    plain = lg.encode(decoy_text, board, lang, policy)
+    plain = _encode(decoy_text, board, lang, policy, codebook)
     if len(plain) > n:
-        fits = _characters_that_fit(decoy_text, n, board, lang, policy)
+        fits = _characters_that_fit(decoy_text, n, board, lang, policy, codebook)
         raise BadInput(
             f"the decoy needs {len(plain)} digits but the message has {n}: "
             f"only the first {fits} characters of the decoy fit"
         )
     short = n - len(plain)
     filled = np.concatenate([plain, dg.from_str(board.fill(short))]) if short else plain
-    if board.decode(filled, padded=True) != lg.prepare(decoy_text, board, lang, policy).text:
+    if board.decode(filled, padded=True) != board.decode(plain):
         raise BadInput(
             f"the decoy is {short} digits shorter than the message, more than board "
             f"{board.name} can pad with nothing: make it longer (the message holds {n} digits)"
@@ -70,13 +72,27 @@ def decoy_key(
     return np.concatenate([key, mac_key])
 
 
+def _encode(
+    text: str, board: Board, lang: lg.Language, policy: lg.Policy, codebook: Codebook | None
+) -> Digits:
+    plain = lg.encode(text, board, lang, policy)
+    if codebook is None:
+        return plain
+    return board.encode(codebook.compress(lg.prepare(text, board, lang, policy).text, board))
+
+
 def _characters_that_fit(
-    text: str, n: int, board: Board, lang: lg.Language, policy: lg.Policy
+    text: str,
+    n: int,
+    board: Board,
+    lang: lg.Language,
+    policy: lg.Policy,
+    codebook: Codebook | None,
 ) -> int:
     lo, hi = 0, len(text)
     while lo < hi:  # the longest prefix that encodes to at most n digits
         mid = (lo + hi + 1) // 2
-        if len(lg.encode(text[:mid], board, lang, policy)) <= n:
+        if len(_encode(text[:mid], board, lang, policy, codebook)) <= n:
             lo = mid
         else:
             hi = mid - 1
@@ -94,6 +110,7 @@ def make_decoy(
     convention: Convention = Convention.SUBTRACT,
     check: Scheme | None = auth.STRONG,
     like: PadBook | None = None,
+    codebook: Codebook | None = None,
     pages: int = 100,
     groups: int = 50,
 ) -> Path:
@@ -105,7 +122,7 @@ def make_decoy(
     message = Message.from_groups(doc.groups, check.check_groups if check else 0)
     key = decoy_key(
         message, decoy_text, board=b, lang=profile, policy=policy, convention=convention,
-        check=check,
+        check=check, codebook=codebook,
     )  # fmt: skip
     if like is not None:
         ids = [p.page_id for p in like.pages()]

@@ -22,6 +22,7 @@ from .auth import Scheme
 from .book import PadBook, PageInfo
 from .checkerboard import Board, DecodeError
 from .cipher import Convention, decipher, encipher
+from .codebook import Codebook
 from .document import Document
 from .errors import AuthenticationFailed, BadInput
 from .message import Message, pad_to_groups
@@ -43,16 +44,22 @@ def encrypt(
     cover: str | None = None,
     signature: str | None = None,
     check: Scheme | None = auth.STRONG,
+    codebook: Codebook | None = None,
 ) -> Document:
     """Encipher ``text`` on the next unused page(s) of a send book.
 
     The text is encoded on ``board`` (default: the language's board), padded to whole
     groups, and enciphered on as many consecutive pages as it needs, taken in one
     transaction. The first group of the message is the first page's ID in clear; the
-    check groups of ``check`` close it (``None``: no check groups).
+    check groups of ``check`` close it (``None``: no check groups). With a
+    ``codebook``, words and phrases it holds are sent as CODE groups where that is
+    shorter.
     """
     b, profile = _board(board, lang)
-    plain = lg.encode(text, b, profile, policy)
+    plain = lg.encode(text, b, profile, policy)  # validates, with errors in the user's text
+    if codebook is not None:
+        canonical = lg.prepare(text, b, profile, policy).text
+        plain = b.encode(codebook.compress(canonical, b))
     if len(plain) == 0:
         raise BadInput("the message is empty")
     plain = pad_to_groups(plain, b)
@@ -96,6 +103,7 @@ def decrypt(
     convention: Convention = Convention.SUBTRACT,
     check: Scheme | None = auth.STRONG,
     unverified: bool = False,
+    codebook: Codebook | None = None,
 ) -> Received:
     """Find the indicator's page in a receive book, verify, decipher and decode.
 
@@ -128,5 +136,7 @@ def decrypt(
             f"the deciphered digits do not decode on board {b.name} at "
             f"{message.locate(e.index)}: a garbled group, or the wrong board or convention"
         ) from None
+    if codebook is not None:
+        text = codebook.expand(text)
     previously = book.mark_received(pages, message.canonical) if verified is not False else []
     return Received(text, pages.page_ids, tuple(previously), verified)

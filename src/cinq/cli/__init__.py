@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import CinqError
-from . import board, crypt, demo, document, pad
+from . import board, codebook, crypt, demo, document, pad, printing
 from ._io import err
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app = typer.Typer(
 )
 app.add_typer(pad.app, name="pad")
 app.add_typer(board.app, name="board")
+app.add_typer(codebook.app, name="codebook")
+app.add_typer(printing.app, name="print")
 app.command("encrypt")(crypt.encrypt)
 app.command("decrypt")(crypt.decrypt)
 app.command("parse")(document.parse)

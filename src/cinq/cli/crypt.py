@@ -18,6 +18,7 @@ from .options import (
     BoardOpt,
     BookOpt,
     CheckOpt,
+    CodebookOpt,
     ConvOpt,
     DropOpt,
     FoldOpt,
@@ -26,6 +27,7 @@ from .options import (
     LangOpt,
     OutOpt,
     TopOpt,
+    load_codebook,
     policy_of,
 )
 
@@ -46,6 +48,7 @@ def encrypt(
     per_line: Annotated[int, typer.Option(min=1, help="Groups per line.")] = 1,
     convention: ConvOpt = Convention.SUBTRACT,
     check: CheckOpt = "strong",
+    codebook: CodebookOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Encipher a plaintext on the next unused page of a send book; print the document.
@@ -69,6 +72,7 @@ def encrypt(
             cover=cover_text,
             signature=sign,
             check=auth.scheme(check),
+            codebook=load_codebook(codebook),
         )
     write_output(doc.render(per_line), out)
     notice(f"enciphered on page {doc.groups[0]}: {len(doc.groups)} groups")
@@ -92,6 +96,7 @@ def decrypt(
     burn: Annotated[
         bool, typer.Option("--burn", help="Burn the page(s) once the plaintext is written.")
     ] = False,
+    codebook: CodebookOpt = None,
     out: OutOpt = None,
 ) -> None:
     """Read a document, find its page in a receive book by the indicator, verify, decipher.
@@ -110,6 +115,7 @@ def decrypt(
             convention=convention,
             check=auth.scheme(check),
             unverified=unverified,
+            codebook=load_codebook(codebook),
         )
         if received.verified is False:
             notice(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..cipher import Convention
+from ..codebook import Codebook
 from ..language import LANGUAGES, Policy
 
 BookOpt = Annotated[Path, typer.Option("--book", "-b", help="The pad book file (.pad).")]
@@ -42,3 +43,12 @@ DropOpt = Annotated[bool, typer.Option("--drop", help="Leave out characters the 
 def policy_of(fold: bool, drop: bool) -> Policy:
     """The language policy the --fold / --drop flags ask for."""
     return (Policy.FOLD if fold else Policy.STRICT) | (Policy.DROP if drop else Policy.STRICT)
+
+
+CodebookOpt = Annotated[
+    Path | None, typer.Option("--codebook", help="A codebook file (cinq codebook new).")
+]
+
+
+def load_codebook(path: Path | None) -> Codebook | None:
+    return Codebook.load(path) if path else None

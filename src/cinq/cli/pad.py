@@ -21,12 +21,14 @@ from .board import resolve
 from .options import (
     BoardOpt,
     CheckOpt,
+    CodebookOpt,
     ConvOpt,
     DropOpt,
     FoldOpt,
     KeyOpt,
     LangOpt,
     TopOpt,
+    load_codebook,
     policy_of,
 )
 
@@ -202,6 +204,7 @@ def decoy(
     drop: DropOpt = False,
     convention: ConvOpt = Convention.SUBTRACT,
     check: CheckOpt = "strong",
+    codebook: CodebookOpt = None,
     pages: Annotated[int, typer.Option(min=1, help="Pages (without --like).")] = 100,
     groups: Annotated[int, typer.Option(min=1, help="Groups a page (without --like).")] = 50,
 ) -> None:
@@ -225,6 +228,7 @@ def decoy(
             convention=convention,
             check=auth.scheme(check),
             like=real,
+            codebook=load_codebook(codebook),
             pages=pages,
             groups=groups,
         )

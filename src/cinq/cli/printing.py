@@ -1,0 +1,85 @@
+"""``cinq print``: pad booklets, blank pads, codebooks, worksheets and board cards as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, cast
+
+import typer
+
+from .. import checkerboard as cb
+from .. import printing
+from ..book import PadBook
+from ..codebook import Codebook
+from ._io import notice
+from .options import BoardOpt
+
+app = typer.Typer(help="Print what a station would issue, as PDF.", no_args_is_help=True)
+
+OutPdf = Annotated[Path, typer.Option("--out", "-o", help="The PDF file to write.")]
+PaperOpt = Annotated[str, typer.Option(help="A4 or letter.")]
+
+
+def _paper(name: str) -> printing.Paper:
+    # The library takes any case and names an unknown size in its error.
+    return cast(printing.Paper, name.strip())
+
+
+def _done(path: Path, pages: int) -> None:
+    typer.echo(str(path))
+    notice(f"{pages} page(s)")
+
+
+@app.command("pads")
+def pads(
+    book: Annotated[Path, typer.Argument(help="The pad book to print.")],
+    out: OutPdf,
+    paper: PaperOpt = "A4",
+    title: Annotated[bool, typer.Option(help="Start with a title card.")] = True,
+    board: BoardOpt = None,
+) -> None:
+    """One printed page per pad page: page ID, lettered rows of groups, SEND/RECEIVE."""
+    with PadBook.open(book) as b:
+        n = printing.pads(
+            b, out, paper=_paper(paper), title_card=title, board=cb.board(board) if board else None
+        )
+    _done(out, n)
+
+
+@app.command("blank")
+def blank(
+    out: OutPdf,
+    pages: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    groups: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+    role: Annotated[Literal["SEND", "RECEIVE"], typer.Option(help="SEND or RECEIVE.")] = "SEND",
+    paper: PaperOpt = "A4",
+) -> None:
+    """Blank pad pages to fill with a ten-sided die."""
+    _done(out, printing.blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role))
+
+
+@app.command("board")
+def board_card(
+    name: Annotated[str, typer.Argument(help="A built-in board (see `cinq board list`).")],
+    out: OutPdf,
+    paper: PaperOpt = "A4",
+) -> None:
+    """A checkerboard card."""
+    _done(out, printing.board_card(cb.board(name), out, paper=_paper(paper)))
+
+
+@app.command("worksheet")
+def worksheet(out: OutPdf, board: BoardOpt = None, paper: PaperOpt = "A4") -> None:
+    """A blank worksheet for the whole procedure by hand: boxes, mod-10 tables, the board."""
+    b = cb.board(board) if board else None
+    _done(out, printing.worksheet(out, board=b, paper=_paper(paper)))
+
+
+@app.command("codebook")
+def codebook(
+    book: Annotated[Path, typer.Argument(help="A codebook file (cinq codebook new).")],
+    out: OutPdf,
+    paper: PaperOpt = "A4",
+) -> None:
+    """A two-part codebook: by phrase for encoding, by code for decoding."""
+    _done(out, printing.codebook(Codebook.load(book), out, paper=_paper(paper)))

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import CinqError
-from . import board, codebook, crypt, demo, document, pad, printing
+from . import board, codebook, crypt, demo, document, pad, printing, radio
 from ._io import err
 
 app = typer.Typer(
@@ -34,6 +34,10 @@ app.command("encrypt")(crypt.encrypt)
 app.command("decrypt")(crypt.decrypt)
 app.command("parse")(document.parse)
 app.command("demo")(demo.demo)
+app.command("broadcast")(radio.broadcast)
+app.command("receive")(radio.receive_cmd)
+app.add_typer(radio.voice_app, name="voice")
+app.add_typer(radio.station_app, name="station")
 
 
 def main() -> None:

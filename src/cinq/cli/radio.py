@@ -1,0 +1,173 @@
+"""``cinq broadcast``, ``cinq receive``, ``cinq voice`` and ``cinq station``: audio."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import soundfile as sf
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from ..document import Document
+from ..errors import BadInput
+from ..radio import RATE, channel, profiles, receive, synth
+from ._io import err, notice, read_text, write_output
+
+StationOpt = Annotated[
+    str,
+    typer.Option("--station", "-s", help="A station (see `cinq station list`) or a .toml file."),
+]
+VoiceOpt = Annotated[
+    str | None,
+    typer.Option(help="Language of the voice: en, fr, ru, de, es (default: the station's)."),
+]
+
+station_app = typer.Typer(
+    help="Station profiles: transmission formats as data.", no_args_is_help=True
+)
+voice_app = typer.Typer(help="Voices the receiver knows.", no_args_is_help=True)
+
+
+def broadcast(
+    document: Annotated[Path, typer.Argument(help="The document to send; '-' for stdin.")],
+    station: StationOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The WAV file to write.")],
+    voice: VoiceOpt = None,
+    station_id: Annotated[
+        str, typer.Option("--id", help="The station ID in the call-up.")
+    ] = synth.DEFAULT_ID,
+    snr: Annotated[
+        float | None, typer.Option(help="Add noise: SNR in dB in the voice band.")
+    ] = None,
+    fading: Annotated[float, typer.Option(min=0.0, max=1.0, help="Fading depth, 0-1.")] = 0.0,
+    qrm: Annotated[
+        float | None, typer.Option(help="Interfering carrier, dB below the signal peak.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for the channel's noise and fading.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
+) -> None:
+    """Turn a document's groups into the audio a numbers station would transmit."""
+    doc = Document.parse(read_text(document, what="document"), source=str(document))
+    prof = profiles.load(station)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"{prof.name}: synthesizing", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        tx = synth.broadcast(
+            doc.groups, prof, voice=voice, station_id=station_id, progress=progress
+        )
+    audio = channel.apply(tx.audio, tx.timeline, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed)
+    synth.Transmission(audio, tx.timeline, prof, tx.voice).write(out)
+    notice(f"{out}: {prof.name}, voice {tx.voice}, {len(doc.groups)} groups, {tx.seconds:.0f} s")
+    if as_json:
+        typer.echo(json.dumps({
+            "station": prof.name, "voice": tx.voice, "seconds": round(tx.seconds, 3),
+            "groups": [{"group": e.text, "start": round(e.start, 3), "end": round(e.end, 3)}
+                       for e in tx.timeline if e.kind == "group"],
+        }, indent=2))  # fmt: skip
+
+
+def receive_cmd(
+    recording: Annotated[Path, typer.Argument(help="A WAV recording.")],
+    station: StationOpt,
+    voice: VoiceOpt = None,
+    voice_file: Annotated[
+        Path | None, typer.Option(help="A voice learnt with `cinq voice learn`.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the document here.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was copied as JSON.")] = False,
+) -> None:
+    """Copy the groups from a recording and write the document that `cinq decrypt` reads.
+
+    Repeats are voted; a digit that is not sure is written '?' and reported. Exit 0 for
+    a clean copy, 1 when digits are unsure or the group count does not match.
+    """
+    audio = _read_wav(recording)
+    prof = profiles.load(station)
+    model = receive.VoiceModel.load(voice_file) if voice_file else None
+    rec = receive.receive(audio, prof, model=model, voice=voice)
+    if not rec.groups:
+        raise BadInput(f"{recording}: no message groups found for station {prof.name}")
+    text = "\n".join(rec.groups) + f"\n\nBy {prof.name}\n"
+    if as_json:
+        typer.echo(json.dumps({
+            "station": prof.name, "station_id": rec.station_id, "count": rec.count,
+            "groups": rec.groups, "uncertain": [{"group": g, "figure": f} for g, f in rec.uncertain],
+            "notes": rec.notes,
+        }, indent=2))  # fmt: skip
+        if out:
+            write_output(text, out)
+    else:
+        write_output(text, out)
+    notice(f"copied {len(rec.groups)} groups; call-up: ID {rec.station_id}, count {rec.count}")
+    for g, f in rec.uncertain:
+        notice(f"unsure: group {g}, figure {f} ({rec.groups[g - 1]})")
+    for note in rec.notes:
+        notice(note)
+    if rec.uncertain or (rec.count is not None and rec.count != len(rec.groups)):
+        raise typer.Exit(1)
+
+
+def _read_wav(path: Path) -> receive.Audio:
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except (RuntimeError, OSError) as e:
+        raise BadInput(f"cannot read {path} as audio: {e}") from None
+    mono = data.mean(axis=1).astype(np.float32)
+    if rate != RATE:
+        from scipy.signal import resample_poly
+
+        mono = resample_poly(mono, RATE, rate).astype(np.float32)
+    return mono
+
+
+@voice_app.command("learn")
+def learn(
+    recording: Annotated[Path, typer.Argument(help="A recording of digits read one by one.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The voice file to write (.npz).")],
+    digits: Annotated[str, typer.Option(help="The digits spoken, in order.")] = "0123456789",
+    name: Annotated[str, typer.Option(help="A name for the voice.")] = "learnt",
+) -> None:
+    """Learn a voice from a labelled recording of the ten digits, to copy real stations."""
+    model = receive.VoiceModel.learn(_read_wav(recording), digits, name=name)
+    model.save(out)
+    typer.echo(str(out))
+    notice(f"voice {name!r}: {len(model.templates)} digits, one every {model.slot:.2f} s")
+
+
+@station_app.command("list")
+def station_list() -> None:
+    """The built-in stations."""
+    for name in profiles.names():
+        p = profiles.load(name)
+        typer.echo(f"{p.name:6} {p.mode:6} {p.language}  {p.title}")
+
+
+@station_app.command("show")
+def station_show(
+    station: Annotated[str, typer.Argument(help="A station or a .toml file.")],
+) -> None:
+    """A station's format, step by step, and where it comes from."""
+    p = profiles.load(station)
+    con = Console()
+    con.print(f"[bold]{p.name}[/]: {p.title} ({p.family} family, {p.mode}, {p.language})")
+    con.print(p.description, highlight=False)
+    for n, s in enumerate(p.script, 1):
+        what = {
+            "say": f"say {s.text!r}",
+            "groups": f"the groups, each sent {s.times}x",
+            "tone": f"tone {s.tones}",
+            "pause": f"pause {s.seconds:g} s",
+        }[s.kind]
+        con.print(f"  {n}. {what}" + (f"  (x{s.repeat})" if s.repeat > 1 else ""), highlight=False)
+    con.print(f"source: {p.source}", highlight=False)

@@ -1,0 +1,10 @@
+"""Broadcast and reception: numbers-station audio (voice and Morse) and its decoding.
+
+:mod:`cinq.radio.profiles` reads station profiles (declarative TOML in ``stations/``),
+:mod:`cinq.radio.synth` turns a message into the audio a station would send,
+:mod:`cinq.radio.channel` adds what the ionosphere does to it, and
+:mod:`cinq.radio.receive` copies the groups back, voting between repeats.
+"""
+
+RATE = 8000
+"""Sample rate of all cinq audio (Hz): a voice channel needs no more."""

@@ -1,0 +1,530 @@
+"""Copying a numbers-station recording back into groups.
+
+Voice: the receiver knows the station's voice as *templates*: the ten digits rendered
+by the same synthesizer (or learnt from a labelled recording, ``cinq voice learn``).
+Each template slides over the recording's spectrogram (normalised cross-correlation in
+the voice band, after subtracting the noise floor), giving for every 10 ms the score of
+"digit d starts here". Stations read at a fixed cadence, so the message is a lattice of
+digit slots: groups of five, each group read ``N`` times, one group period apart. The
+receiver finds that lattice (where the per-group sum of scores peaks, period after
+period), reads each slot, and votes between the readings of a group. The call-up is read
+the same way (its slots follow from the profile, counted back from the first group) and
+its group count is checked against the lattice. A digit whose vote is not clear is
+written ``?``, never guessed.
+
+Morse: a narrow filter at the station's tone, an envelope, a threshold; the marks and
+spaces are classified by the dot length of the profile's speed; cut numbers are undone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import maximum_filter1d
+from scipy.signal import butter, sosfiltfilt
+
+from ..errors import BadInput
+from . import RATE, morse
+from .profiles import Profile, Step
+from .speech import Audio, say
+from .synth import DEFAULT_ID, digit_slot, expand
+
+HOP = 80  # 10 ms
+NFFT = 256
+BANDS = 87
+FPS = RATE / HOP
+UNSURE = 0.004  # a vote won by less than this (mean correlation) is written "?"
+
+Features = NDArray[np.float32]
+
+
+def band_power(x: Audio) -> Features:
+    """Band energies, frames x 24 bands over 300-3000 Hz, every 10 ms."""
+    if len(x) < NFFT:
+        x = np.pad(x, (0, NFFT - len(x)))
+    n = 1 + (len(x) - NFFT) // HOP
+    idx = np.arange(NFFT)[None, :] + HOP * np.arange(n)[:, None]
+    spec = np.abs(np.fft.rfft(x[idx] * np.hanning(NFFT), axis=1)) ** 2
+    lo, hi = int(300 / RATE * NFFT), int(3000 / RATE * NFFT)
+    edges = np.linspace(lo, hi, BANDS + 1).astype(int)
+    return np.add.reduceat(spec[:, lo:hi], edges[:-1] - lo, axis=1).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The recording's noise floor and speech level per band, to render templates
+    the way the recording shows them (quiet parts sink into the same floor)."""
+
+    noise: NDArray[np.float32]
+    level: float
+
+    @classmethod
+    def of(cls, power: Features) -> Floor:
+        noise = np.percentile(power, 20, axis=0).astype(np.float32) + 1e-12
+        level = float(np.percentile(np.maximum(power - noise, 0), 97)) + 1e-12
+        return cls(noise, level)
+
+    def stream(self, power: Features) -> Features:
+        return np.log(np.maximum(power - self.noise, 0.05 * self.noise)).astype(np.float32)
+
+    def template(self, power: Features) -> Features:
+        scaled = power * (self.level / (float(np.percentile(power, 97)) + 1e-12))
+        return np.log(np.maximum(scaled, 0.05 * self.noise)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class VoiceModel:
+    """Digit templates of one voice (band powers), and the reading cadence."""
+
+    name: str
+    templates: Mapping[str, Features]
+    slot: float  # seconds from one digit's start to the next
+    words: Mapping[str, float] = field(default_factory=dict)  # seconds each word takes
+
+    @classmethod
+    def synthesized(cls, lang: str, digit_gap: float, words: Sequence[str] = ()) -> VoiceModel:
+        """The templates of cinq's own voice for ``lang`` (and the lengths of ``words``)."""
+        return cls(
+            f"espeak-ng {lang}",
+            {d: band_power(say(d, lang)) for d in "0123456789"},
+            digit_slot(lang, digit_gap),
+            {w: len(say(w, lang)) / RATE for w in words},
+        )
+
+    @classmethod
+    def learn(cls, audio: Audio, labels: str, *, name: str = "learnt") -> VoiceModel:
+        """Templates cut from a recording of the digits ``labels`` spoken in order, with
+        pauses between them (at least the ten digits)."""
+        spans = _utterances(audio)
+        if len(spans) != len(labels):
+            raise BadInput(
+                f"found {len(spans)} spoken words in the recording but {len(labels)} labels"
+            )
+        cuts: dict[str, list[Audio]] = {}
+        for (a, b), d in zip(spans, labels, strict=True):
+            cuts.setdefault(d, []).append(audio[a:b])
+        if set(cuts) != set("0123456789"):
+            raise BadInput("the labels must cover all ten digits")
+        templates = {d: band_power(max(c, key=len)) for d, c in cuts.items()}
+        starts = [a for a, _ in spans]
+        slot = float(np.median(np.diff(starts))) / RATE if len(starts) > 1 else 1.0
+        return cls(name, templates, slot)
+
+    def save(self, path: str | Path) -> None:
+        import io
+
+        from ..files import atomic_write
+
+        buf = io.BytesIO()
+        np.savez(
+            buf, slot=self.slot, name=self.name, **{f"d{k}": v for k, v in self.templates.items()}
+        )
+        atomic_write(path, buf.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> VoiceModel:
+        try:
+            with np.load(path) as z:
+                templates = {k[1:]: z[k] for k in z.files if k.startswith("d")}
+                return cls(str(z["name"]), templates, float(z["slot"]))
+        except (OSError, ValueError, KeyError) as e:
+            raise BadInput(f"{path} is not a cinq voice file: {e}") from None
+
+
+def _utterances(x: Audio) -> list[tuple[int, int]]:
+    """Sample spans of the words in a clean recording (energy above a threshold)."""
+    env = np.convolve(np.abs(x), np.ones(160) / 160, mode="same")
+    loud = env > 0.1 * float(env.max())
+    edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
+    if loud[0]:
+        edges = np.r_[0, edges]
+    if loud[-1]:
+        edges = np.r_[edges, len(x) - 1]
+    spans = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=False)]
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:  # join pieces of one word split by a short dip
+        if merged and a - merged[-1][1] < 0.12 * RATE:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return [(a, b) for a, b in merged if b - a > 0.08 * RATE]
+
+
+def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
+    """``(10, frames)``: correlation of each digit template starting at each frame."""
+    floor = Floor.of(power)
+    feats = floor.stream(power)
+    n = len(feats)
+    out = np.full((10, n), -1.0, dtype=np.float32)
+    size = 1 << int(np.ceil(np.log2(n + max(len(t) for t in model.templates.values()))))
+    fx = np.fft.rfft(feats, size, axis=0)
+    s1 = np.r_[0.0, np.cumsum(feats.sum(axis=1, dtype=np.float64))]
+    s2 = np.r_[0.0, np.cumsum((feats.astype(np.float64) ** 2).sum(axis=1))]
+    for d in range(10):
+        t = floor.template(model.templates[str(d)]).astype(np.float64)
+        length = len(t)
+        if length > n:
+            continue
+        y = t - t.mean()
+        norm_y = np.sqrt((y**2).sum())
+        fy = np.fft.rfft(y[::-1], size, axis=0)
+        corr = np.fft.irfft((fx * fy).sum(axis=1), size)[length - 1 : length - 1 + n - length + 1]
+        cells = length * feats.shape[1]
+        w1 = s1[length:] - s1[:-length]
+        w2 = s2[length:] - s2[:-length]
+        var = np.maximum(w2 - w1**2 / cells, 1e-9)
+        out[d, : n - length + 1] = corr / (np.sqrt(var) * norm_y)
+    return out
+
+
+@dataclass
+class Reception:
+    """What was copied: the groups (``?`` for digits not sure), call-up and checks."""
+
+    groups: list[str]
+    station_id: str | None
+    count: int | None
+    uncertain: list[tuple[int, int]] = field(default_factory=list)  # (group, figure), 1-based
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def count_ok(self) -> bool:
+        return self.count == len(self.groups)
+
+
+def receive(audio: Audio, profile: Profile, *, model: VoiceModel | None = None,
+            voice: str | None = None) -> Reception:  # fmt: skip
+    """Copy a recording of a ``profile`` station."""
+    if profile.mode == "morse":
+        return receive_morse(audio, profile)
+    if model is None:
+        words = {
+            w
+            for step in profile.script
+            if step.kind == "say"
+            for w in expand(step.text, DEFAULT_ID, 1)
+            if not w.isdigit() and w != "/"
+        }
+        model = VoiceModel.synthesized(
+            voice or profile.language, profile.timing.digit_gap, sorted(words)
+        )
+    return _receive_voice(audio, profile, model)
+
+
+# -- voice --------------------------------------------------------------------------------
+
+
+def _slot_scores(sc: NDArray[np.float32], frame: float, tol: int = 1) -> NDArray[np.float32]:
+    """Each digit's best score within ``tol`` frames of ``frame``: a (10,) vector."""
+    f = round(frame)
+    lo, hi = max(f - tol, 0), min(f + tol + 1, sc.shape[1])
+    if lo >= hi:
+        return np.full(10, -1.0, dtype=np.float32)
+    return sc[:, lo:hi].max(axis=1)
+
+
+def _receive_voice(audio: Audio, p: Profile, model: VoiceModel) -> Reception:
+    sc = scores(band_power(audio), model)
+    best = sc.max(axis=0)
+    slot = model.slot * FPS
+    reading = 5 * slot + p.timing.repeat_gap * FPS
+    # Find each pass of the message (a ``groups`` step), strongest lattice first.
+    steps = [s for s in p.script if s.kind == "groups" for _ in range(s.repeat)]
+    passes: list[tuple[list[float], int]] = []
+    masked = best.copy()
+    for times in sorted((s.times for s in steps), reverse=True):
+        period = times * 5 * slot + (times - 1) * p.timing.repeat_gap * FPS
+        period += p.timing.group_gap * FPS
+        chain = _chain(_group_fit(masked, slot, reading, times, period), period)
+        if chain:
+            passes.append((chain, times))
+            masked[max(int(chain[0] - slot), 0) : int(chain[-1] + period)] = -1.0
+    if not passes:
+        return Reception([], None, None, notes=["no message groups found"])
+    passes.sort(key=lambda c: c[0][0])
+    # Re-centre every reading of every group on its own best alignment: the five digits
+    # of a reading share one timing, so they are shifted together, not each alone.
+    passes = [
+        ([_align(best, t, slot, reading, times) for t in chain], times) for chain, times in passes
+    ]
+    # The call-up's group count settles where the message starts and ends: a stray
+    # group at either end (a closing 00000, the end of a call-up) is dropped.
+    first = passes[0][0]
+    reads = [
+        (drop, *_callup(sc, p, model, first[drop], digits))
+        for drop in range(min(3, len(first)))
+        for digits in (1, 2, 3)
+    ]
+    # A reading whose count agrees with the copied groups is trusted first.
+    agree = [r for r in reads if r[2] is not None and r[2] == len(first) - r[0]]
+    near = [r for r in reads if r[2] is not None and r[2] == len(first) - r[0] - 1]
+    drop, station_id, count, _ = max(agree or near or [(0, *_callup(sc, p, model, first[0], len(str(len(first)))))], key=lambda r: r[3])
+    if agree or near:
+        assert count is not None
+        passes = [(c[drop : drop + count] if c is first else c[:count], t) for c, t in passes]
+    length = max(len(c) for c, _ in passes)
+    groups, uncertain = [], []
+    for g in range(length):
+        digits = ""
+        for i in range(5):
+            votes = np.zeros(10, dtype=np.float32)
+            readings = 0
+            for chain, times in passes:
+                if g < len(chain):
+                    for r in range(times):
+                        votes += _slot_scores(sc, chain[g] + r * reading + i * slot)
+                        readings += 1
+            order = np.argsort(votes)[::-1]
+            if (votes[order[0]] - votes[order[1]]) / readings < UNSURE:
+                digits += "?"
+                uncertain.append((g + 1, i + 1))
+            else:
+                digits += str(order[0])
+        groups.append(digits)
+    rec = Reception(groups, station_id, count, uncertain)
+    lengths = {len(c) for c, _ in passes}
+    if len(passes) > 1:
+        rec.notes.append(f"the message was copied {len(passes)} times: votes over all readings")
+    if len(lengths) > 1:
+        rec.notes.append(f"the passes differ in length: {sorted(lengths)} groups")
+    if count is not None and count != len(groups):
+        rec.notes.append(f"the call-up announces {count} groups but {len(groups)} were copied")
+    return rec
+
+
+def _align(
+    best: NDArray[np.float32], start: float, slot: float, reading: float, times: int
+) -> float:
+    """``start`` moved by up to 4 frames to where the group's digit slots fit best."""
+    offsets = np.array([r * reading + i * slot for r in range(times) for i in range(5)])
+    shifts = np.arange(-4, 5)
+    frames = np.clip(
+        np.round(start + shifts[:, None] + offsets[None, :]).astype(int), 0, len(best) - 1
+    )
+    return float(start + shifts[int(np.argmax(best[frames].sum(axis=1)))])
+
+
+def _group_fit(
+    best: NDArray[np.float32], slot: float, reading: float, times: int, period: float
+) -> NDArray[np.float64]:
+    """How well a whole group (all its readings) fits if it starts at each frame."""
+    n = len(best)
+    padded = np.r_[best, np.full(int(period) + 10, -1.0)]
+    dil = maximum_filter1d(padded, size=5)
+    offsets = [round(r * reading + i * slot) for r in range(times) for i in range(5)]
+    return np.asarray(sum(dil[o : o + n] for o in offsets) / len(offsets), dtype=np.float64)
+
+
+def _chain(fit: NDArray[np.float64], period: float) -> list[float]:
+    """Group starts: the best run of alignments one group period apart.
+
+    Any speech fits a digit template somewhat, so chains start only at the best
+    alignment within half a period; from there the chain steps one period at a time
+    (re-centred within a few frames) while the fit stays near the chain's own level,
+    backwards and forwards. The chain with the largest total fit wins."""
+    peaks = np.flatnonzero(
+        (maximum_filter1d(fit, size=max(int(period / 2), 3)) == fit) & (fit > 0.2)
+    )
+    tol = 6
+
+    def step(t: float, sign: int, level: float) -> float | None:
+        c = round(t + sign * period)
+        lo, hi = max(c - tol, 0), min(c + tol + 1, len(fit))
+        if lo >= hi:
+            return None
+        k = lo + int(np.argmax(fit[lo:hi]))
+        return float(k) if fit[k] > 0.6 * level else None
+
+    best: list[float] = []
+    best_sum = -1.0
+    for start in peaks[np.argsort(fit[peaks])[::-1][:50]]:
+        chain = [float(start)]
+        level = float(fit[start]) * 1.15  # 0.6 x 1.15: within ~70 % of the best group
+        while (t := step(chain[-1], 1, level)) is not None:
+            chain.append(t)
+        while (t := step(chain[0], -1, level)) is not None:
+            chain.insert(0, t)
+        # Trim weak ends: a chain grown from a weak start reaches into mere speech.
+        values = fit[np.array(chain, dtype=int)]
+        strong = 0.6 * float(np.percentile(values, 90))
+        keep = np.flatnonzero(values >= strong)
+        chain = chain[keep[0] : keep[-1] + 1]
+        total = float(fit[np.array(chain, dtype=int)].sum())
+        if total > best_sum:
+            best, best_sum = chain, total
+    return best
+
+
+def _callup(
+    sc: NDArray[np.float32], p: Profile, model: VoiceModel, first_group: float, count_digits: int
+) -> tuple[str | None, int | None, float]:
+    """Read the station ID and group count (of ``count_digits`` digits) from the steps
+    before the first group, laid out backwards at the profile's cadence and voted over
+    their repeats; also how clearly they read (the mean winning vote). Stops at a step
+    whose length is not known (a word the voice model has no length for)."""
+    votes: dict[tuple[str, int], NDArray[np.float32]] = {}
+    k = next(i for i, s in enumerate(p.script) if s.kind == "groups")
+    t = first_group
+    for step in reversed(p.script[:k]):
+        layout = _layout(step, p, model, count_digits)
+        if layout is None:
+            break
+        span, slots = layout
+        for rep in range(step.repeat):
+            t -= (p.timing.phrase_gap if rep == 0 else p.timing.group_gap) * FPS + span
+            for label, index, off in slots:
+                vote = votes.setdefault((label, index), np.zeros(10, dtype=np.float32))
+                vote += _slot_scores(sc, t + off)
+    station = _read(votes, "id")
+    count = _read(votes, "count")
+    clarity = float(np.mean([v.max() for v in votes.values()])) if votes else -1.0
+    return station, int(count) if count else None, clarity
+
+
+def _layout(
+    step: Step, p: Profile, model: VoiceModel, count_digits: int
+) -> tuple[float, list[tuple[str, int, float]]] | None:
+    """The frames a step takes, and where its {id}/{count} digits sit in it."""
+    if step.kind == "pause":
+        return step.seconds * FPS, []
+    if step.kind == "tone":
+        return sum(sec for _, sec in step.tones) * FPS, []
+    slot = model.slot * FPS
+    cursor = 0.0
+    slots: list[tuple[str, int, float]] = []
+    for token in expand(step.text, DEFAULT_ID, 0, keep_placeholders=True):
+        if token == "/":
+            cursor += p.timing.group_gap / 2 * FPS
+        elif token in ("{id}", "{count}"):
+            label = token.strip("{}")
+            for i in range(len(DEFAULT_ID) if label == "id" else count_digits):
+                slots.append((label, i, cursor))
+                cursor += slot
+        elif token.isdigit():
+            cursor += slot
+        elif token in model.words:
+            cursor += (model.words[token] + p.timing.digit_gap) * FPS
+        else:
+            return None  # a spoken word whose length the voice model does not know
+    return cursor, slots
+
+
+def _read(votes: Mapping[tuple[str, int], NDArray[np.float32]], label: str) -> str | None:
+    keys = sorted(i for lab, i in votes if lab == label)
+    if not keys:
+        return None
+    return "".join(str(int(np.argmax(votes[label, i]))) for i in keys)
+
+
+# -- Morse --------------------------------------------------------------------------------
+
+
+def receive_morse(audio: Audio, p: Profile) -> Reception:
+    """Copy a Morse recording: tone filter, envelope, marks and spaces, characters; then
+    the words are matched against the profile's script, step by step."""
+    words = [_uncut(w, p) for w in _morse_words(audio, p)]
+    votes: dict[str, list[str]] = {"id": [], "count": []}
+    passes: list[list[str]] = []
+    pos = 0
+    for step in p.script:
+        for _ in range(step.repeat):
+            if step.kind == "say":
+                for expected in step.text.split():
+                    if pos >= len(words):
+                        break
+                    pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9]+)")
+                    pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9]+)")
+                    if m := re.fullmatch(pattern, words[pos]):
+                        for label, value in m.groupdict().items():
+                            votes[label].append(value)
+                    pos += 1
+            elif step.kind == "groups":
+                count = _majority(votes["count"])
+                n = int(count) if count and count.isdigit() else None
+                sent: list[str] = []
+                while (
+                    pos < len(words)
+                    and len(words[pos]) == 5
+                    and (n is None or len(sent) < n * step.times)
+                ):
+                    sent.append(words[pos])
+                    pos += 1
+                passes.extend(sent[r :: step.times] for r in range(step.times))
+    if not passes:
+        return Reception([], _majority(votes["id"]), None, notes=["no message groups found"])
+    length = min(len(c) for c in passes)
+    groups, uncertain = [], []
+    for g in range(length):
+        out = ""
+        for i in range(5):
+            column = [c[g][i] for c in passes if c[g][i].isdigit()]
+            digit = _majority(column)
+            if digit is None:
+                uncertain.append((g + 1, i + 1))
+            out += digit or "?"
+        groups.append(out)
+    count = _majority(votes["count"])
+    rec = Reception(
+        groups, _majority(votes["id"]), int(count) if count and count.isdigit() else None, uncertain
+    )
+    if rec.count is not None and rec.count != len(groups):
+        rec.notes.append(f"the call-up announces {rec.count} groups but {len(groups)} were copied")
+    return rec
+
+
+def _majority(values: Sequence[str]) -> str | None:
+    """The value most often seen; None if there is none or a tie for first place."""
+    if not values:
+        return None
+    tally: dict[str, int] = {}
+    for v in values:
+        tally[v] = tally.get(v, 0) + 1
+    ranked = sorted(tally.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _uncut(word: str, p: Profile) -> str:
+    back = {v: k for k, v in p.morse.cut.items()}
+    if word.startswith("="):
+        return word
+    return "".join(back.get(c, c) for c in word)
+
+
+def _morse_words(audio: Audio, p: Profile) -> list[str]:
+    m = p.morse
+    sos = butter(4, (m.tone_hz - 80, m.tone_hz + 80), btype="bandpass", fs=RATE, output="sos")
+    y = sosfiltfilt(sos, audio)
+    dot = morse.dot_seconds(m.wpm) * RATE
+    win = max(int(dot / 4), 1)
+    env = np.sqrt(np.convolve(y**2, np.ones(win) / win, mode="same"))
+    lo, hi = np.percentile(env, 10), np.percentile(env, 99)
+    on = env > (lo + hi) / 2
+    edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
+    bounds = np.r_[0, edges, len(on)]
+    words: list[str] = []
+    char, word = "", ""
+    for a, b in itertools.pairwise(bounds):
+        units = (b - a) / dot
+        if on[a]:
+            if units >= 0.3:  # shorter: a click of noise
+                char += "." if units < 2 else "-"
+            continue
+        if units >= 2 and char:
+            word += morse.LETTER.get(char, "?")
+            char = ""
+        if units >= 5 and word:
+            words.append(word)
+            word = ""
+    if char:
+        word += morse.LETTER.get(char, "?")
+    if word:
+        words.append(word)
+    return words

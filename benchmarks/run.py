@@ -10,6 +10,8 @@ same run on the same machine, so they compare across machines; never used in tes
    information.
 4. Codebooks: how much shorter a message of our own in each language becomes with a
    keyed 1000-code book, on the language's default board.
+5. Radio: group error rate against SNR before and after the repeat vote, for every
+   voice and for Morse, and real-time factors of synthesis and reception.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 import codebook_bench  # type: ignore[import-not-found]
+import radio_bench  # type: ignore[import-not-found]
 from cinq import cipher, pad
 from cinq import language as lg
 
@@ -125,6 +128,10 @@ def main() -> None:
         (f"2. Cipher on {n // 10**6} MB of digits", bench_cipher(n, repeat)),
         ("3. Text path on 1 MB of English text", bench_text(10**6 // (10 if args.quick else 1), 3)),
         ("4. Codebook (keyed, 1000 codes), benchmarks/texts/*.txt", codebook_bench.rows()),
+        (
+            "5. Radio (E11 voices: groups read 2+1 times; M12/M03 Morse)",
+            radio_bench.rows(40 if args.quick else 200),
+        ),
     ]
     for title, rows in sections:
         print(title)

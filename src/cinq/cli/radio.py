@@ -11,10 +11,12 @@ import soundfile as sf
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from scipy.signal import resample_poly
 
 from ..document import Document
 from ..errors import BadInput
 from ..radio import RATE, channel, profiles, receive, synth
+from ..radio.speech import Audio
 from ._io import err, notice, read_text, write_output
 
 StationOpt = Annotated[
@@ -102,7 +104,8 @@ def receive_cmd(
     if as_json:
         typer.echo(json.dumps({
             "station": prof.name, "station_id": rec.station_id, "count": rec.count,
-            "groups": rec.groups, "uncertain": [{"group": g, "figure": f} for g, f in rec.uncertain],
+            "groups": rec.groups,
+            "uncertain": [{"group": g, "figure": f} for g, f in rec.uncertain],
             "notes": rec.notes,
         }, indent=2))  # fmt: skip
         if out:
@@ -118,16 +121,14 @@ def receive_cmd(
         raise typer.Exit(1)
 
 
-def _read_wav(path: Path) -> receive.Audio:
+def _read_wav(path: Path) -> Audio:
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, OSError) as e:
         raise BadInput(f"cannot read {path} as audio: {e}") from None
-    mono = data.mean(axis=1).astype(np.float32)
-    if rate != RATE:
-        from scipy.signal import resample_poly
-
-        mono = resample_poly(mono, RATE, rate).astype(np.float32)
+    mono = np.asarray(data.mean(axis=1), np.float32)
+    if rate != RATE:  # a recording at another rate: to the voice-channel rate
+        mono = np.asarray(resample_poly(mono, RATE, rate), np.float32)
     return mono
 
 

@@ -50,9 +50,10 @@ def fade(x: Audio, depth: float, rng: np.random.Generator, *, rate_hz: float = 0
     t = np.arange(len(x)) / RATE
     phases = rng.uniform(0, 2 * np.pi, 3)
     freqs = rate_hz * np.array([1.0, 0.63, 0.27])
-    wobble = sum(np.sin(2 * np.pi * f * t + ph) for f, ph in zip(freqs, phases, strict=True))
+    waves = [np.sin(2 * np.pi * f * t + ph) for f, ph in zip(freqs, phases, strict=True)]
+    wobble = np.sum(waves, axis=0)
     gain = 1 - depth * (0.5 + wobble / 6)  # in [1 - depth, 1]
-    return (x * gain).astype(np.float32)
+    return np.asarray(x * gain, np.float32)
 
 
 def qrm(x: Audio, *, hz: float = 1200.0, level_db: float = -10.0) -> Audio:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import maximum_filter1d
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from scipy.signal import butter, sosfiltfilt
 
 from ..errors import BadInput
@@ -71,11 +72,11 @@ class Floor:
         return cls(noise, level)
 
     def stream(self, power: Features) -> Features:
-        return np.log(np.maximum(power - self.noise, 0.05 * self.noise)).astype(np.float32)
+        return np.asarray(np.log(np.maximum(power - self.noise, 0.05 * self.noise)), np.float32)
 
     def template(self, power: Features) -> Features:
         scaled = power * (self.level / (float(np.percentile(power, 97)) + 1e-12))
-        return np.log(np.maximum(scaled, 0.05 * self.noise)).astype(np.float32)
+        return np.asarray(np.log(np.maximum(scaled, 0.05 * self.noise)), np.float32)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,12 @@ class VoiceModel:
         """Templates cut from a recording of the digits ``labels`` spoken in order, with
         pauses between them (at least the ten digits)."""
         spans = _utterances(audio)
+        # A word with a stop in it ("acht") shows as two bursts: join the closest
+        # neighbours until there is one span per label.
+        while len(spans) > len(labels):
+            gaps = [b[0] - a[1] for a, b in itertools.pairwise(spans)]
+            k = int(np.argmin(gaps))
+            spans[k : k + 2] = [(spans[k][0], spans[k + 1][1])]
         if len(spans) != len(labels):
             raise BadInput(
                 f"found {len(spans)} spoken words in the recording but {len(labels)} labels"
@@ -122,9 +129,8 @@ class VoiceModel:
         from ..files import atomic_write
 
         buf = io.BytesIO()
-        np.savez(
-            buf, slot=self.slot, name=self.name, **{f"d{k}": v for k, v in self.templates.items()}
-        )
+        arrays: dict[str, Any] = {f"d{k}": v for k, v in self.templates.items()}
+        np.savez(buf, slot=np.float64(self.slot), name=np.str_(self.name), **arrays)
         atomic_write(path, buf.getvalue())
 
     @classmethod
@@ -140,7 +146,7 @@ class VoiceModel:
 def _utterances(x: Audio) -> list[tuple[int, int]]:
     """Sample spans of the words in a clean recording (energy above a threshold)."""
     env = np.convolve(np.abs(x), np.ones(160) / 160, mode="same")
-    loud = env > 0.1 * float(env.max())
+    loud = env > 0.03 * float(env.max())  # low: quiet fricatives belong to the word
     edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
     if loud[0]:
         edges = np.r_[0, edges]
@@ -198,11 +204,18 @@ class Reception:
         return self.count == len(self.groups)
 
 
-def receive(audio: Audio, profile: Profile, *, model: VoiceModel | None = None,
-            voice: str | None = None) -> Reception:  # fmt: skip
-    """Copy a recording of a ``profile`` station."""
+def receive(
+    audio: Audio,
+    profile: Profile,
+    *,
+    model: VoiceModel | None = None,
+    voice: str | None = None,
+    vote: bool = True,
+) -> Reception:
+    """Copy a recording of a ``profile`` station. ``vote=False`` reads only the first
+    reading of each group (to measure what the repeats are worth)."""
     if profile.mode == "morse":
-        return receive_morse(audio, profile)
+        return receive_morse(audio, profile, vote=vote)
     if model is None:
         words = {
             w
@@ -211,10 +224,9 @@ def receive(audio: Audio, profile: Profile, *, model: VoiceModel | None = None,
             for w in expand(step.text, DEFAULT_ID, 1)
             if not w.isdigit() and w != "/"
         }
-        model = VoiceModel.synthesized(
-            voice or profile.language, profile.timing.digit_gap, sorted(words)
-        )
-    return _receive_voice(audio, profile, model)
+        model = VoiceModel.synthesized(voice or profile.language, profile.timing.digit_gap)
+        model = replace(model, words={w: len(say(w, profile.language)) / RATE for w in words})
+    return _receive_voice(audio, profile, model, vote=vote)
 
 
 # -- voice --------------------------------------------------------------------------------
@@ -226,58 +238,62 @@ def _slot_scores(sc: NDArray[np.float32], frame: float, tol: int = 1) -> NDArray
     lo, hi = max(f - tol, 0), min(f + tol + 1, sc.shape[1])
     if lo >= hi:
         return np.full(10, -1.0, dtype=np.float32)
-    return sc[:, lo:hi].max(axis=1)
+    return np.asarray(sc[:, lo:hi].max(axis=1), np.float32)
 
 
-def _receive_voice(audio: Audio, p: Profile, model: VoiceModel) -> Reception:
+def _receive_voice(audio: Audio, p: Profile, model: VoiceModel, *, vote: bool) -> Reception:
     sc = scores(band_power(audio), model)
     best = sc.max(axis=0)
     slot = model.slot * FPS
     reading = 5 * slot + p.timing.repeat_gap * FPS
     # Find each pass of the message (a ``groups`` step), strongest lattice first.
     steps = [s for s in p.script if s.kind == "groups" for _ in range(s.repeat)]
-    passes: list[tuple[list[float], int]] = []
+    passes: list[tuple[list[float], int, list[float]]] = []
     masked = best.copy()
     for times in sorted((s.times for s in steps), reverse=True):
         period = times * 5 * slot + (times - 1) * p.timing.repeat_gap * FPS
         period += p.timing.group_gap * FPS
-        chain = _chain(_group_fit(masked, slot, reading, times, period), period)
+        fit = _group_fit(masked, slot, reading, times, period)
+        chain = _trim(_chain(fit, period), best, slot, reading, times)
         if chain:
-            passes.append((chain, times))
+            passes.append((chain, times, [float(fit[round(t)]) for t in chain]))
             masked[max(int(chain[0] - slot), 0) : int(chain[-1] + period)] = -1.0
     if not passes:
         return Reception([], None, None, notes=["no message groups found"])
     passes.sort(key=lambda c: c[0][0])
-    # Re-centre every reading of every group on its own best alignment: the five digits
-    # of a reading share one timing, so they are shifted together, not each alone.
-    passes = [
-        ([_align(best, t, slot, reading, times) for t in chain], times) for chain, times in passes
-    ]
-    # The call-up's group count settles where the message starts and ends: a stray
-    # group at either end (a closing 00000, the end of a call-up) is dropped.
+    # The call-up's group count settles where each pass starts and ends: stray groups
+    # at either end (the call-up's own cadence, a closing 00000) are cut off.
     first = passes[0][0]
     reads = [
         (drop, *_callup(sc, p, model, first[drop], digits))
-        for drop in range(min(3, len(first)))
+        for drop in range(min(4, len(first)))
         for digits in (1, 2, 3)
     ]
-    # A reading whose count agrees with the copied groups is trusted first.
-    agree = [r for r in reads if r[2] is not None and r[2] == len(first) - r[0]]
-    near = [r for r in reads if r[2] is not None and r[2] == len(first) - r[0] - 1]
-    drop, station_id, count, _ = max(agree or near or [(0, *_callup(sc, p, model, first[0], len(str(len(first)))))], key=lambda r: r[3])
-    if agree or near:
-        assert count is not None
-        passes = [(c[drop : drop + count] if c is first else c[:count], t) for c, t in passes]
-    length = max(len(c) for c, _ in passes)
+    plausible = [r for r in reads if r[2] and len(first) - r[0] - 4 <= r[2] <= len(first) - r[0]]
+    _, station_id, count, _ = max(
+        plausible or [(0, *_callup(sc, p, model, first[0], len(str(len(first)))))],
+        key=lambda r: r[3],
+    )
+    if plausible and count:
+        passes = [_window(c, t, f, count) for c, t, f in passes]
+    elif len(passes) > 1:  # no call-up to go by: the pass read most often sets the length
+        surest = max(passes, key=lambda c: c[1])
+        passes = [_window(c, t, f, len(surest[0])) for c, t, f in passes]
+    # Re-centre every reading of every group on its own best alignment: the five digits
+    # of a reading share one timing, so they are shifted together, not each alone.
+    aligned = [
+        ([_align(best, t, slot, reading, times) for t in c], times) for c, times, _ in passes
+    ]
+    length = max(len(c) for c, _ in aligned)
     groups, uncertain = [], []
     for g in range(length):
         digits = ""
         for i in range(5):
             votes = np.zeros(10, dtype=np.float32)
             readings = 0
-            for chain, times in passes:
+            for chain, times in aligned if vote else aligned[:1]:
                 if g < len(chain):
-                    for r in range(times):
+                    for r in range(times if vote else 1):
                         votes += _slot_scores(sc, chain[g] + r * reading + i * slot)
                         readings += 1
             order = np.argsort(votes)[::-1]
@@ -288,7 +304,7 @@ def _receive_voice(audio: Audio, p: Profile, model: VoiceModel) -> Reception:
                 digits += str(order[0])
         groups.append(digits)
     rec = Reception(groups, station_id, count, uncertain)
-    lengths = {len(c) for c, _ in passes}
+    lengths = {len(c) for c, _ in aligned}
     if len(passes) > 1:
         rec.notes.append(f"the message was copied {len(passes)} times: votes over all readings")
     if len(lengths) > 1:
@@ -296,6 +312,32 @@ def _receive_voice(audio: Audio, p: Profile, model: VoiceModel) -> Reception:
     if count is not None and count != len(groups):
         rec.notes.append(f"the call-up announces {count} groups but {len(groups)} were copied")
     return rec
+
+
+def _trim(
+    chain: list[float], best: NDArray[np.float32], slot: float, reading: float, times: int
+) -> list[float]:
+    """Drop groups at the ends of a chain that have a slot with no digit in it: a true
+    group has a digit in every slot, the tail of a call-up or a spoken word does not."""
+    if not chain:
+        return chain
+    offsets = [r * reading + i * slot for r in range(times) for i in range(5)]
+    weakest = np.array(
+        [min(float(_slot_scores(best[None, :], t + o, tol=2)[0]) for o in offsets) for t in chain]
+    )
+    good = np.flatnonzero(weakest >= 0.5 * float(np.median(weakest)))
+    return chain[good[0] : good[-1] + 1] if good.size else []
+
+
+def _window(
+    chain: list[float], times: int, fits: list[float], count: int
+) -> tuple[list[float], int, list[float]]:
+    """The ``count`` consecutive groups of a chain that fit best."""
+    if len(chain) <= count:
+        return chain, times, fits
+    sums = np.convolve(fits, np.ones(count), mode="valid")
+    k = int(np.argmax(sums))
+    return chain[k : k + count], times, fits[k : k + count]
 
 
 def _align(
@@ -325,37 +367,45 @@ def _chain(fit: NDArray[np.float64], period: float) -> list[float]:
     """Group starts: the best run of alignments one group period apart.
 
     Any speech fits a digit template somewhat, so chains start only at the best
-    alignment within half a period; from there the chain steps one period at a time
-    (re-centred within a few frames) while the fit stays near the chain's own level,
-    backwards and forwards. The chain with the largest total fit wins."""
+    alignment within half a period. From there the chain steps one period at a time,
+    re-centred within a few frames, backwards and forwards; a weak group (a burst of
+    noise, a fade) is stepped over as long as the next ones are strong again. The chain
+    with the largest total fit wins."""
     peaks = np.flatnonzero(
         (maximum_filter1d(fit, size=max(int(period / 2), 3)) == fit) & (fit > 0.2)
     )
     tol = 6
 
-    def step(t: float, sign: int, level: float) -> float | None:
-        c = round(t + sign * period)
-        lo, hi = max(c - tol, 0), min(c + tol + 1, len(fit))
-        if lo >= hi:
-            return None
-        k = lo + int(np.argmax(fit[lo:hi]))
-        return float(k) if fit[k] > 0.6 * level else None
+    def grow(start: float, sign: int, threshold: float) -> list[float]:
+        found: list[float] = []
+        pending: list[float] = []
+        t = start
+        while len(pending) <= 3:
+            c = round(t + sign * period)
+            lo, hi = max(c - tol, 0), min(c + tol + 1, len(fit))
+            if lo >= hi:
+                break
+            k = lo + int(np.argmax(fit[lo:hi]))
+            if fit[k] > threshold:
+                found += [*pending, float(k)]
+                pending = []
+                t = float(k)
+            else:
+                pending.append(float(c))
+                t = float(c)
+        return found
 
+    # A chain scores by how far its groups stand above a typical peak: a long chain
+    # through mere speech must not outweigh a short message of clear groups.
+    base = float(np.median(fit[peaks])) if peaks.size else 0.0
     best: list[float] = []
     best_sum = -1.0
     for start in peaks[np.argsort(fit[peaks])[::-1][:50]]:
-        chain = [float(start)]
-        level = float(fit[start]) * 1.15  # 0.6 x 1.15: within ~70 % of the best group
-        while (t := step(chain[-1], 1, level)) is not None:
-            chain.append(t)
-        while (t := step(chain[0], -1, level)) is not None:
-            chain.insert(0, t)
-        # Trim weak ends: a chain grown from a weak start reaches into mere speech.
-        values = fit[np.array(chain, dtype=int)]
-        strong = 0.6 * float(np.percentile(values, 90))
-        keep = np.flatnonzero(values >= strong)
-        chain = chain[keep[0] : keep[-1] + 1]
-        total = float(fit[np.array(chain, dtype=int)].sum())
+        threshold = 0.55 * float(fit[start])
+        after = grow(float(start), 1, threshold)
+        before = grow(float(start), -1, threshold)
+        chain = [*before[::-1], float(start), *after]
+        total = float(np.maximum(fit[np.array(chain, dtype=int)] - base, 0).sum())
         if total > best_sum:
             best, best_sum = chain, total
     return best
@@ -425,7 +475,7 @@ def _read(votes: Mapping[tuple[str, int], NDArray[np.float32]], label: str) -> s
 # -- Morse --------------------------------------------------------------------------------
 
 
-def receive_morse(audio: Audio, p: Profile) -> Reception:
+def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     """Copy a Morse recording: tone filter, envelope, marks and spaces, characters; then
     the words are matched against the profile's script, step by step."""
     words = [_uncut(w, p) for w in _morse_words(audio, p)]
@@ -448,16 +498,21 @@ def receive_morse(audio: Audio, p: Profile) -> Reception:
                 count = _majority(votes["count"])
                 n = int(count) if count and count.isdigit() else None
                 sent: list[str] = []
-                while (
-                    pos < len(words)
-                    and len(words[pos]) == 5
-                    and (n is None or len(sent) < n * step.times)
-                ):
-                    sent.append(words[pos])
+                need = n * step.times if n else None
+                while pos < len(words) and (need is None or len(sent) < need):
+                    word = words[pos]
+                    if len(word) == 5:
+                        sent.append(word)
+                    elif word.startswith("=") and (sent or need is None):
+                        break  # the separator after the groups
+                    elif sent and 3 <= len(word) <= 7:
+                        sent.append("?????")  # a group garbled beyond reading
                     pos += 1
                 passes.extend(sent[r :: step.times] for r in range(step.times))
     if not passes:
         return Reception([], _majority(votes["id"]), None, notes=["no message groups found"])
+    if not vote:
+        passes = passes[:1]
     length = min(len(c) for c in passes)
     groups, uncertain = [], []
     for g in range(length):
@@ -505,8 +560,12 @@ def _morse_words(audio: Audio, p: Profile) -> list[str]:
     dot = morse.dot_seconds(m.wpm) * RATE
     win = max(int(dot / 4), 1)
     env = np.sqrt(np.convolve(y**2, np.ones(win) / win, mode="same"))
-    lo, hi = np.percentile(env, 10), np.percentile(env, 99)
-    on = env > (lo + hi) / 2
+    # The threshold follows the signal: halfway between the local floor and the local
+    # peak (over ~20 dots), so that a fade does not erase the marks; never below a
+    # quarter of the loudest, so that noise in a long pause stays a space.
+    span = int(20 * dot)
+    local = (maximum_filter1d(env, span) + minimum_filter1d(env, span)) / 2
+    on = env > np.maximum(local, 0.25 * np.percentile(env, 99))
     edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
     bounds = np.r_[0, edges, len(on)]
     words: list[str] = []

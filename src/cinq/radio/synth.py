@@ -143,8 +143,8 @@ def _voice_step(
                 tape.gap(t.group_gap / 2)
             elif token.isdigit():
                 _digit(tape, token, lang, slot)
-            else:
-                tape.add(say(token, lang), "word", token)
+            else:  # words are the station's own, whatever language the digits are in
+                tape.add(say(token, p.language), "word", token)
                 tape.gap(t.digit_gap)
     else:
         slot = digit_slot(lang, t.digit_gap)

@@ -1,0 +1,172 @@
+"""Numbers-station audio: real espeak-ng voices, real WAV files, the whole chain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cinq
+from cinq.book import PadBook
+from cinq.errors import BadInput
+from cinq.radio import RATE, channel, morse, profiles, receive, synth
+from cinq.radio.speech import say, silence
+from tests.test_cli import cinq as run
+
+VOICE_STATIONS = ["E11", "S11A", "G06", "S06"]
+VOICES = ["en", "fr", "ru", "de", "es"]
+
+
+@pytest.fixture(scope="module")
+def message(tmp_path_factory: pytest.TempPathFactory) -> tuple[cinq.Document, Path]:
+    folder = tmp_path_factory.mktemp("radio")
+    send, receive_book = PadBook.create_pair(folder / "net", pages=20)
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("MEET AT THE BRIDGE AT 23:00.", b)
+    return doc, receive_book
+
+
+def test_every_builtin_profile_loads_and_cites_a_source() -> None:
+    assert set(profiles.names()) >= {"E11", "S11A", "G06", "S06", "M03", "M12"}
+    for name in profiles.names():
+        p = profiles.load(name)
+        assert p.source and p.description and p.mode in ("voice", "morse")
+        assert any(s.kind == "groups" for s in p.script)
+    assert profiles.load("m03").morse.cut["0"] == "T"
+    m12 = profiles.load("M12").morse.cut
+    assert (m12["0"], m12["9"], m12["1"]) == ("T", "N", "A")
+
+
+@pytest.mark.parametrize("station", VOICE_STATIONS)
+@pytest.mark.parametrize("voice", VOICES)
+def test_broadcast_receive_decrypt_every_voice_profile_at_10_db(
+    message: tuple[cinq.Document, Path], station: str, voice: str
+) -> None:
+    doc, receive_book = message
+    p = profiles.load(station)
+    tx = synth.broadcast(doc.groups, p, voice=voice, station_id="472")
+    audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
+    rec = receive.receive(audio, p, voice=voice)
+    assert rec.groups == list(doc.groups)
+    assert rec.count == len(doc.groups) and rec.station_id == "472" and not rec.uncertain
+    with PadBook.open(receive_book) as b:
+        got = cinq.decrypt(cinq.Document(groups=tuple(rec.groups)), b)
+    assert got.text == "MEET AT THE BRIDGE AT 23:00."
+
+
+@pytest.mark.parametrize("station", ["M03", "M12"])
+def test_morse_round_trip_at_0_db_and_with_fading(
+    message: tuple[cinq.Document, Path], station: str
+) -> None:
+    doc, _ = message
+    p = profiles.load(station)
+    tx = synth.broadcast(doc.groups, p, station_id="472")
+    for snr, fading in ((0, 0.0), (10, 0.5)):
+        audio = channel.apply(tx.audio, tx.timeline, snr_db=snr, fading=fading, qrm_db=-6, seed=3)
+        rec = receive.receive(audio, p)
+        assert rec.groups == list(doc.groups) and rec.count == len(doc.groups)
+
+
+def test_morse_sends_cut_numbers() -> None:
+    p = profiles.load("M12")
+    tx = synth.broadcast(["10900"], p, station_id="100")
+    words = receive._morse_words(tx.audio, p)
+    assert "ATNTT" in words  # 1 0 9 0 0 in cut numbers
+    assert morse.duration(["ATNTT"], p.morse.wpm) < morse.duration(["10900"], p.morse.wpm)
+
+
+def test_voice_with_fading_and_interference(message: tuple[cinq.Document, Path]) -> None:
+    doc, _ = message
+    p = profiles.load("E11")
+    tx = synth.broadcast(doc.groups, p, voice="en")
+    audio = channel.apply(tx.audio, tx.timeline, snr_db=10, fading=0.6, qrm_db=-10, seed=5)
+    assert receive.receive(audio, p, voice="en").groups == list(doc.groups)
+
+
+def test_a_digit_that_cannot_be_heard_is_marked_not_guessed(
+    message: tuple[cinq.Document, Path],
+) -> None:
+    doc, _ = message
+    p = profiles.load("S06")
+    tx = synth.broadcast(doc.groups, p, voice="ru")
+    audio = tx.audio.copy()
+    # Silence every reading of the third group's second figure.
+    group = [e for e in tx.timeline if e.kind == "group"][2]
+    figures = [e for e in tx.timeline if e.kind == "digit" and group.start <= e.start < group.end]
+    second = figures[1::5]
+    for e in second:
+        audio[int(e.start * RATE) : int(e.end * RATE)] = 0
+    rec = receive.receive(channel.apply(audio, tx.timeline, snr_db=20, seed=1), p, voice="ru")
+    assert rec.groups[2][1] == "?" and (3, 2) in rec.uncertain
+    assert rec.groups[2][0] == doc.groups[2][0] and rec.groups[2][2:] == doc.groups[2][2:]
+
+
+def test_a_learnt_voice_copies_a_station_it_was_not_built_for(
+    message: tuple[cinq.Document, Path],
+) -> None:
+    doc, _ = message
+    p = profiles.load("E11")
+    # The "real" station: the German voice, read at the station's cadence; the
+    # receiver is taught it from a labelled recording of the ten digits.
+    slot = synth.digit_slot("de", p.timing.digit_gap)
+    taught = np.concatenate(
+        [
+            np.concatenate([say(d, "de"), silence(slot - len(say(d, "de")) / RATE)])
+            for d in "0123456789"
+        ]
+    )
+    model = receive.VoiceModel.learn(taught, "0123456789", name="german")
+    assert abs(model.slot - slot) < 0.05
+    tx = synth.broadcast(doc.groups, p, voice="de")
+    audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=2)
+    assert receive.receive(audio, p, model=model).groups == list(doc.groups)
+    with pytest.raises(BadInput, match="labels"):
+        receive.VoiceModel.learn(taught, "0123")
+
+
+def test_a_station_added_as_data(tmp_path: Path, message: tuple[cinq.Document, Path]) -> None:
+    doc, _ = message
+    custom = tmp_path / "x99.toml"
+    custom.write_text(
+        'name = "X99"\nmode = "voice"\nlanguage = "es"\nsource = "test"\ndescription = "d"\n'
+        "[[script]]\ntone = [[880, 0.3], [660, 0.3]]\nrepeat = 2\n"
+        '[[script]]\nsay = "{id} {count}"\nrepeat = 2\n[[script]]\ngroups = 2\n'
+        '[[script]]\nsay = "FIN"\n'
+    )
+    p = profiles.load(custom)
+    tx = synth.broadcast(doc.groups, p, station_id="555")
+    rec = receive.receive(channel.apply(tx.audio, tx.timeline, snr_db=10, seed=4), p)
+    assert rec.groups == list(doc.groups) and rec.station_id == "555"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "B"\nmode = "voice"\n[[script]]\nsay = "hello"\n')
+    with pytest.raises(BadInput, match="never sends the groups"):
+        profiles.load(bad)
+    bad.write_text("name = ")
+    with pytest.raises(BadInput, match="not valid TOML"):
+        profiles.load(bad)
+    with pytest.raises(BadInput, match="unknown station"):
+        profiles.load("Q99")
+
+
+def test_cli_broadcast_receive_decrypt(tmp_path: Path) -> None:
+    assert run("pad", "new", tmp_path / "n", "--pages", "5").returncode == 0
+    doc = run("encrypt", "--book", tmp_path / "n.send.pad", input="RADIO CHECK\n").stdout
+    (tmp_path / "doc.txt").write_text(doc)
+    r = run("broadcast", tmp_path / "doc.txt", "--station", "S11a", "--voice", "es", "--snr",
+            "10", "--fading", "0.3", "--seed", "1", "-o", tmp_path / "s.wav", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    timeline = json.loads(r.stdout)
+    assert [g["group"] for g in timeline["groups"]][: len(doc.split())] == doc.split()
+    info = subprocess.run(["soxi", str(tmp_path / "s.wav")], capture_output=True, text=True)
+    assert "Sample Rate    : 8000" in info.stdout
+    r = run("receive", tmp_path / "s.wav", "--station", "S11a", "--voice", "es",
+            "-o", tmp_path / "got.txt")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    r = run("decrypt", "--book", tmp_path / "n.receive.pad", tmp_path / "got.txt")
+    assert r.returncode == 0 and r.stdout == "RADIO CHECK\n"
+    assert "S06" in run("station", "list").stdout
+    assert "source" in run("station", "show", "m03").stdout
+    assert run("receive", tmp_path / "doc.txt", "--station", "E11").returncode == 2

@@ -115,7 +115,12 @@ def broadcast(
         for r in range(step.repeat):
             if n or r:
                 tape.gap(profile.timing.phrase_gap if r == 0 else profile.timing.group_gap)
-            if profile.mode == "morse":
+            if step.kind == "pause":
+                tape.gap(step.seconds)
+            elif step.kind == "tone":
+                for hz, seconds in step.tones:
+                    tape.add(tone(hz, seconds, level=0.3), "tone", f"{hz:g}")
+            elif profile.mode == "morse":
                 _morse_step(tape, step, profile, groups, station_id)
             else:
                 _voice_step(tape, step, profile, groups, station_id, lang)
@@ -130,13 +135,9 @@ def broadcast(
 def _voice_step(
     tape: _Tape, step: Step, p: Profile, groups: Sequence[str], station_id: str, lang: str
 ) -> None:
+    """A ``say`` or ``groups`` step, spoken."""
     t = p.timing
-    if step.kind == "pause":
-        tape.gap(step.seconds)
-    elif step.kind == "tone":
-        for hz, seconds in step.tones:
-            tape.add(tone(hz, seconds, level=0.3), "tone", f"{hz:g}")
-    elif step.kind == "say":
+    if step.kind == "say":
         slot = digit_slot(lang, t.digit_gap)
         for token in expand(step.text, station_id, len(groups)):
             if token == "/":
@@ -169,12 +170,7 @@ def _morse_step(
         return "".join(m.cut.get(c, c) for c in word)
 
     dot = morse.dot_seconds(m.wpm)
-    if step.kind == "pause":
-        tape.gap(step.seconds)
-    elif step.kind == "tone":
-        for hz, seconds in step.tones:
-            tape.add(tone(hz, seconds, level=0.3), "tone", f"{hz:g}")
-    elif step.kind == "say":
+    if step.kind == "say":
         filled = step.text.replace("{id}", station_id).replace("{count}", str(len(groups)))
         words = [cut(w) for w in filled.split() if w != "/"]
         for i, w in enumerate(words):

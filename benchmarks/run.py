@@ -12,6 +12,8 @@ same run on the same machine, so they compare across machines; never used in tes
    keyed 1000-code book, on the language's default board.
 5. Radio: group error rate against SNR before and after the repeat vote, for every
    voice and for Morse, and real-time factors of synthesis and reception.
+6. Triage: checkerboard plaintext found, and false alarms on random groups, against
+   the number of groups.
 """
 
 from __future__ import annotations

@@ -240,11 +240,13 @@ class Board:
 
     # -- decode ---------------------------------------------------------------------
 
-    def decode(self, digits: Digits, *, padded: bool = False) -> str:
+    def decode(self, digits: Digits, *, padded: bool = False, replace: str | None = None) -> str:
         """Decode digits back to text.
 
         ``padded=True`` accepts an unfinished code at the very end (the fill that
-        makes whole groups) and drops it; otherwise that is an error.
+        makes whole groups) and drops it; otherwise that is an error. With
+        ``replace``, a code the board does not use becomes that character instead of an
+        error (for analysis of digits that may not be plaintext at all).
         """
         s = dg.to_str(digits)
         out: list[str] = []
@@ -262,7 +264,11 @@ class Board:
             cell = codes.get(code)
             if cell is None:
                 if code in prefixes:  # ran out of digits inside a code
-                    return self._end_unfinished(out, pos, n, padded)
+                    return self._end_unfinished(out, pos, n, padded or replace is not None)
+                if replace is not None:
+                    out.append(replace)
+                    pos = end
+                    continue
                 raise DecodeError(
                     f"code {code} at digit {pos + 1} is not used on board {self.name} "
                     f"({self.modes[mode].name} mode)",
@@ -278,7 +284,9 @@ class Board:
                 paren_open = not paren_open
             elif cell.kind is Kind.CODE:
                 if pos + CODE_DIGITS > n:
-                    return self._end_unfinished(out, pos - len(code), n, padded)
+                    return self._end_unfinished(
+                        out, pos - len(code), n, padded or replace is not None
+                    )
                 out.append("{" + s[pos : pos + CODE_DIGITS] + "}")
                 pos += CODE_DIGITS
             else:

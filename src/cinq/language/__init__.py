@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
 
-from .checkerboard import ESCAPE, Board, board
-from .digits import Digits
-from .errors import BadInput, Location, UnencodableText
+from ..checkerboard import ESCAPE, Board, board
+from ..digits import Digits
+from ..errors import BadInput, Location, UnencodableText
 
 
 class Policy(Flag):

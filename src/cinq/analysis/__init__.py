@@ -1,0 +1,1 @@
+"""Analysis of intercepted five-figure-group messages: triage, structure, intercept logs."""

@@ -1,0 +1,263 @@
+"""The intercept log: messages heard on the air, kept in an SQLite file.
+
+Each intercept records the station designation ("E11"), when it was heard (ISO 8601,
+stored in UTC), the frequency in kHz, its five-figure groups and optional cover text,
+signature and notes. A new log is built in a temporary file and linked into place, so
+no half-created log ever exists and an existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import math
+import os
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from ..errors import BadInput
+
+__all__ = ["FORMAT", "VERSION", "Intercept", "InterceptLog"]
+
+FORMAT = "cinq-intercepts"
+VERSION = "1"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE intercept (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        station TEXT NOT NULL,
+        heard_at TEXT NOT NULL,
+        khz REAL CHECK (khz IS NULL OR khz > 0),
+        groups TEXT NOT NULL,
+        cover TEXT,
+        signature TEXT,
+        notes TEXT,
+        added_at TEXT NOT NULL
+    )""",
+)
+_COLUMNS = "id, station, heard_at, khz, groups, signature, notes, cover, added_at"
+
+
+@dataclass(frozen=True)
+class Intercept:
+    """One logged message. ``when`` and ``added_at`` are ISO 8601 UTC."""
+
+    id: int
+    station: str
+    when: str
+    khz: float | None
+    groups: tuple[str, ...]
+    signature: str | None
+    notes: str | None
+    cover: str | None = None
+    added_at: str = ""
+
+    @classmethod
+    def _of(cls, row: Sequence[Any]) -> Intercept:
+        return cls(row[0], row[1], row[2], row[3], tuple(row[4].split()), *row[5:])
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self) | {"groups": list(self.groups)}
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _when(text: str | None) -> str:
+    """``text`` (ISO 8601; naive means UTC) as UTC; a bare date stays a date."""
+    if text is None:
+        return _utc(datetime.now(UTC))
+    if not isinstance(text, str):
+        raise BadInput(f"date and time {text!r} must be ISO 8601 text")
+    s = text.strip()
+    try:
+        if len(s) == 10:
+            return date.fromisoformat(s).isoformat()
+        moment = datetime.fromisoformat(s)
+    except (ValueError, TypeError):
+        raise BadInput(f"date and time {text!r} is not ISO 8601 (e.g. 2026-11-20T18:00Z)") from None
+    return _utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(groups, str):
+        groups = groups.split()
+    out = tuple(groups)
+    if not out:
+        raise BadInput("an intercept needs at least one group")
+    for n, g in enumerate(out, 1):
+        if not (isinstance(g, str) and len(g) == 5 and g.isascii() and g.isdigit()):
+            raise BadInput(f"group {n} ({g!r}) is not a five-figure group")
+    return out
+
+
+def _text(value: str | None, what: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise BadInput(f"{what} must be text")
+    return value if value and value.strip() else None
+
+
+class InterceptLog:
+    """An open intercept log; use :meth:`open`, then :meth:`close` or a ``with`` block."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self._path = path
+        self._conn: sqlite3.Connection | None = conn
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> InterceptLog:
+        """Open the log at ``path``, creating it if missing and ``create`` is true.
+
+        Raises:
+            BadInput: The file is missing (``create=False``) or is not an intercept log.
+        """
+        p = Path(path)
+        if not os.path.lexists(p):
+            if not create:
+                raise BadInput(f"no intercept log at {p}: the file does not exist")
+            _create(p)
+        if not p.is_file():
+            raise BadInput(f"{p} is not a file, so not an intercept log")
+        try:
+            with p.open("rb") as f:
+                head = f.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise BadInput(f"cannot read {p}: {exc.strerror}") from None
+        if head != _SQLITE_MAGIC:
+            raise BadInput(f"{p} is not an intercept log (not an SQLite database)")
+        try:
+            conn = sqlite3.connect(p, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise BadInput(f"cannot open {p}: {exc}") from None
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            if meta.get("format") != FORMAT:
+                raise BadInput(f"{p} is not an intercept log (format {meta.get('format')!r})")
+            if meta.get("version") != VERSION:
+                raise BadInput(
+                    f"{p} is an intercept log of unknown version {meta.get('version')!r}"
+                )
+            conn.execute(f"SELECT {_COLUMNS} FROM intercept LIMIT 0")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise BadInput(f"{p} is not an intercept log ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(p, conn)
+
+    def close(self) -> None:
+        """Close the database connection (idempotent)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"InterceptLog({str(self._path)!r})"
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ValueError(f"intercept log {self._path} is closed")
+        return self._conn
+
+    def add(
+        self,
+        station: str,
+        groups: Sequence[str],
+        *,
+        when: str | None = None,
+        khz: float | None = None,
+        signature: str | None = None,
+        notes: str | None = None,
+        cover: str | None = None,
+    ) -> Intercept:
+        """Log a message; ``when`` defaults to now. Raises :class:`BadInput` if invalid."""
+        if not isinstance(station, str) or not station.strip() or not station.isprintable():
+            raise BadInput(f"station {station!r} must be printable and not empty")
+        gs = _check_groups(groups)
+        heard = _when(when)
+        if khz is not None:
+            if isinstance(khz, bool) or not isinstance(khz, int | float) or not math.isfinite(khz):
+                raise BadInput(f"frequency {khz!r} is not a number of kHz")
+            if khz <= 0:
+                raise BadInput(f"frequency {khz:g} kHz must be positive")
+            khz = float(khz)
+        texts = (_text(cover, "cover"), _text(signature, "signature"), _text(notes, "notes"))
+        row = (station.strip(), heard, khz, " ".join(gs), *texts, _utc(datetime.now(UTC)))
+        db = self._db()
+        with db:
+            cur = db.execute(
+                "INSERT INTO intercept (station, heard_at, khz, groups, cover, signature, notes, "
+                "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+        return self.get(cur.lastrowid or 0)
+
+    def list(self, *, station: str | None = None) -> list[Intercept]:
+        """Logged messages by time heard (then id), optionally only one station's."""
+        sql = f"SELECT {_COLUMNS} FROM intercept"
+        args: tuple[str, ...] = ()
+        if station is not None:
+            sql, args = sql + " WHERE station = ?", (station.strip(),)
+        rows = self._db().execute(sql + " ORDER BY heard_at, id", args).fetchall()
+        return [Intercept._of(r) for r in rows]
+
+    def get(self, id: int) -> Intercept:
+        """The intercept with this id; :class:`BadInput` if there is none."""
+        sql = f"SELECT {_COLUMNS} FROM intercept WHERE id = ?"
+        row = self._db().execute(sql, (id,)).fetchone()
+        if row is None:
+            raise BadInput(f"intercept log {self._path} has no message {id}")
+        return Intercept._of(row)
+
+    def export(self) -> builtins.list[dict[str, object]]:
+        """Every intercept as a JSON-ready dict, in :meth:`list` order."""
+        return [i.to_json() for i in self.list()]
+
+
+def _create(final: Path) -> None:
+    """Build an empty log in a temporary file beside ``final`` and link it into place."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    except OSError as exc:
+        raise BadInput(
+            f"cannot create an intercept log in {final.parent}: {exc.strerror}"
+        ) from None
+    try:
+        os.close(fd)
+        conn = sqlite3.connect(tmp)
+        try:
+            with conn:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                meta = {"format": FORMAT, "version": VERSION, "created": _utc(datetime.now(UTC))}
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):  # someone else created it: use theirs
+            os.link(tmp, final)
+    except OSError as exc:
+        raise BadInput(f"cannot create {final}: {exc.strerror}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)

@@ -1,0 +1,141 @@
+"""``cinq triage`` and ``cinq intercepts``: the analyst's commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from ..analysis import report
+from ..analysis.intercepts import InterceptLog
+from ..analysis.triage import Triage, depths, triage
+from ..book import PadBook
+from ..document import Document
+from ._io import err, read_text
+
+intercepts_app = typer.Typer(
+    help="The intercept log: messages heard, in SQLite.", no_args_is_help=True
+)
+
+
+def triage_cmd(
+    file: Annotated[
+        Path | None, typer.Argument(help="A document; '-' or nothing for stdin.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report", help="Write an HTML report with plots here.")
+    ] = None,
+    book: Annotated[
+        Path | None, typer.Option(help="A receive book to try the message with.")
+    ] = None,
+    intercepts: Annotated[
+        Path | None, typer.Option(help="Triage every message of an intercept log instead.")
+    ] = None,
+) -> None:
+    """What is this document, are its groups random, can it be read? Verdict with evidence.
+
+    Never invents a plaintext: a reading is shown only when a language model says it is
+    language, or when your pad book decrypts it.
+    """
+    if intercepts is not None:
+        _triage_log(intercepts, as_json)
+        return
+    text = read_text(file, what="document")
+    if book is not None:
+        with PadBook.open(book) as b:
+            result = triage(text, book=b)
+    else:
+        result = triage(text)
+    if report_dir is not None:
+        page = report.write(result, report_dir)
+        err.print(f"report: {page}", highlight=False)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _show(result)
+
+
+def _show(t: Triage) -> None:
+    con = Console()
+    table = Table("evidence", "finding", show_header=False)
+    for a, b in t.evidence:
+        table.add_row(a, b)
+    con.print(table)
+    con.print(f"[bold]{t.kind}[/]: {t.verdict}", highlight=False)
+
+
+def _triage_log(path: Path, as_json: bool) -> None:
+    with InterceptLog.open(path, create=False) as log:
+        items = log.list()
+    results = []
+    for item in track(items, description="triage", console=err, transient=True):
+        t = triage(Document(groups=item.groups, signature=item.signature))
+        results.append((item, t))
+    pairs = depths([item.groups for item in items])
+    if as_json:
+        typer.echo(json.dumps({
+            "messages": [{"id": i.id, "station": i.station, "when": i.when, **t.to_json()}
+                         for i, t in results],
+            "depths": [{"first": items[d.first].id, "second": items[d.second].id,
+                        "reason": d.reason, "coincidences": d.coincidences,
+                        "overlap": d.overlap, "p": d.p_value}
+                       for d in pairs],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    con = Console()
+    table = Table("id", "station", "when", "groups", "verdict")
+    for i, t in results:
+        table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), t.kind)
+    con.print(table)
+    for d in pairs:
+        con.print(
+            f"[bold red]depth[/]: messages {items[d.first].id} and {items[d.second].id}: "
+            f"{d.reason}: one pad used twice",
+            highlight=False,
+        )
+
+
+@intercepts_app.command("add")
+def add(
+    log: Annotated[Path, typer.Argument(help="The intercept log (SQLite; created if new).")],
+    document: Annotated[
+        Path | None, typer.Argument(help="The copied document; '-' for stdin.")
+    ] = None,
+    station: Annotated[str, typer.Option(help="Station designation, e.g. E11.")] = "unknown",
+    when: Annotated[str | None, typer.Option(help="Date and time (ISO 8601, UTC).")] = None,
+    khz: Annotated[float | None, typer.Option(help="Frequency in kHz.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free notes.")] = None,
+) -> None:
+    """Log an intercepted message."""
+    doc = Document.parse(read_text(document, what="document"))
+    with InterceptLog.open(log) as lg:
+        item = lg.add(station, doc.groups, when=when, khz=khz, signature=doc.signature, notes=notes)
+    typer.echo(str(item.id))
+
+
+@intercepts_app.command("list")
+def list_(
+    log: Annotated[Path, typer.Argument(help="The intercept log.")],
+    station: Annotated[str | None, typer.Option(help="Only this station.")] = None,
+) -> None:
+    """The logged messages."""
+    with InterceptLog.open(log, create=False) as lg:
+        items = lg.list(station=station)
+    table = Table("id", "station", "when", "kHz", "groups", "first group")
+    for i in items:
+        table.add_row(str(i.id), i.station, i.when, "" if i.khz is None else f"{i.khz:g}",
+                      str(len(i.groups)), i.groups[0])  # fmt: skip
+    Console().print(table)
+
+
+@intercepts_app.command("export")
+def export(log: Annotated[Path, typer.Argument(help="The intercept log.")]) -> None:
+    """All logged messages as JSON."""
+    with InterceptLog.open(log, create=False) as lg:
+        typer.echo(json.dumps(lg.export(), ensure_ascii=False, indent=2))

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 
 from .. import checkerboard as cb
-from .. import printing
 from ..book import PadBook
 from ..codebook import Codebook
 from ._io import notice
 from .options import BoardOpt
+
+if TYPE_CHECKING:
+    from ..printing import Paper
+
+
+def _pdf() -> ModuleType:
+    """The PDF stack (fpdf2), loaded only when something is printed."""
+    from .. import printing
+
+    return printing
+
 
 app = typer.Typer(help="Print what a station would issue, as PDF.", no_args_is_help=True)
 
@@ -20,9 +31,9 @@ OutPdf = Annotated[Path, typer.Option("--out", "-o", help="The PDF file to write
 PaperOpt = Annotated[str, typer.Option(help="A4 or letter.")]
 
 
-def _paper(name: str) -> printing.Paper:
+def _paper(name: str) -> Paper:
     # The library takes any case and names an unknown size in its error.
-    return cast(printing.Paper, name.strip())
+    return cast("Paper", name.strip())
 
 
 def _done(path: Path, pages: int) -> None:
@@ -40,7 +51,7 @@ def pads(
 ) -> None:
     """One printed page per pad page: page ID, lettered rows of groups, SEND/RECEIVE."""
     with PadBook.open(book) as b:
-        n = printing.pads(
+        n = _pdf().pads(
             b, out, paper=_paper(paper), title_card=title, board=cb.board(board) if board else None
         )
     _done(out, n)
@@ -55,7 +66,7 @@ def blank(
     paper: PaperOpt = "A4",
 ) -> None:
     """Blank pad pages to fill with a ten-sided die."""
-    _done(out, printing.blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role))
+    _done(out, _pdf().blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role))
 
 
 @app.command("board")
@@ -65,14 +76,14 @@ def board_card(
     paper: PaperOpt = "A4",
 ) -> None:
     """A checkerboard card."""
-    _done(out, printing.board_card(cb.board(name), out, paper=_paper(paper)))
+    _done(out, _pdf().board_card(cb.board(name), out, paper=_paper(paper)))
 
 
 @app.command("worksheet")
 def worksheet(out: OutPdf, board: BoardOpt = None, paper: PaperOpt = "A4") -> None:
     """A blank worksheet for the whole procedure by hand: boxes, mod-10 tables, the board."""
     b = cb.board(board) if board else None
-    _done(out, printing.worksheet(out, board=b, paper=_paper(paper)))
+    _done(out, _pdf().worksheet(out, board=b, paper=_paper(paper)))
 
 
 @app.command("codebook")
@@ -82,4 +93,4 @@ def codebook(
     paper: PaperOpt = "A4",
 ) -> None:
     """A two-part codebook: by phrase for encoding, by code for decoding."""
-    _done(out, printing.codebook(Codebook.load(book), out, paper=_paper(paper)))
+    _done(out, _pdf().codebook(Codebook.load(book), out, paper=_paper(paper)))

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import soundfile as sf
 import typer
 from rich.console import Console
 from rich.progress import Progress
-from scipy.signal import resample_poly
 
 from ..document import Document
 from ..errors import BadInput
-from ..radio import RATE, channel, profiles, receive, synth
-from ..radio.speech import Audio
 from ._io import err, notice, read_text, write_output
+
+if TYPE_CHECKING:
+    from ..radio.speech import Audio
+
+# The audio stack (SciPy, soundfile, espeak-ng) loads only when an audio command runs,
+# so that every other cinq command starts fast.
+DEFAULT_ID = "123"
 
 StationOpt = Annotated[
     str,
@@ -41,7 +43,7 @@ def broadcast(
     voice: VoiceOpt = None,
     station_id: Annotated[
         str, typer.Option("--id", help="The station ID in the call-up.")
-    ] = synth.DEFAULT_ID,
+    ] = DEFAULT_ID,
     snr: Annotated[
         float | None, typer.Option(help="Add noise: SNR in dB in the voice band.")
     ] = None,
@@ -55,6 +57,8 @@ def broadcast(
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
 ) -> None:
     """Turn a document's groups into the audio a numbers station would transmit."""
+    from ..radio import channel, profiles, synth
+
     doc = Document.parse(read_text(document, what="document"), source=str(document))
     prof = profiles.load(station)
     with Progress(console=err, transient=True) as bar:
@@ -94,6 +98,8 @@ def receive_cmd(
     Repeats are voted; a digit that is not sure is written '?' and reported. Exit 0 for
     a clean copy, 1 when digits are unsure or the group count does not match.
     """
+    from ..radio import profiles, receive
+
     audio = _read_wav(recording)
     prof = profiles.load(station)
     model = receive.VoiceModel.load(voice_file) if voice_file else None
@@ -122,6 +128,13 @@ def receive_cmd(
 
 
 def _read_wav(path: Path) -> Audio:
+
+    import numpy as np
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    from ..radio import RATE
+
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, OSError) as e:
@@ -140,6 +153,8 @@ def learn(
     name: Annotated[str, typer.Option(help="A name for the voice.")] = "learnt",
 ) -> None:
     """Learn a voice from a labelled recording of the ten digits, to copy real stations."""
+    from ..radio import receive
+
     model = receive.VoiceModel.learn(_read_wav(recording), digits, name=name)
     model.save(out)
     typer.echo(str(out))
@@ -149,6 +164,8 @@ def learn(
 @station_app.command("list")
 def station_list() -> None:
     """The built-in stations."""
+    from ..radio import profiles
+
     for name in profiles.names():
         p = profiles.load(name)
         typer.echo(f"{p.name:6} {p.mode:6} {p.language}  {p.title}")
@@ -159,6 +176,8 @@ def station_show(
     station: Annotated[str, typer.Argument(help="A station or a .toml file.")],
 ) -> None:
     """A station's format, step by step, and where it comes from."""
+    from ..radio import profiles
+
     p = profiles.load(station)
     con = Console()
     con.print(f"[bold]{p.name}[/]: {p.title} ({p.family} family, {p.mode}, {p.language})")

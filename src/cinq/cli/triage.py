@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from ..analysis import report
 from ..analysis.intercepts import InterceptLog
-from ..analysis.triage import Triage, depths, triage
 from ..book import PadBook
 from ..document import Document
 from ._io import err, read_text
+
+if TYPE_CHECKING:
+    from ..analysis.triage import Triage
 
 intercepts_app = typer.Typer(
     help="The intercept log: messages heard, in SQLite.", no_args_is_help=True
@@ -43,6 +44,10 @@ def triage_cmd(
     Never invents a plaintext: a reading is shown only when a language model says it is
     language, or when your pad book decrypts it.
     """
+    # The analysis stack (SciPy, matplotlib, the language models) loads only here.
+    from ..analysis import report
+    from ..analysis.triage import triage
+
     if intercepts is not None:
         _triage_log(intercepts, as_json)
         return
@@ -71,6 +76,8 @@ def _show(t: Triage) -> None:
 
 
 def _triage_log(path: Path, as_json: bool) -> None:
+    from ..analysis.triage import depths, triage
+
     with InterceptLog.open(path, create=False) as log:
         items = log.list()
     results = []

@@ -32,14 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 
 from .digits import GROUP, Digits, to_groups
 from .errors import BadInput, KeyManagementError, Location
 from .pad import random_digits
+from .sqlitefile import SqliteHandle, check_sqlite_file
 
 FORMAT = "cinq-pad-book"
 VERSION = "1"
@@ -47,7 +47,6 @@ MAX_GROUPS = 1000
 MAX_PAGES = 10**GROUP  # every page needs its own five-figure page ID
 BUSY_TIMEOUT = 60.0  # seconds to wait for another process holding the book
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE page (
@@ -294,12 +293,11 @@ def _create(
     return finals
 
 
-class PadBook:
+class PadBook(SqliteHandle):
     """An open pad book. Use :meth:`open`; create books with :meth:`create_pair`."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, meta: dict[str, str]) -> None:
-        self._path = path
-        self._conn: sqlite3.Connection | None = conn
+        super().__init__(path, conn)
         self._name = meta["name"]
         self._serial = meta["serial"]
         self._role = Role(meta["role"])
@@ -365,15 +363,7 @@ class PadBook:
         p = Path(path)
         if not p.exists():
             raise BadInput(f"no pad book at {p}: the file does not exist")
-        if not p.is_file():
-            raise BadInput(f"{p} is not a file, so not a pad book")
-        try:
-            with p.open("rb") as f:
-                head = f.read(len(_SQLITE_MAGIC))
-        except OSError as exc:
-            raise BadInput(f"cannot read {p}: {exc.strerror}") from None
-        if head != _SQLITE_MAGIC:
-            raise BadInput(f"{p} is not a cinq pad book (not an SQLite database)")
+        check_sqlite_file(p, short="a pad book", full="a cinq pad book")
         uri = f"file:{urllib.parse.quote(str(p.resolve()))}?mode=rw"
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -404,20 +394,6 @@ class PadBook:
         except BaseException:
             conn.close()
             raise
-
-    def close(self) -> None:
-        """Close the database connection (idempotent)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return (

@@ -18,16 +18,15 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from ..errors import BadInput
+from ..sqlitefile import SqliteHandle, check_sqlite_file
 
 __all__ = ["FORMAT", "VERSION", "Intercept", "InterceptLog"]
 
 FORMAT = "cinq-intercepts"
 VERSION = "1"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE intercept (
@@ -105,12 +104,8 @@ def _text(value: str | None, what: str) -> str | None:
     return value if value and value.strip() else None
 
 
-class InterceptLog:
+class InterceptLog(SqliteHandle):
     """An open intercept log; use :meth:`open`, then :meth:`close` or a ``with`` block."""
-
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self._path = path
-        self._conn: sqlite3.Connection | None = conn
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> InterceptLog:
@@ -124,15 +119,7 @@ class InterceptLog:
             if not create:
                 raise BadInput(f"no intercept log at {p}: the file does not exist")
             _create(p)
-        if not p.is_file():
-            raise BadInput(f"{p} is not a file, so not an intercept log")
-        try:
-            with p.open("rb") as f:
-                head = f.read(len(_SQLITE_MAGIC))
-        except OSError as exc:
-            raise BadInput(f"cannot read {p}: {exc.strerror}") from None
-        if head != _SQLITE_MAGIC:
-            raise BadInput(f"{p} is not an intercept log (not an SQLite database)")
+        check_sqlite_file(p, short="an intercept log", full="an intercept log")
         try:
             conn = sqlite3.connect(p, timeout=30.0)
         except sqlite3.Error as exc:
@@ -153,20 +140,6 @@ class InterceptLog:
             conn.close()
             raise
         return cls(p, conn)
-
-    def close(self) -> None:
-        """Close the database connection (idempotent)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, typ: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"InterceptLog({str(self._path)!r})"

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from ..errors import CinqError
-from . import board, codebook, crypt, demo, document, pad, printing, radio, triage
+from . import board, codebook, crypt, demo, document, pad, printing, radio, triage, vic
 from ._io import err
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ app.add_typer(radio.voice_app, name="voice")
 app.add_typer(radio.station_app, name="station")
 app.command("triage")(triage.triage_cmd)
 app.add_typer(triage.intercepts_app, name="intercepts")
+app.add_typer(vic.app, name="vic")
 
 
 def main() -> None:

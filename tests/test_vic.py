@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cinq import vic
 from cinq.errors import BadInput
-from cinq.vic.board import from_digits, tokenize
+from cinq.vic.board import from_digits, to_digits, tokenize
 from cinq.vic.keys import RUSSIAN
 from tests.fixtures import HERE
 
@@ -87,11 +87,34 @@ def test_savard_working_reads_like_his_tables() -> None:
 
 def test_wikipedia_key_lines() -> None:
     k = vic.derive("139195", "Twas the night before Christmas", 6, "72401")
-    assert line(k.C) == "69592" and line(k.H) == "3288628787" and line(k.J) == "3178429506"
-    assert line(k.block[-1]) == "5051328370" and (len(k.Q), len(k.R)) == (13, 6)
-    assert k.unequal == (7, 0)  # 0 counts as 0 in the width
-    assert line(k.Q) == "0668005552551" and line(k.R) == "758838"
-    assert line(k.S) == "5961328470"
+    assert (line(k.A), line(k.B), line(k.C)) == ("72401", "13919", "69592")
+    assert k.D == ("TWASTHENIG", "HTBEFORECH")
+    assert (line(k.E1), line(k.E2)) == ("8017942653", "6013589427")
+    assert (line(k.F1), line(k.F2)) == ("6959254417", "1234567890")
+    assert (line(k.G), line(k.H), line(k.J)) == ("4966196060", "3288628787", "3178429506")
+    assert [line(row) for row in k.block] == [
+        "5064805552",
+        "5602850077",
+        "1620350748",
+        "7823857125",
+        "5051328370",
+    ]
+    assert k.unequal == (7, 0) and (len(k.Q), len(k.R)) == (13, 6)  # 0 counts as 0 here
+    assert (line(k.Q), line(k.R), line(k.S)) == ("0668005552551", "758838", "5961328470")
+
+
+def test_wikipedia_checkerboard() -> None:
+    k = vic.derive("139195", "Twas the night before Christmas", 6, "72401")
+    board = vic.board_for("en", k)
+    assert board.rows[0] == (6, tuple("BCDFGHJKLM")) and board.rows[1] == (8, tuple("PQUVWXYZ./"))
+    assert to_digits(tokenize("MEAN 0500. NOT", board), board) == "60253800005550000008087319"
+    # Wikipedia's message, second half first. The published stream has one more 8 near
+    # its end ("...658866588337"), which no encoding of the text gives: a slip.
+    rotated = "mean 0500. Not 0915 like you did last time.Attack at dawn. By dawn I"
+    assert to_digits(tokenize(rotated, board), board) == (
+        "602538000055500000080873198000099911155580677642881866676667549976028759956964596658"
+        "338765886658337"
+    )
 
 
 # -- Häyhänen's own message (Kahn, "Two Soviet Spy Ciphers") --------------------------
@@ -230,7 +253,6 @@ def test_russian_without_marker_is_refused() -> None:
 DATES = st.from_regex(r"\A[0-9]{6}\Z")
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     text=st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789. "), min_size=1),
     date=DATES,
@@ -251,7 +273,6 @@ def test_english_round_trip(text: str, date: str, personal: int, phrase: str) ->
     assert len(w.groups) >= (int(date[5]) or 10)
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     text=st.lists(st.sampled_from([*RUSSIAN, *"ЁЙЪ", *"0123456789.,№ ", "{ПВТ}"]), min_size=1).map(
         "".join

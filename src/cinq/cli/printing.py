@@ -94,3 +94,14 @@ def codebook(
 ) -> None:
     """A two-part codebook: by phrase for encoding, by code for decoding."""
     _done(out, _pdf().codebook(Codebook.load(book), out, paper=_paper(paper)))
+
+
+@app.command("vic-worksheet")
+def vic_worksheet(
+    out: OutPdf,
+    paper: PaperOpt = "A4",
+    lang: Annotated[str, typer.Option(help="en (AT ONE SIR board) or ru (СНЕГОПА board).")] = "en",
+) -> None:
+    """A blank VIC worksheet: lines A to S and the checkerboard, then the two
+    transposition tables, one page each."""
+    _done(out, _pdf().vic_worksheet(out, paper=_paper(paper), lang=lang))

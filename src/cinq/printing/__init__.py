@@ -20,6 +20,7 @@ from .cards import board_card, worksheet
 from .codes import CodebookLike, codebook
 from .layout import PAPER_MM, LayoutError, Paper
 from .pads import blank_pads, pads
+from .vicsheet import vic_worksheet
 
 __all__ = [
     "PAPER_MM",
@@ -30,5 +31,6 @@ __all__ = [
     "board_card",
     "codebook",
     "pads",
+    "vic_worksheet",
     "worksheet",
 ]

@@ -74,12 +74,12 @@ def test_savard_working_reads_like_his_tables() -> None:
     assert "    3 10  9  4  8 11 13  5  1  6  7 14  2 12\n" in page
     assert "     8  3  4  1  9  4  8  1  0  7  4  1  6  4\n     0  0  2  5  0" in page
     # The disrupted table's first row: its first triangle starts in column 15.
-    assert " 0  9  2  0  0  2  7  4  5  3  4  6  8  6 [3][0][8]\n" in page
+    assert "\n     0   9   2   0   0   2   7   4   5   3   4   6   8   6  [3] [0] [8]\n" in page
     assert "  1  2  0  5  3  4  8  6  7  9\n     A  T     O  N  E     S  I  R\n" in page
     assert " 0   B  C  D  F  G  H  J  K  L  M\n 8   P  Q  U  V  W  X  Y  Z  .  /\n" in page
     assert "widths 14 and 17: the personal number plus 6 and 9" in page
     assert "KEYGROUP 77651: inserted as group 6 from the end" in page
-    assert page.rstrip().endswith("MESSAGE  " + " ".join(SAVARD_GROUPS))
+    assert page.split("MESSAGE  ")[1].split() == SAVARD_GROUPS
 
 
 # -- Wikipedia's example (keygroup 72401) ---------------------------------------------
@@ -329,7 +329,7 @@ def test_cli_savard_both_ways() -> None:
     assert "null letters R" in back.stderr
     page = cinq("vic", "decrypt", *SAVARD_ARGS, "--explain", input=r.stdout).stdout
     assert "DECIPHERING" in page and "Q  36534693233928" in page
-    assert page.rstrip().endswith("PLAINTEXT  " + SAVARD_TEXT.replace(" ", "") + "R")
+    assert "".join(page.split("PLAINTEXT  ")[1].split()) == SAVARD_TEXT.replace(" ", "") + "R"
 
 
 def test_cli_russian_document(tmp_path: Path) -> None:

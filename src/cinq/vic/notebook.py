@@ -17,8 +17,15 @@ def _ds(digits: Sequence[int]) -> str:
     return "".join(map(str, digits))
 
 
-def _grouped(s: str, n: int = 5) -> str:
-    return " ".join(s[i : i + n] for i in range(0, len(s), n))
+def _grouped(s: str, indent: int) -> str:
+    """Digits in groups of five, ten groups a line, continuation lines indented."""
+    groups = [s[i : i + 5] for i in range(0, len(s), 5)]
+    return _lines(groups, indent)
+
+
+def _lines(groups: Sequence[str], indent: int) -> str:
+    rows = [" ".join(groups[i : i + 10]) for i in range(0, len(groups), 10)]
+    return ("\n" + " " * indent).join(rows)
 
 
 def key_lines(w: Worked) -> list[str]:
@@ -70,11 +77,18 @@ def substitution_lines(symbols: Sequence[str], board: Board, per_line: int = 14)
     return out
 
 
-def _key_header(key: Sequence[int]) -> list[str]:
+def _text(label: str, text: str, width: int = 70) -> str:
+    """Unspaced text cut into lines of ``width``, under its label."""
+    rows = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    return label + ("\n" + " " * len(label)).join(rows)
+
+
+def _key_header(key: Sequence[int], cell: int = 3) -> list[str]:
+    pad = " " * (cell - 3)
     return [
-        "   " + "".join(f"{d:>3}" for d in key),
-        "   " + "".join(f"{r:>3}" for r in rank(key)),
-        "   " + "---" * len(key),
+        "   " + "".join(f"{d:>3}{pad}" for d in key),
+        "   " + "".join(f"{r:>3}{pad}" for r in rank(key)),
+        "   " + "-" * cell * len(key),
     ]
 
 
@@ -89,10 +103,10 @@ def second_table(first: str, key: Sequence[int]) -> list[str]:
     n = len(first)
     inside = triangles(n, key)
     rows = table(first, key, fill_order(n, key))
-    lines = _key_header(key)
+    lines = _key_header(key, cell=4)
     for r, digits in enumerate(rows):
         cells = [
-            f"[{d}]" if (r, c) in inside else f" {d} " for c, d in enumerate(digits) if d != " "
+            f" [{d}]" if (r, c) in inside else f"  {d} " for c, d in enumerate(digits) if d != " "
         ]
         lines.append("   " + "".join(cells).rstrip())
     return lines
@@ -103,40 +117,47 @@ def explain(w: Worked, *, decrypting: bool = False) -> str:
     lines = ["VIC CIPHER, " + ("DECIPHERING" if decrypting else "ENCIPHERING"), ""]
     if decrypting:
         lines += [
-            "MESSAGE  " + " ".join(w.groups),
+            "MESSAGE  " + _lines(w.groups, 9),
             f"KEYGROUP {_ds(w.keys.A)}: group {w.insert} from the end (the date's last digit)",
             "",
         ]
     lines += [*key_lines(w), "", *board_lines(w.board), ""]
     if w.lang == "ru" and w.cut is not None:
         lines.append(
-            f"TEXT  {w.text}\n      cut after {w.cut} symbols: the part after the cut is sent "
+            _text("TEXT  ", w.text)
+            + f"\n      cut after {w.cut} symbols: the part after the cut is sent "
             f"first, then {START}, then the part before it"
         )
     else:
-        lines.append(f"TEXT  {w.text}")
+        lines.append(_text("TEXT  ", w.text))
     lines += ["", "SUBSTITUTION (each symbol over its code; figures three times)"]
     lines += substitution_lines(w.symbols, w.board)
     if w.nulls:
         kind = "null letters R" if w.lang == "en" else f"nulls, starting with a second {START}"
         lines.append(f"   + {w.nulls} digits of {kind}: {w.plain[-w.nulls :]}")
-    lines += [f"   {len(w.plain)} digits: {_grouped(w.plain)}", ""]
-    lines += [f"FIRST TRANSPOSITION (key Q, {len(w.keys.Q)} columns): fill the rows, read the "
-              "columns in numbered order"]  # fmt: skip
+    head = f"   {len(w.plain)} digits: "
+    lines += [head + _grouped(w.plain, len(head)), ""]
+    lines += [
+        f"FIRST TRANSPOSITION (key Q, {len(w.keys.Q)} columns)",
+        "   write the digits in rows; read the columns in numbered order",
+    ]
     lines += first_table(w.plain, w.keys.Q)
-    lines += ["", f"   read off: {_grouped(w.first)}", ""]
-    lines += [f"SECOND TRANSPOSITION (key R, {len(w.keys.R)} columns): fill outside the "
-              "triangles, then the [triangles], read the columns in numbered order"]  # fmt: skip
+    lines += ["", f"   read off: {_grouped(w.first, 13)}", ""]
+    lines += [
+        f"SECOND TRANSPOSITION (key R, {len(w.keys.R)} columns)",
+        "   write the digits in rows around the triangles, then into the [triangles];",
+        "   read the columns in numbered order",
+    ]
     lines += second_table(w.first, w.keys.R)
-    lines += ["", f"   read off: {_grouped(w.second)}", ""]
+    lines += ["", f"   read off: {_grouped(w.second, 13)}", ""]
     if decrypting:
-        lines.append(f"PLAINTEXT  {w.text}")
+        lines.append(_text("PLAINTEXT  ", w.text))
         if w.broken:
             lines.append(f"   {w.broken} figures were not tripled (marked ?): a garbled group")
     else:
         lines += [
             f"KEYGROUP {_ds(w.keys.A)}: inserted as group {w.insert} from the end "
             "(the date's last digit)",
-            "MESSAGE  " + " ".join(w.groups),
+            "MESSAGE  " + _lines(w.groups, 9),
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,12 +19,14 @@ from .options import (
     CheckOpt,
     CodebookOpt,
     ConvOpt,
+    CoverOpt,
     DropOpt,
     FoldOpt,
     InArg,
     KeyOpt,
     LangOpt,
     OutOpt,
+    SignOpt,
     TopOpt,
     load_codebook,
     policy_of,
@@ -41,10 +42,8 @@ def encrypt(
     lang: LangOpt = "en",
     fold: FoldOpt = False,
     drop: DropOpt = False,
-    cover: Annotated[
-        Path | None, typer.Option(help="Cover text file to put above the groups.")
-    ] = None,
-    sign: Annotated[str | None, typer.Option(help="Sign the document: 'By CALLSIGN'.")] = None,
+    cover: CoverOpt = None,
+    sign: SignOpt = None,
     per_line: Annotated[int, typer.Option(min=1, help="Groups per line.")] = 1,
     convention: ConvOpt = Convention.SUBTRACT,
     check: CheckOpt = "strong",

@@ -28,6 +28,8 @@ ConvOpt = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write here (atomically) instead of stdout.")
 ]
+CoverOpt = Annotated[Path | None, typer.Option(help="Cover text file to put above the groups.")]
+SignOpt = Annotated[str | None, typer.Option(help="Sign the document: 'By CALLSIGN'.")]
 InArg = Annotated[Path | None, typer.Argument(help="Input file; '-' or nothing for stdin.")]
 CheckOpt = Annotated[
     str,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from .. import vic
 from ..document import Document
 from ..errors import BadInput, Location
 from ._io import notice, read_text, strip_final_newline, write_output
-from .options import DropOpt, InArg, OutOpt
+from .options import CoverOpt, DropOpt, InArg, OutOpt, SignOpt
 
 app = typer.Typer(
     help="The VIC cipher of Reino Häyhänen (1950s), in English or in the original Russian.",
@@ -64,10 +63,8 @@ def encrypt(
         ),
     ] = None,
     drop: DropOpt = False,
-    cover: Annotated[
-        Path | None, typer.Option(help="Cover text file to put above the groups.")
-    ] = None,
-    sign: Annotated[str | None, typer.Option(help="Sign the document: 'By CALLSIGN'.")] = None,
+    cover: CoverOpt = None,
+    sign: SignOpt = None,
     per_line: Annotated[int, typer.Option(min=1, help="Groups per line.")] = 10,
     explain: ExplainOpt = False,
     as_json: JsonOpt = False,

@@ -117,17 +117,20 @@ def _cut_index(symbols: list[str], board: Board, cut: int | None) -> int:
     """Where to cut the Russian text: at a random symbol boundary outside any figures,
     or after ``cut`` written symbols (letters, signs and figures)."""
     inside = False
+    written = 0
     boundaries: dict[int, int] = {}  # written symbols so far -> index
     for i, s in enumerate(symbols):
         if not inside:
-            boundaries.setdefault(_written(symbols[:i], board), i)
+            boundaries.setdefault(written, i)
         if s == board.figures:
             inside = not inside
-    boundaries.setdefault(_written(symbols, board), len(symbols))
+        else:
+            written += 1
+    boundaries.setdefault(written, len(symbols))
     if cut is None:
         return list(boundaries.values())[secrets.randbelow(len(boundaries))]
     if cut not in boundaries:
-        top = _written(symbols, board)
+        top = written
         where = "inside a number" if 0 <= cut <= top else f"outside 0..{top}"
         raise BadInput(f"cannot cut the text after {cut} symbols: that is {where}")
     return boundaries[cut]

@@ -36,7 +36,7 @@ LangOpt = Annotated[
     typer.Option(help="en: the AT ONE SIR board; ru: Häyhänen's Russian board and conventions."),
 ]
 KeywordOpt = Annotated[
-    str, typer.Option(help="Russian board only: the keyword whose first 7 letters top it.")
+    str, typer.Option(help="Russian board only: its first 7 different letters top the board.")
 ]
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Print every step as a hand-worker writes it.")

@@ -191,6 +191,17 @@ def test_russian_nulls_read_as_nothing() -> None:
         assert vic.decrypt(w.groups, lang="ru", **KAHN).text == text
 
 
+def test_key_errors_do_not_repeat_the_keys() -> None:
+    with pytest.raises(BadInput, match="the keyword has 4 different letters") as e:
+        vic.encrypt("ДА", lang="ru", keyword="СНЕГ", **KAHN)
+    assert "СНЕГ" not in str(e.value)
+    with pytest.raises(BadInput, match="letter 3 of the keyword") as e:
+        vic.encrypt("ДА", lang="ru", keyword="СНOW", **KAHN)
+    with pytest.raises(BadInput, match="it has 6 digits and other signs") as e:
+        vic.encrypt("HI", **{**SAVARD, "date": "4.7.x1776"})
+    assert "1776" not in str(e.value).split("it has")[1]
+
+
 def test_other_keyword() -> None:
     k = _kahn_keys()
     board = vic.board_for("ru", k, "ЗВЁЗДОЧКА")

@@ -79,15 +79,13 @@ def english(header: list[int], top: str = "AT ONE SIR") -> Board:
 def russian(header: list[int], keyword: str = DEFAULT_KEYWORD) -> Board:
     """Häyhänen's board: the keyword's first seven different letters over line S."""
     letters: list[str] = []
-    for c in keyword.upper().translate(RUSSIAN_FOLD):
-        if c not in RUSSIAN:
-            raise BadInput(f"the keyword {keyword!r} has {c!r}, not a Russian letter")
+    for i, c in enumerate(keyword.upper().translate(RUSSIAN_FOLD), 1):
+        if c not in RUSSIAN:  # the keyword is a secret: name the place, not the word
+            raise BadInput(f"letter {i} of the keyword is not a Russian letter")
         if c not in letters:
             letters.append(c)
     if len(letters) < 7:
-        raise BadInput(
-            f"the keyword {keyword!r} has {len(letters)} different letters; the top row needs seven"
-        )
+        raise BadInput(f"the keyword has {len(letters)} different letters; the top row needs seven")
     top = (*letters[:7], "", "", "")
     grid: list[list[str]] = [["", "", ".", "", NUMBER_SIGN, *[""] * 5] for _ in range(3)]
     grid[1][2], grid[2][2], grid[1][4], grid[2][4], grid[2][9] = ",", PL, FIG_RU, START, REPEAT

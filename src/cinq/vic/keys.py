@@ -73,9 +73,11 @@ def date_digits(date: str) -> list[int]:
     """The date's six digits (``741776``, ``4.7.1776`` and ``3/9/1945`` all work)."""
     digits = [int(c) for c in date if c.isdigit()]
     if len(digits) != 6 or any(not (c.isdigit() or c in "./- ") for c in date):
+        # The date is a key: say what is wrong with it without repeating it.
         raise BadInput(
-            f"the date {date!r} must be six digits, day month and year as the agent "
-            "memorised it (e.g. 741776 or 4.7.1776 for 4 July 1776)"
+            f"the date must be six digits, day month and year as the agent memorised it "
+            f"(e.g. 741776 or 4.7.1776 for 4 July 1776); it has {len(digits)} digits"
+            + ("" if all(c.isdigit() or c in "./- " for c in date) else " and other signs")
         )
     return digits
 

@@ -39,7 +39,7 @@ import numpy as np
 from .digits import GROUP, Digits, to_groups
 from .errors import BadInput, KeyManagementError, Location
 from .pad import random_digits
-from .sqlitefile import SqliteHandle, check_sqlite_file
+from .sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
 FORMAT = "cinq-pad-book"
 VERSION = "1"
@@ -365,21 +365,14 @@ class PadBook(SqliteHandle):
             raise BadInput(f"no pad book at {p}: the file does not exist")
         check_sqlite_file(p, short="a pad book", full="a cinq pad book")
         uri = f"file:{urllib.parse.quote(str(p.resolve()))}?mode=rw"
-        try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise BadInput(f"cannot open {p}: {exc}") from None
-        try:
+        conn = connect(
+            p,
+            lambda: sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None),
+        )
+        with closed_on_failure(conn, p, full="a cinq pad book"):
             _configure(conn)
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            meta = read_meta(conn, p, full="a cinq pad book", format=FORMAT, version=VERSION)
             conn.execute(f"SELECT {_INFO}, digits FROM page LIMIT 0")
-            if meta.get("format") != FORMAT:
-                raise BadInput(f"{p} is not a cinq pad book (format {meta.get('format')!r})")
-            if meta.get("version") != VERSION:
-                raise BadInput(
-                    f"{p} is a cinq pad book of format version {meta.get('version')!r}; "
-                    f"this cinq reads version {VERSION}"
-                )
             groups = meta.get("groups_per_page", "")
             if (
                 {"name", "serial", "role"} - meta.keys()
@@ -387,13 +380,7 @@ class PadBook(SqliteHandle):
                 or not (groups.isascii() and groups.isdigit() and 1 <= int(groups) <= MAX_GROUPS)
             ):
                 raise BadInput(f"{p} is a damaged cinq pad book (bad or missing metadata)")
-            return cls(p, conn, meta)
-        except sqlite3.Error as exc:
-            conn.close()
-            raise BadInput(f"{p} is not a cinq pad book ({exc})") from None
-        except BaseException:
-            conn.close()
-            raise
+        return cls(p, conn, meta)
 
     def __repr__(self) -> str:
         return (

@@ -4,6 +4,8 @@ an SQLite database before opening it, and the open/close life of the connection.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -25,6 +27,43 @@ def check_sqlite_file(p: Path, *, short: str, full: str) -> None:
         raise BadInput(f"cannot read {p}: {exc.strerror}") from None
     if head != SQLITE_MAGIC:
         raise BadInput(f"{p} is not {full} (not an SQLite database)")
+
+
+def connect(p: Path, how: Callable[[], sqlite3.Connection]) -> sqlite3.Connection:
+    """``how()``, with an SQLite error turned into :class:`BadInput` naming ``p``."""
+    try:
+        return how()
+    except sqlite3.Error as exc:
+        raise BadInput(f"cannot open {p}: {exc}") from None
+
+
+@contextmanager
+def closed_on_failure(conn: sqlite3.Connection, p: Path, *, full: str) -> Iterator[None]:
+    """Close ``conn`` if the block fails; an SQLite error there (a missing table, a
+    damaged file) becomes :class:`BadInput`: ``p`` is not ``full``."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        conn.close()
+        raise BadInput(f"{p} is not {full} ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
+
+
+def read_meta(
+    conn: sqlite3.Connection, p: Path, *, full: str, format: str, version: str
+) -> dict[str, str]:
+    """The ``meta`` table, after checking its format and version."""
+    meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("format") != format:
+        raise BadInput(f"{p} is not {full} (format {meta.get('format')!r})")
+    if meta.get("version") != version:
+        raise BadInput(
+            f"{p} is {full} of format version {meta.get('version')!r}; "
+            f"this cinq reads version {version}"
+        )
+    return meta
 
 
 class SqliteHandle:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
-from ..sqlitefile import SqliteHandle, check_sqlite_file
+from ..sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
 __all__ = ["FORMAT", "VERSION", "Intercept", "InterceptLog"]
 
@@ -120,25 +120,10 @@ class InterceptLog(SqliteHandle):
                 raise BadInput(f"no intercept log at {p}: the file does not exist")
             _create(p)
         check_sqlite_file(p, short="an intercept log", full="an intercept log")
-        try:
-            conn = sqlite3.connect(p, timeout=30.0)
-        except sqlite3.Error as exc:
-            raise BadInput(f"cannot open {p}: {exc}") from None
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("format") != FORMAT:
-                raise BadInput(f"{p} is not an intercept log (format {meta.get('format')!r})")
-            if meta.get("version") != VERSION:
-                raise BadInput(
-                    f"{p} is an intercept log of unknown version {meta.get('version')!r}"
-                )
+        conn = connect(p, lambda: sqlite3.connect(p, timeout=30.0))
+        with closed_on_failure(conn, p, full="an intercept log"):
+            read_meta(conn, p, full="an intercept log", format=FORMAT, version=VERSION)
             conn.execute(f"SELECT {_COLUMNS} FROM intercept LIMIT 0")
-        except sqlite3.Error as exc:
-            conn.close()
-            raise BadInput(f"{p} is not an intercept log ({exc})") from None
-        except BaseException:
-            conn.close()
-            raise
         return cls(p, conn)
 
     def __repr__(self) -> str:

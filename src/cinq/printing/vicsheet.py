@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..errors import BadInput
+from ..vic.board import Board, russian
 from ..vic.transposition import triangles
 from .cards import MINUS
 from .layout import GREY, LIGHT, PT, LayoutError, Paper, Sheet, paper_name, printed_note
@@ -77,6 +78,16 @@ class _Board:
         return self.top.count(" ")
 
 
+def _reserved(board: Board) -> dict[tuple[int, int], str]:
+    """The cells below the top row that hold signs, not letters: fixed whatever the key."""
+    return {
+        (r, c): sym
+        for r, (_, cells) in enumerate(board.rows)
+        for c, sym in enumerate(cells)
+        if not (len(sym) == 1 and sym.isalpha())
+    }
+
+
 _CELLS = (
     "A top-row letter is its column digit; any other cell is its row label, then its column digit."
 )
@@ -95,7 +106,7 @@ _BOARDS = {
     ),
     "ru": _Board(
         "Russian checkerboard: СНЕГОПА",
-        "СНЕГОПА   ",
+        "".join(c or " " for c in russian(list(range(10))).top),
         (
             "Header: line S, one digit per column.",
             "Top row: СНЕГОПА, the first 7 letters of СНЕГОПАД (snowfall). The header digits "
@@ -106,15 +117,7 @@ _BOARDS = {
             "send its second part first, then Н/Т, then the first part.",
             _CELLS,
         ),
-        {
-            (0, 2): ".",
-            (1, 2): ",",
-            (2, 2): "П/Л",
-            (0, 4): "№",
-            (1, 4): "Н/Ц",
-            (2, 4): "Н/Т",
-            (2, 9): "ПВТ",
-        },
+        _reserved(russian(list(range(10)))),
     ),
 }
 

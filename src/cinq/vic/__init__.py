@@ -174,9 +174,10 @@ def encrypt(
     symbols = tokenize(text, board, drop=drop)
     if not symbols:
         raise BadInput("the message has nothing the checkerboard can write")
-    index = None
+    written = None  # the cut, in written symbols
     if lang == "ru":
         index = _cut_index(symbols, board, cut)
+        written = _written(symbols[:index], board)
         symbols = [*symbols[index:], START, *symbols[:index]]
     stream = to_digits(symbols, board)
     # Fill the last group, and give the message enough groups for the keygroup to
@@ -189,7 +190,6 @@ def encrypt(
     second = disrupted(first, keys.R)
     groups = [second[i : i + 5] for i in range(0, len(second), 5)]
     groups.insert(len(groups) - n + 1, keygroup)
-    written = None if index is None else _written(symbols[symbols.index(START) + 1 :], board)
     shown = text_of(symbols, board) if lang == "en" else _reassemble(symbols, board)
     return Worked(lang, keys, board, symbols, plain, count, first, second, groups, n,
                   shown, written)  # fmt: skip

@@ -2,8 +2,17 @@
 
 Every error says what is wrong and, where it can, *where*: a :class:`Location`
 with line, column and the offending character. The CLI maps the classes to exit
-codes (``BadInput`` -> 2, ``KeyManagementError`` -> 3), so library users and shell
-users see the same distinctions.
+codes, so library users and shell users see the same distinctions:
+
+====  =====================================================================
+0     success
+2     ``BadInput`` (bad usage, bad input, an output that cannot be written)
+3     ``KeyManagementError`` (unknown/burned/used page, wrong role, spoiled)
+4     ``AuthenticationFailed`` (the check groups do not match)
+70    an internal error (a bug in cinq: one line on stderr, no traceback
+      unless ``CINQ_DEBUG=1``)
+130   interrupted (Ctrl-C)
+====  =====================================================================
 
 Errors never carry pad digits: messages are built from positions, page IDs and
 counts only.
@@ -79,6 +88,23 @@ class KeyManagementError(CinqError):
 
 class UnencodableText(BadInput):
     """A character of the plaintext has no cell on the board and no policy applies."""
+
+
+class CannotWrite(BadInput):
+    """An output (file, folder, stdout) cannot be written. Exit code 2.
+
+    Raised before any pad page is taken when the destination is checked up front,
+    so nothing is consumed."""
+
+
+class PageSpoiled(KeyManagementError):
+    """Pad pages were taken but the message could not be delivered (the output
+    failed after the page was taken). The pages are marked spoiled in the book, never
+    reusable; the message names them. Exit code 3."""
+
+    def __init__(self, message: str, *, page_ids: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.page_ids = page_ids
 
 
 class AuthenticationFailed(CinqError):

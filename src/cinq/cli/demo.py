@@ -1,7 +1,22 @@
-"""``cinq demo``: the whole procedure, station to agent, explained step by step."""
+"""``cinq demo``: the whole procedure, station to agent, explained step by step.
+
+The demo never destroys a file it did not make. It works in a folder of its own,
+marked by a ``.cinq-demo`` file that lists every file the demo wrote with its SHA-256:
+
+* a missing folder is created;
+* an empty folder is used;
+* a folder the demo made before (it has the marker) is reused: the demo's own files,
+  unchanged since the demo wrote them, are replaced; anything else stays as it is,
+  and a file in the way of one the demo writes (a user's ``station.send.pad``, or a
+  demo file changed since) is a refusal;
+* any other folder that holds anything is refused (exit 2), naming what is in it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +32,7 @@ from .. import procedure
 from ..book import PadBook
 from ..decoy import make_decoy
 from ..document import Document
-from ..errors import AuthenticationFailed, KeyManagementError
+from ..errors import AuthenticationFailed, CannotWrite, KeyManagementError
 from ..files import atomic_write
 
 COVER = """\
@@ -34,6 +49,7 @@ PLAINTEXT = (
 )
 
 CALLSIGN = "KESTREL"
+MARKER = ".cinq-demo"
 _FILES = (
     "station.send.pad",
     "station.receive.pad",
@@ -42,38 +58,134 @@ _FILES = (
     "decoy.receive.pad",
 )
 DECOY = "Bon anniversaire, maman ! Nous arrivons dimanche vers midi avec le gâteau et les fleurs."
+_MAX_OWN = 10 * 2**20  # no demo file is this big: a bigger one is not the demo's
+
+
+def _listing(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _digest(path: Path) -> str | None:
+    """SHA-256 of a regular file of at most ``_MAX_OWN`` bytes, else None."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_OWN:
+        return None
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_marker(folder: Path) -> dict[str, str] | None:
+    """The demo's files listed in the marker (name -> SHA-256); None without a marker."""
+    marker = folder / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return None
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # a damaged marker vouches for no file
+    if not isinstance(files, dict):
+        return {}
+    return {str(k): str(v) for k, v in files.items() if k in _FILES}
+
+
+@dataclass(frozen=True)
+class DemoFolder:
+    """The folder the demo works in, and its marker."""
+
+    path: Path
+
+    def record(self) -> None:
+        """Write the marker: every demo file now present, with its SHA-256."""
+        files = {name: _digest(self.path / name) for name in _FILES}
+        data = {"made_by": "cinq demo", "files": {k: v for k, v in files.items() if v}}
+        atomic_write(self.path / MARKER, json.dumps(data, indent=2) + "\n")
+
+
+def prepare_folder(out: Path) -> DemoFolder:
+    """Make ``out`` ready for a run, following the rules in the module docstring.
+
+    Raises :class:`CannotWrite` (exit 2) having deleted nothing."""
+    if out.exists() and not out.is_dir():
+        raise CannotWrite(f"cannot run the demo in {out}: it is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        entries = sorted(p.name for p in out.iterdir())
+    except OSError as e:
+        raise CannotWrite(f"cannot run the demo in {out}: {e.strerror or e}") from None
+    own = _read_marker(out)
+    if own is None:
+        if entries:
+            raise CannotWrite(
+                f"folder {out} is not empty ({_listing(entries)}) and was not made by the "
+                "demo: it writes only into a new or empty folder, or one it made before. "
+                "Nothing was changed; choose another --out"
+            )
+        own = {}
+    mine = [n for n in entries if n in own and _digest(out / n) == own[n]]
+    in_the_way = [n for n in entries if n in _FILES and n not in mine]
+    if in_the_way:
+        raise CannotWrite(
+            f"{_listing(in_the_way)} in {out} not made by the demo, or changed since it "
+            "made them: nothing was changed; move them away or choose another --out"
+        )
+    try:
+        for name in mine:
+            (out / name).unlink()
+    except OSError as e:
+        raise CannotWrite(f"cannot replace the demo's files in {out}: {e.strerror}") from None
+    folder = DemoFolder(out)
+    folder.record()
+    return folder
 
 
 def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo's files.")] = Path("demo-out"),
 ) -> None:
     """Play the whole scenario: a pad pair, a French message under a cover text, the
-    agent's decryption, the pages burned. Files go to --out (default ./demo-out)."""
+    agent's decryption, the pages burned. Files go to --out (default ./demo-out).
+
+    The demo makes --out if it is missing and refuses a folder that holds files it did
+    not make; rerun in its own folder, it replaces only its own files."""
+    folder = prepare_folder(out)
     con = Console()
-    out.mkdir(parents=True, exist_ok=True)
-    for name in _FILES:  # a fresh run: the demo's own files only
-        (out / name).unlink(missing_ok=True)
+    send_path, receive_path = _pair(con, folder)
+    doc = _encrypt(con, folder, send_path)
+    _forger(con, doc, receive_path)
+    parsed = _receive(con, folder, receive_path)
+    _deny(con, folder, parsed)
+    _burn(con, folder, (send_path, receive_path), parsed)
+    con.print(Rule())
+    con.print(f"Files in {out}/: " + ", ".join(_FILES) + f" (and {MARKER}, the demo's mark)")
 
-    def step(n: int, title: str, text: str) -> None:
-        con.print(Rule(f"[bold]{n}. {title}"))
-        con.print(text, highlight=False)
 
-    step(
+def _step(con: Console, n: int, title: str, text: str) -> None:
+    con.print(Rule(f"[bold]{n}. {title}"))
+    con.print(text, highlight=False)
+
+
+def _pair(con: Console, folder: DemoFolder) -> tuple[Path, Path]:
+    _step(
+        con,
         1,
         "The pad pair",
         "The station makes a pair of pad books from the OS CSPRNG: the SEND book stays "
         "at the station, the RECEIVE book travels to the agent. Same digits, but each may "
         "only do its own half, so both sides can never encrypt on the same page.",
     )
-    send_path, receive_path = PadBook.create_pair(out / "station", pages=20, groups=50)
+    send_path, receive_path = PadBook.create_pair(folder.path / "station", pages=20, groups=50)
+    folder.record()
     with PadBook.open(send_path) as station:
         st = station.status()
     con.print(f"  {send_path}  (mode 0600)\n  {receive_path}")
     con.print(f"  book {st.serial}: {st.pages} pages of {st.groups_per_page} groups")
+    return send_path, receive_path
 
+
+def _encrypt(con: Console, folder: DemoFolder, send_path: Path) -> Document:
     french = lg.language("fr")
     board = french.board
-    step(
+    _step(
+        con,
         2,
         "The plaintext",
         f"A French message. The French profile folds accents (É -> E) and normalises "
@@ -81,11 +193,10 @@ def demo(
         f"(frequent letters take one digit, figures are doubled in figures mode).",
     )
     con.print(Panel(PLAINTEXT, title="clear text"))
-    prepared = lg.prepare(PLAINTEXT, board, french)
-    con.print(f"  as the board sees it: {prepared.text}")
+    con.print(f"  as the board sees it: {lg.prepare(PLAINTEXT, board, french).text}")
     con.print(f"  digits: {dg.spaced(lg.encode(PLAINTEXT, board, french))}")
-
-    step(
+    _step(
+        con,
         3,
         "Encryption at the station",
         "The next unused page is taken from the SEND book in one transaction, the "
@@ -96,11 +207,16 @@ def demo(
     )
     with PadBook.open(send_path) as station:
         doc = procedure.encrypt(PLAINTEXT, station, lang=french, cover=COVER, signature=CALLSIGN)
-    atomic_write(out / "message.txt", doc.render())
-    con.print(f"  {out / 'message.txt'} (shown five groups a line):\n")
+    atomic_write(folder.path / "message.txt", doc.render())
+    folder.record()
+    con.print(f"  {folder.path / 'message.txt'} (shown five groups a line):\n")
     con.print(doc.render(per_line=5), markup=False, highlight=False, soft_wrap=True)
+    return doc
 
-    step(
+
+def _forger(con: Console, doc: Document, receive_path: Path) -> None:
+    _step(
+        con,
         4,
         "A forger at work",
         "Someone who intercepts the message on its way changes one digit of one group. Without the "
@@ -112,60 +228,74 @@ def demo(
     con.print(f"  group 4: {doc.groups[3]} -> {groups[3]}")
     with PadBook.open(receive_path) as agent:
         try:
-            procedure.decrypt(Document(groups=tuple(groups)), agent, lang=french)
+            procedure.decrypt(Document(groups=tuple(groups)), agent, lang="fr")
         except AuthenticationFailed as e:
             con.print(f"  refused: [italic]{escape(str(e))}[/]")
         else:  # pragma: no cover - would be a bug in the check groups
             raise RuntimeError("an altered message was accepted")
         assert agent.status().used == 0  # the page waits for the genuine message
 
-    step(
+
+def _receive(con: Console, folder: DemoFolder, receive_path: Path) -> Document:
+    _step(
+        con,
         5,
         "Reception",
         "The genuine message arrives. The agent pastes the text in: cinq finds the "
         "cover, the block of groups and the signature, looks the indicator up in the "
         "RECEIVE book, verifies the check groups and only then deciphers "
-        "(plain = cipher + key).",
+        "(plain = cipher + key). The signature line is not covered by the check groups: "
+        "anyone can change it, so it names, it does not prove.",
     )
-    parsed = Document.parse((out / "message.txt").read_text(encoding="utf-8"))
+    parsed = Document.parse((folder.path / "message.txt").read_text(encoding="utf-8"))
     con.print(
         f"  found {len(parsed.groups)} groups, indicator {parsed.groups[0]}, "
-        f"signed by {parsed.signature}"
+        f"signed (unauthenticated) {parsed.signature}"
     )
     with PadBook.open(receive_path) as agent:
-        received = procedure.decrypt(parsed, agent, lang=french)
-    atomic_write(out / "received.txt", received.text + "\n")
+        received = procedure.decrypt(parsed, agent, lang="fr")
+    atomic_write(folder.path / "received.txt", received.text + "\n")
+    folder.record()
     con.print(Panel(received.text, title="deciphered, check groups verified"))
+    return parsed
 
-    step(
+
+def _deny(con: Console, folder: DemoFolder, parsed: Document) -> None:
+    _step(
+        con,
         6,
         "Deniability",
         "Made to hand over the pad, the agent can produce a decoy book instead: under "
         "it the same groups read, and verify, as a harmless text.",
     )
-    decoy_path = make_decoy(parsed, DECOY, out / "decoy", lang=french)
+    receive_path = folder.path / "station.receive.pad"
+    with PadBook.open(receive_path) as real:
+        decoy_path = make_decoy(parsed, DECOY, folder.path / "decoy", lang="fr", like=real)
+    folder.record()
     with PadBook.open(decoy_path) as fake:
-        innocent = procedure.decrypt(parsed, fake, lang=french)
-    con.print(f"  {decoy_path}: [italic]{innocent.text}[/]")
+        innocent = procedure.decrypt(parsed, fake, lang="fr")
+    con.print(f"  {decoy_path}: [italic]{escape(innocent.text)}[/]")
 
-    step(
+
+def _burn(con: Console, folder: DemoFolder, books: tuple[Path, Path], parsed: Document) -> None:
+    _step(
+        con,
         7,
         "Burning the pages",
         "Both sides burn the used page: its digits are overwritten in the file "
         "(SQLite secure_delete), so a seized book reveals no past traffic.",
     )
-    for path in (send_path, receive_path):
+    for path in books:
         with PadBook.open(path) as b:
             burned = b.burn_used()
             st = b.status()
         ids = ", ".join(p.page_id for p in burned)
         con.print(f"  {path.name}: burned {ids}; unused {st.unused}, burned {st.burned}")
-    with PadBook.open(receive_path) as agent:
+    folder.record()
+    with PadBook.open(books[1]) as agent:
         try:
-            procedure.decrypt(parsed, agent, lang=french)
+            procedure.decrypt(parsed, agent, lang="fr")
         except KeyManagementError as e:
-            con.print(f"  decrypting again is refused: [italic]{e}[/]")
+            con.print(f"  decrypting again is refused: [italic]{escape(str(e))}[/]")
         else:  # pragma: no cover - would be a bug in the book
             raise RuntimeError("a burned page was accepted")
-    con.print(Rule())
-    con.print(f"Files in {out}/: " + ", ".join(_FILES))

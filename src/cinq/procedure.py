@@ -26,6 +26,7 @@ from .codebook import Codebook
 from .document import Document
 from .errors import AuthenticationFailed, BadInput
 from .message import Message, pad_to_groups
+from .paths import accepts_paths
 
 
 def _board(board: Board | None, lang: lg.Language | str) -> tuple[Board, lg.Language]:
@@ -33,6 +34,7 @@ def _board(board: Board | None, lang: lg.Language | str) -> tuple[Board, lg.Lang
     return board or profile.board, profile
 
 
+@accepts_paths  # book may be a path, cover a Path (cinq.paths)
 def encrypt(
     text: str,
     book: PadBook,
@@ -94,6 +96,7 @@ class Received:
         return any(p.used_at is not None for p in self.previously)
 
 
+@accepts_paths  # book may be a path (cinq.paths)
 def decrypt(
     document: Document | str,
     book: PadBook,

@@ -5,12 +5,15 @@ The few names most users need::
     import cinq
 
     cinq.PadBook.create_pair("station")                     # station.send.pad + .receive.pad
+    news = "Le marché de Noël ouvre samedi place Kléber."   # the cover text
     with cinq.PadBook.open("station.send.pad") as book:
         doc = cinq.encrypt("Meet at dawn", book, cover=news, signature="KESTREL")
     print(doc.render())
 
-    with cinq.PadBook.open("station.receive.pad") as book:
-        print(cinq.decrypt(doc.render(), book).text)
+    print(cinq.decrypt(doc.render(), "station.receive.pad").text)  # a path works too
+
+``create_pair`` refuses to overwrite existing books: run it once per pair. The README's
+"Library" section has the same example, run by the test suite.
 
 The pipeline, module by module: :mod:`cinq.language` (folding) ->
 :mod:`cinq.checkerboard` (digits) -> :mod:`cinq.cipher` (mod-10 pad) ->

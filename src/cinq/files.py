@@ -7,16 +7,29 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import CannotWrite
+
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int = 0o644) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
     The file is created with ``mode`` (before any data is in it), flushed to disk,
-    then renamed over ``path``.
+    then renamed over ``path``. :class:`CannotWrite` naming ``path`` if that fails (a
+    missing folder, a full disk, no permission): every caller, the CLI's and the
+    library's, reports a failed write the same way, and ``path`` is left as it was.
     """
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        _write_and_rename(target, raw, mode)
+    except OSError as e:
+        raise CannotWrite(f"cannot write {target}: {_reason(e)}") from None
+    return target
+
+
+def _write_and_rename(target: Path, raw: bytes, mode: int) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:
@@ -28,4 +41,13 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int =
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    return target
+
+
+def _reason(e: OSError) -> str:
+    """Why a write failed, in words (the folder, not the temp file, is what the user
+    knows about)."""
+    if isinstance(e, FileNotFoundError):
+        return "the folder does not exist"
+    if isinstance(e, IsADirectoryError):
+        return "it is a folder"
+    return e.strerror or str(e)

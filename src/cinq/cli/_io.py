@@ -1,10 +1,19 @@
-"""Shared plumbing of the CLI commands: reading input, writing output."""
+"""Shared plumbing of the CLI commands: reading input, writing output, waiting.
+
+Every input is bounded: a file larger than its limit is refused before it is read
+whole, so no command can be made to allocate without end.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -14,24 +23,65 @@ from ..files import atomic_write
 
 err = Console(stderr=True, highlight=False)
 
+MiB = 1024 * 1024
+#: The largest text (plaintext, document, cover text, pad text) a command reads: a
+#: numbers-station document is a few kilobytes; 16 MiB leaves room for whole mailboxes.
+MAX_TEXT_BYTES = 16 * MiB
+#: The largest PDF handed to ``pdftotext`` (scans of a few hundred pages).
+MAX_PDF_BYTES = 64 * MiB
+#: How long ``pdftotext`` may run before the document is refused.
+PDFTOTEXT_SECONDS = 60
+
 
 def notice(text: str) -> None:
     """A line for the user on stderr (never data)."""
     err.print(escape(text), soft_wrap=True)
 
 
-def read_text(path: Path | None, *, what: str = "input") -> str:
-    """UTF-8 text from a file or stdin ('-' or None); bad UTF-8 is an error with its
-    byte offset."""
+def _size(limit: int) -> str:
+    return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit} bytes"
+
+
+def _bounded(f: BinaryIO, name: str, what: str, limit: int) -> bytes:
+    """At most ``limit`` bytes; one more is read to tell a file of exactly ``limit``
+    bytes from a larger one, and nothing beyond."""
+    raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise BadInput(f"{what} {name} is larger than {_size(limit)}, the limit for a {what}")
+    return raw
+
+
+def read_bytes(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a file or of stdin ('-' or None), at most ``limit`` of them.
+
+    :class:`BadInput` naming the file for a missing file, a folder, no permission or a
+    file over the limit. On a terminal, stdin is prompted for first.
+    """
     if path is None or str(path) == "-":
-        raw = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise BadInput(f"cannot read {what} {path}: {e.strerror}") from None
-        name = str(path)
+        _prompt(what)
+        return _bounded(sys.stdin.buffer, "on standard input", what, limit)
+    try:
+        with path.open("rb") as f:
+            return _bounded(f, str(path), what, limit)
+    except IsADirectoryError:
+        raise BadInput(f"cannot read {what} {path}: it is a folder, not a file") from None
+    except FileNotFoundError:
+        raise BadInput(f"cannot read {what} {path}: there is no such file") from None
+    except OSError as e:
+        raise BadInput(f"cannot read {what} {path}: {e.strerror or e}") from None
+
+
+def _prompt(what: str) -> None:
+    # A user who typed `cinq encrypt --book b.pad` and nothing else sees a hint, not
+    # a silent wait; a pipe or a file on stdin gets no prompt.
+    with contextlib.suppress(ValueError, OSError):
+        if sys.stdin.isatty():
+            err.print(f"Type the {escape(what)}, then Ctrl-D on a new line:")
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark dropped); bad UTF-8 is an error with its line
+    and byte column."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -41,6 +91,57 @@ def read_text(path: Path | None, *, what: str = "input") -> str:
             f"{name} is not UTF-8 text: byte 0x{raw[e.start]:02x} at line {line}, byte column {col}"
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def _name(path: Path | None) -> str:
+    return "standard input" if path is None or str(path) == "-" else str(path)
+
+
+def read_text(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_BYTES) -> str:
+    """UTF-8 text from a file or stdin ('-' or None), at most ``limit`` bytes (16 MiB
+    by default); bad UTF-8 is an error with its byte offset."""
+    return decode_text(read_bytes(path, what=what, limit=limit), _name(path))
+
+
+def read_document(path: Path | None, *, what: str = "document", limit: int = MAX_TEXT_BYTES) -> str:
+    """Like :func:`read_text`, but a PDF (a ``.pdf`` file, or PDF bytes on stdin) is
+    turned into text by ``pdftotext -layout`` (poppler-utils) first."""
+    is_pdf_name = path is not None and path.suffix.lower() == ".pdf"
+    raw = read_bytes(path, what=what, limit=max(limit, MAX_PDF_BYTES) if is_pdf_name else limit)
+    if not (is_pdf_name or raw.startswith(b"%PDF-")):
+        return decode_text(raw, _name(path))
+    text = decode_text(pdf_to_text(raw, _name(path)), f"the text of {_name(path)}")
+    if len(text.encode("utf-8")) > limit:
+        raise BadInput(f"the text of {_name(path)} is larger than {_size(limit)}")
+    return text
+
+
+def pdf_to_text(pdf: bytes, name: str) -> bytes:
+    """The text of a PDF, laid out as on the page (``pdftotext -layout``)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise BadInput(
+            f"cannot read PDF {name}: pdftotext is not installed "
+            "(install poppler-utils, or save the document as text)"
+        )
+    try:
+        done = subprocess.run(
+            [exe, "-layout", "-enc", "UTF-8", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            timeout=PDFTOTEXT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise BadInput(
+            f"cannot read PDF {name}: pdftotext ran over {PDFTOTEXT_SECONDS} s"
+        ) from None
+    except OSError as e:
+        raise BadInput(f"cannot read PDF {name}: cannot run pdftotext: {e.strerror}") from None
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise BadInput(f"cannot read PDF {name}: " + (why[-1] if why else "pdftotext failed"))
+    return done.stdout
 
 
 def strip_final_newline(text: str) -> str:
@@ -73,16 +174,46 @@ def check_writable(out: Path | None, *, what: str = "output") -> None:
         raise CannotWrite(f"cannot write {what} {out}: the file is read-only")
 
 
+def check_folder(folder: Path, *, what: str = "output folder") -> None:
+    """:class:`CannotWrite` unless ``folder`` is a writable folder or can be made as a
+    new folder in one that exists (a typo in a parent is refused rather than a tree of
+    folders created)."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise CannotWrite(f"cannot write {what} {folder}: it is a file, not a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise CannotWrite(f"cannot write {what} {folder}: the folder is not writable")
+        return
+    check_writable(folder, what=what)
+
+
 def write_output(text: str, out: Path | None, *, mode: int = 0o644) -> None:
     """To stdout, or atomically to a file. :class:`CannotWrite` if that fails (a full
     disk, a closed pipe, a folder removed meanwhile); a file is then left untouched."""
+    if not is_stdout(out):
+        assert out is not None
+        atomic_write(out, text, mode=mode)  # CannotWrite naming the file
+        return
     try:
-        if is_stdout(out):
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            assert out is not None
-            atomic_write(out, text, mode=mode)
+        sys.stdout.write(text)
+        sys.stdout.flush()
     except OSError as e:
-        where = "standard output" if is_stdout(out) else str(out)
-        raise CannotWrite(f"cannot write {where}: {e.strerror or e}") from None
+        raise CannotWrite(f"cannot write standard output: {stdout_reason(e)}") from None
+
+
+def stdout_reason(e: OSError) -> str:
+    """Why standard output failed, in words."""
+    if isinstance(e, BrokenPipeError):
+        return "the pipe was closed (the command reading it stopped)"
+    return e.strerror or str(e)
+
+
+@contextlib.contextmanager
+def progress(what: str) -> Iterator[None]:
+    """A spinner with ``what`` on stderr while the block runs, when stderr is a
+    terminal (never in a pipe or a log file, never on stdout)."""
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(escape(what)):
+        yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,37 @@ import typer
 from ..cipher import Convention
 from ..codebook import Codebook
 from ..language import LANGUAGES, Policy
+
+#: The most pages a page list (``--pages 1-10,15``) may name: a pad book's limit.
+MAX_PAGE_LIST = 100_000
+
+
+def lowered(value: str | None) -> str | None:
+    """A choice as the library names it: case and surrounding blanks do not matter
+    (``--lang FR``, ``--check STRONG``, ``--role Send``)."""
+    return None if value is None else value.strip().lower()
+
+
+def page_numbers(spec: str, *, limit: int = MAX_PAGE_LIST) -> list[int]:
+    """Page numbers from a list like ``1-10,15`` (in the order given). At most
+    ``limit`` numbers, checked before the list is built: ``1-999999999`` is refused,
+    not allocated."""
+    numbers: list[int] = []
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?", part)
+        if not m:
+            raise typer.BadParameter(f"{part!r} is not a page number or range like 3-7")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if lo < 1:
+            raise typer.BadParameter("pages are numbered from 1")
+        if hi < lo:
+            raise typer.BadParameter(f"range {part.strip()!r} runs backwards")
+        if len(numbers) + hi - lo + 1 > limit:
+            raise typer.BadParameter(f"{spec.strip()!r} names more than {limit} pages")
+        numbers.extend(range(lo, hi + 1))
+    return numbers
+
 
 BookOpt = Annotated[Path, typer.Option("--book", "-b", help="The pad book file (.pad).")]
 BoardOpt = Annotated[
@@ -20,10 +52,16 @@ KeyOpt = Annotated[str | None, typer.Option("--key", help="Keyword of a keyed bo
 TopOpt = Annotated[
     str | None, typer.Option("--top", help="Top row of a keyed board, e.g. 'AT ONE SIR'.")
 ]
-LangOpt = Annotated[str, typer.Option(help=f"Language of the plaintext: {', '.join(LANGUAGES)}.")]
+LangOpt = Annotated[
+    str,
+    typer.Option(callback=lowered, help=f"Language of the plaintext: {', '.join(LANGUAGES)}."),
+]
 ConvOpt = Annotated[
     Convention,
-    typer.Option(help="subtract: cipher = plain - key (the manuals'); add: the opposite."),
+    typer.Option(
+        case_sensitive=False,
+        help="subtract: cipher = plain - key (the manuals'); add: the opposite.",
+    ),
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", "-o", help="Write here (atomically) instead of stdout.")
@@ -35,6 +73,7 @@ CheckOpt = Annotated[
     str,
     typer.Option(
         "--check",
+        callback=lowered,
         help="Check groups: strong (default), hand (pencil-and-paper, weaker) or none.",
     ),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +28,7 @@ from .options import (
     LangOpt,
     TopOpt,
     load_codebook,
+    page_numbers,
     policy_of,
 )
 
@@ -132,20 +132,6 @@ def burn(
         notice("no used page to burn")
 
 
-def _page_numbers(spec: str) -> list[int]:
-    numbers: list[int] = []
-    for part in spec.split(","):
-        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
-        if not m:
-            raise typer.BadParameter(f"{part!r} is not a page number or range like 3-7")
-        lo = int(m.group(1))
-        hi = int(m.group(2) or lo)
-        if hi < lo:
-            raise typer.BadParameter(f"range {part.strip()!r} runs backwards")
-        numbers.extend(range(lo, hi + 1))
-    return numbers
-
-
 @app.command("export")
 def export(
     book: BookArg,
@@ -158,7 +144,7 @@ def export(
 ) -> None:
     """Write pages as plain text groups, for a paper pad (readable by `cinq pad import`)."""
     with PadBook.open(book) as b:
-        entries = b.export_pages(_page_numbers(pages) if pages else None)
+        entries = b.export_pages(page_numbers(pages) if pages else None)
         header = padtext.Header(b.name, b.serial, b.role.value, b.groups_per_page)
     # Pad digits on disk: readable by the owner only, like the book itself.
     write_output(padtext.render(header, entries), out, mode=0o600)

@@ -4,7 +4,7 @@ an SQLite database before opening it, and the open/close life of the connection.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -52,13 +52,20 @@ def closed_on_failure(conn: sqlite3.Connection, p: Path, *, full: str) -> Iterat
 
 
 def read_meta(
-    conn: sqlite3.Connection, p: Path, *, full: str, format: str, version: str
+    conn: sqlite3.Connection,
+    p: Path,
+    *,
+    full: str,
+    format: str,
+    version: str,
+    older: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The ``meta`` table, after checking its format and version."""
+    """The ``meta`` table, after checking its format and version (``version``, or one
+    of the ``older`` versions the caller migrates)."""
     meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     if meta.get("format") != format:
         raise BadInput(f"{p} is not {full} (format {meta.get('format')!r})")
-    if meta.get("version") != version:
+    if meta.get("version") != version and meta.get("version") not in older:
         raise BadInput(
             f"{p} is {full} of format version {meta.get('version')!r}; "
             f"this cinq reads version {version}"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import codebook as cbk
-from ._io import notice
+from ._io import check_writable, notice, progress
 from .options import LangOpt
 
 app = typer.Typer(help="Three-digit codebooks behind the CODE escape.", no_args_is_help=True)
@@ -28,7 +28,9 @@ def new(
 
     Only words and phrases that a code makes shorter are included.
     """
-    book = cbk.build(lang, size=size, key=key)
+    check_writable(out, what="codebook")
+    with progress(f"building a codebook for {lang}"):
+        book = cbk.build(lang, size=size, key=key)
     book.save(out)
     typer.echo(str(out))
     notice(f"{len(book.entries)} codes for {lang}" + (", keyed" if key else ", random order"))

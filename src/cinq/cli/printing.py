@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 import typer
 
 from .. import checkerboard as cb
-from ..book import PadBook
+from ..book import PadBook, PageState
 from ..codebook import Codebook
-from ._io import notice
-from .options import BoardOpt
+from ._io import check_writable, notice, progress
+from .options import BoardOpt, lowered, page_numbers
 
 if TYPE_CHECKING:
     from ..printing import Paper
@@ -28,7 +28,13 @@ def _pdf() -> ModuleType:
 app = typer.Typer(help="Print what a station would issue, as PDF.", no_args_is_help=True)
 
 OutPdf = Annotated[Path, typer.Option("--out", "-o", help="The PDF file to write.")]
-PaperOpt = Annotated[str, typer.Option(help="A4 or letter.")]
+PaperOpt = Annotated[str, typer.Option(help="A4 or letter (any case).")]
+
+
+def _start(out: Path) -> None:
+    """Refuse an output that cannot be written before any work (a big print job would
+    otherwise be thrown away at the end)."""
+    check_writable(out, what="PDF")
 
 
 def _paper(name: str) -> Paper:
@@ -48,13 +54,35 @@ def pads(
     paper: PaperOpt = "A4",
     title: Annotated[bool, typer.Option(help="Start with a title card.")] = True,
     board: BoardOpt = None,
+    pages: Annotated[
+        str | None,
+        typer.Option(help="Only these page numbers, e.g. '1-10,15' (default: every unburned)."),
+    ] = None,
 ) -> None:
-    """One printed page per pad page: page ID, lettered rows of groups, SEND/RECEIVE."""
-    with PadBook.open(book) as b:
+    """One printed page per pad page: page ID, lettered rows of groups, SEND/RECEIVE.
+
+    Used pages are marked USED; burned pages have no digits left and are not printed."""
+    _start(out)
+    numbers = page_numbers(pages) if pages else None
+    the_board = cb.board(board) if board else None
+    with PadBook.open(book) as b, progress(f"printing {b.name}"):
         n = _pdf().pads(
-            b, out, paper=_paper(paper), title_card=title, board=cb.board(board) if board else None
+            b, out, paper=_paper(paper), title_card=title, board=the_board, pages=numbers
         )
+        burned = _burned(b, numbers)
+    if burned:
+        notice(f"not printed: burned page(s) {', '.join(map(str, burned))}")
     _done(out, n)
+
+
+def _burned(book: PadBook, numbers: list[int] | None) -> list[int]:
+    """The burned pages among ``numbers`` (None: the whole book)."""
+    wanted = None if numbers is None else set(numbers)
+    return [
+        p.number
+        for p in book.pages()
+        if p.state is PageState.BURNED and (wanted is None or p.number in wanted)
+    ]
 
 
 @app.command("blank")
@@ -62,11 +90,16 @@ def blank(
     out: OutPdf,
     pages: Annotated[int, typer.Option(min=1, max=1000)] = 10,
     groups: Annotated[int, typer.Option(min=1, max=1000)] = 50,
-    role: Annotated[Literal["SEND", "RECEIVE"], typer.Option(help="SEND or RECEIVE.")] = "SEND",
+    role: Annotated[
+        Literal["SEND", "RECEIVE"], typer.Option(case_sensitive=False, help="SEND or RECEIVE.")
+    ] = "SEND",
     paper: PaperOpt = "A4",
 ) -> None:
     """Blank pad pages to fill with a ten-sided die."""
-    _done(out, _pdf().blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role))
+    _start(out)
+    with progress(f"printing {pages} blank page(s)"):
+        n = _pdf().blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role)
+    _done(out, n)
 
 
 @app.command("board")
@@ -76,12 +109,14 @@ def board_card(
     paper: PaperOpt = "A4",
 ) -> None:
     """A checkerboard card."""
+    _start(out)
     _done(out, _pdf().board_card(cb.board(name), out, paper=_paper(paper)))
 
 
 @app.command("worksheet")
 def worksheet(out: OutPdf, board: BoardOpt = None, paper: PaperOpt = "A4") -> None:
     """A blank worksheet for the whole procedure by hand: boxes, mod-10 tables, the board."""
+    _start(out)
     b = cb.board(board) if board else None
     _done(out, _pdf().worksheet(out, board=b, paper=_paper(paper)))
 
@@ -93,6 +128,7 @@ def codebook(
     paper: PaperOpt = "A4",
 ) -> None:
     """A two-part codebook: by phrase for encoding, by code for decoding."""
+    _start(out)
     _done(out, _pdf().codebook(Codebook.load(book), out, paper=_paper(paper)))
 
 
@@ -100,8 +136,12 @@ def codebook(
 def vic_worksheet(
     out: OutPdf,
     paper: PaperOpt = "A4",
-    lang: Annotated[str, typer.Option(help="en (AT ONE SIR board) or ru (СНЕГОПА board).")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option(callback=lowered, help="en (AT ONE SIR board) or ru (СНЕГОПА board)."),
+    ] = "en",
 ) -> None:
     """A blank VIC worksheet: lines A to S and the checkerboard, then the two
     transposition tables, one page each."""
+    _start(out)
     _done(out, _pdf().vic_worksheet(out, paper=_paper(paper), lang=lang))

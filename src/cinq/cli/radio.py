@@ -12,7 +12,8 @@ from rich.progress import Progress
 
 from ..document import Document
 from ..errors import BadInput
-from ._io import err, notice, read_text, write_output
+from ._io import check_writable, err, notice, progress, read_document, write_output
+from .options import lowered
 
 if TYPE_CHECKING:
     from ..radio.speech import Audio
@@ -27,8 +28,17 @@ StationOpt = Annotated[
 ]
 VoiceOpt = Annotated[
     str | None,
-    typer.Option(help="Language of the voice: en, fr, ru, de, es (default: the station's)."),
+    typer.Option(
+        callback=lowered,
+        help="Language of the voice: en, fr, ru, de, es (default: the station's).",
+    ),
 ]
+#: The most groups a broadcast may carry: a long real message is a few hundred; each
+#: group is seconds of audio held in memory.
+MAX_BROADCAST_GROUPS = 2000
+#: The most samples (frames x channels) `receive` and `voice learn` read: 400 MB as
+#: float32; over three hours at a voice channel's 8 kHz, half an hour at 48 kHz.
+MAX_WAV_SAMPLES = 100_000_000
 
 station_app = typer.Typer(
     help="Station profiles: transmission formats as data.", no_args_is_help=True
@@ -59,19 +69,26 @@ def broadcast(
     """Turn a document's groups into the audio a numbers station would transmit."""
     from ..radio import channel, profiles, synth
 
-    doc = Document.parse(read_text(document, what="document"), source=str(document))
+    check_writable(out, what="WAV file")
+    doc = Document.parse(read_document(document, what="document"), source=str(document))
+    if len(doc.groups) > MAX_BROADCAST_GROUPS:
+        raise BadInput(
+            f"{document}: {len(doc.groups)} groups; a broadcast carries at most "
+            f"{MAX_BROADCAST_GROUPS}"
+        )
     prof = profiles.load(station)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task(f"{prof.name}: synthesizing", total=None)
 
-        def progress(done: int, total: int) -> None:
+        def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        tx = synth.broadcast(
-            doc.groups, prof, voice=voice, station_id=station_id, progress=progress
+        tx = synth.broadcast(doc.groups, prof, voice=voice, station_id=station_id, progress=advance)
+    with progress("adding the channel and writing the WAV file"):
+        audio = channel.apply(
+            tx.audio, tx.timeline, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed
         )
-    audio = channel.apply(tx.audio, tx.timeline, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed)
-    synth.Transmission(audio, tx.timeline, prof, tx.voice).write(out)
+        synth.Transmission(audio, tx.timeline, prof, tx.voice).write(out)
     notice(f"{out}: {prof.name}, voice {tx.voice}, {len(doc.groups)} groups, {tx.seconds:.0f} s")
     if as_json:
         typer.echo(json.dumps({
@@ -100,10 +117,12 @@ def receive_cmd(
     """
     from ..radio import profiles, receive
 
+    check_writable(out, what="document")
     audio = _read_wav(recording)
     prof = profiles.load(station)
     model = receive.VoiceModel.load(voice_file) if voice_file else None
-    rec = receive.receive(audio, prof, model=model, voice=voice)
+    with progress(f"copying {recording.name}"):
+        rec = receive.receive(audio, prof, model=model, voice=voice)
     if not rec.groups:
         raise BadInput(f"{recording}: no message groups found for station {prof.name}")
     text = "\n".join(rec.groups) + f"\n\nBy {prof.name}\n"
@@ -136,6 +155,14 @@ def _read_wav(path: Path) -> Audio:
     from ..radio import RATE
 
     try:
+        info = sf.info(str(path))
+        # Checked before the samples are read: a huge or lying header allocates nothing.
+        if info.frames * max(1, info.channels) > MAX_WAV_SAMPLES:
+            minutes = MAX_WAV_SAMPLES / max(1, info.channels) / max(1, info.samplerate) / 60
+            raise BadInput(
+                f"{path}: too long a recording; at most {minutes:.0f} minutes at "
+                f"{info.samplerate} Hz, {info.channels} channel(s)"
+            )
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, OSError) as e:
         raise BadInput(f"cannot read {path} as audio: {e}") from None
@@ -155,19 +182,30 @@ def learn(
     """Learn a voice from a labelled recording of the ten digits, to copy real stations."""
     from ..radio import receive
 
-    model = receive.VoiceModel.learn(_read_wav(recording), digits, name=name)
+    check_writable(out, what="voice file")
+    with progress("learning the voice"):
+        model = receive.VoiceModel.learn(_read_wav(recording), digits, name=name)
     model.save(out)
     typer.echo(str(out))
     notice(f"voice {name!r}: {len(model.templates)} digits, one every {model.slot:.2f} s")
 
 
 @station_app.command("list")
-def station_list() -> None:
+def station_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
     """The built-in stations."""
     from ..radio import profiles
 
-    for name in profiles.names():
-        p = profiles.load(name)
+    stations = [profiles.load(name) for name in profiles.names()]
+    if as_json:
+        rows = [
+            {"name": p.name, "mode": p.mode, "language": p.language, "title": p.title}
+            for p in stations
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for p in stations:
         typer.echo(f"{p.name:6} {p.mode:6} {p.language}  {p.title}")
 
 

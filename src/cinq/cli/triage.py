@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +15,8 @@ from rich.table import Table
 from ..analysis.intercepts import InterceptLog
 from ..book import PadBook
 from ..document import Document
-from ._io import err, read_text
+from ..errors import CannotWrite
+from ._io import check_folder, err, progress, read_document
 
 if TYPE_CHECKING:
     from ..analysis.triage import Triage
@@ -48,22 +50,35 @@ def triage_cmd(
     from ..analysis import report
     from ..analysis.triage import triage
 
+    if report_dir is not None:
+        check_folder(report_dir, what="report folder")
     if intercepts is not None:
         _triage_log(intercepts, as_json)
         return
-    text = read_text(file, what="document")
-    if book is not None:
-        with PadBook.open(book) as b:
-            result = triage(text, book=b)
-    else:
-        result = triage(text)
+    text = read_document(file, what="document")
+    with progress("triage"):
+        if book is not None:
+            with PadBook.open(book) as b:
+                result = triage(text, book=b)
+        else:
+            result = triage(text)
     if report_dir is not None:
-        page = report.write(result, report_dir)
+        with progress("writing the report"):
+            page = _write_report(report.write, result, report_dir)
         err.print(f"report: {page}", highlight=False)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _show(result)
+
+
+def _write_report(write: Callable[[Triage, Path], Path], t: Triage, folder: Path) -> Path:
+    # The plots are written by matplotlib, not atomic_write: their OSError is made the
+    # same CannotWrite, naming the folder.
+    try:
+        return write(t, folder)
+    except OSError as e:
+        raise CannotWrite(f"cannot write report folder {folder}: {e.strerror or e}") from None
 
 
 def _show(t: Triage) -> None:
@@ -120,7 +135,7 @@ def add(
     notes: Annotated[str | None, typer.Option(help="Free notes.")] = None,
 ) -> None:
     """Log an intercepted message."""
-    doc = Document.parse(read_text(document, what="document"))
+    doc = Document.parse(read_document(document, what="document"))
     with InterceptLog.open(log) as lg:
         item = lg.add(station, doc.groups, when=when, khz=khz, signature=doc.signature, notes=notes)
     typer.echo(str(item.id))
@@ -130,14 +145,21 @@ def add(
 def list_(
     log: Annotated[Path, typer.Argument(help="The intercept log.")],
     station: Annotated[str | None, typer.Option(help="Only this station.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The logged messages."""
     with InterceptLog.open(log, create=False) as lg:
         items = lg.list(station=station)
+    if as_json:
+        rows = [{"id": i.id, "station": i.station, "when": i.when, "khz": i.khz,
+                 "groups": len(i.groups), "first_group": i.groups[0] if i.groups else None}
+                for i in items]  # fmt: skip
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
     table = Table("id", "station", "when", "kHz", "groups", "first group")
     for i in items:
         table.add_row(str(i.id), i.station, i.when, "" if i.khz is None else f"{i.khz:g}",
-                      str(len(i.groups)), i.groups[0])  # fmt: skip
+                      str(len(i.groups)), i.groups[0] if i.groups else "")  # fmt: skip
     Console().print(table)
 
 

@@ -12,7 +12,7 @@ import typer
 from .. import vic
 from ..document import Document
 from ..errors import BadInput, Location
-from ._io import notice, read_text, strip_final_newline, write_output
+from ._io import check_writable, notice, read_document, read_text, strip_final_newline, write_output
 from .options import CoverOpt, DropOpt, InArg, OutOpt, SignOpt
 
 app = typer.Typer(
@@ -33,7 +33,10 @@ PhraseOpt = Annotated[str, typer.Option(help="The memorised phrase (its first 20
 PersonalOpt = Annotated[int, typer.Option(help="The agent's personal number, 1 to 16.")]
 LangOpt = Annotated[
     VicLang,
-    typer.Option(help="en: the AT ONE SIR board; ru: Häyhänen's Russian board and conventions."),
+    typer.Option(
+        case_sensitive=False,
+        help="en: the AT ONE SIR board; ru: Häyhänen's Russian board and conventions.",
+    ),
 ]
 KeywordOpt = Annotated[
     str, typer.Option(help="Russian board only: its first 7 different letters top the board.")
@@ -76,7 +79,9 @@ def encrypt(
     and figures are written in English; Russian adds ',', '№' and {ПВТ} (repeat), and
     writes Ё Й Ъ as Е И Ь. Anything else is an error unless --drop is given.
     """
+    check_writable(out)
     text = strip_final_newline(read_text(file, what="message"))
+    cover_text = read_text(cover, what="cover text") if cover else None
     w = vic.encrypt(text, date=date, phrase=phrase, personal=personal, keygroup=keygroup,
                     lang=lang.value, keyword=keyword, cut=cut, drop=drop)  # fmt: skip
     if explain:
@@ -84,7 +89,6 @@ def encrypt(
     elif as_json:
         result = json.dumps({"groups": w.groups, "insert": w.insert}, indent=2) + "\n"
     else:
-        cover_text = read_text(cover, what="cover text") if cover else None
         result = Document(tuple(w.groups), cover_text, sign).render(per_line)
     write_output(result, out)
 
@@ -117,8 +121,9 @@ def decrypt(
 ) -> None:
     """Decipher five-figure groups (a bare list, or a document under a cover text);
     the keygroup is found from the date's last digit."""
-    text = read_text(file, what="groups")
-    groups = groups_in(text, str(file) if file else "stdin")
+    check_writable(out)
+    text = read_document(file, what="groups")
+    groups = groups_in(text, "stdin" if file is None or str(file) == "-" else str(file))
     w = vic.decrypt(groups, date=date, phrase=phrase, personal=personal, lang=lang.value,
                     keyword=keyword)  # fmt: skip
     if explain:

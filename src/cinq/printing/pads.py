@@ -345,8 +345,10 @@ def pads(
     paper: Paper = "A4",
     title_card: bool = True,
     board: Board | None = None,
+    pages: Sequence[int] | None = None,
 ) -> int:
-    """Print the pages of ``book`` that still have digits to a PDF at ``path``.
+    """Print the pages of ``book`` that still have digits to a PDF at ``path``; with
+    ``pages`` (page numbers), only those, in book order.
 
     One pad page per printed page (a page of many groups continues on further sheets,
     each marked, rather than shrinking the digits below 10 pt); burned pages are skipped.
@@ -355,16 +357,17 @@ def pads(
     key material. Returns the number of PDF pages written.
     """
     infos = book.pages()
-    pages = book.export_pages()
-    if not pages and not title_card:
-        raise BadInput(f"every page of book {book.name} is burned: there is nothing to print")
+    selected = book.export_pages(None if pages is None else sorted(set(pages)))
+    if not selected and not title_card:
+        which = "every page" if pages is None else "every page asked for"
+        raise BadInput(f"{which} of book {book.name} is burned: there is nothing to print")
     sheet = Sheet(paper, title=f"One-time pad {book.name} ({book.role.value})",
                   subject=f"cinq pad book serial {book.serial}")  # fmt: skip
     plan = _digit_plan(sheet, book.groups_per_page)
     if title_card:
-        _title_card(sheet, book, infos, len(pages), plan.sheets, board)
+        _title_card(sheet, book, infos, len(selected), plan.sheets, board)
     role = book.role.value.upper()
-    for info, digits in pages:
+    for info, digits in selected:
         note = ""
         if info.state is PageState.USED:
             note = "USED" + (f" {info.used_at[:10]}" if info.used_at else "")

@@ -12,9 +12,15 @@ A cinq document is laid out the way such messages are published::
 
 :meth:`Document.render` writes that layout; :meth:`Document.parse` finds it again in
 any text a message may arrive in (a pasted web page, an e-mail, a transcript). Parsing
-is tolerant of layout (line endings, blank lines, several groups per line) but strict
-inside the block: a garbled group is an error with its line and column, never
-something silently dropped.
+is tolerant of layout (line endings, blank lines, several groups per line, e-mail
+quoting ``>``/``> >``/``>>`` at any depth, HTML markup and entities) but strict inside
+the block: a garbled group is an error with its line and column *in the original text*
+(before quote marks and tags were taken away), never something silently dropped.
+
+An unreadable digit is written ``?`` (as ``cinq receive`` and radio monitors write it):
+``"58?23"`` is a group with one unknown digit. :attr:`Document.unreadable` names the
+groups that hold one; :class:`cinq.message.Message` refuses them (nothing may do
+arithmetic on an unknown digit), :mod:`cinq.partial` reads such a copy as far as it can.
 """
 
 from __future__ import annotations
@@ -23,11 +29,15 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .errors import BadInput, Location
+from .errors import BadInput
+from .sourcetext import SourceLine, source_lines
 
-__all__ = ["Document"]
+__all__ = ["UNKNOWN", "Document"]
 
-_GROUP = re.compile(r"[0-9]{5}")  # [0-9], not \d: only ASCII digits make a group
+UNKNOWN = "?"
+"""How a copy writes a digit nobody could read."""
+# [0-9], not \d: only ASCII digits make a group; "?" is a digit that could not be read.
+_GROUP = re.compile(r"[0-9?]{5}")
 _TOKEN = re.compile(r"\S+")
 _SIGNATURE = re.compile(r"by\s+(\S.*)", re.IGNORECASE)
 _BOM = "\ufeff"
@@ -66,30 +76,62 @@ def _classify(line: str) -> _Kind:
     return _Kind.TEXT
 
 
-def _malformed(line: str, number: int, source: str | None) -> BadInput:
-    """The error for the first token of a SUSPECT ``line`` that is not a group."""
-    for m in _TOKEN.finditer(line):
+def _malformed(line: SourceLine, source: str | None) -> BadInput:
+    """The error for the first token of a SUSPECT ``line`` that is not a group, located
+    in the original text."""
+    for m in _TOKEN.finditer(line.text):
         token = m.group()
         if _GROUP.fullmatch(token):
             continue
         for i, ch in enumerate(token):
-            if not ("0" <= ch <= "9"):
+            if not ("0" <= ch <= "9" or ch == UNKNOWN):
                 what = "an ASCII digit" if ch.isdecimal() else "a digit"
-                where = Location(number, m.start() + i + 1, ch, source)
+                where = line.locate(m.start() + i, source=source)
                 return BadInput(f"malformed group {token!r}: {ch!r} is not {what}", location=where)
-        where = Location(number, m.start() + 1, token[0], source)
+        where = line.locate(m.start(), source=source)
         return BadInput(
             f"malformed group {token!r}: {len(token)} digits, a group has 5", location=where
         )
     raise AssertionError("a suspect line always holds a malformed token")  # pragma: no cover
 
 
-def _strip_blank_lines(lines: list[str]) -> str | None:
+def _strip_blank_lines(lines: list[SourceLine]) -> str | None:
     """Join ``lines`` with ``"\\n"`` without the blank lines at either end; None if empty."""
-    kept = [i for i, line in enumerate(lines) if line.strip()]
+    kept = [i for i, line in enumerate(lines) if line.text.strip()]
     if not kept:
         return None
-    return "\n".join(lines[kept[0] : kept[-1] + 1])
+    return "\n".join(line.text for line in lines[kept[0] : kept[-1] + 1])
+
+
+def _best_block(kinds: list[_Kind], lines: list[SourceLine]) -> tuple[int, int] | None:
+    """First and last line of the longest run of GROUPS/SUSPECT lines (blank lines allowed
+    between); the earliest wins a tie."""
+    best: tuple[int, int] | None = None
+    most = 0
+    i = 0
+    while i < len(kinds):
+        if kinds[i] not in (_Kind.GROUPS, _Kind.SUSPECT):
+            i += 1
+            continue
+        first = last = i
+        count = 0
+        while i < len(kinds) and kinds[i] is not _Kind.TEXT:
+            if kinds[i] is not _Kind.BLANK:
+                last = i
+                count += len(lines[i].text.split()) if kinds[i] is _Kind.GROUPS else 0
+            i += 1
+        if count > most:
+            best, most = (first, last), count
+    return best
+
+
+def _same_quote(lines: list[SourceLine], depth: int) -> int:
+    """How many of ``lines`` (from the start) belong with a block quoted ``depth`` deep:
+    up to the first non-blank line at another depth ("On ... wrote:", the reply)."""
+    for k, line in enumerate(lines):
+        if line.depth != depth and line.text.strip():
+            return k
+    return len(lines)
 
 
 def _no_trailing_breaks(text: str | None) -> str | None:
@@ -112,8 +154,8 @@ class Document:
             breaks are removed; empty becomes ``None``.
 
     Raises:
-        BadInput: A group is not exactly five ASCII digits, there are no groups, or the
-            signature is empty or spans lines.
+        BadInput: A group is not exactly five ASCII digits (``?`` for one that could
+            not be read), there are no groups, or the signature is empty or spans lines.
     """
 
     groups: tuple[str, ...]
@@ -131,7 +173,7 @@ class Document:
             raise BadInput("a document needs at least one group")
         for n, g in enumerate(groups, 1):
             if not isinstance(g, str) or not _GROUP.fullmatch(g):
-                raise BadInput(f"group {n} ({g!r}) is not five ASCII digits")
+                raise BadInput(f"group {n} ({g!r}) is not five ASCII digits (or ? if unreadable)")
         if self.signature is not None:
             signature = self.signature.strip()
             if not signature:
@@ -139,6 +181,16 @@ class Document:
             if "\n" in signature or "\r" in signature:
                 raise BadInput("the signature must fit on one line")
             object.__setattr__(self, "signature", signature)
+
+    @property
+    def unreadable(self) -> tuple[int, ...]:
+        """The numbers (1-based) of the groups holding a digit that could not be read."""
+        return tuple(n for n, g in enumerate(self.groups, 1) if UNKNOWN in g)
+
+    @property
+    def unknown_digits(self) -> int:
+        """How many digits of the copy could not be read (``?``)."""
+        return sum(g.count(UNKNOWN) for g in self.groups)
 
     def render(self, per_line: int = 1) -> str:
         """The document as text, always ending with a newline.
@@ -169,6 +221,11 @@ class Document:
         Line endings are normalised to ``"\\n"``. For a document whose cover and
         trailer are prose, ``Document.parse(doc.render(k)) == doc``.
 
+        Text pasted from an e-mail reply or a web page is read too: quote marks at the
+        start of lines (``>``, ``> >``, ``>>``, mixed depths) and HTML markup are taken
+        away first (:mod:`cinq.sourcetext`); the cover and trailer are then the text
+        quoted as deep as the block. ``?`` in a group is a digit that could not be read.
+
         Args:
             text: The text to search.
             source: A name for the text (a file name) used in error locations.
@@ -180,48 +237,13 @@ class Document:
         # An editor does not show a BOM, so columns on line 1 are counted without it.
         text = text.removeprefix(_BOM)
         # Each CRLF or CR becomes one "\n", so line numbers match the original.
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        kinds = [_classify(line) for line in lines]
-
-        # Runs of GROUPS/SUSPECT lines, blank lines allowed between: (first, last, count).
-        best: tuple[int, int, int] | None = None
-        i = 0
-        while i < len(lines):
-            if kinds[i] not in (_Kind.GROUPS, _Kind.SUSPECT):
-                i += 1
-                continue
-            first = last = i
-            count = 0
-            while i < len(lines) and kinds[i] is not _Kind.TEXT:
-                if kinds[i] is not _Kind.BLANK:
-                    last = i
-                    count += len(lines[i].split()) if kinds[i] is _Kind.GROUPS else 0
-                i += 1
-            if count and (best is None or count > best[2]):
-                best = (first, last, count)
-        if best is None:
+        lines = source_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
+        kinds = [_classify(line.text) for line in lines]
+        block = _best_block(kinds, lines)
+        if block is None:
             where = f" in {source}" if source else ""
             raise BadInput(f"no block of five-figure groups found{where}")
-        first, last, _ = best
-
-        groups: list[str] = []
-        for n in range(first, last + 1):
-            if kinds[n] is _Kind.SUSPECT:
-                raise _malformed(lines[n], n + 1, source)
-            groups += lines[n].split()
-
-        after = lines[last + 1 :]
-        signature = None
-        nonblank = next((k for k, line in enumerate(after) if line.strip()), None)
-        if nonblank is not None and (m := _SIGNATURE.fullmatch(after[nonblank].strip())):
-            signature = m.group(1).strip()
-            after = after[nonblank + 1 :]
-        return cls(
-            groups=tuple(groups),
-            cover=_strip_blank_lines(lines[:first]),
-            signature=signature,
-            trailer=_strip_blank_lines(after),
-        )
+        return _assemble(lines, kinds, block, source)
 
     def to_json(self) -> dict[str, object]:
         """The document as a JSON-ready dict: cover, groups, signature, trailer."""
@@ -231,3 +253,33 @@ class Document:
             "signature": self.signature,
             "trailer": self.trailer,
         }
+
+
+def _assemble(
+    lines: list[SourceLine], kinds: list[_Kind], block: tuple[int, int], source: str | None
+) -> Document:
+    """The document whose block is lines ``block`` (first, last) of ``lines``."""
+    first, last = block
+    groups: list[str] = []
+    for n in range(first, last + 1):
+        if kinds[n] is _Kind.SUSPECT:
+            raise _malformed(lines[n], source)
+        groups += lines[n].text.split()
+    # Cover and trailer are the text quoted as deep as the block (a reply's own
+    # text and its "On ... wrote:" line belong to neither).
+    depth = lines[first].depth
+    before = lines[:first][::-1]
+    before = before[: _same_quote(before, depth)][::-1]
+    after = lines[last + 1 :]
+    after = after[: _same_quote(after, depth)]
+    signature = None
+    nonblank = next((k for k, line in enumerate(after) if line.text.strip()), None)
+    if nonblank is not None and (m := _SIGNATURE.fullmatch(after[nonblank].text.strip())):
+        signature = m.group(1).strip()
+        after = after[nonblank + 1 :]
+    return Document(
+        groups=tuple(groups),
+        cover=_strip_blank_lines(before),
+        signature=signature,
+        trailer=_strip_blank_lines(after),
+    )

@@ -4,6 +4,13 @@ The indicator is the page-ID group of the first pad page used; a message longer 
 page continues on the following pages of the book. The plaintext digits are padded
 to whole groups with the board's fill, which decodes to nothing. The check groups
 (:mod:`cinq.auth`) close the message.
+
+A copy with unreadable digits (``?`` in its groups, see :mod:`cinq.document`) is never a
+:class:`Message`: what does arithmetic on a message (the check groups, the cipher) would
+silently compute with a digit nobody knows. ``Message.from_groups`` refuses it with
+:class:`UnreadableDigits` (exit 2); :class:`PartialMessage` holds such a copy as digit
+arrays plus ``known`` masks (a digit where the mask is False is stored as 0 and means
+nothing), for :mod:`cinq.partial` to read as far as it can.
 """
 
 from __future__ import annotations
@@ -12,10 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import digits as dg
 from .checkerboard import Board
 from .digits import GROUP, Digits
+from .document import UNKNOWN
 from .errors import BadInput
 
 
@@ -63,6 +72,7 @@ class Message:
     def from_groups(cls, groups: Sequence[str], check_groups: int = 0) -> Message:
         """Read a message from its groups: the first is the indicator, the last
         ``check_groups`` are the check groups."""
+        refuse_unreadable(groups, check_groups)
         if len(groups) < 2 + check_groups:
             raise BadInput(
                 f"a message needs an indicator group, at least one cipher group and "
@@ -79,3 +89,77 @@ class Message:
     def locate(self, digit_index: int) -> str:
         """Where body digit ``digit_index`` sits, as a reader counts groups."""
         return f"group {digit_index // GROUP + 2}, figure {digit_index % GROUP + 1}"
+
+
+class UnreadableDigits(BadInput):
+    """The copy holds digits that could not be read (``?``). Exit code 2."""
+
+    def __init__(self, message: str, *, groups: tuple[int, ...], digits: int) -> None:
+        super().__init__(message)
+        self.groups = groups
+        self.digits = digits
+
+
+def _numbers(groups: tuple[int, ...], most: int = 8) -> str:
+    shown = ", ".join(map(str, groups[:most]))
+    return shown + (f" and {len(groups) - most} more" if len(groups) > most else "")
+
+
+def refuse_unreadable(groups: Sequence[str], check_groups: int = 0) -> None:
+    """:class:`UnreadableDigits` if any of ``groups`` holds a ``?``, saying which."""
+    where = tuple(n for n, g in enumerate(groups, 1) if isinstance(g, str) and UNKNOWN in g)
+    if not where:
+        return
+    count = sum(groups[n - 1].count(UNKNOWN) for n in where)
+    digits = "1 unreadable digit" if count == 1 else f"{count} unreadable digits"
+    noun = "group" if len(where) == 1 else "groups"
+    why = "the check groups cannot verify it; " if check_groups else ""
+    raise UnreadableDigits(
+        f"the copy has {digits} ({noun} {_numbers(where)}); {why}"
+        "use --unverified to decipher as far as possible",
+        groups=where,
+        digits=count,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class PartialMessage:
+    """A copy with unreadable digits: indicator, body and check digits as arrays, and
+    for body and check a ``known`` mask. An unknown digit is stored as 0 and must be
+    read through the mask; nothing here verifies or deciphers."""
+
+    indicator: str
+    body: Digits
+    body_known: NDArray[np.bool_]
+    check: Digits
+    check_known: NDArray[np.bool_]
+
+    @classmethod
+    def from_groups(cls, groups: Sequence[str], check_groups: int = 0) -> PartialMessage:
+        """Read a copy whose groups may hold ``?``; the indicator must be readable (it
+        names the page)."""
+        if len(groups) < 2 + check_groups:
+            Message.from_groups(groups, check_groups)  # the usual error about the count
+        head = groups[0]
+        if UNKNOWN in head:
+            raise BadInput(
+                f"the indicator group {head!r} has an unreadable digit: the page it names "
+                "cannot be known, so the copy cannot be deciphered"
+            )
+        cut = len(groups) - check_groups
+        body, body_known = _masked(groups[1:cut])
+        check, check_known = _masked(groups[cut:])
+        Message(head, body, check)  # validates the shape
+        return cls(head, body, body_known, check, check_known)
+
+    @property
+    def unknown_digits(self) -> int:
+        return int((~self.body_known).sum() + (~self.check_known).sum())
+
+
+def _masked(groups: Sequence[str]) -> tuple[Digits, NDArray[np.bool_]]:
+    """Digits of ``groups`` with 0 where a ``?`` was, and the mask of known digits."""
+    text = "".join(groups)
+    known = np.array([c != UNKNOWN for c in text], dtype=np.bool_)
+    digits = dg.from_groups([g.replace(UNKNOWN, "0") for g in groups])
+    return digits, known

@@ -97,7 +97,7 @@ def test_decoy_book_reads_the_message_as_the_decoy_and_verifies(
         st = b.status()
     assert got.text == DECOY
     assert got.verified is (None if check is None else True)
-    assert got.already_read  # the decoy looks like a book that read the message
+    assert not got.already_read  # no "already read on <when the decoy was made>"
     assert (st.role, st.pages, st.groups_per_page) == (Role.RECEIVE, 30, 50)
     # the real receive book still reads the truth
     with PadBook.open(pair[1]) as b:

@@ -3,25 +3,41 @@
 A one-time pad gives no way to tell the true key from any other: for every ciphertext
 and every plaintext of the same length there is a key that turns one into the other.
 The one-time MAC keeps that property (for every ``r`` there is exactly one ``s``), so
-the decoy's check groups verify too. A decoy book has the same layout as a real
-receive book: the message's pages hold the decoy key, already marked read; every
-other page is fresh CSPRNG digits. With ``like=`` it copies a real book's name,
-serial, page IDs and page size, so that its pages match the indicators of other
-intercepted traffic.
+the decoy's check groups verify too.
+
+A decoy must not be told from a real book by anything cinq writes or says.
+
+* ``like=`` a real receive book (the usual case): the decoy is that book's SQLite file
+  image with new digits. The image is read into memory (never written to disk), every
+  page's digits are overwritten in place with fresh CSPRNG digits, or with the decoy
+  key on the message's pages, and the file is written once. Name, serial, creation
+  time, page IDs, page order, every page's state, read time and message digest, the
+  SQLite layout and its header (write counter, schema cookie, page count, freelist)
+  are the real book's. The message's pages are the ones its indicator names; if the
+  real book read this message there, the decoy says so with the real read time. If
+  those pages were burned (or spoiled), the decoy has them unread.
+* without ``like``: a new receive book, made like any other (:meth:`PadBook.
+  create_from_pages`), with the message on its first pages, as a real book is filled,
+  and not yet read. Its creation time is now, which is later than the traffic it
+  reads: use ``like=`` where that matters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import sqlite3
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
 
-from . import auth
+from . import auth, tempfiles
 from . import digits as dg
 from . import language as lg
 from .auth import Scheme
-from .book import PadBook, Role, new_page_ids
+from .book import BUSY_TIMEOUT, MAX_GROUPS, MAX_PAGES, PadBook, Role, message_digest, new_page_ids
 from .checkerboard import Board
 from .cipher import Convention, subtract
 from .codebook import Codebook
@@ -30,6 +46,12 @@ from .document import Document
 from .errors import BadInput
 from .message import Message
 from .pad import random_digits
+
+# SQLite header fields a decoy copies from the real book's header as they are: the file
+# change counter (24-27), the "version valid for" number (92-95) that must equal it,
+# and the SQLite version that last wrote the file (96-99). Everything else in the
+# header follows from the layout, which the decoy shares with the real book.
+_COUNTERS = (slice(24, 28), slice(92, 100))
 
 
 def decoy_key(
@@ -115,55 +137,157 @@ def make_decoy(
     groups: int = 50,
 ) -> Path:
     """Write ``base.receive.pad``: a receive book that reads ``document`` as
-    ``decoy_text``. Returns its path; refuses to overwrite."""
+    ``decoy_text``. Returns its path; refuses to overwrite. ``pages`` and ``groups``
+    (bounded as for :meth:`PadBook.create_pair`) apply only without ``like``."""
+    if like is None:
+        _check_size(pages, groups)  # before anything is allocated
+    elif like.role is not Role.RECEIVE:
+        raise BadInput(
+            f"book {like.name} is a {like.role.value} book: a decoy copies a receive book"
+        )
     doc = Document.parse(document) if isinstance(document, str) else document
     profile = lg.language(lang) if isinstance(lang, str) else lang
-    b = board or profile.board
     message = Message.from_groups(doc.groups, check.check_groups if check else 0)
     key = decoy_key(
-        message, decoy_text, board=b, lang=profile, policy=policy, convention=convention,
-        check=check, codebook=codebook,
+        message, decoy_text, board=board or profile.board, lang=profile, policy=policy,
+        convention=convention, check=check, codebook=codebook,
     )  # fmt: skip
-    if like is not None:
-        ids = [p.page_id for p in like.pages()]
-        groups, name, serial = like.groups_per_page, like.name, like.serial
-        if message.indicator not in ids:
-            raise BadInput(f"page {message.indicator} is not in book {like.name}")
-        first = ids.index(message.indicator)
-    else:
-        name, serial = Path(base).name, None
-        ids = _page_ids(pages, message.indicator)
-        first = -1
+    if like is None:
+        return _fresh_decoy(Path(base), message, key, pages, groups)
+    return _decoy_like(Path(base), message, key, like)
+
+
+def _check_size(pages: int, groups: int) -> None:
+    if not 1 <= pages <= MAX_PAGES:
+        raise BadInput(f"a book has 1 to {MAX_PAGES} pages, not {pages}")
+    if not 1 <= groups <= MAX_GROUPS:
+        raise BadInput(f"a page has 1 to {MAX_GROUPS} groups, not {groups}")
+
+
+def _fresh_decoy(base: Path, message: Message, key: Digits, pages: int, groups: int) -> Path:
+    """A new receive book with the key on its first pages, unread."""
     size = groups * GROUP
     span = -(-len(key) // size)
-    if like is None:
-        if span > len(ids):
-            raise BadInput(f"the message needs {span} pages of {groups} groups; pages={pages}")
-        first = secrets.randbelow(len(ids) - span + 1)
+    if span > pages:
+        raise BadInput(f"the message needs {span} pages of {groups} groups; pages={pages}")
+    ids = new_page_ids(pages)
+    if message.indicator in ids:
         ids.remove(message.indicator)
-        ids.insert(first, message.indicator)
-    if first + span > len(ids):
-        raise BadInput(f"the message runs past the end of book {name}")
-    digits = random_digits(len(ids) * size).reshape(len(ids), size)
-    stream = digits[first : first + span].reshape(-1)
-    stream[: len(key)] = key
-    digits[first : first + span] = stream.reshape(span, size)
+    else:
+        ids.pop()
+    ids.insert(0, message.indicator)  # a real book is read from its first page on
+    digits = random_digits(pages * size)
+    digits[: len(key)] = key
     (path,) = PadBook.create_from_pages(
-        base, list(zip(ids, digits, strict=True)), roles=(Role.RECEIVE,), name=name, serial=serial
+        base,
+        list(zip(ids, digits.reshape(pages, size), strict=True)),
+        roles=(Role.RECEIVE,),
+        name=base.name,
     )
-    with PadBook.open(path) as book:
-        read = book.pages_for_receiving(message.indicator, len(key))
-        book.mark_received(read, message.canonical)
-        if like is not None:
-            for info in like.pages():
-                if info.state.value == "burned" and info.page_id not in read.page_ids:
-                    book.burn(info.page_id)
     return path
 
 
-def _page_ids(n: int, must: str) -> list[str]:
-    """``n`` distinct random page IDs, ``must`` among them."""
-    ids = new_page_ids(n)
-    if must not in ids:
-        ids[secrets.randbelow(n)] = must
-    return ids
+def _decoy_like(base: Path, message: Message, key: Digits, like: PadBook) -> Path:
+    """The real book's file image with new digits (see the module docstring)."""
+    final = base.with_name(f"{base.name}.receive.pad")
+    if os.path.lexists(final):
+        raise BadInput(f"{final} already exists: refusing to overwrite a pad book")
+    image = _image(like.path)
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.deserialize(image)
+        db.execute("PRAGMA secure_delete = ON")  # freed cell space is zeroed
+        db.execute("BEGIN")
+        numbers = _put_message(db, message, key, like)
+        _refill(db, numbers)
+        db.execute("COMMIT")
+        decoy = bytearray(db.serialize())
+    finally:
+        db.close()
+    for field in _COUNTERS:
+        decoy[field] = image[field]
+    return _write_new(final, bytes(decoy))
+
+
+def _image(path: Path) -> bytes:
+    """The book's file as SQLite reads it, in one read transaction (changes nothing)."""
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("SELECT COUNT(*) FROM page").fetchone()
+        return conn.serialize()
+    except sqlite3.DatabaseError as e:
+        raise BadInput(f"cannot read pad book {path}: {e}") from None
+    finally:
+        conn.close()
+
+
+def _put_message(db: sqlite3.Connection, message: Message, key: Digits, like: PadBook) -> set[int]:
+    """Write the key on the pages the indicator names; returns their numbers."""
+    size = like.groups_per_page * GROUP
+    row = db.execute("SELECT number FROM page WHERE page_id = ?", (message.indicator,)).fetchone()
+    if row is None:
+        raise BadInput(f"page {message.indicator} is not in book {like.name}")
+    span = -(-len(key) // size)
+    numbers = list(range(row[0], row[0] + span))
+    (last,) = db.execute("SELECT MAX(number) FROM page").fetchone()
+    if numbers[-1] > last:
+        raise BadInput(f"the message runs past the end of book {like.name}")
+    stream = np.concatenate([key, random_digits(span * size - len(key))]).reshape(span, size)
+    digest = message_digest(message.canonical)
+    for number, page in zip(numbers, stream, strict=True):
+        (state,) = db.execute("SELECT state FROM page WHERE number = ?", (number,)).fetchone()
+        if state == "used":  # read here: keep the real read time; the digest is this message's
+            db.execute(
+                "UPDATE page SET digits = ?, received = ? WHERE number = ?",
+                (page.tobytes(), digest, number),
+            )
+        elif state == "unused":
+            db.execute("UPDATE page SET digits = ? WHERE number = ?", (page.tobytes(), number))
+        else:  # burned or spoiled: nothing left to read it with; the decoy has it unread
+            db.execute(
+                "UPDATE page SET state = 'unused', digits = ?, used_at = NULL, "
+                "message_serial = NULL, received = NULL WHERE number = ?",
+                (page.tobytes(), number),
+            )
+    return set(numbers)
+
+
+def _refill(db: sqlite3.Connection, skip: set[int]) -> None:
+    """Fresh CSPRNG digits, of the same length, on every other page that has digits:
+    the same size lets SQLite overwrite each in place, so the layout stays the real one."""
+    rows = [
+        (number, length)
+        for number, length in db.execute(
+            "SELECT number, length(digits) FROM page WHERE digits IS NOT NULL ORDER BY number"
+        )
+        if number not in skip
+    ]
+    db.executemany(
+        "UPDATE page SET digits = ? WHERE number = ?",
+        ((random_digits(length).tobytes(), number) for number, length in rows),
+    )
+
+
+def _write_new(final: Path, data: bytes) -> Path:
+    """``data`` as a new mode-0600 file ``final``, never over an existing one: written to
+    a temp file that the next run sweeps if this one is killed, then hard-linked."""
+    try:
+        fd, tmp = tempfiles.create(final)
+    except OSError as e:
+        raise BadInput(f"cannot create a pad book in {final.parent}: {e.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.link(tmp, final)
+    except FileExistsError:
+        raise BadInput(f"{final} already exists: refusing to overwrite a pad book") from None
+    except OSError as e:
+        raise BadInput(f"cannot create {final}: {e.strerror}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return final

@@ -1,0 +1,435 @@
+"""The shell around every command: one error path, exit codes, bounded inputs, outputs
+checked before work, PDFs, first-hour basics (--version, -h, completion, flags shown as
+flags, case-insensitive choices, a prompt on a terminal), ``board encode/decode``,
+``print pads --pages`` and ``--json`` on the list commands.
+
+In process through ``typer.testing.CliRunner`` where that shows the behaviour; real
+processes only for what happens at the interpreter's exit (a full disk, a closed pipe,
+the console script's traceback switch, a terminal on stdin)."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import typer
+from fpdf import FPDF
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from cinq import __version__, printing
+from cinq.cli import CinqGroup, app
+from cinq.cli._io import MAX_TEXT_BYTES, read_document, read_text
+from cinq.errors import BadInput, CannotWrite
+from cinq.files import atomic_write
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+GROUPS = "12345 67890 11111 22222 33333 44444"
+runner = CliRunner()
+
+
+def run(*args: str | Path, input: str | bytes | None = None) -> tuple[int, str, str]:
+    """``cinq ARGS`` in process: exit code, stdout, stderr."""
+    r = runner.invoke(app, [str(a) for a in args], input=input)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def cinq_process(
+    *args: str | Path, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.Popen[bytes]:
+    full_env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200", **(env or {})}
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "cinq", *map(str, args)], env=full_env, **kw
+    )
+
+
+def no_traceback(stderr: str) -> None:
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+# -- one error path ------------------------------------------------------------------------
+
+
+def _failing_app() -> typer.Typer:
+    """A root with cinq's error path and a command with a bug in it."""
+    root = typer.Typer(cls=CinqGroup, pretty_exceptions_enable=False)
+
+    @root.command("boom")
+    def boom() -> None:
+        raise KeyError("no such thing")
+
+    @root.command("other")
+    def other() -> None:
+        """A second command so that `boom` is a subcommand, as in cinq."""
+
+    return root
+
+
+def test_a_bug_is_one_line_exit_70_without_traceback() -> None:
+    r = runner.invoke(_failing_app(), ["boom"])
+    assert r.exit_code == 70
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("cinq: internal error: KeyError: 'no such thing'")
+    assert "this is a bug in cinq" in lines[0] and "CINQ_DEBUG=1" in lines[0]
+    no_traceback(r.stderr)
+
+
+def test_cinq_debug_shows_the_traceback_in_the_real_console_script() -> None:
+    code = (
+        "import sys\nfrom cinq import cli\n"
+        "@cli.app.command('boom')\ndef boom() -> None:\n    raise ValueError('bad state')\n"
+        "sys.argv = ['cinq', 'boom']\ncli.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    quiet = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert quiet.returncode == 70
+    assert quiet.stderr.count("\n") == 1 and "Traceback" not in quiet.stderr
+    assert "cinq: internal error: ValueError: bad state" in quiet.stderr
+    env["CINQ_DEBUG"] = "1"
+    loud = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert loud.returncode == 70
+    assert "Traceback (most recent call last)" in loud.stderr and "bad state" in loud.stderr
+
+
+def test_cinq_errors_keep_their_exit_code_in_process(tmp_path: Path) -> None:
+    code, out, err = run("parse", tmp_path)
+    assert (code, out) == (2, "")
+    assert err.startswith("cinq: error: cannot read document") and "it is a folder" in err
+    code, _, err = run("board", "show", "NO-SUCH-BOARD")
+    assert code == 2 and "unknown board 'NO-SUCH-BOARD'" in err
+    no_traceback(err)
+
+
+def test_usage_errors_stay_exit_2() -> None:
+    code, _, err = run("board", "encode", "--per-line", "0")
+    assert code == 2 and "per-line" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["parse"],
+        ["board", "decode"],
+        ["triage"],
+        ["vic", "decrypt", "--date", "741776", "--phrase", "x" * 20, "--personal", "8"],
+        ["intercepts", "add", "LOG"],
+    ],
+)
+def test_a_folder_where_a_file_is_expected(tmp_path: Path, args: list[str]) -> None:
+    args = [str(tmp_path / "log.db") if a == "LOG" else a for a in args]
+    code, _, err = run(*args, tmp_path)
+    assert code == 2, err
+    assert str(tmp_path) in err and "it is a folder" in err
+
+
+def test_a_missing_input_file_is_named(tmp_path: Path) -> None:
+    code, _, err = run("board", "encode", tmp_path / "nothing.txt")
+    assert code == 2 and "nothing.txt" in err and "no such file" in err
+
+
+# -- exits through the real interpreter ------------------------------------------------------
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
+    with open("/dev/full", "wb") as full:
+        p = cinq_process("board", "list", stdout=full, stderr=subprocess.PIPE)
+        _, err_bytes = p.communicate(timeout=120)
+    err = err_bytes.decode()
+    assert p.returncode == 2, err
+    assert err.strip().splitlines() == ["cinq: error: cannot write standard output: "
+                                        "No space left on device"]  # fmt: skip
+    no_traceback(err)
+
+
+def test_a_closed_pipe_is_one_line_and_exit_2() -> None:
+    p = cinq_process("board", "list", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()  # the reader is gone before cinq writes a byte (imports take longer)
+    err = p.stderr.read().decode()
+    p.wait(timeout=120)
+    assert p.returncode == 2, err
+    assert "cannot write standard output: the pipe was closed" in err
+    assert len(err.strip().splitlines()) == 1
+    no_traceback(err)
+
+
+def test_version_in_the_console_script_and_in_process() -> None:
+    p = cinq_process("--version", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, _ = p.communicate(timeout=120)
+    assert p.returncode == 0 and out.decode() == f"cinq {__version__}\n"
+    assert run("-V")[:2] == (0, f"cinq {__version__}\n")
+
+
+def test_a_prompt_when_stdin_is_a_terminal(tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    p = cinq_process("parse", "--json", stdin=slave, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE)  # fmt: skip
+    os.close(slave)
+    time.sleep(0.5)
+    os.write(master, f"{GROUPS}\n".encode())
+    os.write(master, b"\x04")  # Ctrl-D on a new line
+    out, err = p.communicate(timeout=120)
+    os.close(master)
+    assert p.returncode == 0, err
+    assert "Type the document, then Ctrl-D on a new line:" in err.decode()
+    assert json.loads(out)["groups"][0] == "12345"
+    code, _, err_text = run("parse", input=GROUPS + "\n")  # a pipe: no prompt
+    assert code == 0 and "Type the" not in err_text
+
+
+# -- first-hour basics ---------------------------------------------------------------------
+
+
+def _commands(group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, cmd in getattr(group, "commands", {}).items():
+        found += _commands(cmd, (*path, name))
+    return found
+
+
+ALL_COMMANDS = _commands(get_command(app))
+
+
+def test_every_command_takes_h_and_shows_flags_as_flags() -> None:
+    assert len(ALL_COMMANDS) > 40
+    for path in ALL_COMMANDS:
+        code, out, err = run(*path, "-h")
+        assert code == 0, (path, err)
+        assert "Usage: " in out, path
+        assert "<bool>" not in out, (path, out)
+
+
+def test_shell_completion_is_offered() -> None:
+    _, out, _ = run("--help")
+    assert "--install-completion" in out and "--show-completion" in out
+
+
+def test_choices_take_any_case(tmp_path: Path) -> None:
+    code, out, err = run("pad", "new", tmp_path / "net", "--pages", "3")
+    assert code == 0, err
+    send, receive = out.split()
+    code, doc, err = run("encrypt", "--book", send, "--check", "STRONG", "--convention", "ADD",
+                         "--lang", "FR", "--board", "ct-46", input="Café à 7 h\n")  # fmt: skip
+    assert code == 0, err
+    code, plain, err = run("decrypt", "--book", receive, "--check", "Strong", "--convention",
+                           "Add", "--lang", "Fr", "--board", "CT-46", input=doc)  # fmt: skip
+    assert (code, plain) == (0, "CAFE A 7 H\n"), err
+    assert run("print", "blank", "--role", "receive", "--pages", "1", "-o",
+               tmp_path / "b.pdf")[0] == 0  # fmt: skip
+    assert run("print", "vic-worksheet", "--lang", "RU", "-o", tmp_path / "v.pdf")[0] == 0
+    code, _, err = run("codebook", "new", "--lang", "FR", "--size", "5", "-o", tmp_path / "c.json")
+    assert code == 0 and "codes for fr" in err
+
+
+# -- bounded inputs --------------------------------------------------------------------------
+
+
+def test_text_over_the_limit_is_refused_naming_file_and_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"12345 " * (MAX_TEXT_BYTES // 6 + 1))
+    code, _, err = run("parse", big)
+    assert code == 2
+    assert f"document {big} is larger than 16 MiB" in err
+    exact = tmp_path / "exact.txt"
+    exact.write_bytes(b"x" * 10)
+    assert read_text(exact, limit=10) == "x" * 10
+    with pytest.raises(BadInput, match="larger than 9 bytes"):
+        read_text(exact, limit=9)
+
+
+def test_a_page_list_cannot_name_a_billion_pages(tmp_path: Path) -> None:
+    code, out, err = run("pad", "new", tmp_path / "net", "--pages", "3")
+    code, _, err = run("print", "pads", out.split()[0], "--pages", "1-999999999",
+                       "-o", tmp_path / "p.pdf")  # fmt: skip
+    assert code == 2 and "more than 100000 pages" in err
+    assert not (tmp_path / "p.pdf").exists()
+
+
+# -- outputs checked before any work ---------------------------------------------------------
+
+
+def _doc(tmp_path: Path) -> Path:
+    doc = tmp_path / "doc.txt"
+    doc.write_text(GROUPS + "\n")
+    return doc
+
+
+VIC_KEY = ["--date", "741776", "--phrase", "IWASBORNINTHEVILLAGEOFSIX", "--personal", "8"]
+
+OUTPUT_CASES = {
+    "print blank": ["print", "blank", "--pages", "1"],
+    "print board": ["print", "board", "CT-37"],
+    "print worksheet": ["print", "worksheet"],
+    "print vic-worksheet": ["print", "vic-worksheet"],
+    "print codebook": ["print", "codebook", "CODEBOOK"],
+    "print pads": ["print", "pads", "BOOK"],
+    "broadcast": ["broadcast", "DOC", "--station", "E11"],
+    "receive": ["receive", "NO.wav", "--station", "E11"],
+    "voice learn": ["voice", "learn", "NO.wav"],
+    "codebook new": ["codebook", "new", "--size", "5"],
+    "vic encrypt": ["vic", "encrypt", *VIC_KEY, "DOC"],
+    "vic decrypt": ["vic", "decrypt", *VIC_KEY, "DOC"],
+    "parse": ["parse", "DOC"],
+    "board encode": ["board", "encode", "DOC"],
+    "board decode": ["board", "decode", "DOC"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(OUTPUT_CASES))
+def test_an_output_into_a_missing_folder_is_refused_first(tmp_path: Path, case: str) -> None:
+    book = tmp_path / "net.send.pad"
+    if case == "print pads":
+        assert run("pad", "new", tmp_path / "net", "--pages", "2")[0] == 0
+    codebook = tmp_path / "c.json"
+    if case == "print codebook":
+        assert run("codebook", "new", "--size", "5", "-o", codebook)[0] == 0
+    names = {"DOC": _doc(tmp_path), "BOOK": book, "CODEBOOK": codebook, "NO.wav": tmp_path / "no"}
+    args = [str(names.get(a, a)) for a in OUTPUT_CASES[case]]
+    target = tmp_path / "missing" / "out.file"
+    code, _, err = run(*args, "-o", target)
+    assert code == 2, err
+    assert "cannot write" in err and str(target) in err and "there is no folder" in err
+    no_traceback(err)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_triage_report_folder_is_checked_before_triage(tmp_path: Path) -> None:
+    doc = _doc(tmp_path)
+    deep = tmp_path / "no" / "such" / "report"
+    code, out, err = run("triage", doc, "--report", deep)
+    assert (code, out) == (2, "") and str(deep) in err and "there is no folder" in err
+    assert not (tmp_path / "no").exists()
+    a_file = tmp_path / "report"
+    a_file.write_text("not a folder")
+    code, _, err = run("triage", doc, "--report", a_file)
+    assert code == 2 and "it is a file, not a folder" in err
+
+
+def test_a_failed_write_in_the_library_is_cannot_write_naming_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "gone" / "x.txt"
+    with pytest.raises(CannotWrite, match=re.escape(f"cannot write {target}: the folder")):
+        atomic_write(target, "hello")
+    pdf = tmp_path / "gone" / "blank.pdf"
+    with pytest.raises(CannotWrite, match=re.escape(str(pdf))):
+        printing.blank_pads(pdf, pages=1)
+    with pytest.raises(CannotWrite, match="it is a folder"):
+        atomic_write(tmp_path, "hello")
+    assert [p.name for p in tmp_path.iterdir()] == []  # no temp file left behind
+
+
+# -- PDFs --------------------------------------------------------------------------------------
+
+
+def _pdf(path: Path, lines: list[str]) -> Path:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Courier", size=12)
+    for line in lines:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_parse_reads_a_pdf(tmp_path: Path) -> None:
+    doc = _pdf(tmp_path / "Intercept.PDF", ["Weather for the coast: fair.", "",
+                                            "12345 67890 11111", "22222 33333 44444", "",
+                                            "By KESTREL"])  # fmt: skip
+    code, out, err = run("parse", doc, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["groups"] == GROUPS.split() and data["signature"] == "KESTREL"
+    code, out, err = run("parse", "--json", input=doc.read_bytes())  # a PDF on stdin
+    assert code == 0 and json.loads(out)["groups"] == GROUPS.split(), err
+
+
+def test_a_broken_pdf_and_a_missing_pdftotext_are_clear_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
+    code, _, err = run("parse", broken)
+    assert code == 2 and f"cannot read PDF {broken}" in err
+    good = _pdf(tmp_path / "good.pdf", [GROUPS])
+    monkeypatch.setenv("PATH", str(tmp_path))  # a system without poppler-utils
+    with pytest.raises(BadInput, match="pdftotext is not installed"):
+        read_document(good)
+
+
+# -- board encode / decode ----------------------------------------------------------------------
+
+
+def test_board_encode_and_decode_round_trip() -> None:
+    code, digits, err = run("board", "encode", input="Attack at dawn.\n")
+    assert code == 0, err
+    assert re.fullmatch(r"(\d{5} )*\d{5}\n", digits)
+    code, text, err = run("board", "decode", input=digits)
+    assert (code, text) == (0, "ATTACK AT DAWN.\n"), err
+    code, out, _ = run("board", "encode", "--json", "--lang", "FR", input="Été à 7 h")
+    data = json.loads(out)
+    assert code == 0 and data["board"] == "CT-55" and len(data["digits"]) % 5 == 0
+    assert data["groups"] == re.findall(r"\d{5}", data["digits"])
+    code, bare, _ = run("board", "encode", "--no-pad", "--no-groups", "--lang", "fr",
+                        input="Été à 7 h")  # fmt: skip
+    assert bare.strip() == data["digits"][: len(bare.strip())]
+    assert len(bare.strip()) == len(data["digits"]) - data["fill"]
+    code, text, _ = run("board", "decode", "--lang", "fr", "--json", input=bare)
+    assert json.loads(text)["text"] == "ETE A 7 H"
+
+
+def test_board_encode_with_a_keyed_board_and_per_line() -> None:
+    code, out, err = run("board", "encode", "--top", "AT ONE SIR", "--key", "SUNDAY",
+                         "--per-line", "2", input="MEETATNOON\n")  # fmt: skip
+    assert code == 0, err
+    assert all(len(line.split()) <= 2 for line in out.splitlines())
+    code, text, err = run("board", "decode", "--top", "AT ONE SIR", "--key", "SUNDAY", input=out)
+    assert code == 0 and text.startswith("MEETATNOON"), err
+
+
+def test_board_errors_name_line_and_column() -> None:
+    code, _, err = run("board", "decode", input="12345\n67x90\n")
+    assert code == 2 and "stdin: line 2, column 3 ('x' U+0078): not a digit" in err
+    code, _, err = run("board", "encode", input="cafe ☃\n")
+    assert code == 2 and "line 1, column 6" in err and "U+2603" in err
+
+
+# -- print pads --pages and the list commands ---------------------------------------------------
+
+
+def _pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    m = re.search(r"Pages:\s+(\d+)", info.stdout)
+    assert m
+    return int(m.group(1))
+
+
+def test_print_pads_prints_only_the_pages_asked_for(tmp_path: Path) -> None:
+    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "6", "--groups", "50")
+    send = out.split()[0]
+    code, _, err = run("print", "pads", send, "--pages", "2-3,5", "--no-title",
+                       "-o", tmp_path / "some.pdf")  # fmt: skip
+    assert code == 0, err
+    assert _pdf_pages(tmp_path / "some.pdf") == 3
+    code, _, err = run("print", "pads", send, "--pages", "7", "-o", tmp_path / "x.pdf")
+    assert code == 3 and "no page number 7" in err
+
+
+def test_list_commands_speak_json(tmp_path: Path) -> None:
+    code, out, _ = run("board", "list", "--json")
+    boards = json.loads(out)
+    assert code == 0 and {"CT-37", "RU-1"} <= {b["name"] for b in boards}
+    code, out, _ = run("station", "list", "--json")
+    stations = json.loads(out)
+    assert code == 0 and "E11" in {s["name"] for s in stations}
+    log = tmp_path / "log.db"
+    assert run("intercepts", "add", log, "--station", "E11", input=GROUPS + "\n")[0] == 0
+    code, out, _ = run("intercepts", "list", log, "--json")
+    items = json.loads(out)
+    assert code == 0 and items[0]["station"] == "E11" and items[0]["groups"] == 6

@@ -266,7 +266,9 @@ def _deny(con: Console, folder: DemoFolder, parsed: Document) -> None:
         6,
         "Deniability",
         "Made to hand over the pad, the agent can produce a decoy book instead: under "
-        "it the same groups read, and verify, as a harmless text.",
+        "it the same groups read, and verify, as a harmless text. The decoy is the real "
+        "book with other digits: its serial, creation time, pages, and the time the "
+        "message was read are the real book's.",
     )
     receive_path = folder.path / "station.receive.pad"
     with PadBook.open(receive_path) as real:
@@ -275,6 +277,8 @@ def _deny(con: Console, folder: DemoFolder, parsed: Document) -> None:
     with PadBook.open(decoy_path) as fake:
         innocent = procedure.decrypt(parsed, fake, lang="fr")
     con.print(f"  {decoy_path}: [italic]{escape(innocent.text)}[/]")
+    for info in innocent.previously:
+        con.print(f"  the decoy says: page {info.page_id} already read on {info.used_at}")
 
 
 def _burn(con: Console, folder: DemoFolder, books: tuple[Path, Path], parsed: Document) -> None:

@@ -102,6 +102,7 @@ def test_a_like_decoy_has_the_real_sqlite_header_and_no_real_digits(
     assert len(a) == len(b)
     assert a[:100] == b[:100]  # write counter, schema cookie, page count, freelist, ...
     assert decoy.stat().st_mode & 0o777 == 0o600
+    assert decoy.stat().st_mtime_ns == real.stat().st_mtime_ns
     for (digits,) in rows(real, "SELECT digits FROM page WHERE digits IS NOT NULL"):
         assert digits[:40] not in b  # not one page of the real pad leaks into the decoy
 

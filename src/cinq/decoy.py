@@ -12,10 +12,11 @@ A decoy must not be told from a real book by anything cinq writes or says.
   page's digits are overwritten in place with fresh CSPRNG digits, or with the decoy
   key on the message's pages, and the file is written once. Name, serial, creation
   time, page IDs, page order, every page's state, read time and message digest, the
-  SQLite layout and its header (write counter, schema cookie, page count, freelist)
-  are the real book's. The message's pages are the ones its indicator names; if the
-  real book read this message there, the decoy says so with the real read time. If
-  those pages were burned (or spoiled), the decoy has them unread.
+  SQLite layout and its header (write counter, schema cookie, page count, freelist),
+  and the file's modification time are the real book's. The message's pages are the
+  ones its indicator names; if the real book read this message there, the decoy says
+  so with the real read time. If those pages were burned (or spoiled), the decoy has
+  them unread.
 * without ``like``: a new receive book, made like any other (:meth:`PadBook.
   create_from_pages`), with the message on its first pages, as a real book is filled,
   and not yet read. Its creation time is now, which is later than the traffic it
@@ -206,7 +207,8 @@ def _decoy_like(base: Path, message: Message, key: Digits, like: PadBook) -> Pat
         db.close()
     for field in _COUNTERS:
         decoy[field] = image[field]
-    return _write_new(final, bytes(decoy))
+    real = like.path.stat()
+    return _write_new(final, bytes(decoy), times=(real.st_atime_ns, real.st_mtime_ns))
 
 
 def _image(path: Path) -> bytes:
@@ -270,9 +272,10 @@ def _refill(db: sqlite3.Connection, skip: set[int]) -> None:
     )
 
 
-def _write_new(final: Path, data: bytes) -> Path:
-    """``data`` as a new mode-0600 file ``final``, never over an existing one: written to
-    a temp file that the next run sweeps if this one is killed, then hard-linked."""
+def _write_new(final: Path, data: bytes, *, times: tuple[int, int]) -> Path:
+    """``data`` as a new mode-0600 file ``final`` with the access and modification
+    ``times`` (ns) of the real book, never over an existing one: written to a temp
+    file that the next run sweeps if this one is killed, then hard-linked."""
     try:
         fd, tmp = tempfiles.create(final)
     except OSError as e:
@@ -281,6 +284,7 @@ def _write_new(final: Path, data: bytes) -> Path:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            os.utime(f.fileno(), ns=times)
             os.fsync(f.fileno())
         os.link(tmp, final)
     except FileExistsError:

@@ -110,7 +110,8 @@ def test_export_import_round_trip(pair: tuple[Path, Path], tmp_path: Path) -> No
     assert exported.stat().st_mode & 0o777 == 0o600
     text = exported.read_text()
     assert sum(line.startswith("PAGE ") for line in text.splitlines()) == 2
-    r = cinq("pad", "import", tmp_path / "paper", exported)
+    # a SEND export makes a send book by default; the pair here is for the round trip
+    r = cinq("pad", "import", tmp_path / "paper", exported, "--role", "both")
     assert r.returncode == 0, r.stderr
     doc = cinq("encrypt", "--book", tmp_path / "paper.send.pad", input="DICE\n").stdout
     out = cinq("decrypt", "--book", tmp_path / "paper.receive.pad", input=doc)

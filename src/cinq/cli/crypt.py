@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 
-from .. import auth, procedure
+from .. import auth, diagnose, procedure
 from ..book import PadBook
 from ..cipher import Convention
 from ..document import Document
 from ..errors import AuthenticationFailed
-from ._io import notice, read_text, strip_final_newline, write_output
+from ._io import check_writable, notice, read_text, strip_final_newline, write_output
 from .board import resolve
 from .options import (
     BoardOpt,
@@ -32,6 +33,13 @@ from .options import (
     policy_of,
 )
 
+JsonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--json", help="Print JSON: the text or document, page IDs, groups, verified, ..."
+    ),
+]
+
 
 def encrypt(
     book: BookOpt,
@@ -49,6 +57,7 @@ def encrypt(
     check: CheckOpt = "strong",
     codebook: CodebookOpt = None,
     out: OutOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Encipher a plaintext on the next unused page of a send book; print the document.
 
@@ -56,12 +65,23 @@ def encrypt(
 
     One final line break of the input is ignored; any other character the board
     cannot encode is an error unless --fold or --drop is given. Nothing is consumed
-    from the book when the input is refused.
+    from the book when the input is refused. The output is checked before a page is
+    taken; if the document still cannot be written, its pages are marked spoiled,
+    never to be used again, and named (exit 3). --json prints the document inside a
+    JSON object with the page IDs and the number of groups.
     """
+    check_writable(out)  # before a page is taken: a bad -o consumes nothing
     text = strip_final_newline(read_text(file, what="plaintext"))
     cover_text = read_text(cover, what="cover text") if cover else None
+
+    def deliver(sent: procedure.Sent) -> None:
+        if as_json:
+            write_output(json.dumps(sent.to_json(per_line), indent=2) + "\n", out)
+        else:
+            write_output(sent.document.render(per_line), out)
+
     with PadBook.open(book) as pad_book:
-        doc = procedure.encrypt(
+        sent = procedure.send(
             text,
             pad_book,
             board=resolve(board, key, top),
@@ -72,9 +92,9 @@ def encrypt(
             signature=sign,
             check=auth.scheme(check),
             codebook=load_codebook(codebook),
+            deliver=deliver,
         )
-    write_output(doc.render(per_line), out)
-    notice(f"enciphered on page {doc.groups[0]}: {len(doc.groups)} groups")
+    notice(f"enciphered on page {', '.join(sent.page_ids)}: {sent.groups} groups")
 
 
 def decrypt(
@@ -93,18 +113,35 @@ def decrypt(
         ),
     ] = False,
     burn: Annotated[
-        bool, typer.Option("--burn", help="Burn the page(s) once the plaintext is written.")
+        bool,
+        typer.Option(
+            "--burn",
+            help="Burn the page(s) in the same transaction that marks them read, before "
+            "the plaintext is written.",
+        ),
     ] = False,
     codebook: CodebookOpt = None,
     out: OutOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Read a document, find its page in a receive book by the indicator, verify, decipher.
 
     Nothing is printed unless the check groups verify (exit 4 otherwise). Refused with
     exit 3: an unknown or burned page, or a page already used for a different message
-    (a replay, a forgery or a reused pad). The same message may be read again.
+    (a replay, a forgery or a reused pad). The same message may be read again. The
+    check and the marking are one transaction: two receivers at once never both
+    accept different messages on one page. --json prints the text with the page IDs,
+    verified, already read and burned.
     """
+    check_writable(out)  # before the page is marked read (or burned)
     doc = Document.parse(read_text(file, what="document"), source=str(file) if file else "stdin")
+
+    def deliver(got: procedure.Received) -> None:
+        if got.verified is False:
+            notice(diagnose.unverified_warning(got.unknown_digits))
+        text = json.dumps(got.to_json(), indent=2) if as_json else got.text
+        write_output(text + "\n", out)
+
     with PadBook.open(book) as pad_book:
         received = procedure.decrypt(
             doc,
@@ -115,19 +152,13 @@ def decrypt(
             check=auth.scheme(check),
             unverified=unverified,
             codebook=load_codebook(codebook),
+            burn=burn,
+            deliver=deliver,
         )
-        if received.verified is False:
-            notice(
-                "WARNING: authentication failed: the message was altered or forged. "
-                "The text below is NOT authentic."
-            )
-        write_output(received.text + "\n", out)
-        for info in received.previously:
-            if info.used_at:
-                notice(f"note: page {info.page_id} was already read on {info.used_at}")
-        if received.verified is False:
-            raise typer.Exit(AuthenticationFailed.exit_code)
-        if burn:
-            for page_id in received.page_ids:
-                pad_book.burn(page_id)
-            notice(f"burned page(s) {', '.join(received.page_ids)}")
+    for info in received.previously:
+        if info.used_at:
+            notice(f"note: page {info.page_id} was already read on {info.used_at}")
+    if received.verified is False:
+        raise typer.Exit(AuthenticationFailed.exit_code)
+    if received.burned:
+        notice(f"burned page(s) {', '.join(received.page_ids)}")

@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import auth, padtext
-from ..book import PadBook, Role
+from ..book import PadBook, PageState, Role
 from ..cipher import Convention
 from ..decoy import make_decoy
 from ..document import Document
-from ._io import notice, read_text, strip_final_newline, write_output
+from ._io import check_writable, notice, read_text, strip_final_newline, write_output
 from .board import resolve
 from .options import (
     BoardOpt,
@@ -28,6 +28,7 @@ from .options import (
     LangOpt,
     TopOpt,
     load_codebook,
+    lowered,
     page_numbers,
     policy_of,
 )
@@ -61,35 +62,18 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     pages: Annotated[bool, typer.Option("--pages", help="List every page.")] = False,
 ) -> None:
-    """Unused / used / burned counts and the next page to use."""
+    """Unused / used / issued / burned / spoiled counts and the next page to use.
+
+    issued: handed out to paper by `pad export` (a send book never enciphers on them
+    again); spoiled: taken for a message that could not be written, never reused.
+    """
     with PadBook.open(book) as b:
         st = b.status()
         infos = b.pages() if pages else []
     if as_json:
-        data: dict[str, object] = {
-            "book": str(st.path),
-            "name": st.name,
-            "serial": st.serial,
-            "role": st.role.value,
-            "pages": st.pages,
-            "groups_per_page": st.groups_per_page,
-            "unused": st.unused,
-            "used": st.used,
-            "burned": st.burned,
-            "next_page": st.next_page.page_id if st.next_page else None,
-        }
+        data = st.to_json()
         if pages:
-            data["page_list"] = [
-                {
-                    "number": p.number,
-                    "page_id": p.page_id,
-                    "state": p.state.value,
-                    "used_at": p.used_at,
-                    "message_serial": p.message_serial,
-                    "burned_at": p.burned_at,
-                }
-                for p in infos
-            ]
+            data["page_list"] = [p.to_json() for p in infos]
         typer.echo(json.dumps(data, indent=2))
         return
     con = Console()
@@ -97,12 +81,16 @@ def status(
         f"[bold]{st.name}[/] book {st.serial}, [bold]{st.role.value.upper()}[/] "
         f"({st.pages} pages of {st.groups_per_page} groups)"
     )
-    con.print(f"unused {st.unused}   used {st.used}   burned {st.burned}")
+    counts = f"unused {st.unused}   used {st.used}   burned {st.burned}"
+    counts += "".join(
+        f"   {label} {n}" for label, n in (("issued", st.issued), ("spoiled", st.spoiled)) if n
+    )
+    con.print(counts)
     if st.role is Role.SEND:
         nxt = st.next_page
         con.print(f"next page: {nxt.page_id} (page {nxt.number})" if nxt else "no page left")
     if infos:
-        t = Table("page", "ID", "state", "used", "serial", "burned")
+        t = Table("page", "ID", "state", "used", "serial")
         for p in infos:
             t.add_row(
                 str(p.number),
@@ -110,7 +98,6 @@ def status(
                 p.state.value,
                 p.used_at or "",
                 str(p.message_serial or ""),
-                p.burned_at or "",
             )
         con.print(t)
 
@@ -121,7 +108,9 @@ def burn(
     page_id: Annotated[str | None, typer.Argument(help="The page-ID group to burn.")] = None,
     used: Annotated[bool, typer.Option("--used", help="Burn every used page.")] = False,
 ) -> None:
-    """Overwrite a page's digits for good (SQLite secure_delete): PAGE-ID or --used."""
+    """Overwrite a page's digits for good (SQLite secure_delete): PAGE-ID or --used.
+
+    A burned page keeps nothing but its ID and the fact that it was burned."""
     if (page_id is None) == (not used):
         raise typer.BadParameter("give either a PAGE-ID or --used")
     with PadBook.open(book) as b:
@@ -136,18 +125,27 @@ def burn(
 def export(
     book: BookArg,
     pages: Annotated[
-        str | None, typer.Option(help="Page numbers, e.g. '1-10,15' (default: all unburned).")
+        str | None, typer.Option(help="Page numbers, e.g. '1-10,15' (default: all).")
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write here (atomically), not stdout.")
     ] = None,
 ) -> None:
-    """Write pages as plain text groups, for a paper pad (readable by `cinq pad import`)."""
+    """Write pages as plain text groups, for a paper pad (readable by `cinq pad import`).
+
+    Paper pads are issued, not copied: a send book marks the unused pages it writes as
+    issued, in the transaction that reads them, and never enciphers on them again.
+    Every page asked for is written: used pages marked USED, burned (issued, spoiled)
+    pages marked so, without digits. stderr says what was written and what was left
+    out. The output is checked first; if it still cannot be written, the pages just
+    issued are spoiled and named (exit 3). Files are mode 0600.
+    """
+    check_writable(out)  # before any page is marked issued
+    numbers = page_numbers(pages) if pages else None
     with PadBook.open(book) as b:
-        entries = b.export_pages(page_numbers(pages) if pages else None)
-        header = padtext.Header(b.name, b.serial, b.role.value, b.groups_per_page)
-    # Pad digits on disk: readable by the owner only, like the book itself.
-    write_output(padtext.render(header, entries), out, mode=0o600)
+        # Pad digits on disk: readable by the owner only, like the book itself.
+        done = padtext.export(b, numbers, lambda text: write_output(text, out, mode=0o600))
+    notice(done.summary())
 
 
 @app.command("import")
@@ -155,22 +153,44 @@ def import_(
     name: Annotated[str, typer.Argument(help="Writes NAME.send.pad and/or NAME.receive.pad.")],
     file: Annotated[Path, typer.Argument(help="Pages as text; '-' for stdin.")],
     role: Annotated[
-        str, typer.Option(help="send, receive or both: which books to write.")
-    ] = "both",
+        str | None,
+        typer.Option(
+            callback=lowered,
+            help="send, receive or both: which books to write (default: the role in the "
+            "export's header; both for pages without one, e.g. from dice).",
+        ),
+    ] = None,
+    reuse: Annotated[
+        bool,
+        typer.Option(
+            "--i-know-this-reuses-pages",
+            help="Make a SEND book even from pages another send book holds.",
+        ),
+    ] = False,
 ) -> None:
     """Make pad books from pages written as text (a paper pad, ten-sided dice).
 
     Each page is a line 'PAGE <page-ID group>' followed by its groups. Every group is
     checked: a bad one is reported with its line and column and nothing is written.
+    Pages marked USED, BURNED, ISSUED or SPOILED come in as such (a send book never
+    enciphers on them). A SEND book is refused over pages a send book already holds
+    (an export of a RECEIVE book, or of a send book that did not issue them) unless
+    --i-know-this-reuses-pages is given.
     """
     roles = {"both": (Role.SEND, Role.RECEIVE), "send": (Role.SEND,), "receive": (Role.RECEIVE,)}
-    if role not in roles:
+    if role is not None and role not in roles:
         raise typer.BadParameter("--role is send, receive or both")
-    pages = padtext.parse(read_text(file, what="pad text"), source=str(file))
-    paths = PadBook.create_from_pages(name, pages, roles=roles[role])
+    pad = padtext.read(read_text(file, what="pad text"), source=str(file))
+    chosen = padtext.import_roles(pad.header, roles[role] if role else None, reuse=reuse)
+    serial = pad.header.serial if pad.header else None
+    paths = PadBook.create_from_pages(name, pad.pages, roles=chosen, serial=serial)
     for p in paths:
         typer.echo(str(p))
-    notice(f"imported {len(pages)} pages")
+    marked = sum(p.state is not PageState.UNUSED for p in pad.pages)
+    notice(
+        f"imported {len(pad.pages)} pages"
+        + (f" ({marked} of them marked used, burned, issued or spoiled)" if marked else "")
+    )
 
 
 @app.command("decoy")
@@ -180,7 +200,10 @@ def decoy(
     out: Annotated[str, typer.Option(help="Writes OUT.receive.pad.")],
     like: Annotated[
         Path | None,
-        typer.Option(help="A real book to copy name, serial, page IDs and page size from."),
+        typer.Option(
+            help="The real receive book: the decoy is a copy of it with other digits "
+            "(name, serial, pages, states, read times, SQLite header)."
+        ),
     ] = None,
     board: BoardOpt = None,
     key: KeyOpt = None,
@@ -191,14 +214,18 @@ def decoy(
     convention: ConvOpt = Convention.SUBTRACT,
     check: CheckOpt = "strong",
     codebook: CodebookOpt = None,
-    pages: Annotated[int, typer.Option(min=1, help="Pages (without --like).")] = 100,
-    groups: Annotated[int, typer.Option(min=1, help="Groups a page (without --like).")] = 50,
+    pages: Annotated[int, typer.Option(min=1, max=100_000, help="Pages (without --like).")] = 100,
+    groups: Annotated[
+        int, typer.Option(min=1, max=1000, help="Groups a page (without --like).")
+    ] = 50,
 ) -> None:
     """Write a receive book under which DOCUMENT decrypts, and verifies, as the decoy.
 
-    The one-time pad's deniability as a feature: the decoy book has the real book's
-    format, its other pages are random. A decoy longer than the message is refused with
-    the number of characters that fit.
+    The one-time pad's deniability as a feature. With --like (the real receive book)
+    the decoy is that book with other digits: everything cinq writes or says about it
+    is the real book's. Without it, a new book with the message on its first pages,
+    unread. A decoy longer than the message is refused with the number of characters
+    that fit.
     """
     doc = Document.parse(read_text(document, what="document"), source=str(document))
     text = strip_final_newline(read_text(says, what="decoy text"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
+from . import tempfiles
 from .errors import CannotWrite
 
 
@@ -28,8 +28,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int =
 
 
 def _write_and_rename(target: Path, raw: bytes, mode: int) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    # A name the next run recognises and scrubs if this process is killed before the
+    # rename (the data may be pad digits: pad export, print pads).
+    fd, tmp = tempfiles.create(target)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as f:

@@ -433,3 +433,40 @@ def test_list_commands_speak_json(tmp_path: Path) -> None:
     code, out, _ = run("intercepts", "list", log, "--json")
     items = json.loads(out)
     assert code == 0 and items[0]["station"] == "E11" and items[0]["groups"] == 6
+
+
+def test_a_print_job_is_bounded_before_it_starts(tmp_path: Path) -> None:
+    code, _, err = run("print", "blank", "--pages", "1000", "--groups", "1000",
+                       "-o", tmp_path / "huge.pdf")  # fmt: skip
+    assert code == 2 and "more than 100000 groups" in err
+    assert not (tmp_path / "huge.pdf").exists()
+    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "3", "--groups", "1000")
+    assert run("print", "pads", out.split()[0], "-o", tmp_path / "p.pdf")[0] == 0
+
+
+def test_a_file_where_the_output_folder_should_be(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    code, _, err = run("print", "worksheet", "-o", tmp_path / "notes.txt" / "w.pdf")
+    assert code == 2 and f"{tmp_path / 'notes.txt'} is a file, not a folder" in err
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_spinner_on_a_terminal_stderr_only(tmp_path: Path) -> None:
+    master, slave = pty.openpty()
+    p = cinq_process("print", "blank", "--pages", "40", "-o", tmp_path / "b.pdf",
+                     stdout=subprocess.PIPE, stderr=slave)  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed when cinq exited
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = p.communicate(timeout=120)
+    os.close(master)
+    assert p.returncode == 0
+    assert b"printing 40 blank page(s)" in seen
+    assert out.decode() == f"{tmp_path / 'b.pdf'}\n"  # stdout holds the data only

@@ -166,6 +166,8 @@ def check_writable(out: Path | None, *, what: str = "output") -> None:
     parent = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         raise CannotWrite(f"cannot write {what} {out}: it is a folder")
+    if parent.exists() and not parent.is_dir():
+        raise CannotWrite(f"cannot write {what} {out}: {parent} is a file, not a folder")
     if not parent.is_dir():
         raise CannotWrite(f"cannot write {what} {out}: there is no folder {parent}")
     if not os.access(parent, os.W_OK | os.X_OK):

@@ -11,6 +11,7 @@ import typer
 from .. import checkerboard as cb
 from ..book import PadBook, PageState
 from ..codebook import Codebook
+from ..errors import BadInput
 from ._io import check_writable, notice, progress
 from .options import BoardOpt, lowered, page_numbers
 
@@ -29,6 +30,19 @@ app = typer.Typer(help="Print what a station would issue, as PDF.", no_args_is_h
 
 OutPdf = Annotated[Path, typer.Option("--out", "-o", help="The PDF file to write.")]
 PaperOpt = Annotated[str, typer.Option(help="A4 or letter (any case).")]
+
+
+#: The most groups one print job lays out (a thousand pages of 100 groups, about
+#: 2,000 sheets): a bigger job is split with --pages rather than run for minutes.
+MAX_PRINT_GROUPS = 100_000
+
+
+def _bound(pages: int, groups: int) -> None:
+    if pages * groups > MAX_PRINT_GROUPS:
+        raise BadInput(
+            f"{pages} pages of {groups} groups is more than {MAX_PRINT_GROUPS} groups in one "
+            "PDF; print fewer pages at a time (--pages)"
+        )
 
 
 def _start(out: Path) -> None:
@@ -66,6 +80,7 @@ def pads(
     numbers = page_numbers(pages) if pages else None
     the_board = cb.board(board) if board else None
     with PadBook.open(book) as b, progress(f"printing {b.name}"):
+        _bound(_count(b, numbers), b.groups_per_page)
         n = _pdf().pads(
             b, out, paper=_paper(paper), title_card=title, board=the_board, pages=numbers
         )
@@ -73,6 +88,17 @@ def pads(
     if burned:
         notice(f"not printed: burned page(s) {', '.join(map(str, burned))}")
     _done(out, n)
+
+
+def _count(book: PadBook, numbers: list[int] | None) -> int:
+    """How many pages would be printed (burned ones are not)."""
+    wanted = None if numbers is None else set(numbers)
+    infos = book.pages()
+    return sum(
+        1
+        for p in infos
+        if p.state is not PageState.BURNED and (wanted is None or p.number in wanted)
+    )
 
 
 def _burned(book: PadBook, numbers: list[int] | None) -> list[int]:
@@ -97,6 +123,7 @@ def blank(
 ) -> None:
     """Blank pad pages to fill with a ten-sided die."""
     _start(out)
+    _bound(pages, groups)
     with progress(f"printing {pages} blank page(s)"):
         n = _pdf().blank_pads(out, pages=pages, groups=groups, paper=_paper(paper), role=role)
     _done(out, n)

@@ -86,6 +86,20 @@ def _tripled_figures(fig_code: str) -> Mode:
     return Mode("figures", codes)
 
 
+MAX_TEXT_CHARS = 1_000_000
+"""The longest text a board encodes (about two seconds and 150 MB): far beyond any
+message a pad book holds, and refused before any work is done."""
+
+
+def check_length(text: str) -> None:
+    """:class:`BadInput` if ``text`` is longer than :data:`MAX_TEXT_CHARS`."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadInput(
+            f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} can be "
+            "encoded in one message"
+        )
+
+
 class DecodeError(BadInput):
     """Digits that do not decode on a board; ``index`` is the 0-based digit position."""
 
@@ -194,8 +208,10 @@ class Board:
         """Encode ``text`` (upper-case letters, figures, the board's signs).
 
         Raises :class:`UnencodableText` naming the first character the board has no
-        cell for (use :mod:`cinq.language` to fold or drop such characters first).
+        cell for (use :mod:`cinq.language` to fold or drop such characters first), and
+        :class:`BadInput` for a text over :data:`MAX_TEXT_CHARS` characters.
         """
+        check_length(text)
         out: list[str] = []
         mode = 0
         paren_open = False

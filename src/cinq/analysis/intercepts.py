@@ -2,8 +2,9 @@
 
 Each intercept records the station designation ("E11"), when it was heard (ISO 8601,
 stored in UTC), the frequency in kHz, its five-figure groups and optional cover text,
-signature and notes. A new log is built in a temporary file and linked into place, so
-no half-created log ever exists and an existing file is never overwritten.
+signature and notes; a digit nobody could read is logged as ``?``. A new log is built
+in a temporary file and linked into place, so no half-created log ever exists and an
+existing file is never overwritten.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import builtins
 import contextlib
 import math
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Sequence
@@ -41,6 +43,7 @@ _SCHEMA = (
         added_at TEXT NOT NULL
     )""",
 )
+_GROUP = re.compile(r"[0-9?]{5}")
 _COLUMNS = "id, station, heard_at, khz, groups, signature, notes, cover, added_at"
 
 
@@ -93,8 +96,9 @@ def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
     if not out:
         raise BadInput("an intercept needs at least one group")
     for n, g in enumerate(out, 1):
-        if not (isinstance(g, str) and len(g) == 5 and g.isascii() and g.isdigit()):
-            raise BadInput(f"group {n} ({g!r}) is not a five-figure group")
+        # "?" is a digit the monitor could not read: logged as heard.
+        if not (isinstance(g, str) and _GROUP.fullmatch(g)):
+            raise BadInput(f"group {n} ({g!r}) is not a five-figure group (? if unreadable)")
     return out
 
 

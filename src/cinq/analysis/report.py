@@ -15,16 +15,15 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
-from .. import digits as dg
 from ..files import atomic_write
-from .triage import Triage
+from .triage import Triage, known_digits
 
 
 def write(t: Triage, folder: str | Path) -> Path:
     """Write ``index.html`` and its plots into ``folder``; returns the page's path."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    d = dg.from_groups(t.groups)
+    d = known_digits(t.groups)  # a copy's unreadable digits are left out
     _histogram(d, out / "digits.png")
     _pairs(d, out / "pairs.png")
     _positions(d, out / "positions.png")

@@ -3,6 +3,17 @@
 The answer comes with its evidence and never invents a plaintext: a reading is offered
 only when a language model says it is language (checkerboard plaintext, a book cipher
 on the cover) or when the user's own pad book decrypts it.
+
+A copy with unreadable digits (``?``) is analysed on the digits that could be read: the
+randomness tests see the known digits only, the structure detectors skip what they
+cannot judge, and a pad book gives an unverified reading with the undecided characters
+marked (:mod:`cinq.partial`). Work is bounded: at most :data:`MAX_GROUPS` groups of a
+document are analysed (the verdict says so when there were more) and :func:`depths`
+compares at most :data:`MAX_MESSAGES` messages.
+
+Copies of one message (the same broadcast logged twice, or copied by two monitors, with
+a few digits miscopied or unreadable) are :class:`Copies`, never a :class:`Depth`: one
+message heard twice is not one pad used twice.
 """
 
 from __future__ import annotations
@@ -17,8 +28,8 @@ from scipy import stats
 
 from .. import digits as dg
 from ..book import PadBook
-from ..document import Document
-from ..errors import CinqError
+from ..document import UNKNOWN, Document
+from ..errors import BadInput, CinqError
 from ..language import LANGUAGES
 from ..language.model import identify, model
 from . import randomness, structure
@@ -40,6 +51,8 @@ class Triage:
     boards: list[BoardHit]
     keyed: KeyedHint | None
     book_cipher: list[tuple[structure.Finding, str, float]]
+    unknown_digits: int = 0  # "?" among the analysed groups
+    total_groups: int = 0  # groups in the document (more than analysed when truncated)
     decrypted: str | None = None
     decrypt_note: str | None = None
     kind: str = "otp"
@@ -52,6 +65,9 @@ class Triage:
             "verdict": self.verdict,
             "groups": list(self.groups),
             "digits": 5 * len(self.groups),
+            "unknown_digits": self.unknown_digits,
+            "groups_in_document": self.total_groups,
+            "truncated": self.total_groups > len(self.groups),
             "cover_language": self.cover_language,
             "signature": self.signature,
             "other_numbers": self.other_numbers,
@@ -93,10 +109,11 @@ def _num(x: float) -> float | None:
 def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
     """Split the document, test its groups, look for structure and plaintext, verdict."""
     doc = Document.parse(text) if isinstance(text, str) else text
-    digits = dg.from_groups(doc.groups)
+    groups = doc.groups[:MAX_GROUPS]  # bounded work; the verdict says when there were more
+    digits = known_digits(groups)
     tests = randomness.run_all(digits)
     verdict = randomness.verdict(tests)
-    findings = structure.all_findings(doc.groups, doc.cover)
+    findings = structure.all_findings(groups, doc.cover)
     cover_lang = identify(doc.cover)[0][0] if doc.cover and len(doc.cover) >= 20 else None
     book_cipher = []
     for f in findings:
@@ -105,7 +122,7 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
             if score > THRESHOLD:
                 book_cipher.append((f, lang, score))
     t = Triage(
-        groups=doc.groups,
+        groups=groups,
         cover=doc.cover,
         cover_language=cover_lang,
         signature=doc.signature,
@@ -116,6 +133,8 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
         boards=board_readings(digits),
         keyed=keyed_hint(digits),
         book_cipher=book_cipher,
+        unknown_digits=sum(g.count(UNKNOWN) for g in groups),
+        total_groups=len(doc.groups),
     )
     if book is not None:
         _decrypt(t, doc, book)
@@ -124,6 +143,18 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
 
 
 _LANGS = ("en", "fr", "de", "es", "ru")
+
+MAX_GROUPS = 20_000
+"""The most groups of one document triage analyses (100,000 digits, about two seconds);
+a longer document is analysed on its first ``MAX_GROUPS`` groups, and says so."""
+
+MAX_MESSAGES = 1_000
+"""The most messages :func:`depths` and :func:`copies` compare (half a million pairs)."""
+
+
+def known_digits(groups: Sequence[str]) -> dg.Digits:
+    """The digits of ``groups`` that could be read, in order (each ``?`` left out)."""
+    return dg.from_str("".join(groups).replace(UNKNOWN, ""))
 
 
 def _other_numbers(doc: Document) -> list[str]:
@@ -135,17 +166,31 @@ def _decrypt(t: Triage, doc: Document, book: PadBook) -> None:
     from .. import procedure
 
     try:
-        got = procedure.decrypt(doc, book)
+        # A copy with "?" cannot be verified: an unverified reading that marks nothing.
+        got = procedure.decrypt(doc, book, unverified=bool(doc.unreadable))
         t.decrypted = got.text
-        t.decrypt_note = f"page {got.page_ids[0]} of book {book.name}; check groups verified"
+        t.decrypt_note = f"page {got.page_ids[0]} of book {book.name}; " + (
+            f"NOT verified: {got.unknown_digits} unreadable digits, \ufffd marks what they hide"
+            if got.unknown_digits
+            else "check groups verified"
+        )
     except CinqError as e:
         t.decrypt_note = f"the book does not read it: {e.message}"
 
 
-def _conclude(t: Triage) -> None:
+def _size_evidence(t: Triage) -> list[tuple[str, str]]:
+    """How many groups, how many unreadable digits, and whether the bound cut it short."""
     n = len(t.groups)
+    unknown = f", {t.unknown_digits} unreadable" if t.unknown_digits else ""
+    ev = [("groups", f"{n} groups ({5 * n} digits{unknown})")]
+    if t.total_groups > n:
+        ev.append(("bound", f"only the first {n} of {t.total_groups} groups were analysed"))
+    return ev
+
+
+def _conclude(t: Triage) -> None:
     ev = t.evidence
-    ev.append(("groups", f"{n} groups ({5 * n} digits)"))
+    ev += _size_evidence(t)
     if t.cover_language:
         ev.append(("cover text", f"cover text in {LANGUAGES[t.cover_language].name}"))
     freq = next((x for x in t.tests if x.name == "digit frequency"), None)
@@ -205,7 +250,20 @@ def _excerpt(text: str, n: int = 80) -> str:
     return clean if len(clean) <= n else clean[:n] + "…"
 
 
-# -- several messages: depth ---------------------------------------------------------------
+# -- several messages: copies and depth ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Two messages that are copies of one message: they agree on all but
+    ``differing`` of the ``compared`` digits both could read (a few miscopied, the
+    rest the same); ``shorter`` groups are missing from one of them."""
+
+    first: int
+    second: int
+    compared: int
+    differing: int
+    shorter: int = 0
 
 
 @dataclass(frozen=True)
@@ -220,23 +278,77 @@ class Depth:
     reason: str
 
 
+COPY_AGREEMENT = 0.9
+"""Digits two copies of one message share at least (of those both could read). Two
+messages enciphered on one pad (a depth) agree only as often as their plaintexts'
+digits do, far less; independent pads agree on 1 digit in 10."""
+
+
+@dataclass(frozen=True)
+class _Stream:
+    digits: dg.Digits  # every digit of the message, 0 where unreadable
+    known: np.ndarray  # False where the copy has "?"
+
+
+def _streams(messages: Sequence[Sequence[str]]) -> list[_Stream]:
+    if len(messages) > MAX_MESSAGES:
+        raise BadInput(
+            f"{len(messages)} messages: copies and depths are looked for among at most "
+            f"{MAX_MESSAGES} (half a million pairs); triage fewer at a time"
+        )
+    out = []
+    for m in messages:
+        text = "".join(m)
+        known = np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8) != ord(UNKNOWN)
+        out.append(_Stream(dg.from_str(text.replace(UNKNOWN, "0")), known))
+    return out
+
+
+def _agreement(a: _Stream, b: _Stream, start: int) -> tuple[int, int]:
+    """(digits both could read, of which equal) from digit ``start`` on."""
+    n = min(len(a.digits), len(b.digits))
+    both = a.known[start:n] & b.known[start:n]
+    same = (a.digits[start:n] == b.digits[start:n]) & both
+    return int(both.sum()), int(same.sum())
+
+
+def _copies_of(streams: list[_Stream], i: int, j: int) -> Copies | None:
+    compared, same = _agreement(streams[i], streams[j], 0)
+    if not compared or same < COPY_AGREEMENT * compared:
+        return None
+    shorter = abs(len(streams[i].digits) - len(streams[j].digits)) // dg.GROUP
+    return Copies(i, j, compared, compared - same, shorter)
+
+
+def copies(messages: Sequence[Sequence[str]]) -> list[Copies]:
+    """Pairs of messages that are copies of one message (see :class:`Copies`)."""
+    streams = _streams(messages)
+    pairs = itertools.combinations(range(len(streams)), 2)
+    return [c for i, j in pairs if (c := _copies_of(streams, i, j)) is not None]
+
+
 def depths(messages: Sequence[Sequence[str]], alpha: float = 1e-3) -> list[Depth]:
-    """Pairs of messages in depth (one pad used twice).
+    """Pairs of messages in depth (one pad used twice); copies of one message are not.
 
     Two signs: the same indicator (the same page named twice: the classic mistake), or
     cipher streams that agree digit for digit more often than the 1 in 10 of independent
     pads (with one pad the key cancels and they agree as often as the plaintexts do;
     strong for boards with skewed digits, weak for CT-55). Messages are aligned after
-    their indicators; ``alpha`` is shared among all the pairs (Bonferroni)."""
+    their indicators and compared on the digits both could read; ``alpha`` is shared
+    among all the pairs (Bonferroni). Pairs that agree on nearly every digit are
+    :func:`copies`, not depths."""
     found = []
-    streams = [dg.from_groups(m[1:]) if len(m) > 1 else dg.empty() for m in messages]
+    streams = _streams(messages)
     alpha /= max(len(streams) * (len(streams) - 1) // 2, 1)
-    for (i, a), (j, b) in itertools.combinations(enumerate(streams), 2):
-        n = min(len(a), len(b))
-        k = int((a[:n] == b[:n]).sum())
-        p = float(stats.binom.sf(k - 1, n, 0.1)) if n else 1.0
+    for i, j in itertools.combinations(range(len(streams)), 2):
+        if _copies_of(streams, i, j) is not None:
+            continue
+        n, k = _agreement(streams[i], streams[j], dg.GROUP)
+        # The binomial tail only where the agreement could be significant (it is slow).
+        likely = n >= 20 and k > 0.1 * n + 3 * (0.09 * n) ** 0.5
+        p = float(stats.binom.sf(k - 1, n, 0.1)) if likely else 1.0
         if messages[i] and messages[j] and messages[i][0] == messages[j][0]:
             found.append(Depth(i, j, n, k, p, f"same indicator {messages[i][0]}"))
-        elif n >= 20 and p < alpha:
+        elif likely and p < alpha:
             found.append(Depth(i, j, n, k, p, f"{k} of {n} digits agree (1 in 10 expected)"))
     return found

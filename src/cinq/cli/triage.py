@@ -91,15 +91,17 @@ def _show(t: Triage) -> None:
 
 
 def _triage_log(path: Path, as_json: bool) -> None:
-    from ..analysis.triage import depths, triage
+    from ..analysis.triage import copies, depths, triage
 
     with InterceptLog.open(path, create=False) as log:
         items = log.list()
+    # Copies and depths first: they refuse a log over their bound before any work.
+    pairs = depths([item.groups for item in items])
+    same = copies([item.groups for item in items])
     results = []
     for item in track(items, description="triage", console=err, transient=True):
         t = triage(Document(groups=item.groups, signature=item.signature))
         results.append((item, t))
-    pairs = depths([item.groups for item in items])
     if as_json:
         typer.echo(json.dumps({
             "messages": [{"id": i.id, "station": i.station, "when": i.when, **t.to_json()}
@@ -108,6 +110,9 @@ def _triage_log(path: Path, as_json: bool) -> None:
                         "reason": d.reason, "coincidences": d.coincidences,
                         "overlap": d.overlap, "p": d.p_value}
                        for d in pairs],
+            "copies": [{"first": items[c.first].id, "second": items[c.second].id,
+                        "compared": c.compared, "differing": c.differing,
+                        "groups_missing": c.shorter} for c in same],
         }, ensure_ascii=False, indent=2))  # fmt: skip
         return
     con = Console()
@@ -115,6 +120,13 @@ def _triage_log(path: Path, as_json: bool) -> None:
     for i, t in results:
         table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), t.kind)
     con.print(table)
+    for c in same:
+        con.print(
+            f"[bold]copies[/]: messages {items[c.first].id} and {items[c.second].id} are 2 "
+            f"copies of one message ({c.differing} of {c.compared} digits differ): "
+            "not a pad reuse",
+            highlight=False,
+        )
     for d in pairs:
         con.print(
             f"[bold red]depth[/]: messages {items[d.first].id} and {items[d.second].id}: "

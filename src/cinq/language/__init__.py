@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
 
-from ..checkerboard import ESCAPE, Board, board
+from ..checkerboard import ESCAPE, Board, board, check_length
 from ..digits import Digits
 from ..errors import BadInput, Location, UnencodableText
 
@@ -158,9 +158,11 @@ def prepare(
     """Upper-case and fold ``text`` for board ``b`` under ``lang``'s rules and ``policy``.
 
     Raises :class:`UnencodableText` at the first character that cannot be written,
-    with its line and column in ``text``.
+    with its line and column in ``text``, and :class:`BadInput` for a text longer than
+    :data:`cinq.checkerboard.MAX_TEXT_CHARS`.
     """
     lang = language(lang) if isinstance(lang, str) else lang
+    check_length(text)  # before any work: folding costs memory per character
     upper = text.upper()
     if len(upper) == len(text) and b.characters.issuperset(upper):
         return Prepared(upper, range(len(text)))  # the common case: nothing to fold

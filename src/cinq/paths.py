@@ -23,6 +23,7 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 BookLike = PadBook | str | os.PathLike[str]
+MAX_COVER_BYTES = 16 * 2**20  # as the CLI's limit for any text it reads
 
 
 def read_cover(cover: object) -> object:
@@ -31,9 +32,12 @@ def read_cover(cover: object) -> object:
         return cover
     path = Path(cover)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_COVER_BYTES + 1)
     except OSError as e:
         raise BadInput(f"cannot read cover text {path}: {e.strerror or e}") from None
+    if len(raw) > MAX_COVER_BYTES:
+        raise BadInput(f"cover text {path} is larger than {MAX_COVER_BYTES} bytes")
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:

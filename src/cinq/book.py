@@ -101,7 +101,7 @@ class PageState(StrEnum):
 
     @property
     def has_digits(self) -> bool:
-        return self in (PageState.UNUSED, PageState.USED)
+        return self is PageState.UNUSED or self is PageState.USED
 
 
 @dataclass(frozen=True)

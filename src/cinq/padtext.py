@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import digits as dg
 from .book import ExportedPage, PadBook, PageSpec, PageState, Role
 from .digits import GROUP, Digits
@@ -36,6 +38,8 @@ from .errors import BadInput, CinqError, KeyManagementError, Location, PageSpoil
 _PER_LINE = 10
 _PAGE = re.compile(r"PAGE\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
+_GROUP_LINE = re.compile(r"[0-9]{5}(?: [0-9]{5})*", re.ASCII)
+_ZERO = np.uint8(ord("0"))
 _HEADER = re.compile(
     r'#\s*cinq pad book "(?P<name>.*)" serial (?P<serial>\d{5}), (?P<role>SEND|RECEIVE), '
     r"(?P<groups>\d{1,4}) groups a page",
@@ -132,7 +136,10 @@ def read(text: str, *, source: str | None = None) -> PadText:
     pages: list[_Page] = []
     seen: set[str] = set()
     for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
-        body = line.split("#", 1)[0]
+        body = line.split("#", 1)[0] if "#" in line else line
+        if pages and pages[-1].state.has_digits and _GROUP_LINE.fullmatch(body.strip()):
+            _add_groups(pages[-1], body.split())  # the common line: only groups
+            continue
         if not body.strip():
             continue
         tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(body)]
@@ -180,10 +187,15 @@ def _page_body(page: _Page, tokens: list[tuple[int, str]], n: int, source: str |
             f"page {page.page_id} is marked {page.state.value.upper()}: it has no groups",
             location=Location(n, tokens[0][0] + 1, None, source),
         )
-    page.groups = page.groups if page.groups is not None else []
     for col, tok in tokens:
         _check_group(tok, n, col, source, "group")
-        page.groups.append(tok)
+    _add_groups(page, [tok for _, tok in tokens])
+
+
+def _add_groups(page: _Page, groups: list[str]) -> None:
+    if page.groups is None:
+        page.groups = []
+    page.groups.extend(groups)
 
 
 def _specs(pages: list[_Page], source: str | None) -> list[PageSpec]:
@@ -199,7 +211,9 @@ def _specs(pages: list[_Page], source: str | None) -> list[PageSpec]:
                 f"{size or 0}: every page of a book must have the same number",
                 location=Location(p.line, 1, None, source),
             )
-        specs.append(PageSpec(p.page_id, dg.from_groups(p.groups), p.state))
+        # Every group was checked: five ASCII digits each.
+        digits = np.frombuffer("".join(p.groups).encode("ascii"), dtype=np.uint8) - _ZERO
+        specs.append(PageSpec(p.page_id, digits, p.state))
     return specs
 
 
@@ -314,8 +328,8 @@ def _spoiled(
     reason = exc.message if isinstance(exc, CinqError) else (exc.strerror or str(exc))
     return PageSpoiled(
         f"the pages could not be written ({reason}); pages {ranges(issued)} of book "
-        f"{book.name} were already taken out of the book for paper and are spoiled: "
-        "export other pages",
+        f"{book.name} (IDs {', '.join(ids)}) were already taken out of the book for paper "
+        "and are spoiled: export other pages",
         page_ids=ids,
     )
 

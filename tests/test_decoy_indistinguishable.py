@@ -185,3 +185,24 @@ def test_pad_decoy_refuses_huge_sizes_at_once(tmp_path: Path, option: list[str])
     assert result.exit_code == 2, result.output
     assert time.monotonic() - started < 2
     assert not (tmp_path / "decoy.receive.pad").exists()
+
+
+def test_the_cli_note_on_a_like_decoy_gives_the_real_read_time(
+    traffic: tuple[Path, list[cinq.Document]], tmp_path: Path
+) -> None:
+    real, docs = traffic
+    (tmp_path / "doc.txt").write_text(docs[1].render())
+    (tmp_path / "says.txt").write_text(DECOY + "\n")
+    args = ["pad", "decoy", "--document", str(tmp_path / "doc.txt")]
+    args += ["--says", str(tmp_path / "says.txt"), "--out", str(tmp_path / "decoy")]
+    made = CliRunner().invoke(app, [*args, "--like", str(real)])
+    assert made.exit_code == 0, made.output
+    with PadBook.open(real) as b:
+        read_at = {p.used_at for p in b.pages() if p.page_id == docs[1].groups[0]}
+    got = CliRunner().invoke(
+        app, ["decrypt", "--book", str(tmp_path / "decoy.receive.pad"), str(tmp_path / "doc.txt")]
+    )
+    assert got.exit_code == 0, got.output
+    assert DECOY in got.stdout
+    (when,) = read_at
+    assert f"already read on {when}" in got.stderr

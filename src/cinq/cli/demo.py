@@ -67,10 +67,14 @@ def _listing(names: list[str], limit: int = 5) -> str:
 
 
 def _digest(path: Path) -> str | None:
-    """SHA-256 of a regular file of at most ``_MAX_OWN`` bytes, else None."""
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_OWN:
+    """SHA-256 of a regular file of at most ``_MAX_OWN`` bytes, else None (also for a
+    file that cannot be read: it is not one the demo can vouch for)."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_OWN:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
         return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _read_marker(folder: Path) -> dict[str, str] | None:

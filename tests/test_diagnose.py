@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from cinq import checkerboard as cb
+from cinq import language as lg
 from cinq import procedure
 from cinq.book import PadBook
 from cinq.cli import app
-from cinq.diagnose import WrongOption
+from cinq.diagnose import WrongOption, undecodable
 from cinq.errors import AuthenticationFailed, BadInput
 
 
@@ -128,3 +131,27 @@ def test_an_unencodable_sign_still_suggests_fold(books: tuple[Path, Path]) -> No
     send, _ = books
     code, _, err = run("encrypt", "--book", send, input="MEET AT NOON; BRING IT\n")
     assert code == 2 and "--fold" in err and "--lang" not in err
+
+
+def test_a_forgotten_convention_is_named() -> None:
+    board = cb.board("CT-55")
+    plain = lg.encode("MEET AT THE OLD STATION AT NOON, BRING THE DOCUMENTS", board)
+    rng = np.random.default_rng(11)
+    while True:  # cipher digits whose wrong-convention reading does not decode
+        cipher = rng.integers(0, 10, len(plain), dtype=np.uint8)
+        wrong = ((2 * cipher.astype(np.int16) - plain) % 10).astype(np.uint8)
+        try:
+            board.decode(wrong, padded=True)
+        except cb.DecodeError:
+            break
+    error = undecodable(wrong, board, "group 2, figure 1", verified=True, cipher=cipher)
+    assert "they read as English with the other --convention" in error.message
+
+
+def test_with_fold_given_the_language_hint_does_not_suggest_fold(
+    books: tuple[Path, Path],
+) -> None:
+    send, _ = books
+    code, _, err = run("encrypt", "--book", send, "--fold", input="Встреча завтра\n")
+    assert code == 2 and "the text looks Russian: use --lang ru" in err
+    assert "--fold would" not in err

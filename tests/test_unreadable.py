@@ -226,3 +226,9 @@ def test_the_intercept_log_keeps_unreadable_digits(tmp_path: Path) -> None:
     code, out, err = run("triage", "--intercepts", log, "--json")
     assert code == 0, err
     assert json.loads(out)["messages"][0]["unknown_digits"] == 1
+
+
+def test_a_copy_with_no_readable_digit_is_not_called_random() -> None:
+    t = triage("Tonight\n\n????? ?????\n?????\n")
+    assert t.kind == "unreadable" and t.unknown_digits == 15
+    assert "uniform random" not in t.verdict and "No digit of the copy could be read" in t.verdict

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import auth
 from . import language as lg
 from .auth import Scheme
@@ -117,14 +119,40 @@ def _decoding_boards(plain: Digits, tried: Board) -> list[_Fit]:
     return sorted(fits, key=lambda f: -f.score)
 
 
-def undecodable(plain: Digits, board: Board, where: str, *, verified: bool | None) -> BadInput:
+def _other_convention(plain: Digits, cipher: Digits, board: Board) -> str | None:
+    """The language the text reads in under the other convention, if it does: with
+    ``p = c + k`` one way and ``c - k`` the other, the other reading is ``2c - p``."""
+    from .analysis.plaintext import THRESHOLD
+    from .language.model import model
+
+    other = (2 * cipher.astype(np.int16) - plain.astype(np.int16)) % 10
+    try:
+        text = board.decode(other.astype(np.uint8), padded=True)
+    except DecodeError:
+        return None
+    if not text:
+        return None
+    langs = [code for code, p in lg.LANGUAGES.items() if p.default_board == board.name]
+    score, lang = max((model(c).score(text), c) for c in langs or ["en"])
+    return lang if score > THRESHOLD else None
+
+
+def undecodable(
+    plain: Digits,
+    board: Board,
+    where: str,
+    *,
+    verified: bool | None,
+    cipher: Digits | None = None,
+) -> BadInput:
     """The error for deciphered digits that do not decode on ``board`` at ``where``.
 
     After the check groups verified, the digits are what the sender sent: a wrong board
     or language is far likelier than a garbled group, so the error says so and names
     the built-in boards (and the languages that use them) on which the digits decode,
     those whose text reads as language (:data:`cinq.analysis.plaintext.THRESHOLD`)
-    first."""
+    first. Given the ``cipher`` digits, the other convention (add/subtract) is tried
+    first, on the same board."""
     from .analysis.plaintext import THRESHOLD
 
     if verified:
@@ -137,6 +165,10 @@ def undecodable(plain: Digits, board: Board, where: str, *, verified: bool | Non
             f"the deciphered digits do not decode on board {board.name} at {where}: "
             "a garbled group, or the wrong board, language or convention"
         )
+    lang = _other_convention(plain, cipher, board) if cipher is not None else None
+    if lang is not None:
+        name = lg.LANGUAGES[lang].name
+        return BadInput(f"{head}; they read as {name} with the other --convention")
     fits = _decoding_boards(plain, board)
     reads = [f for f in fits if f.score > THRESHOLD]
     if reads:
@@ -191,8 +223,10 @@ def language_hint(
     how = " or ".join(f"--lang {p.code}" for p in names)
     what = " or ".join(p.name for p in names)
     cell = error.message.split(";")[0]
+    folded = "no folding" in error.message  # language._hint: --fold was given, in vain
+    instead = "--drop would leave it out" if folded else "--fold would approximate it"
     return UnencodableText(
-        f"{cell}; the text looks {what}: use {how} (--fold would approximate it in {asked.name})",
+        f"{cell}; the text looks {what}: use {how} ({instead} in {asked.name})",
         location=error.location,
     )
 

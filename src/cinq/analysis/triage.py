@@ -194,7 +194,9 @@ def _conclude(t: Triage) -> None:
     if t.cover_language:
         ev.append(("cover text", f"cover text in {LANGUAGES[t.cover_language].name}"))
     freq = next((x for x in t.tests if x.name == "digit frequency"), None)
-    if t.random.uniform:
+    if t.unknown_digits == 5 * len(t.groups):
+        ev.append(("randomness", "no digit to test"))
+    elif t.random.uniform:
         p = f" (chi-square p = {freq.p_value:.2g})" if freq and np.isfinite(freq.p_value) else ""
         ev.append(("randomness", f"digits consistent with uniform random{p}"))
     else:
@@ -219,7 +221,10 @@ def _conclude(t: Triage) -> None:
         ev.append(("pad book", t.decrypt_note))
 
     head = "; ".join(b for _, b in ev)
-    if t.decrypted is not None:
+    if t.unknown_digits == 5 * len(t.groups):  # "?????" only: the tests saw no digit
+        t.kind = "unreadable"
+        t.verdict = f"{head}. No digit of the copy could be read: nothing to judge."
+    elif t.decrypted is not None:
         t.kind = "decrypted"
         t.verdict = f"{head}. Read with your pad book: {t.decrypted!r}"
     elif hit:

@@ -289,8 +289,10 @@ def _verify(
 def _decode(message: Message, plain: Digits, b: Board, verified: bool | None) -> str:
     try:
         return b.decode(plain, padded=True)
-    except DecodeError as e:
-        raise diagnose.undecodable(plain, b, message.locate(e.index), verified=verified) from None
+    except DecodeError as e:  # say which board, language or convention reads it
+        where = message.locate(e.index)
+        cipher = message.body
+        raise diagnose.undecodable(plain, b, where, verified=verified, cipher=cipher) from None
 
 
 def _partial(

@@ -357,7 +357,9 @@ def test_a_broken_pdf_and_a_missing_pdftotext_are_clear_errors(
     broken.write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
     code, _, err = run("parse", broken)
     assert code == 2 and f"cannot read PDF {broken}" in err
-    good = _pdf(tmp_path / "good.pdf", [GROUPS])
+    good = _pdf(tmp_path / "good.pdf", [GROUPS] * 20)
+    with pytest.raises(BadInput, match="the text of PDF .*good.pdf is larger than 100 bytes"):
+        read_document(good, limit=100)  # the text is bounded, not only the PDF
     monkeypatch.setenv("PATH", str(tmp_path))  # a system without poppler-utils
     with pytest.raises(BadInput, match="pdftotext is not installed"):
         read_document(good)

@@ -15,6 +15,10 @@ The few names most users need::
 ``create_pair`` refuses to overwrite existing books: run it once per pair. The README's
 "Library" section has the same example, run by the test suite.
 
+Every refusal is a :class:`CinqError` naming what is wrong and where: ``BadInput``
+(``CannotWrite`` among them), ``KeyManagementError`` (``PageSpoiled`` among them) and
+``AuthenticationFailed``; the CLI maps them to exit codes 2, 3 and 4.
+
 The pipeline, module by module: :mod:`cinq.language` (folding) ->
 :mod:`cinq.checkerboard` (digits) -> :mod:`cinq.cipher` (mod-10 pad) ->
 :mod:`cinq.message` (indicator and groups) -> :mod:`cinq.document` (cover text and
@@ -25,19 +29,30 @@ from .book import PadBook, Role
 from .checkerboard import Board, board, keyed
 from .cipher import Convention
 from .document import Document
-from .errors import BadInput, CinqError, KeyManagementError, Location
+from .errors import (
+    AuthenticationFailed,
+    BadInput,
+    CannotWrite,
+    CinqError,
+    KeyManagementError,
+    Location,
+    PageSpoiled,
+)
 from .language import Policy
 from .procedure import Received, decrypt, encrypt
 
 __all__ = [
+    "AuthenticationFailed",
     "BadInput",
     "Board",
+    "CannotWrite",
     "CinqError",
     "Convention",
     "Document",
     "KeyManagementError",
     "Location",
     "PadBook",
+    "PageSpoiled",
     "Policy",
     "Received",
     "Role",

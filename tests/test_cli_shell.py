@@ -210,6 +210,8 @@ def test_every_command_takes_h_and_shows_flags_as_flags() -> None:
 def test_shell_completion_is_offered() -> None:
     _, out, _ = run("--help")
     assert "--install-completion" in out and "--show-completion" in out
+    code, script, _ = run("--show-completion", "bash")
+    assert code == 0 and "_cinq_completion" in script
 
 
 def test_choices_take_any_case(tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ message heard twice is not one pad used twice.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -290,46 +289,55 @@ digits do, far less; independent pads agree on 1 digit in 10."""
 
 
 @dataclass(frozen=True)
-class _Stream:
-    digits: dg.Digits  # every digit of the message, 0 where unreadable
-    known: np.ndarray  # False where the copy has "?"
+class _Pairs:
+    """For every pair (i < j) of messages: digits both could read, and how many of those
+    are equal, from the start (``*_all``) and after the indicators (``*_body``)."""
+
+    lengths: np.ndarray  # digits of each message
+    both_all: np.ndarray
+    same_all: np.ndarray
+    both_body: np.ndarray
+    same_body: np.ndarray
 
 
-def _streams(messages: Sequence[Sequence[str]]) -> list[_Stream]:
+def _pairs(messages: Sequence[Sequence[str]]) -> _Pairs:
+    """Every pair compared at once, row by row (NumPy); refused over the bound first."""
     if len(messages) > MAX_MESSAGES:
         raise BadInput(
             f"{len(messages)} messages: copies and depths are looked for among at most "
             f"{MAX_MESSAGES} (half a million pairs); triage fewer at a time"
         )
-    out = []
-    for m in messages:
-        text = "".join(m)
-        known = np.frombuffer(text.encode("ascii", "replace"), dtype=np.uint8) != ord(UNKNOWN)
-        out.append(_Stream(dg.from_str(text.replace(UNKNOWN, "0")), known))
-    return out
+    texts = ["".join(m)[: 5 * MAX_GROUPS] for m in messages]
+    m, width = len(texts), max((len(t) for t in texts), default=0)
+    digits = np.zeros((m, width), dtype=np.uint8)
+    known = np.zeros((m, width), dtype=np.bool_)  # False past a message's end too
+    for r, text in enumerate(texts):
+        digits[r, : len(text)] = dg.from_str(text.replace(UNKNOWN, "0"))
+        known[r, : len(text)] = [c != UNKNOWN for c in text]
+    counts = [np.zeros((m, m), dtype=np.int64) for _ in range(4)]
+    for i in range(m):
+        both = known[i] & known[i + 1 :]
+        same = (digits[i] == digits[i + 1 :]) & both
+        for out, x, start in zip(counts, (both, same, both, same), (0, 0, 5, 5), strict=True):
+            out[i, i + 1 :] = x[:, start:].sum(axis=1)
+    return _Pairs(np.array([len(t) for t in texts]), *counts)
 
 
-def _agreement(a: _Stream, b: _Stream, start: int) -> tuple[int, int]:
-    """(digits both could read, of which equal) from digit ``start`` on."""
-    n = min(len(a.digits), len(b.digits))
-    both = a.known[start:n] & b.known[start:n]
-    same = (a.digits[start:n] == b.digits[start:n]) & both
-    return int(both.sum()), int(same.sum())
-
-
-def _copies_of(streams: list[_Stream], i: int, j: int) -> Copies | None:
-    compared, same = _agreement(streams[i], streams[j], 0)
-    if not compared or same < COPY_AGREEMENT * compared:
-        return None
-    shorter = abs(len(streams[i].digits) - len(streams[j].digits)) // dg.GROUP
-    return Copies(i, j, compared, compared - same, shorter)
+def _copy_matrix(pairs: _Pairs) -> np.ndarray:
+    """True at (i, j), i < j, where messages i and j are copies of one message."""
+    both, same = pairs.both_all, pairs.same_all
+    return (both > 0) & (same >= COPY_AGREEMENT * both)
 
 
 def copies(messages: Sequence[Sequence[str]]) -> list[Copies]:
     """Pairs of messages that are copies of one message (see :class:`Copies`)."""
-    streams = _streams(messages)
-    pairs = itertools.combinations(range(len(streams)), 2)
-    return [c for i, j in pairs if (c := _copies_of(streams, i, j)) is not None]
+    pairs = _pairs(messages)
+    found = []
+    for i, j in zip(*np.nonzero(_copy_matrix(pairs)), strict=True):
+        compared, same = int(pairs.both_all[i, j]), int(pairs.same_all[i, j])
+        shorter = abs(int(pairs.lengths[i]) - int(pairs.lengths[j])) // dg.GROUP
+        found.append(Copies(int(i), int(j), compared, compared - same, shorter))
+    return found
 
 
 def depths(messages: Sequence[Sequence[str]], alpha: float = 1e-3) -> list[Depth]:
@@ -342,18 +350,24 @@ def depths(messages: Sequence[Sequence[str]], alpha: float = 1e-3) -> list[Depth
     their indicators and compared on the digits both could read; ``alpha`` is shared
     among all the pairs (Bonferroni). Pairs that agree on nearly every digit are
     :func:`copies`, not depths."""
+    pairs = _pairs(messages)
+    m = len(messages)
+    alpha /= max(m * (m - 1) // 2, 1)
+    n, k = pairs.both_body, pairs.same_body
+    # The binomial tail only where the agreement could be significant (it is slow).
+    likely = (n >= 20) & (k > 0.1 * n + 3 * np.sqrt(0.09 * n))
+    heads = np.array([msg[0] if msg else "" for msg in messages], dtype=object)
+    same_head = (heads[:, None] == heads[None, :]) & (heads[:, None] != "")
+    upper = np.triu(np.ones((m, m), dtype=np.bool_), 1)
+    candidates = (likely | same_head) & upper & ~_copy_matrix(pairs)
     found = []
-    streams = _streams(messages)
-    alpha /= max(len(streams) * (len(streams) - 1) // 2, 1)
-    for i, j in itertools.combinations(range(len(streams)), 2):
-        if _copies_of(streams, i, j) is not None:
-            continue
-        n, k = _agreement(streams[i], streams[j], dg.GROUP)
-        # The binomial tail only where the agreement could be significant (it is slow).
-        likely = n >= 20 and k > 0.1 * n + 3 * (0.09 * n) ** 0.5
-        p = float(stats.binom.sf(k - 1, n, 0.1)) if likely else 1.0
-        if messages[i] and messages[j] and messages[i][0] == messages[j][0]:
-            found.append(Depth(i, j, n, k, p, f"same indicator {messages[i][0]}"))
-        elif likely and p < alpha:
-            found.append(Depth(i, j, n, k, p, f"{k} of {n} digits agree (1 in 10 expected)"))
+    for i, j in zip(*np.nonzero(candidates), strict=True):
+        nn, kk = int(n[i, j]), int(k[i, j])
+        p = float(stats.binom.sf(kk - 1, nn, 0.1)) if likely[i, j] else 1.0
+        if same_head[i, j]:
+            found.append(Depth(int(i), int(j), nn, kk, p, f"same indicator {heads[i]}"))
+        elif p < alpha:
+            found.append(
+                Depth(int(i), int(j), nn, kk, p, f"{kk} of {nn} digits agree (1 in 10 expected)")
+            )
     return found

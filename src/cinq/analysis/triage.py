@@ -313,7 +313,7 @@ def _pairs(messages: Sequence[Sequence[str]]) -> _Pairs:
     known = np.zeros((m, width), dtype=np.bool_)  # False past a message's end too
     for r, text in enumerate(texts):
         digits[r, : len(text)] = dg.from_str(text.replace(UNKNOWN, "0"))
-        known[r, : len(text)] = [c != UNKNOWN for c in text]
+        known[r, : len(text)] = np.frombuffer(text.encode(), dtype=np.uint8) != ord(UNKNOWN)
     counts = [np.zeros((m, m), dtype=np.int64) for _ in range(4)]
     for i in range(m):
         both = known[i] & known[i + 1 :]

@@ -360,7 +360,7 @@ def test_a_broken_pdf_and_a_missing_pdftotext_are_clear_errors(
     code, _, err = run("parse", broken)
     assert code == 2 and f"cannot read PDF {broken}" in err
     good = _pdf(tmp_path / "good.pdf", [GROUPS] * 20)
-    with pytest.raises(BadInput, match="the text of PDF .*good.pdf is larger than 100 bytes"):
+    with pytest.raises(BadInput, match=r"the text of PDF .*good\.pdf is larger than 100 bytes"):
         read_document(good, limit=100)  # the text is bounded, not only the PDF
     monkeypatch.setenv("PATH", str(tmp_path))  # a system without poppler-utils
     with pytest.raises(BadInput, match="pdftotext is not installed"):
@@ -474,3 +474,23 @@ def test_a_spinner_on_a_terminal_stderr_only(tmp_path: Path) -> None:
     assert p.returncode == 0
     assert b"printing 40 blank page(s)" in seen
     assert out.decode() == f"{tmp_path / 'b.pdf'}\n"  # stdout holds the data only
+
+
+def test_bad_audio_options_are_refused_not_crashed_on(tmp_path: Path) -> None:
+    import wave
+
+    empty = tmp_path / "empty.wav"
+    with wave.open(str(empty), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"")
+    code, _, err = run("voice", "learn", empty, "-o", tmp_path / "v.npz")
+    assert code == 2 and "the recording is empty" in err
+    code, _, err = run("voice", "learn", empty, "--digits", "", "-o", tmp_path / "v.npz")
+    assert code == 2 and "must be digits covering all ten" in err
+    doc = _doc(tmp_path)
+    for option in ("--snr", "--qrm"):
+        code, _, err = run("broadcast", doc, "-s", "E11", option, "nan", "-o", tmp_path / "x.wav")
+        assert code == 2 and "not a finite number of dB" in err
+    assert not (tmp_path / "x.wav").exists()

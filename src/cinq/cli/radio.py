@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,6 +41,14 @@ MAX_BROADCAST_GROUPS = 2000
 #: float32; over three hours at a voice channel's 8 kHz, half an hour at 48 kHz.
 MAX_WAV_SAMPLES = 100_000_000
 
+
+def _finite(value: float | None) -> float | None:
+    """A level in dB: NaN or infinity would silently make a WAV of NaN samples."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number of dB")
+    return value
+
+
 station_app = typer.Typer(
     help="Station profiles: transmission formats as data.", no_args_is_help=True
 )
@@ -55,11 +64,13 @@ def broadcast(
         str, typer.Option("--id", help="The station ID in the call-up.")
     ] = DEFAULT_ID,
     snr: Annotated[
-        float | None, typer.Option(help="Add noise: SNR in dB in the voice band.")
+        float | None,
+        typer.Option(callback=_finite, help="Add noise: SNR in dB in the voice band."),
     ] = None,
     fading: Annotated[float, typer.Option(min=0.0, max=1.0, help="Fading depth, 0-1.")] = 0.0,
     qrm: Annotated[
-        float | None, typer.Option(help="Interfering carrier, dB below the signal peak.")
+        float | None,
+        typer.Option(callback=_finite, help="Interfering carrier, dB below the signal peak."),
     ] = None,
     seed: Annotated[
         int | None, typer.Option(help="Seed for the channel's noise and fading.")

@@ -102,6 +102,10 @@ class VoiceModel:
     def learn(cls, audio: Audio, labels: str, *, name: str = "learnt") -> VoiceModel:
         """Templates cut from a recording of the digits ``labels`` spoken in order, with
         pauses between them (at least the ten digits)."""
+        if not labels.isascii() or not labels.isdigit() or set(labels) != set("0123456789"):
+            raise BadInput(f"the labels {labels!r} must be digits covering all ten (0123456789)")
+        if len(audio) == 0:
+            raise BadInput("the recording is empty: no digits to learn")
         spans = _utterances(audio)
         # A word with a stop in it ("acht") shows as two bursts: join the closest
         # neighbours until there is one span per label.

@@ -13,6 +13,7 @@ import json
 import os
 import pty
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -494,3 +495,19 @@ def test_bad_audio_options_are_refused_not_crashed_on(tmp_path: Path) -> None:
         code, _, err = run("broadcast", doc, "-s", "E11", option, "nan", "-o", tmp_path / "x.wav")
         assert code == 2 and "not a finite number of dB" in err
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_an_output_that_is_a_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    # `-o /dev/null`, `-o /dev/stdout` and `-o >(gzip > x)` are the same case: a
+    # rename over them would replace the device (as root) instead of writing to it.
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code, _, err = run("parse", _doc(tmp_path), "--json", "-o", fifo)
+        data = os.read(reader, 1 << 16)
+    finally:
+        os.close(reader)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert json.loads(data)["groups"] == GROUPS.split()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from . import tempfiles
@@ -14,17 +15,37 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int =
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one.
 
     The file is created with ``mode`` (before any data is in it), flushed to disk,
-    then renamed over ``path``. :class:`CannotWrite` naming ``path`` if that fails (a
+    then renamed over ``path``; a device or a pipe (``/dev/null``, ``/dev/stdout``) is
+    written through instead. :class:`CannotWrite` naming ``path`` if that fails (a
     missing folder, a full disk, no permission): every caller, the CLI's and the
     library's, reports a failed write the same way, and ``path`` is left as it was.
     """
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        _write_and_rename(target, raw, mode)
+        if is_special(target):
+            _write_in_place(target, raw)
+        else:
+            _write_and_rename(target, raw, mode)
     except OSError as e:
         raise CannotWrite(f"cannot write {target}: {_reason(e)}") from None
     return target
+
+
+def is_special(path: Path) -> bool:
+    """A device, a pipe or a socket (``/dev/null``, ``/dev/stdout``, a FIFO): written
+    through, never renamed over (a rename would replace ``/dev/null`` itself)."""
+    try:
+        st = path.stat()  # through symlinks: /dev/stdout -> /proc/self/fd/1
+    except OSError:
+        return False
+    return not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode))
+
+
+def _write_in_place(target: Path, raw: bytes) -> None:
+    with target.open("wb") as f:
+        f.write(raw)
+        f.flush()
 
 
 def _write_and_rename(target: Path, raw: bytes, mode: int) -> None:

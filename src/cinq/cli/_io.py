@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import BadInput, CannotWrite
-from ..files import atomic_write
+from ..files import atomic_write, is_special
 
 err = Console(stderr=True, highlight=False)
 
@@ -215,6 +215,10 @@ def check_writable(out: Path | None, *, what: str = "output") -> None:
         return
     assert out is not None
     parent = out.parent if str(out.parent) else Path(".")
+    if is_special(out):  # /dev/null, /dev/stdout, a FIFO: written through, in place
+        if not os.access(out, os.W_OK):
+            raise CannotWrite(f"cannot write {what} {out}: permission denied")
+        return
     if out.is_dir():
         raise CannotWrite(f"cannot write {what} {out}: it is a folder")
     if parent.exists() and not parent.is_dir():

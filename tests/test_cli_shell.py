@@ -401,6 +401,7 @@ def test_board_encode_with_a_keyed_board_and_per_line() -> None:
 def test_board_errors_name_line_and_column() -> None:
     code, _, err = run("board", "decode", input="12345\n67x90\n")
     assert code == 2 and "stdin: line 2, column 3 ('x' U+0078): not a digit" in err
+    assert run("board", "encode", input="\n")[2] == "cinq: error: stdin: no text to encode\n"
     code, _, err = run("board", "encode", input="cafe ☃\n")
     assert code == 2 and "line 1, column 6" in err and "U+2603" in err
 

@@ -115,6 +115,8 @@ def encode(
     """
     check_writable(out)
     text = strip_final_newline(read_text(file, what="text"))
+    if not text:
+        raise BadInput(f"{_source(file)}: no text to encode")
     b = resolve(board, key, top) or lg.language(lang).board
     digits = dg.to_str(lg.encode(text, b, lang, policy_of(fold, drop)))
     fill = b.fill(-len(digits) % dg.GROUP) if pad else ""

@@ -439,6 +439,8 @@ def test_list_commands_speak_json(tmp_path: Path) -> None:
     code, out, _ = run("intercepts", "list", log, "--json")
     items = json.loads(out)
     assert code == 0 and items[0]["station"] == "E11" and items[0]["groups"] == 6
+    code, out, _ = run("intercepts", "list", log, "--station", "e11", "--json")
+    assert code == 0 and [i["id"] for i in json.loads(out)] == [items[0]["id"]]
 
 
 def test_a_print_job_is_bounded_before_it_starts(tmp_path: Path) -> None:

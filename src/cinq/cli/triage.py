@@ -161,7 +161,9 @@ def list_(
 ) -> None:
     """The logged messages."""
     with InterceptLog.open(log, create=False) as lg:
-        items = lg.list(station=station)
+        items = lg.list()
+    if station is not None:  # designations in any case: --station e11 finds E11
+        items = [i for i in items if i.station.casefold() == station.strip().casefold()]
     if as_json:
         rows = [{"id": i.id, "station": i.station, "when": i.when, "khz": i.khz,
                  "groups": len(i.groups), "first_group": i.groups[0] if i.groups else None}

@@ -115,6 +115,12 @@ app = typer.Typer(
         "Five-figure-group messages in the numbers-station tradition: checkerboards, "
         "one-time pad books, documents under a cover text."
     ),
+    epilog=(
+        "Exit codes: 0 done; 1 `receive` copied some digits unsure (written ?); "
+        "2 bad usage, bad input or an output that cannot be written; "
+        "3 refused for key management (unknown, used, burned or spoiled page, wrong book); "
+        "4 the check groups do not match; 70 a bug in cinq; 130 interrupted."
+    ),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -423,6 +423,10 @@ def test_print_pads_prints_only_the_pages_asked_for(tmp_path: Path) -> None:
                        "-o", tmp_path / "some.pdf")  # fmt: skip
     assert code == 0, err
     assert _pdf_pages(tmp_path / "some.pdf") == 3
+    assert "issued page(s) 2-3, 5 to paper" in err
+    status = json.loads(run("pad", "status", send, "--json", "--pages")[1])
+    assert status["issued"] == 3 and status["unused"] == 3  # paper pads are issued, not copied
+    assert status["next_page"] == status["page_list"][0]["page_id"]
     code, _, err = run("print", "pads", send, "--pages", "7", "-o", tmp_path / "x.pdf")
     assert code == 3 and "no page number 7" in err
 

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from cinq import printing
-from cinq.book import PadBook, Role
+from cinq.book import PadBook, PageState, Role
 from cinq.checkerboard import Board, all_boards, board
 from cinq.digits import to_groups
-from cinq.errors import BadInput
+from cinq.errors import BadInput, PageSpoiled
 from cinq.printing import layout
 from cinq.printing.pads import _digit_plan, _grid_area
 
@@ -150,7 +150,14 @@ def assert_in_order(found: Sequence[str], expected: Sequence[str]) -> None:
 
 
 def book_groups(book: PadBook) -> list[tuple[str, list[str]]]:
+    """The pages' IDs and groups. Printing a send book issues its pages (their digits
+    leave the book), so tests read a printed send book's digits from its twin."""
     return [(info.page_id, to_groups(digits)) for info, digits in book.export_pages()]
+
+
+def twin_groups(pair: tuple[Path, Path]) -> list[tuple[str, list[str]]]:
+    with PadBook.open(pair[1]) as receive:
+        return book_groups(receive)
 
 
 def without(tokens: Sequence[str], *drop: str) -> list[str]:
@@ -196,8 +203,8 @@ def test_pads_fonts_are_embedded(printed: Path) -> None:
 
 def test_pads_hold_every_group_in_order(printed: Path, pair: tuple[Path, Path]) -> None:
     with PadBook.open(pair[0]) as book:
-        pages = book_groups(book)
         serial, name = book.serial, book.name
+    pages = twin_groups(pair)
     assert page_count(printed) == 1 + len(pages)
     expected = [g for page_id, groups in pages for g in (page_id, *groups)]
     assert_in_order(groups_tokens(text(printed)), expected)
@@ -232,17 +239,19 @@ def test_pads_fit_the_page_and_render(printed: Path, tmp_path: Path) -> None:
 def test_fifty_group_digits_are_large(printed: Path, pair: tuple[Path, Path]) -> None:
     """Groups of a 50-group page are set at 14 pt or more (box height ~1.17 em)."""
     with PadBook.open(pair[0]) as book:
-        expected = {g for _, groups in book_groups(book) for g in groups} - {book.serial}
+        serial = book.serial
+    expected = {g for _, groups in twin_groups(pair) for g in groups} - {serial}
     found = [w for w in words(printed) if w.text in expected]
     assert len(found) >= 3 * 50 - 5
     assert min(w.y1 - w.y0 for w in found) >= 14 * 1.1
 
 
-def test_pads_on_letter_paper(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_pads_on_letter_paper(tmp_path: Path) -> None:
+    pair = PadBook.create_pair(tmp_path / "net", pages=3, groups=50)
     pdf = tmp_path / "letter.pdf"
     with PadBook.open(pair[0]) as book:
         assert printing.pads(book, pdf, paper="letter", title_card=False) == 3
-        expected = [g for pid, groups in book_groups(book) for g in (pid, *groups)]
+    expected = [g for pid, groups in twin_groups(pair) for g in (pid, *groups)]
     assert page_sizes(pdf) == [LETTER] * 3
     assert_inside(pdf)
     assert_in_order(groups_tokens(text(pdf)), expected)
@@ -260,12 +269,12 @@ def test_receive_book_is_marked_receive(pair: tuple[Path, Path], tmp_path: Path)
 
 @pytest.mark.parametrize(("groups", "paper"), [(200, "A4"), (200, "letter"), (1000, "A4")])
 def test_large_pages_fit_and_keep_order(groups: int, paper: str, tmp_path: Path) -> None:
-    send, _ = PadBook.create_pair(tmp_path / "big", pages=1, groups=groups)
+    big = PadBook.create_pair(tmp_path / "big", pages=1, groups=groups)
     pdf = tmp_path / "big.pdf"
-    with PadBook.open(send) as book:
+    with PadBook.open(big[0]) as book:
         sheets = printing.pads(book, pdf, paper=paper, title_card=False)  # type: ignore[arg-type]
-        ((page_id, expected),) = book_groups(book)
         serial = book.serial
+    ((page_id, expected),) = twin_groups(big)
     assert sheets == page_count(pdf)
     found = assert_inside(pdf)
     assert_in_order(groups_tokens(text(pdf)), [page_id, *expected])
@@ -540,3 +549,30 @@ def test_every_page_size_has_a_plan_that_fits(groups: int, paper: layout.Paper) 
     assert plan.per_sheet * plan.pitch <= _grid_area(sheet) + 0.01
     if groups <= 50:
         assert plan.scale >= 14 and plan.sheets == 1
+
+
+def test_printing_a_send_book_issues_its_pages(tmp_path: Path) -> None:
+    """Paper pads are issued, not copied: the book never enciphers on a printed page."""
+    send, receive = PadBook.create_pair(tmp_path / "net", pages=4, groups=50)
+    with PadBook.open(send) as book:
+        assert printing.pads(book, tmp_path / "p.pdf", pages=[1, 2], title_card=False) == 2
+        states = [p.state for p in book.pages()]
+        assert states == [PageState.ISSUED, PageState.ISSUED, PageState.UNUSED, PageState.UNUSED]
+        assert book.status().next_page.number == 3  # type: ignore[union-attr]
+        with pytest.raises(BadInput, match="burned, issued or spoiled"):
+            printing.pads(book, tmp_path / "again.pdf", pages=[1, 2], title_card=False)
+    with PadBook.open(receive) as book:  # the receiving twin is not changed by a print
+        printing.pads(book, tmp_path / "r.pdf", title_card=False)
+        assert {p.state for p in book.pages()} == {PageState.UNUSED}
+
+
+def test_a_print_that_cannot_be_written_spoils_and_names_its_pages(tmp_path: Path) -> None:
+    send, _ = PadBook.create_pair(tmp_path / "net", pages=3, groups=50)
+    with PadBook.open(send) as book:
+        ids = [p.page_id for p in book.pages()]
+        with pytest.raises(PageSpoiled) as caught:
+            printing.pads(book, tmp_path / "gone" / "p.pdf", pages=[2, 3])
+        assert caught.value.page_ids == (ids[1], ids[2])
+        assert f"pages 2-3 of book net (IDs {ids[1]}, {ids[2]})" in str(caught.value)
+        states = [p.state for p in book.pages()]
+    assert states == [PageState.UNUSED, PageState.SPOILED, PageState.SPOILED]

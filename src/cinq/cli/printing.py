@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, cast
 import typer
 
 from .. import checkerboard as cb
-from ..book import PadBook, PageState
+from ..book import PadBook, PageInfo, PageState, Role
 from ..codebook import Codebook
 from ..errors import BadInput
 from ._io import check_writable, notice, progress
@@ -70,45 +70,43 @@ def pads(
     board: BoardOpt = None,
     pages: Annotated[
         str | None,
-        typer.Option(help="Only these page numbers, e.g. '1-10,15' (default: every unburned)."),
+        typer.Option(help="Only these page numbers, e.g. '1-10,15' (default: all)."),
     ] = None,
 ) -> None:
     """One printed page per pad page: page ID, lettered rows of groups, SEND/RECEIVE.
 
-    Used pages are marked USED; burned pages have no digits left and are not printed."""
+    Paper pads are issued, not copied: the unused pages of a SEND book that are
+    printed are marked issued, and the book never enciphers on them again. Used pages
+    are printed marked USED; burned, issued and spoiled pages have no digits left and
+    are not printed. If the PDF cannot be written, the pages just issued are spoiled
+    and named (exit 3)."""
     _start(out)
     numbers = page_numbers(pages) if pages else None
     the_board = cb.board(board) if board else None
     with PadBook.open(book) as b, progress(f"printing {b.name}"):
-        _bound(_count(b, numbers), b.groups_per_page)
+        wanted = None if numbers is None else set(numbers)
+        before = [p for p in b.pages() if wanted is None or p.number in wanted]
+        _bound(sum(1 for p in before if p.state.has_digits), b.groups_per_page)
         n = _pdf().pads(
             b, out, paper=_paper(paper), title_card=title, board=the_board, pages=numbers
         )
-        burned = _burned(b, numbers)
-    if burned:
-        notice(f"not printed: burned page(s) {', '.join(map(str, burned))}")
+        send = b.role is Role.SEND
+    _report(before, send)
     _done(out, n)
 
 
-def _count(book: PadBook, numbers: list[int] | None) -> int:
-    """How many pages would be printed (burned ones are not)."""
-    wanted = None if numbers is None else set(numbers)
-    infos = book.pages()
-    return sum(
-        1
-        for p in infos
-        if p.state is not PageState.BURNED and (wanted is None or p.number in wanted)
-    )
+def _report(pages: list[PageInfo], send: bool) -> None:
+    """What the print did to the book, and what it left out."""
+    from ..printing.layout import number_ranges  # loaded by the print already
 
-
-def _burned(book: PadBook, numbers: list[int] | None) -> list[int]:
-    """The burned pages among ``numbers`` (None: the whole book)."""
-    wanted = None if numbers is None else set(numbers)
-    return [
-        p.number
-        for p in book.pages()
-        if p.state is PageState.BURNED and (wanted is None or p.number in wanted)
-    ]
+    issued = [p.number for p in pages if send and p.state is PageState.UNUSED]
+    if issued:
+        notice(f"issued page(s) {number_ranges(issued)} to paper: the book will not "
+               "encipher on them")  # fmt: skip
+    for state in (PageState.BURNED, PageState.ISSUED, PageState.SPOILED):
+        left = [p.number for p in pages if p.state is state]
+        if left:
+            notice(f"not printed: page(s) {number_ranges(left)} ({state.value})")
 
 
 @app.command("blank")

@@ -8,6 +8,7 @@ groups in lettered rows of five, and "DESTROY AFTER USE" at the foot.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from ..book import PadBook, PageInfo, PageState, Role, check_page_id
 from ..checkerboard import Board
 from ..digits import GROUP, to_groups
-from ..errors import BadInput
+from ..errors import BadInput, CinqError, PageSpoiled
 from .layout import (
     BLACK,
     GREY,
@@ -254,6 +255,11 @@ def _facts(sheet: Sheet, x: float, y: float, facts: Sequence[tuple[str, str]]) -
     return y
 
 
+def _cut(listed: str) -> str:
+    """A long list of page numbers, cut to fit the title card."""
+    return listed if len(listed) <= 160 else listed[:157].rsplit(",", 1)[0] + ", …"
+
+
 def _title_card(
     sheet: Sheet,
     book: PadBook,
@@ -294,12 +300,14 @@ def _title_card(
                             f"of {GROUPS_PER_ROW} groups."),
     ]  # fmt: skip
     if burned:
-        listed = number_ranges(burned)
-        if len(listed) > 160:
-            listed = listed[:157].rsplit(",", 1)[0] + ", …"
+        listed = _cut(number_ranges(burned))
         facts.append(("Burned", f"{len(burned)} burned page(s) are not printed (nos. {listed})."))
     else:
         facts.append(("Burned", "none: every page of the book is printed."))
+    gone = [p.number for p in infos if p.state in (PageState.ISSUED, PageState.SPOILED)]
+    if gone:
+        facts.append(("Issued", f"{len(gone)} page(s) issued to paper before or spoiled are "
+                                f"not printed (nos. {_cut(number_ranges(gone))})."))  # fmt: skip
     if used:
         facts.append(("Used", f"{len(used)} page(s) already used are printed marked USED."))
     created = getattr(book, "created", None)  # if the book ever exposes its creation time
@@ -351,30 +359,73 @@ def pads(
     ``pages`` (page numbers), only those, in book order.
 
     One pad page per printed page (a page of many groups continues on further sheets,
-    each marked, rather than shrinking the digits below 10 pt); burned pages are skipped.
-    With ``title_card`` a first sheet describes the book and how to handle it, and shows
-    ``board`` if one is given. The file is written atomically with mode 0600: it holds
-    key material. Returns the number of PDF pages written.
+    each marked, rather than shrinking the digits below 10 pt); burned, issued and
+    spoiled pages have no digits and are skipped. With ``title_card`` a first sheet
+    describes the book and how to handle it, and shows ``board`` if one is given. The
+    file is written atomically with mode 0600: it holds key material. Returns the
+    number of PDF pages written.
+
+    Paper pads are issued, not copied: the unused pages of a send book that are printed
+    are marked *issued* (:meth:`PadBook.issue_pages`) before the PDF is made, so the
+    book never enciphers on a page that is also on paper. If the PDF then cannot be
+    made or written, those pages are spoiled and :class:`PageSpoiled` names them.
     """
     infos = book.pages()
-    selected = book.export_pages(None if pages is None else sorted(set(pages)))
-    if not selected and not title_card:
-        which = "every page" if pages is None else "every page asked for"
-        raise BadInput(f"{which} of book {book.name} is burned: there is nothing to print")
+    wanted = None if pages is None else sorted(set(pages))
     sheet = Sheet(paper, title=f"One-time pad {book.name} ({book.role.value})",
                   subject=f"cinq pad book serial {book.serial}")  # fmt: skip
     plan = _digit_plan(sheet, book.groups_per_page)
-    if title_card:
-        _title_card(sheet, book, infos, len(selected), plan.sheets, board)
-    role = book.role.value.upper()
-    for info, digits in selected:
-        note = ""
-        if info.state is PageState.USED:
-            note = "USED" + (f" {info.used_at[:10]}" if info.used_at else "")
-        head = PageHead(role, book.name, book.serial, info.page_id, info.number, len(infos),
-                        book.groups_per_page, note)  # fmt: skip
-        _page(sheet, head, plan, to_groups(digits))
-    return sheet.save(path, secret=True)
+    if not title_card and not _any_digits(infos, wanted):
+        which = "every page" if pages is None else "every page asked for"
+        raise BadInput(f"{which} of book {book.name} is burned, issued or spoiled: "
+                       "there is nothing to print")  # fmt: skip
+    entries = book.issue_pages(wanted)
+    issued = [
+        e.info for e in entries if book.role is Role.SEND and e.info.state is PageState.UNUSED
+    ]
+    try:
+        selected = [(e.info, e.digits) for e in entries if e.digits is not None]
+        if title_card:
+            _title_card(sheet, book, infos, len(selected), plan.sheets, board)
+        for info, digits in selected:
+            _page(sheet, _head(book, info, len(infos)), plan, to_groups(digits))
+        return sheet.save(path, secret=True)
+    except BaseException as exc:
+        if not issued:
+            raise
+        spoiled = _spoil(book, issued, exc)
+        if isinstance(exc, CinqError | OSError):
+            raise spoiled from None
+        raise
+
+
+def _any_digits(infos: Sequence[PageInfo], wanted: Sequence[int] | None) -> bool:
+    chosen = None if wanted is None else set(wanted)
+    return any(p.state.has_digits and (chosen is None or p.number in chosen) for p in infos)
+
+
+def _head(book: PadBook, info: PageInfo, total: int) -> PageHead:
+    note = ""
+    if info.state is PageState.USED:
+        note = "USED" + (f" {info.used_at[:10]}" if info.used_at else "")
+    return PageHead(book.role.value.upper(), book.name, book.serial, info.page_id, info.number,
+                    total, book.groups_per_page, note)  # fmt: skip
+
+
+def _spoil(book: PadBook, issued: Sequence[PageInfo], exc: BaseException) -> PageSpoiled:
+    """Spoil the pages just issued for a PDF that was never written (their digits are
+    in no file and no book now) and say which."""
+    ids = tuple(p.page_id for p in issued)
+    with contextlib.suppress(CinqError):  # a full disk: they stay issued, never used
+        book.spoil(ids)
+    reason = exc.message if isinstance(exc, CinqError) else (str(exc) or type(exc).__name__)
+    return PageSpoiled(
+        f"the PDF could not be written ({reason}); pages "
+        f"{number_ranges([p.number for p in issued])} of book {book.name} (IDs "
+        f"{', '.join(ids)}) were already taken out of the book for paper and are spoiled: "
+        "print other pages",
+        page_ids=ids,
+    )
 
 
 def blank_pads(

@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..book import PadBook, PageInfo, PageState, Role, check_page_id
+from ..book import ExportedPage, PadBook, PageInfo, PageState, Role, check_page_id
 from ..checkerboard import Board
 from ..digits import GROUP, to_groups
 from ..errors import BadInput, CinqError, PageSpoiled
@@ -260,6 +260,24 @@ def _cut(listed: str) -> str:
     return listed if len(listed) <= 160 else listed[:157].rsplit(",", 1)[0] + ", …"
 
 
+def _state_facts(infos: Sequence[PageInfo]) -> list[tuple[str, str]]:
+    """The title card's lines on burned, issued or spoiled, and used pages."""
+    burned = [p.number for p in infos if p.state is PageState.BURNED]
+    gone = [p.number for p in infos if p.state in (PageState.ISSUED, PageState.SPOILED)]
+    used = [p.number for p in infos if p.state is PageState.USED]
+    facts = [
+        ("Burned", f"{len(burned)} burned page(s) are not printed "
+                   f"(nos. {_cut(number_ranges(burned))}).")
+        if burned else ("Burned", "none: every page of the book is printed.")
+    ]  # fmt: skip
+    if gone:
+        facts.append(("Issued", f"{len(gone)} page(s) issued to paper before or spoiled are "
+                                f"not printed (nos. {_cut(number_ranges(gone))})."))  # fmt: skip
+    if used:
+        facts.append(("Used", f"{len(used)} page(s) already used are printed marked USED."))
+    return facts
+
+
 def _title_card(
     sheet: Sheet,
     book: PadBook,
@@ -283,8 +301,6 @@ def _title_card(
     sheet.rule(sheet.left, sheet.right, y, width=0.5)
     y += 3
 
-    burned = [p.number for p in infos if p.state is PageState.BURNED]
-    used = [p.number for p in infos if p.state is PageState.USED]
     g = book.groups_per_page
     other = "RECEIVE" if book.role is Role.SEND else "SEND"
     may = "encrypt" if book.role is Role.SEND else "decrypt"
@@ -299,17 +315,7 @@ def _title_card(
                             f"rows {row_label(0)}-{row_label(-(-g // GROUPS_PER_ROW) - 1)} "
                             f"of {GROUPS_PER_ROW} groups."),
     ]  # fmt: skip
-    if burned:
-        listed = _cut(number_ranges(burned))
-        facts.append(("Burned", f"{len(burned)} burned page(s) are not printed (nos. {listed})."))
-    else:
-        facts.append(("Burned", "none: every page of the book is printed."))
-    gone = [p.number for p in infos if p.state in (PageState.ISSUED, PageState.SPOILED)]
-    if gone:
-        facts.append(("Issued", f"{len(gone)} page(s) issued to paper before or spoiled are "
-                                f"not printed (nos. {_cut(number_ranges(gone))})."))  # fmt: skip
-    if used:
-        facts.append(("Used", f"{len(used)} page(s) already used are printed marked USED."))
+    facts += _state_facts(infos)
     created = getattr(book, "created", None)  # if the book ever exposes its creation time
     note = f"{printed_note()}, from {book.path.name}"
     facts.append(("Created", f"book created {created}; {note}" if created else note))
@@ -379,7 +385,10 @@ def pads(
         which = "every page" if pages is None else "every page asked for"
         raise BadInput(f"{which} of book {book.name} is burned, issued or spoiled: "
                        "there is nothing to print")  # fmt: skip
-    entries = book.issue_pages(wanted)
+    if book.role is Role.SEND:
+        entries = book.issue_pages(wanted)
+    else:  # a receive book is only read (it may be a read-only file)
+        entries = [ExportedPage(info, digits) for info, digits in book.export_pages(wanted)]
     issued = [
         e.info for e in entries if book.role is Role.SEND and e.info.state is PageState.UNUSED
     ]

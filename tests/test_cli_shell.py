@@ -501,6 +501,8 @@ def test_bad_audio_options_are_refused_not_crashed_on(tmp_path: Path) -> None:
     for option in ("--snr", "--qrm"):
         code, _, err = run("broadcast", doc, "-s", "E11", option, "nan", "-o", tmp_path / "x.wav")
         assert code == 2 and "not a finite number of dB" in err
+    code, _, err = run("broadcast", doc, "-s", "E11", "--id", "9" * 11, "-o", tmp_path / "x.wav")
+    assert code == 2 and "at most 10 digits" in err
     assert not (tmp_path / "x.wav").exists()
 
 

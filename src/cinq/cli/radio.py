@@ -49,6 +49,16 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+#: A station ID is a few digits (three for most stations); each is seconds of audio.
+MAX_ID_DIGITS = 10
+
+
+def _short_id(value: str) -> str:
+    if len(value) > MAX_ID_DIGITS:
+        raise typer.BadParameter(f"a station ID has at most {MAX_ID_DIGITS} digits")
+    return value
+
+
 station_app = typer.Typer(
     help="Station profiles: transmission formats as data.", no_args_is_help=True
 )
@@ -61,7 +71,8 @@ def broadcast(
     out: Annotated[Path, typer.Option("--out", "-o", help="The WAV file to write.")],
     voice: VoiceOpt = None,
     station_id: Annotated[
-        str, typer.Option("--id", help="The station ID in the call-up.")
+        str,
+        typer.Option("--id", callback=_short_id, help="The station ID in the call-up (digits)."),
     ] = DEFAULT_ID,
     snr: Annotated[
         float | None,

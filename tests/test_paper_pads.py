@@ -178,7 +178,7 @@ def test_import_roles_rules() -> None:
 
 def test_create_from_pages_keeps_marked_states(tmp_path: Path) -> None:
     digits = np.arange(5, dtype=np.uint8)
-    pages = [
+    pages: list[tuple[str, np.ndarray] | PageSpec] = [
         PageSpec("00001", digits, PageState.USED),
         PageSpec("00002", None, PageState.BURNED),
         ("00003", digits),

@@ -146,3 +146,38 @@ def test_closed_log_refuses_work(tmp_path: Path) -> None:
     log.close()
     with pytest.raises(ValueError, match="closed"):
         log.list()
+
+
+def test_a_log_with_rows_no_cinq_wrote_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "crafted.sqlite"
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("format", "cinq-intercepts"), ("version", "1"), ("created", "2026-11-20T00:00:00Z")],
+        )
+        db.execute(
+            "CREATE TABLE intercept (id INTEGER PRIMARY KEY, station, heard_at, khz, groups, "
+            "cover, signature, notes, added_at)"
+        )
+        db.execute("INSERT INTO intercept VALUES (7, 'E11', '2026-11-20', NULL, NULL, NULL, "
+                   "NULL, NULL, '2026-11-20')")  # fmt: skip
+    db.close()
+    with (
+        InterceptLog.open(path, create=False) as log,
+        pytest.raises(BadInput, match="message 7 is damaged"),
+    ):
+        log.list()
+
+
+def test_a_log_damaged_deep_inside_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite"
+    with InterceptLog.open(path) as log:
+        for n in range(300):
+            log.add("E11", ["12345"] * 50, notes="x" * 200 + str(n))
+    raw = bytearray(path.read_bytes())
+    raw[len(raw) // 2 : len(raw) // 2 + 4096] = b"\xff" * 4096  # a page in the middle
+    path.write_bytes(bytes(raw))
+    with InterceptLog.open(path, create=False) as log, pytest.raises(BadInput, match="damaged"):
+        log.list()

@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -142,6 +142,15 @@ class InterceptLog(SqliteHandle):
             raise ValueError(f"intercept log {self._path} is closed")
         return self._conn
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection; a damaged file found only now (a page deep inside) is a
+        :class:`BadInput` naming the log, not an internal error."""
+        try:
+            yield self._db()
+        except sqlite3.DatabaseError as exc:
+            raise BadInput(f"intercept log {self._path} is damaged: {exc}") from None
+
     def add(
         self,
         station: str,
@@ -166,8 +175,7 @@ class InterceptLog(SqliteHandle):
             khz = float(khz)
         texts = (_text(cover, "cover"), _text(signature, "signature"), _text(notes, "notes"))
         row = (station.strip(), heard, khz, " ".join(gs), *texts, _utc(datetime.now(UTC)))
-        db = self._db()
-        with db:
+        with self._reading() as db, db:
             cur = db.execute(
                 "INSERT INTO intercept (station, heard_at, khz, groups, cover, signature, notes, "
                 "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -181,16 +189,30 @@ class InterceptLog(SqliteHandle):
         args: tuple[str, ...] = ()
         if station is not None:
             sql, args = sql + " WHERE station = ?", (station.strip(),)
-        rows = self._db().execute(sql + " ORDER BY heard_at, id", args).fetchall()
-        return [Intercept._of(r) for r in rows]
+        with self._reading() as db:
+            rows = db.execute(sql + " ORDER BY heard_at, id", args).fetchall()
+        return [self._intercept(r) for r in rows]
 
     def get(self, id: int) -> Intercept:
         """The intercept with this id; :class:`BadInput` if there is none."""
         sql = f"SELECT {_COLUMNS} FROM intercept WHERE id = ?"
-        row = self._db().execute(sql, (id,)).fetchone()
+        with self._reading() as db:
+            row = db.execute(sql, (id,)).fetchone()
         if row is None:
             raise BadInput(f"intercept log {self._path} has no message {id}")
-        return Intercept._of(row)
+        return self._intercept(row)
+
+    def _intercept(self, row: Sequence[Any]) -> Intercept:
+        """The row as an :class:`Intercept`; a row no cinq wrote (NULL groups, a number
+        where text belongs) is a :class:`BadInput` naming the log and the row."""
+        try:
+            item = Intercept._of(row)
+            _check_groups(item.groups)
+            if not all(isinstance(x, str) for x in (item.station, item.when)):
+                raise TypeError
+        except (AttributeError, TypeError, ValueError, BadInput):
+            raise BadInput(f"intercept log {self._path}: message {row[0]!r} is damaged") from None
+        return item
 
     def export(self) -> builtins.list[dict[str, object]]:
         """Every intercept as a JSON-ready dict, in :meth:`list` order."""

@@ -158,7 +158,7 @@ def test_a_word_in_a_quoted_group_line_is_still_an_error_not_a_split_block() -> 
 
 
 def test_a_pdf_of_a_quoted_e_mail_is_read(sent: tuple[Path, Document], tmp_path: Path) -> None:
-    _, doc = sent
+    receive, doc = sent
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Courier", size=11)
@@ -171,3 +171,5 @@ def test_a_pdf_of_a_quoted_e_mail_is_read(sent: tuple[Path, Document], tmp_path:
     assert tuple(json.loads(out)["groups"]) == doc.groups
     code, out, err = run("triage", "--json", path)
     assert code == 0 and json.loads(out)["groups"] == list(doc.groups), err
+    code, out, err = run("decrypt", "--book", receive, path)
+    assert (code, out) == (0, PLAIN + "\n"), err

@@ -12,7 +12,14 @@ from ..book import PadBook
 from ..cipher import Convention
 from ..document import Document
 from ..errors import AuthenticationFailed
-from ._io import check_writable, notice, read_text, strip_final_newline, write_output
+from ._io import (
+    check_writable,
+    notice,
+    read_document,
+    read_text,
+    strip_final_newline,
+    write_output,
+)
 from .board import resolve
 from .options import (
     BoardOpt,
@@ -134,7 +141,8 @@ def decrypt(
     verified, already read and burned.
     """
     check_writable(out)  # before the page is marked read (or burned)
-    doc = Document.parse(read_text(file, what="document"), source=str(file) if file else "stdin")
+    text = read_document(file, what="document")  # a .pdf through pdftotext
+    doc = Document.parse(text, source=str(file) if file else "stdin")
 
     def deliver(got: procedure.Received) -> None:
         if got.verified is False:

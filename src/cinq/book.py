@@ -366,23 +366,29 @@ def _create(
         "created": _now(),
     }
     temps: list[Path] = []
-    linked: list[Path] = []
     try:
         for role, final in zip(roles, finals, strict=True):
             temps.append(_build_temp(final, meta | {"role": role.value}, rows))
-        for temp, final in zip(temps, finals, strict=True):
-            _link(temp, final)
-            linked.append(final)
-        _fsync_dir(base.parent)
-    except BaseException:
-        for final in linked:
-            os.unlink(final)
-        raise
+        _link_all(temps, finals, base.parent)
     finally:
         for temp in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
     return finals
+
+
+def _link_all(temps: Sequence[Path], finals: Sequence[Path], folder: Path) -> None:
+    """Link every temp file to its final name, or none of them."""
+    linked: list[Path] = []
+    try:
+        for temp, final in zip(temps, finals, strict=True):
+            _link(temp, final)
+            linked.append(final)
+        _fsync_dir(folder)
+    except BaseException:
+        for final in linked:
+            os.unlink(final)
+        raise
 
 
 def _link(temp: Path, final: Path) -> None:

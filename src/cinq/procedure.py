@@ -21,7 +21,7 @@ from . import auth, diagnose, partial
 from . import digits as dg
 from . import language as lg
 from .auth import Scheme
-from .book import KeyPages, PadBook, PageInfo
+from .book import KeyPages, PadBook, PageInfo, Receipt
 from .checkerboard import Board, DecodeError
 from .cipher import Convention, decipher, encipher
 from .codebook import Codebook
@@ -113,17 +113,7 @@ def send(
     used again, their digits destroyed) and :class:`PageSpoiled` names them (the
     original exception if it was not an error of cinq's or of the OS, e.g. Ctrl-C).
     """
-    b, profile = _board(board, lang)
-    try:
-        plain = lg.encode(text, b, profile, policy)  # validates, with errors in the user's text
-    except UnencodableText as e:
-        raise diagnose.language_hint(e, text, profile, board) from None
-    if codebook is not None:
-        canonical = lg.prepare(text, b, profile, policy).text
-        plain = b.encode(codebook.compress(canonical, b))
-    if len(plain) == 0:
-        raise BadInput("the message is empty")
-    plain = pad_to_groups(plain, b)
+    plain = _plain_digits(text, board, lang, policy, codebook)
     # Validate the rest of the document before a page is consumed.
     Document(groups=("00000",), cover=cover, signature=signature)
     n = len(plain)
@@ -142,6 +132,28 @@ def send(
     except BaseException as exc:
         raise _spoiled(book, pages, exc, "the message could not be delivered") from None
     return sent
+
+
+def _plain_digits(
+    text: str,
+    board: Board | None,
+    lang: lg.Language | str,
+    policy: lg.Policy,
+    codebook: Codebook | None,
+) -> Digits:
+    """The text encoded on the board, in whole groups; refused (nothing taken yet) if
+    it cannot be encoded, with a hint when it looks like another language."""
+    b, profile = _board(board, lang)
+    try:
+        plain = lg.encode(text, b, profile, policy)  # validates, with errors in the user's text
+    except UnencodableText as e:
+        raise diagnose.language_hint(e, text, profile, board) from None
+    if codebook is not None:
+        canonical = lg.prepare(text, b, profile, policy).text
+        plain = b.encode(codebook.compress(canonical, b))
+    if len(plain) == 0:
+        raise BadInput("the message is empty")
+    return pad_to_groups(plain, b)
 
 
 def _spoiled(book: PadBook, pages: KeyPages, exc: BaseException, what: str) -> BaseException:
@@ -233,10 +245,7 @@ def decrypt(
     doc = Document.parse(document) if isinstance(document, str) else document
     b, _ = _board(board, lang)
     if doc.unreadable and unverified:  # "?" digits: as far as it can be read, unmarked
-        got = _partial(doc, book, b, convention, check, codebook)
-        if deliver is not None:
-            deliver(got)
-        return got
+        return _delivered(book, _partial(doc, book, b, convention, check, codebook), deliver)
     message = Message.from_groups(doc.groups, check.check_groups if check else 0)
     n = len(message.body)
 
@@ -245,10 +254,28 @@ def decrypt(
         text = _decode(message, decipher(message.body, pages.key[:n], convention), b, verified)
         return _Reading(codebook.expand(text) if codebook else text, verified)
 
+    receipt = _receive(book, doc, message, check, read, burn)
+    previously = receipt.previously if receipt.marked else ()
+    got = Received(
+        receipt.value.text, receipt.page_ids, previously, receipt.value.verified, receipt.burned
+    )
+    return _delivered(book, got, deliver)
+
+
+def _receive(
+    book: PadBook,
+    doc: Document,
+    message: Message,
+    check: Scheme | None,
+    read: Callable[[KeyPages], _Reading],
+    burn: bool,
+) -> Receipt[_Reading]:
+    """:meth:`PadBook.receive` for ``message``; a failure that another check scheme
+    explains is reported as such (:func:`cinq.diagnose.other_scheme`)."""
     try:
-        receipt = book.receive(
+        return book.receive(
             message.indicator,
-            n + (check.key_digits if check else 0),
+            len(message.body) + (check.key_digits if check else 0),
             message=message.canonical,
             accept=read,
             mark=lambda reading: reading.verified is not False,
@@ -260,13 +287,6 @@ def decrypt(
         if isinstance(e, AuthenticationFailed) or check is None:
             wrong = diagnose.other_scheme(doc, book, check)
         raise wrong or e from None
-    previously = receipt.previously if receipt.marked else ()
-    got = Received(
-        receipt.value.text, receipt.page_ids, previously, receipt.value.verified, receipt.burned
-    )
-    if deliver is not None:
-        _deliver(book, got, deliver)
-    return got
 
 
 def _verify(
@@ -308,9 +328,14 @@ def _partial(
     return Received(r.text, r.page_ids, (), False, unknown_digits=r.unknown_digits)
 
 
-def _deliver(book: PadBook, got: Received, deliver: Callable[[Received], None]) -> None:
-    """``deliver(got)``; if that fails after the pages were burned, :class:`PageSpoiled`
-    (the text is lost for good). Unburned pages can be read again: the error stays."""
+def _delivered(
+    book: PadBook, got: Received, deliver: Callable[[Received], None] | None
+) -> Received:
+    """``got``, after ``deliver(got)``; if that fails after the pages were burned,
+    :class:`PageSpoiled` (the text is lost for good). Unburned pages can be read
+    again: the error stays what it was."""
+    if deliver is None:
+        return got
     try:
         deliver(got)
     except (CinqError, OSError) as exc:
@@ -323,3 +348,4 @@ def _deliver(book: PadBook, got: Received, deliver: Callable[[Received], None]) 
             "message cannot be read again",
             page_ids=got.page_ids,
         ) from None
+    return got

@@ -163,6 +163,11 @@ def decrypt(
             burn=burn,
             deliver=deliver,
         )
+    _after_reading(received)
+
+
+def _after_reading(received: procedure.Received) -> None:
+    """The notes on stderr once the text is out, and exit 4 for an unverified text."""
     for info in received.previously:
         if info.used_at:
             notice(f"note: page {info.page_id} was already read on {info.used_at}")

@@ -645,13 +645,16 @@ UNREADABLE = "\ufffd"
 _MAX_READINGS = 64  # distinct pending texts kept per state before the stretch is undecided
 
 
+_PAREN = "\x00"  # a parenthesis cell, ( or ) decided once the readings are merged
+
+
 @dataclass(frozen=True, order=True)
 class _At:
-    """Where a reading of the digits stands: digit position, mode, parenthesis state."""
+    """Where a reading of the digits stands: digit position and mode. (Not whether a
+    parenthesis is open: readings that differ only in that would never meet again.)"""
 
     pos: int
     mode: int
-    paren_open: bool
 
 
 def decode_partial(board: Board, digits: Digits, known: Sequence[bool]) -> str:
@@ -669,7 +672,7 @@ def decode_partial(board: Board, digits: Digits, known: Sequence[bool]) -> str:
     Raises :class:`DecodeError` when no reading decodes at all.
     """
     s = "".join(str(d) if k else UNREADABLE for d, k in zip(dg.to_str(digits), known, strict=True))
-    frontier: dict[_At, set[str] | None] = {_At(0, 0, False): {""}}
+    frontier: dict[_At, set[str] | None] = {_At(0, 0): {""}}
     out: list[str] = []
     while not all(at.pos >= len(s) for at in frontier):
         if len(frontier) == 1:  # all readings meet here: what they agree on is final
@@ -688,6 +691,20 @@ def decode_partial(board: Board, digits: Digits, known: Sequence[bool]) -> str:
             )
     readings = {t for texts in frontier.values() for t in (texts or {UNREADABLE})}
     out.append(_agreed(readings if len(readings) <= _MAX_READINGS else None))
+    return _parentheses("".join(out))
+
+
+def _parentheses(text: str) -> str:
+    """Parenthesis cells as ( and ), alternating from the start; after an undecided
+    stretch (which may hide one) which of the two comes next is not known."""
+    out = []
+    opened = unsure = False
+    for ch in text:
+        if ch == _PAREN:
+            ch = UNREADABLE if unsure else ")" if opened else "("
+            opened = not opened
+        unsure = unsure or ch == UNREADABLE
+        out.append(ch)
     return "".join(out)
 
 
@@ -745,20 +762,20 @@ def _readings(board: Board, s: str, at: _At) -> Iterator[tuple[str, _At]]:
         cell = board.modes[at.mode].codes.get(code)
         pos = at.pos + len(code)
         if cell is None:  # unfinished at the very end: the fill, decodes to nothing
-            yield "", _At(n, at.mode, at.paren_open)
+            yield "", _At(n, at.mode)
         elif cell.kind is Kind.CHAR:
-            yield cell.text, _At(pos, at.mode, at.paren_open)
+            yield cell.text, _At(pos, at.mode)
         elif cell.kind is Kind.SHIFT:
-            yield "", _At(pos, cell.target, at.paren_open)
+            yield "", _At(pos, cell.target)
         elif cell.kind is Kind.PAREN:
-            yield ")" if at.paren_open else "(", _At(pos, at.mode, not at.paren_open)
+            yield _PAREN, _At(pos, at.mode)
         elif cell.kind is Kind.CODE:
             if pos + CODE_DIGITS > n:
-                yield "", _At(n, at.mode, at.paren_open)
+                yield "", _At(n, at.mode)
             else:
                 yield (
                     "{" + s[pos : pos + CODE_DIGITS] + "}",
-                    _At(pos + CODE_DIGITS, at.mode, at.paren_open),
+                    _At(pos + CODE_DIGITS, at.mode),
                 )
         else:
-            yield "{" + cell.text + "}", _At(pos, at.mode, at.paren_open)
+            yield "{" + cell.text + "}", _At(pos, at.mode)

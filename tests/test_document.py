@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cinq.document import Document
 from cinq.errors import BadInput
+from cinq.sourcetext import looks_like_html
 from tests.fixtures import SEED_GROUPS
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed-groups.txt"
@@ -309,3 +310,29 @@ def test_a_group_line_with_a_word_in_it_is_an_error_not_a_split_block() -> None:
     assert loc is not None and (loc.line, loc.column, loc.char) == (4, 7, "A")
     ok = Document.parse(text.replace("ABCDE", "12345"))
     assert ok.signature == "12345" and len(ok.groups) == 6
+
+
+# The usual "> " quoting: one space after ">" is the quote's (tight ">" quoting, which
+# cannot tell that space from an indent of the text, is in tests/test_pasted.py).
+@given(doc=DOCUMENTS, prefix=st.sampled_from(["> ", "> > ", " > ", ">> ", ">> > "]))
+def test_a_quoted_document_parses_as_the_document(doc: Document, prefix: str) -> None:
+    lines = doc.render(3).splitlines()
+    quoted = "\n".join(prefix + line if line else prefix.rstrip() for line in lines)
+    reply = f"Here it is again.\n\nOn Monday, Alice <alice@example.org> wrote:\n{quoted}\n\nBob\n"
+    assert Document.parse(reply) == doc
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("<p>58523</p>", True),
+        ("<!DOCTYPE html><title>x</title>", True),
+        ("58523<br/>45006", True),
+        ("<TD class=g>58523</TD>", True),
+        ("Alice <alice@example.org> wrote:", False),
+        ("mail <b@example.org> or <paul@example.org>", False),
+        ("if a < b and c > d", False),
+    ],
+)
+def test_html_is_told_from_text_with_angle_brackets(text: str, html: bool) -> None:
+    assert looks_like_html(text) is html

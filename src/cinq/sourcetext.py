@@ -24,10 +24,12 @@ from .errors import Location
 __all__ = ["SourceLine", "looks_like_html", "source_lines"]
 
 # Only the quote marks at the start of a line: "> ", ">>", "> > ", with any indentation.
-_QUOTE = re.compile(r"[ \t]*(?:>[ \t]*)+")
+# One space after each ">" belongs to the quoting; more is the quoted text's own indent.
+_QUOTE = re.compile(r"[ \t]*(?:>[ \t]?)+")
 # A real tag that only HTML has; prose mentioning "<" or "a < b" is not HTML.
 _HTML_TAG = re.compile(
-    r"<(?:!doctype|html|head|body|p|br|div|table|tr|td|pre|span|blockquote|font|b|i)\b[^<>]*>",
+    r"<(?:!doctype|html|head|body|p|br|div|table|tr|td|pre|span|blockquote|font|b|i)"
+    r"(?:\s[^<>]*)?/?>",  # the name ends the tag or a space follows: not <b@example.org>
     re.IGNORECASE,
 )
 _BLOCK = frozenset(

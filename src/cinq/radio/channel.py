@@ -8,11 +8,13 @@ power of the noise in the same band.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from scipy.signal import butter, sosfilt
 
+from ..errors import BadInput
 from . import RATE
 from .speech import Audio
 from .synth import Event
@@ -72,7 +74,11 @@ def apply(
     qrm_db: float | None = None,
     seed: int | None = None,
 ) -> Audio:
-    """Band limit, then fading, interference and noise as asked; peak-normalised."""
+    """Band limit, then fading, interference and noise as asked; peak-normalised.
+
+    :class:`BadInput` for a level outside what a radio channel can mean (SNR and QRM
+    within +-100 dB, fading 0-1) or a negative seed, before any work."""
+    _check(snr_db=snr_db, fading=fading, qrm_db=qrm_db, seed=seed)
     rng = np.random.default_rng(seed)
     y = band_limit(x)
     if fading:
@@ -83,3 +89,15 @@ def apply(
         y = add_noise(y, snr_db, timeline, rng)
     peak = float(np.max(np.abs(y))) or 1.0
     return (0.9 * y / peak).astype(np.float32)
+
+
+def _check(*, snr_db: float | None, fading: float, qrm_db: float | None, seed: int | None) -> None:
+    # Beyond +-100 dB a level means nothing on a radio channel, and 10 ** (dB / 10)
+    # overflows long before NaN or infinity would be caught downstream.
+    for name, db in (("SNR", snr_db), ("QRM level", qrm_db)):
+        if db is not None and not (math.isfinite(db) and -100 <= db <= 100):
+            raise BadInput(f"the {name} must be between -100 and 100 dB, not {db}")
+    if not (math.isfinite(fading) and 0 <= fading <= 1):
+        raise BadInput(f"the fading depth must be between 0 and 1, not {fading}")
+    if seed is not None and seed < 0:
+        raise BadInput(f"the seed must be 0 or more, not {seed}")

@@ -10,6 +10,7 @@ optionally with ``repeat = N``.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,12 @@ from ..errors import BadInput
 STATIONS = Path(__file__).resolve().parent / "stations"
 
 Kind = Literal["say", "groups", "tone", "pause"]
+
+# Bounds that keep a transmission finite: no gap, pause or tone longer than ten
+# minutes, no step repeated more than a hundred times, no phrase longer than a line.
+MAX_SECONDS = 600.0
+MAX_REPEAT = 100
+MAX_SAY = 200
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,8 @@ def load(name_or_path: str | Path) -> Profile:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except OSError as e:
         raise BadInput(f"cannot read station profile {p}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise BadInput(f"station profile {p} is not UTF-8 text (byte {e.start})") from None
     except tomllib.TOMLDecodeError as e:
         raise BadInput(f"station profile {p} is not valid TOML: {e}") from None
     return parse(data, source=str(p))
@@ -102,18 +111,7 @@ def parse(data: Mapping[str, Any], *, source: str = "profile") -> Profile:
     mode = need("mode", str)
     if mode not in ("voice", "morse"):
         raise BadInput(f"{source}: mode must be 'voice' or 'morse', not {mode!r}")
-    t = data.get("timing", {})
-    m = data.get("morse", {})
-    try:
-        timing = Timing(**{k: float(v) for k, v in t.items()})
-        morse = MorseParams(
-            wpm=float(m.get("wpm", 20)),
-            tone_hz=float(m.get("tone_hz", 800)),
-            cut={str(k): str(v).upper() for k, v in m.get("cut", {}).items()},
-            separator=str(m.get("separator", "=")),
-        )
-    except (TypeError, ValueError) as e:
-        raise BadInput(f"{source}: bad [timing] or [morse] value: {e}") from None
+    timing, morse = _timing(data, source), _morse(data, source)
     steps = []
     for n, entry in enumerate(need("script", list), 1):
         steps.append(_step(entry, f"{source}: [[script]] entry {n}"))
@@ -133,6 +131,46 @@ def parse(data: Mapping[str, Any], *, source: str = "profile") -> Profile:
     )
 
 
+def _number(value: Any, where: str, low: float, high: float) -> float:
+    """A finite number in [low, high]: NaN, infinity or a negative gap would make the
+    audio impossible (or endless) to build."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"{where} must be a number, not {value!r}") from None
+    if isinstance(value, bool) or not (math.isfinite(x) and low <= x <= high):
+        raise BadInput(f"{where} must be a number from {low:g} to {high:g}, not {value!r}")
+    return x
+
+
+def _table(data: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise BadInput(f"{source}: [{key}] must be a table")
+    return table
+
+
+def _timing(data: Mapping[str, Any], source: str) -> Timing:
+    t = _table(data, "timing", source)
+    unknown = set(t) - set(Timing.__dataclass_fields__)
+    if unknown:
+        raise BadInput(f"{source}: unknown [timing] field(s): {', '.join(sorted(unknown))}")
+    return Timing(**{k: _number(v, f"{source}: timing {k}", 0, MAX_SECONDS) for k, v in t.items()})
+
+
+def _morse(data: Mapping[str, Any], source: str) -> MorseParams:
+    m = _table(data, "morse", source)
+    cut = m.get("cut", {})
+    if not isinstance(cut, dict):
+        raise BadInput(f"{source}: [morse] cut must be a table")
+    return MorseParams(
+        wpm=_number(m.get("wpm", 20), f"{source}: morse wpm", 1, 100),
+        tone_hz=_number(m.get("tone_hz", 800), f"{source}: morse tone_hz", 50, 3500),
+        cut={str(k): str(v).upper() for k, v in cut.items()},
+        separator=str(m.get("separator", "=")),
+    )
+
+
 def _step(entry: Any, where: str) -> Step:
     if not isinstance(entry, dict):
         raise BadInput(f"{where} must be a table")
@@ -140,20 +178,27 @@ def _step(entry: Any, where: str) -> Step:
     if len(kinds) != 1:
         raise BadInput(f"{where} needs exactly one of say, groups, tone, pause")
     repeat = entry.get("repeat", 1)
-    if not isinstance(repeat, int) or repeat < 1:
-        raise BadInput(f"{where}: repeat must be a whole number >= 1")
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
+        raise BadInput(f"{where}: repeat must be a whole number from 1 to {MAX_REPEAT}")
     kind = kinds[0]
     value = entry[kind]
-    if kind == "say" and isinstance(value, str):
+    if kind == "say" and isinstance(value, str) and 0 < len(value) <= MAX_SAY:
         return Step("say", text=value, repeat=repeat)
-    if kind == "groups" and isinstance(value, int) and 1 <= value <= 5:
+    if kind == "groups" and type(value) is int and 1 <= value <= 5:
         return Step("groups", times=value, repeat=repeat)
-    if kind == "pause" and isinstance(value, int | float) and value >= 0:
-        return Step("pause", seconds=float(value), repeat=repeat)
+    if kind == "pause":
+        return Step("pause", seconds=_number(value, f"{where}: pause", 0, MAX_SECONDS),
+                    repeat=repeat)  # fmt: skip
     if kind == "tone" and isinstance(value, list):
-        try:
-            tones = tuple((float(hz), float(sec)) for hz, sec in value)
-        except (TypeError, ValueError):
-            raise BadInput(f"{where}: tone is a list of [hz, seconds] pairs") from None
-        return Step("tone", tones=tones, repeat=repeat)
+        return Step("tone", tones=_tones(value, where), repeat=repeat)
     raise BadInput(f"{where}: bad value for {kind!r}: {value!r}")
+
+
+def _tones(value: list[Any], where: str) -> tuple[tuple[float, float], ...]:
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in value):
+        raise BadInput(f"{where}: tone is a list of [hz, seconds] pairs")
+    return tuple(
+        (_number(hz, f"{where}: tone hz", 1, 3999), _number(sec, f"{where}: tone seconds", 0,
+                                                             MAX_SECONDS))
+        for hz, sec in value
+    )  # fmt: skip

@@ -32,12 +32,16 @@ def espeak() -> str:
 
 @functools.lru_cache(maxsize=512)
 def _render(text: str, voice: str, speed: int, pitch: int) -> bytes:
-    out = subprocess.run(
-        [espeak(), "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
+    # The text goes on stdin: a word of a station profile that starts with '-' is then
+    # spoken, not taken for an option.
+    done = subprocess.run(
+        [espeak(), "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", "--stdin"],
+        input=text.encode("utf-8", "replace"),
         capture_output=True,
-        check=True,
-    ).stdout
-    return out
+    )
+    if done.returncode != 0 or not done.stdout:
+        raise BadInput(f"espeak-ng could not say {text!r} in voice {voice}")
+    return done.stdout
 
 
 def say(text: str, lang: str, *, variant: str = "", speed: int = 140, pitch: int = 50) -> Audio:

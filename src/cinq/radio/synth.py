@@ -17,6 +17,11 @@ from .profiles import Profile, Step
 from .speech import Audio, say, silence, tone
 
 DEFAULT_ID = "123"
+# No numbers station sends for three hours: a longer transmission is refused as it grows
+# (at 8 kHz, three hours are 350 MB of samples), and a document of more groups than
+# any message is refused before any work.
+MAX_SECONDS = 3 * 3600
+MAX_GROUPS = 2000
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,11 @@ class _Tape:
         self.t = 0.0
 
     def add(self, audio: Audio, kind: str = "", text: str = "") -> None:
+        if self.t + len(audio) / RATE > MAX_SECONDS:
+            raise BadInput(
+                f"the transmission would last more than {MAX_SECONDS // 3600} hours: "
+                "fewer groups, or a station profile with shorter steps"
+            )
         if kind:
             self.events.append(Event(self.t, self.t + len(audio) / RATE, kind, text))
         self.parts.append(audio)
@@ -105,6 +115,8 @@ def broadcast(
     included) in the format of ``profile``; ``voice`` picks the spoken language."""
     if not groups or not all(len(g) == 5 and g.isdigit() for g in groups):
         raise BadInput("a broadcast needs five-figure groups")
+    if len(groups) > MAX_GROUPS:
+        raise BadInput(f"{len(groups)} groups: a broadcast takes at most {MAX_GROUPS}")
     if not station_id.isdigit():
         raise BadInput(f"station ID {station_id!r} must be digits")
     lang = voice or profile.language

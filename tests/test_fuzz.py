@@ -1,0 +1,1050 @@
+"""A fuzz test of every command: at least 300 bad inputs each, from a fixed seed, run in
+this process. Every case must end with exit 0, 2, 3 or 4, never a traceback nor an
+exception other than a CinqError, and a refused case must leave every pad book as it was
+(hashes before and after).
+
+A failure names the case as ``command/kind #n`` with its arguments; the same seed gives
+the same case again. The figures for the closing note are printed at the end of the run
+(see ``pytest_terminal_summary`` in conftest.py).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.fuzzing import (
+    ALLOWED,
+    BAD_FLOATS,
+    BAD_INTS,
+    TRACEBACK,
+    VIC_KEYS,
+    Case,
+    Gen,
+    Outcome,
+    Runner,
+    Workspace,
+    audio_file,
+    bad_book,
+    bad_document,
+    bad_out,
+    books,
+    build_workspace,
+    cases,
+    copy_workspace,
+    digits,
+    foreign_sqlite,
+    junk_arg,
+    junk_text,
+    mutate,
+    record,
+    with_book,
+    wrong_groups,
+)
+
+RUNNER = Runner()
+# At least this many cases per command, spread over its kinds.
+PER_COMMAND = 300
+
+# Commands that may change a book they were given (and only on success): every other
+# command must leave the books already there untouched even when it succeeds.
+MAY_CHANGE_BOOKS = {"encrypt", "decrypt", "pad burn", "pad export", "print pads"}
+# `cinq receive` documents exit 1 for a copy with unsure digits ('?'), written all the same.
+EXTRA_CODES = {"receive": frozenset({1})}
+
+
+def pick(rng: random.Random, *choices: str) -> str:
+    return rng.choice(choices)
+
+
+def maybe(rng: random.Random, *args: str, p: float = 0.3) -> tuple[str, ...]:
+    return args if rng.random() < p else ()
+
+
+def file_case(args: tuple[str, ...], name: str, data: bytes, stdin: bytes | None = None) -> Case:
+    return Case(args, stdin, ((name, data),))
+
+
+def junk_file(rng: random.Random, ws: Workspace) -> tuple[str, bytes]:
+    """A path that names no usable file of the kind wanted, and its bytes if any."""
+    choice = rng.randrange(6)
+    if choice == 0:
+        return "case.junk", rng.randbytes(rng.randint(0, 2000))
+    if choice == 1:
+        return "case.junk", junk_text(rng).encode("utf-8", "surrogatepass")
+    if choice == 2:
+        return "case.junk", mutate(rng, ws.read(pick(rng, "cb.json", "export.txt", "tiny.toml")))
+    return pick(
+        rng,
+        "dir",
+        "missing.json",
+        "foreign.db",
+        "real.wav",
+        "s.send.pad",
+        "log.db",
+        "\udcff",
+        "a" * 300,
+        "",
+    ), b""
+
+
+def junk_path_arg(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    name, data = junk_file(rng, ws)
+    return name, (((name, data),) if data or name == "case.junk" else ())
+
+
+def with_files(case: Case, *files: tuple[str, bytes]) -> Case:
+    return Case(case.args, case.stdin, (*case.files, *files))
+
+
+def json_or_not(rng: random.Random) -> tuple[str, ...]:
+    return maybe(rng, "--json")
+
+
+# ----------------------------------------------------------------- parse, encrypt, decrypt
+
+
+def parse_stdin(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("parse", *json_or_not(rng)), bad_document(rng, ws))
+
+
+def parse_file(rng: random.Random, ws: Workspace) -> Case:
+    return file_case(("parse", "case.txt", *json_or_not(rng)), "case.txt", bad_document(rng, ws))
+
+
+def parse_path(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    return Case(("parse", name, *json_or_not(rng)), None, files)
+
+
+def parse_per_line(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("parse", "--per-line", pick(rng, *BAD_INTS)), ws.read("doc.txt"))
+
+
+ENC_OPTS: list[Callable[[random.Random], tuple[str, ...]]] = [
+    lambda r: ("--board", junk_arg(r)),
+    lambda r: ("--key", junk_arg(r)),
+    lambda r: ("--top", junk_arg(r)),
+    lambda r: ("--key", junk_arg(r), "--top", junk_arg(r)),
+    lambda r: ("--lang", junk_arg(r)),
+    lambda r: ("--check", junk_arg(r)),
+    lambda r: ("--convention", junk_arg(r)),
+    lambda r: ("--per-line", pick(r, *BAD_INTS)),
+    lambda r: ("--sign", junk_arg(r)),
+    lambda r: (
+        "--board",
+        pick(r, "CT-37", "RU-1", "AT-ONE-SIR", "ct-46"),
+        "--lang",
+        pick(r, "en", "fr", "ru", "es", "de"),
+    ),
+    lambda r: (pick(r, "--fold", "--drop", "--unknown", "-x", "--fold=1"),),
+]
+
+
+def encrypt_plaintext(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 500)),
+            lambda: b"A" * rng.choice([0, 1, 200, 100_000]),
+            lambda: wrong_groups(rng).encode(),
+            lambda: bad_document(rng, ws),
+        ]
+    )()
+    extra = rng.choice(ENC_OPTS)(rng) if rng.random() < 0.3 else ()
+    return Case(("encrypt", "--book", "s.send.pad", *extra, *maybe(rng, "--fold")), text)
+
+
+def encrypt_book(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws)
+    return with_book(Case(("encrypt", "--book", book[0]), b"HI\n"), book)
+
+
+def encrypt_out(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("encrypt", "--book", "s.send.pad", "-o", bad_out(rng)), b"HI\n")
+
+
+def encrypt_options(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("encrypt", "--book", "s.send.pad", *rng.choice(ENC_OPTS)(rng)), b"HI\n")
+
+
+def encrypt_files(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    opt = pick(rng, "--cover", "--codebook")
+    return Case(("encrypt", "--book", "s.send.pad", opt, name), b"HI\n", files)
+
+
+DEC_FLAGS = ("--check", "hand")
+
+
+def decrypt_document(rng: random.Random, ws: Workspace) -> Case:
+    flags = (*DEC_FLAGS, *maybe(rng, "--unverified"), *maybe(rng, "--burn"))
+    return Case(("decrypt", "--book", "s.receive.pad", *flags), bad_document(rng, ws))
+
+
+def decrypt_file(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    return Case(("decrypt", "--book", "s.receive.pad", *DEC_FLAGS, name), None, files)
+
+
+def decrypt_book(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws, "case.receive.pad")
+    case = Case(
+        ("decrypt", "--book", book[0], *DEC_FLAGS, *maybe(rng, "--burn")), ws.read("doc.txt")
+    )
+    return with_book(case, book)
+
+
+def decrypt_out(rng: random.Random, ws: Workspace) -> Case:
+    args = ("decrypt", "--book", "s.receive.pad", *DEC_FLAGS, "-o", bad_out(rng))
+    return Case((*args, *maybe(rng, "--burn")), ws.read("doc.txt"))
+
+
+def decrypt_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(ENC_OPTS[:8])(rng)
+    name, files = junk_path_arg(rng, ws)
+    if rng.random() < 0.3:
+        opt = ("--codebook", name)
+    return Case(("decrypt", "--book", "s.receive.pad", *opt), ws.read("doc.txt"), files)
+
+
+# ----------------------------------------------------------------------------- pad
+
+
+def bad_name(rng: random.Random) -> str:
+    return pick(
+        rng,
+        "s",
+        "missing/n",
+        "dir",
+        "dir/",
+        "a" * 300,
+        "\udcff",
+        "",
+        ".",
+        "doc.txt/n",
+        "/proc/n",
+        "n" + junk_text(rng, 5).replace("\x00", "").replace("/", ""),
+    )
+
+
+def pad_new_name(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("pad", "new", bad_name(rng), "--pages", "2", "--groups", "2"))
+
+
+def pad_new_numbers(rng: random.Random, ws: Workspace) -> Case:
+    pages = pick(rng, *BAD_INTS, "100001", "2")
+    groups = pick(rng, *BAD_INTS, "1001", "3")
+    return Case(("pad", "new", f"n{rng.randrange(10**6)}", "--pages", pages, "--groups", groups))
+
+
+def pad_status(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws)
+    return with_book(
+        Case(("pad", "status", book[0], *json_or_not(rng), *maybe(rng, "--pages"))), book
+    )
+
+
+def pad_status_args(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("pad", "status", *(junk_arg(rng) for _ in range(rng.randint(0, 3)))))
+
+
+def pad_burn_book(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws, pick(rng, "case.send.pad", "case.receive.pad"))
+    what = ("--used",) if rng.random() < 0.5 else (digits(rng, 5),)
+    return with_book(Case(("pad", "burn", book[0], *what)), book)
+
+
+def pad_burn_page(rng: random.Random, ws: Workspace) -> Case:
+    what = rng.choice(
+        [
+            (junk_arg(rng),),
+            (),
+            ("--used", digits(rng, 5)),
+            (digits(rng, 5),),
+            (wrong_groups(rng).strip(),),
+        ]
+    )
+    return Case(("pad", "burn", pick(rng, "s.send.pad", "s.receive.pad"), *what))
+
+
+def pad_export_book(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws)
+    return with_book(Case(("pad", "export", book[0])), book)
+
+
+def page_spec(rng: random.Random) -> str:
+    parts = [
+        "1",
+        "2-3",
+        "3-1",
+        "0",
+        "-5",
+        "",
+        " ",
+        "a",
+        "1-",
+        "-",
+        "5-5",
+        "6",
+        "99999",
+        "1-1000",
+        "1 - 2",
+        "١",
+        "1.5",
+        "1,,2",
+        "01-02",
+    ]
+    return ",".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
+
+
+def pad_export_pages(rng: random.Random, ws: Workspace) -> Case:
+    book = pick(rng, "s.send.pad", "s.receive.pad")
+    return Case(("pad", "export", book, "--pages", page_spec(rng), "-o", "case.export.txt"))
+
+
+def pad_export_out(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("pad", "export", "s.receive.pad", "-o", bad_out(rng)))
+
+
+def pad_import_text(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: mutate(rng, ws.read("export.txt")),
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 999)),
+            lambda: ("PAGE " + wrong_groups(rng)).encode(),
+            lambda: b"PAGE 12345\n" + wrong_groups(rng).encode(),
+            lambda: ws.read("export.txt").replace(b"PAGE", b"PAGE 00000\nPAGE"),
+            lambda: bad_document(rng, ws),
+        ]
+    )()
+    return Case(
+        ("pad", "import", f"i{rng.randrange(10**6)}", "-", *maybe(rng, "--role", "send")), text
+    )
+
+
+def pad_import_name(rng: random.Random, ws: Workspace) -> Case:
+    role = maybe(rng, "--role", pick(rng, "send", "receive", "both", *BAD_INTS[:4], "SEND"))
+    return Case(("pad", "import", bad_name(rng), "export.txt", *role))
+
+
+def pad_import_file(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    return Case(("pad", "import", f"i{rng.randrange(10**6)}", name), None, files)
+
+
+def decoy_base() -> tuple[str, ...]:
+    return ("pad", "decoy", "--document", "doc.txt", "--says", "plain.txt")
+
+
+def pad_decoy_document(rng: random.Random, ws: Workspace) -> Case:
+    args = (
+        "pad",
+        "decoy",
+        "--document",
+        "-",
+        "--says",
+        "plain.txt",
+        "--out",
+        "d",
+        "--check",
+        "hand",
+        "--pages",
+        "3",
+        "--groups",
+        "5",
+    )
+    return Case(args, bad_document(rng, ws))
+
+
+def pad_decoy_says(rng: random.Random, ws: Workspace) -> Case:
+    says = rng.choice(
+        [
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+            lambda: b"A" * rng.choice([0, 1, 2, 5, 1000]),
+        ]
+    )()
+    args = (
+        "pad",
+        "decoy",
+        "--document",
+        "doc.txt",
+        "--says",
+        "case.txt",
+        "--out",
+        f"d{rng.randrange(10**6)}",
+        "--check",
+        "hand",
+        "--pages",
+        "3",
+        "--groups",
+        "5",
+    )
+    return file_case(args, "case.txt", says)
+
+
+def pad_decoy_like(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws, "case.receive.pad")
+    args = (*decoy_base(), "--out", f"d{rng.randrange(10**6)}", "--check", "hand")
+    return with_book(Case((*args, "--like", book[0])), book)
+
+
+def pad_decoy_out(rng: random.Random, ws: Workspace) -> Case:
+    args = (*decoy_base(), "--check", "hand", "--pages", "3", "--groups", "5")
+    return Case((*args, "--out", bad_name(rng)))
+
+
+def pad_decoy_options(rng: random.Random, ws: Workspace) -> Case:
+    # Sizes stay small here: unbounded sizes are the subprocess tests' (a time limit).
+    opt = rng.choice(
+        [
+            lambda r: ("--pages", pick(r, "-1", "0", "abc", "", "1.5", "1")),
+            lambda r: ("--groups", pick(r, "-1", "0", "abc", "", "1", "2")),
+            *ENC_OPTS[:8],
+        ]
+    )
+    args = (*decoy_base(), "--out", f"d{rng.randrange(10**6)}", "--pages", "3", "--groups", "5")
+    return Case((*args, *opt(rng)))
+
+
+# ----------------------------------------------------------------- board, codebook, print
+
+
+def board_list(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("board", "list", *(junk_arg(rng) for _ in range(rng.randint(0, 2)))))
+
+
+def board_show_name(rng: random.Random, ws: Workspace) -> Case:
+    name = pick(rng, "ct-37", "CT-46", "keyed", "KEYED", "RU-1", " CT-37", "STANDARD-TABLE-1")
+    return Case(("board", "show", junk_arg(rng) if rng.random() < 0.7 else name, *json_or_not(rng)))
+
+
+def board_show_keyed(rng: random.Random, ws: Workspace) -> Case:
+    opts = rng.choice(
+        [
+            ("--key", junk_arg(rng)),
+            ("--top", junk_arg(rng)),
+            ("--key", junk_arg(rng), "--top", junk_arg(rng)),
+            ("--top", junk_text(rng, 12).replace("\x00", "")),
+        ]
+    )
+    return Case(("board", "show", pick(rng, "KEYED", "keyed", "CT-37"), *opts, *json_or_not(rng)))
+
+
+BOARD_OPTS: list[Callable[[random.Random], tuple[str, ...]]] = [
+    *ENC_OPTS[:5],
+    lambda r: ("--per-line", pick(r, *BAD_INTS, "1001")),
+    lambda r: (pick(r, "--fold", "--drop", "--no-groups", "--no-pad", "--json", "-x"),),
+    lambda r: ("-o", bad_out(r)),
+]
+
+
+def board_encode(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 500)),
+            lambda: b"HELLO",
+            lambda: bad_document(rng, ws),
+        ]
+    )()
+    opts = rng.choice(BOARD_OPTS)(rng) if rng.random() < 0.5 else ()
+    return Case(("board", "encode", *opts), text)
+
+
+def board_decode(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: bad_document(rng, ws),
+            lambda: wrong_groups(rng).encode(),
+            lambda: digits(rng, rng.randint(0, 200)).encode(),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+        ]
+    )()
+    opts = rng.choice(BOARD_OPTS[:5] + BOARD_OPTS[7:])(rng) if rng.random() < 0.5 else ()
+    return Case(("board", "decode", *opts, *json_or_not(rng)), text)
+
+
+def codebook_new(rng: random.Random, ws: Workspace) -> Case:
+    opts = rng.choice(
+        [
+            lambda: ("-o", bad_out(rng)),
+            lambda: ("-o", "case.json", "--lang", junk_arg(rng)),
+            lambda: ("-o", "case.json", "--size", pick(rng, *BAD_INTS, "1001")),
+            lambda: ("-o", "case.json", "--key", junk_arg(rng), "--size", "5"),
+        ]
+    )()
+    return Case(("codebook", "new", *opts))
+
+
+def codebook_lookup(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    book = name if rng.random() < 0.5 else "cb.json"
+    return Case(("codebook", "lookup", book, junk_arg(rng)), None, files if book == name else ())
+
+
+PAPER = ("--paper", "A4")
+
+
+def paper(rng: random.Random) -> tuple[str, ...]:
+    # Mostly a bad paper size: a PDF that can be made takes a tenth of a second.
+    return ("--paper", junk_arg(rng)) if rng.random() < 0.7 else PAPER
+
+
+def print_pads(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        book = bad_book(rng, ws)
+        return with_book(Case(("print", "pads", book[0], "-o", "case.pdf")), book)
+    opt = rng.choice(
+        [
+            ("-o", bad_out(rng)),
+            ("-o", "case.pdf", "--board", junk_arg(rng)),
+            ("-o", "case.pdf", "--paper", junk_arg(rng)),
+        ]
+    )
+    return Case(("print", "pads", "s.receive.pad", *opt))
+
+
+def print_blank(rng: random.Random, ws: Workspace) -> Case:
+    opts = rng.choice(
+        [
+            lambda: ("-o", bad_out(rng)),
+            lambda: ("-o", "case.pdf", "--pages", pick(rng, *BAD_INTS, "1001")),
+            lambda: ("-o", "case.pdf", "--groups", pick(rng, *BAD_INTS, "1001")),
+            lambda: ("-o", "case.pdf", "--role", junk_arg(rng)),
+            lambda: ("-o", "case.pdf", "--pages", "1", "--groups", "1", *paper(rng)),
+        ]
+    )()
+    return Case(("print", "blank", *opts))
+
+
+def print_board(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("print", "board", junk_arg(rng), "-o", "case.pdf"))
+    return Case(("print", "board", "CT-37", "-o", bad_out(rng), *paper(rng)))
+
+
+def print_worksheet(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("print", "worksheet", "--board", junk_arg(rng), "-o", "case.pdf"))
+    return Case(("print", "worksheet", "-o", bad_out(rng), *paper(rng)))
+
+
+def print_codebook(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        name, files = junk_path_arg(rng, ws)
+        return Case(("print", "codebook", name, "-o", "case.pdf"), None, files)
+    return Case(("print", "codebook", "cb.json", "-o", bad_out(rng), *paper(rng)))
+
+
+def print_vic_worksheet(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("print", "vic-worksheet", "--lang", junk_arg(rng), "-o", "case.pdf"))
+    return Case(("print", "vic-worksheet", "-o", bad_out(rng), *paper(rng)))
+
+
+# ----------------------------------------------------------------------------- radio
+
+TINY = ("-s", "tiny.toml")
+
+
+def station_file(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    if rng.random() < 0.5:
+        return junk_arg(rng), ()
+    data = rng.choice(
+        [
+            lambda: mutate(rng, ws.read("tiny.toml")),
+            lambda: ws.read("tiny.toml").replace(
+                b"groups = 1", b"groups = " + pick(rng, "0", "9", "-1", '"x"', "1.5").encode()
+            ),
+            lambda: ws.read("tiny.toml").replace(
+                b"repeat = 1", b"repeat = " + pick(rng, "0", "-1", "true", "[]", "2.5").encode()
+            ),
+            lambda: ws.read("tiny.toml").replace(
+                b"0.1", pick(rng, "-1", "nan", "inf", '"x"', "[]").encode()
+            ),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+        ]
+    )()
+    return "case.toml", (("case.toml", data),)
+
+
+def broadcast_document(rng: random.Random, ws: Workspace) -> Case:
+    # Cut short: a long document that parses is a long (and valid) synthesis.
+    return Case(("broadcast", "-", *TINY, "-o", "case.wav"), bad_document(rng, ws)[:300])
+
+
+def broadcast_station(rng: random.Random, ws: Workspace) -> Case:
+    name, files = station_file(rng, ws)
+    return Case(("broadcast", "short.txt", "-s", name, "-o", "case.wav"), None, files)
+
+
+def broadcast_out(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("broadcast", "short.txt", *TINY, "-o", bad_out(rng)))
+
+
+def broadcast_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(
+        [
+            lambda: ("--snr", pick(rng, *BAD_FLOATS)),
+            lambda: ("--fading", pick(rng, *BAD_FLOATS, "1.01")),
+            lambda: ("--qrm", pick(rng, *BAD_FLOATS)),
+            lambda: ("--seed", pick(rng, *BAD_INTS)),
+            lambda: ("--id", junk_arg(rng)),
+            lambda: ("--voice", junk_arg(rng)),
+        ]
+    )()
+    return Case(("broadcast", "short.txt", *TINY, "-o", "case.wav", *opt, *json_or_not(rng)))
+
+
+def receive_audio(rng: random.Random, ws: Workspace) -> Case:
+    return file_case(
+        ("receive", "case.wav", *TINY, *json_or_not(rng)), "case.wav", audio_file(rng, ws)
+    )
+
+
+def receive_path(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    return Case(("receive", name, *TINY), None, files)
+
+
+def receive_station(rng: random.Random, ws: Workspace) -> Case:
+    name, files = station_file(rng, ws)
+    return Case(("receive", "real.wav", "-s", name), None, files)
+
+
+def receive_options(rng: random.Random, ws: Workspace) -> Case:
+    name, files = junk_path_arg(rng, ws)
+    opt = rng.choice([("--voice-file", name), ("--voice", junk_arg(rng)), ("-o", bad_out(rng))])
+    return Case(("receive", "real.wav", *TINY, *opt), None, files)
+
+
+def voice_learn_audio(rng: random.Random, ws: Workspace) -> Case:
+    return file_case(
+        ("voice", "learn", "case.wav", "-o", "case.npz"), "case.wav", audio_file(rng, ws)
+    )
+
+
+def voice_learn_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(
+        [
+            ("-o", bad_out(rng)),
+            ("-o", "case.npz", "--digits", junk_arg(rng)),
+            ("-o", "case.npz", "--name", junk_arg(rng)),
+            ("-o", "case.npz", "--digits", digits(rng, rng.randint(0, 30))),
+        ]
+    )
+    return Case(("voice", "learn", "real.wav", *opt))
+
+
+def station_list(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("station", "list", *(junk_arg(rng) for _ in range(rng.randint(0, 2)))))
+
+
+def station_show(rng: random.Random, ws: Workspace) -> Case:
+    name, files = station_file(rng, ws)
+    return Case(("station", "show", name), None, files)
+
+
+# ----------------------------------------------------------------- triage, intercepts
+
+
+def triage_document(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("triage", *json_or_not(rng)), bad_document(rng, ws))
+
+
+def triage_book(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws, "case.receive.pad")
+    return with_book(Case(("triage", "doc.txt", "--book", book[0])), book)
+
+
+def bad_log(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    real = ws.read("log.db")
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "case.db", (("case.db", real[: rng.randrange(len(real))]),)
+    if kind == 1:
+        return "case.db", (("case.db", mutate(rng, real)),)
+    if kind == 2:
+        foreign_sqlite(ws.root / "case.db", rng)
+        return "case.db", ()
+    if kind == 3:
+        return "case.db", (("case.db", real[:100] + rng.randbytes(len(real) - 100)),)
+    if kind == 4:
+        return pick(rng, "s.receive.pad", "dir", "missing/log.db", "doc.txt", "\udcff/x"), ()
+    return "case.db", (("case.db", rng.randbytes(rng.randint(0, 3000))),)
+
+
+def triage_intercepts(rng: random.Random, ws: Workspace) -> Case:
+    name, files = bad_log(rng, ws)
+    return Case(("triage", "--intercepts", name, *json_or_not(rng)), None, files)
+
+
+def triage_report(rng: random.Random, ws: Workspace) -> Case:
+    # A report that can be written draws plots (a third of a second): one case in ten.
+    where = (
+        "dir"
+        if rng.random() < 0.1
+        else pick(
+            rng, "missing/r", "doc.txt", "doc.txt/r", "/proc/cinq-fuzz", "a" * 300, "\udcff/r"
+        )
+    )
+    return Case(("triage", "doc.txt", "--report", where))
+
+
+def intercepts_add_log(rng: random.Random, ws: Workspace) -> Case:
+    name, files = bad_log(rng, ws)
+    return Case(("intercepts", "add", name, "doc.txt"), None, files)
+
+
+def intercepts_add_document(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("intercepts", "add", "case.log.db", "-"), bad_document(rng, ws))
+
+
+def intercepts_add_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(
+        [
+            lambda: ("--when", junk_arg(rng)),
+            lambda: (
+                "--when",
+                pick(
+                    rng,
+                    "2024-02-30",
+                    "9999-12-31T25:00",
+                    "0000-01-01",
+                    "2024",
+                    "2024-01-01T00:00:00+99:00",
+                    "-1",
+                ),
+            ),
+            lambda: ("--khz", pick(rng, *BAD_FLOATS)),
+            lambda: ("--station", junk_arg(rng)),
+            lambda: ("--notes", junk_text(rng, 50).replace("\x00", "")),
+        ]
+    )()
+    return Case(("intercepts", "add", "case.log.db", "doc.txt", *opt))
+
+
+def intercepts_list(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.6:
+        name, files = bad_log(rng, ws)
+        return Case(("intercepts", pick(rng, "list", "export"), name), None, files)
+    return Case(("intercepts", "list", "log.db", "--station", junk_arg(rng)))
+
+
+# ----------------------------------------------------------------------------- vic
+
+
+def vic_keys(rng: random.Random) -> tuple[str, ...]:
+    date = pick(
+        rng,
+        "741776",
+        "3.9.1945",
+        "31.2.1999",
+        "00000",
+        "1234567",
+        "abcdef",
+        "",
+        "0.0.0",
+        "99.99.9999",
+        junk_arg(rng),
+        digits(rng, rng.randint(0, 9)),
+    )
+    phrase = pick(
+        rng,
+        VIC_KEYS[3],
+        "",
+        "A",
+        "ÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉÉ",
+        "1" * 25,
+        junk_arg(rng),
+        "СНЕГОПАДСНЕГОПАДСНЕГОПАДСНЕГОПАД",
+    )
+    personal = pick(rng, "6", "0", "17", "-1", "abc", "", "99999999999999999999", "1")
+    keys = ["--date", date, "--phrase", phrase, "--personal", personal]
+    i = 2 * rng.randrange(3)  # keep two of the three right, most of the time
+    if rng.random() < 0.7:
+        keys[1 : i + 1 : 2] = list(VIC_KEYS[1 : i + 1 : 2])
+        keys[i + 3 :: 2] = list(VIC_KEYS[i + 3 :: 2])
+    return tuple(keys)
+
+
+def vic_encrypt_keys(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("vic", "encrypt", *vic_keys(rng), *maybe(rng, "--lang", "ru")), b"MEET AT NOON")
+
+
+def vic_encrypt_text(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+            lambda: b"",
+            lambda: "ВСТРЕЧА №5 ПВТ".encode() * rng.randint(1, 5),
+            lambda: b"A" * rng.choice([1, 2, 3, 50_000]),
+        ]
+    )()
+    lang = maybe(rng, "--lang", "ru", p=0.5)
+    return Case(("vic", "encrypt", *VIC_KEYS, *lang, *maybe(rng, "--explain", "--drop")), text)
+
+
+def vic_encrypt_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(
+        [
+            lambda: ("--keygroup", junk_arg(rng)),
+            lambda: ("--keygroup", digits(rng, rng.randint(0, 7))),
+            lambda: ("--keyword", junk_arg(rng), "--lang", "ru"),
+            lambda: ("--cut", pick(rng, *BAD_INTS), "--lang", pick(rng, "ru", "en")),
+            lambda: ("--lang", junk_arg(rng)),
+            lambda: ("--per-line", pick(rng, *BAD_INTS)),
+            lambda: ("-o", bad_out(rng)),
+            lambda: ("--cover", junk_path_arg(rng, ws)[0]),
+        ]
+    )()
+    return Case(("vic", "encrypt", *VIC_KEYS, *opt, *json_or_not(rng)), b"MEET AT NOON")
+
+
+def vic_decrypt_groups(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: bad_document(rng, ws),
+            lambda: wrong_groups(rng).encode(),
+            lambda: " ".join(digits(rng, 5) for _ in range(rng.randint(0, 30))).encode(),
+            lambda: mutate(rng, ws.read("vic.txt")),
+        ]
+    )()
+    lang = maybe(rng, "--lang", "ru", p=0.5)
+    return Case(("vic", "decrypt", *VIC_KEYS, *lang, *maybe(rng, "--explain", "--json")), text)
+
+
+def vic_decrypt_keys(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice(
+        [
+            (),
+            ("--keyword", junk_arg(rng), "--lang", "ru"),
+            ("-o", bad_out(rng)),
+            ("--lang", junk_arg(rng)),
+        ]
+    )
+    return Case(("vic", "decrypt", *vic_keys(rng), *opt), ws.read("vic.txt"))
+
+
+# ----------------------------------------------------------------------------- the table
+
+COMMANDS: dict[str, dict[str, Gen]] = {
+    "parse": {
+        "stdin": parse_stdin,
+        "file": parse_file,
+        "path": parse_path,
+        "per-line": parse_per_line,
+    },
+    "encrypt": {
+        "plaintext": encrypt_plaintext,
+        "book": encrypt_book,
+        "out": encrypt_out,
+        "options": encrypt_options,
+        "files": encrypt_files,
+    },
+    "decrypt": {
+        "document": decrypt_document,
+        "file": decrypt_file,
+        "book": decrypt_book,
+        "out": decrypt_out,
+        "options": decrypt_options,
+    },
+    "pad new": {"name": pad_new_name, "numbers": pad_new_numbers},
+    "pad status": {"book": pad_status, "args": pad_status_args},
+    "pad burn": {"book": pad_burn_book, "page": pad_burn_page},
+    "pad export": {"book": pad_export_book, "pages": pad_export_pages, "out": pad_export_out},
+    "pad import": {"text": pad_import_text, "name": pad_import_name, "file": pad_import_file},
+    "pad decoy": {
+        "document": pad_decoy_document,
+        "says": pad_decoy_says,
+        "like": pad_decoy_like,
+        "out": pad_decoy_out,
+        "options": pad_decoy_options,
+    },
+    "board list": {"args": board_list},
+    "board show": {"name": board_show_name, "keyed": board_show_keyed},
+    "board encode": {"args": board_encode},
+    "board decode": {"args": board_decode},
+    "codebook new": {"options": codebook_new},
+    "codebook lookup": {"args": codebook_lookup},
+    "print pads": {"args": print_pads},
+    "print blank": {"args": print_blank},
+    "print board": {"args": print_board},
+    "print worksheet": {"args": print_worksheet},
+    "print codebook": {"args": print_codebook},
+    "print vic-worksheet": {"args": print_vic_worksheet},
+    "broadcast": {
+        "document": broadcast_document,
+        "station": broadcast_station,
+        "out": broadcast_out,
+        "options": broadcast_options,
+    },
+    "receive": {
+        "audio": receive_audio,
+        "path": receive_path,
+        "station": receive_station,
+        "options": receive_options,
+    },
+    "voice learn": {"audio": voice_learn_audio, "options": voice_learn_options},
+    "station list": {"args": station_list},
+    "station show": {"args": station_show},
+    "triage": {
+        "document": triage_document,
+        "book": triage_book,
+        "intercepts": triage_intercepts,
+        "report": triage_report,
+    },
+    "intercepts add": {
+        "log": intercepts_add_log,
+        "document": intercepts_add_document,
+        "options": intercepts_add_options,
+    },
+    "intercepts list": {"args": intercepts_list},
+    "vic encrypt": {
+        "keys": vic_encrypt_keys,
+        "text": vic_encrypt_text,
+        "options": vic_encrypt_options,
+    },
+    "vic decrypt": {"groups": vic_decrypt_groups, "keys": vic_decrypt_keys},
+}
+
+# Crashes found in code another helper owns, marked until their fix lands:
+# (command, kind) -> owner and what fails.
+KNOWN: dict[tuple[str, str], str] = {
+    ("receive", "path"): "H1: cli/radio.py _read_wav passes str(path) to soundfile, which "
+    "cannot encode a file name that is not UTF-8 ('\\udcff'): UnicodeEncodeError, exit 70 "
+    "(os.fsencode(path) would do)",
+}
+
+
+def params() -> list[object]:
+    out: list[object] = []
+    for command, kinds in COMMANDS.items():
+        for kind in kinds:
+            reason = KNOWN.get((command, kind))
+            marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
+            out.append(pytest.param(command, kind, marks=marks, id=f"{command}/{kind}"))
+    return out
+
+
+# ----------------------------------------------------------------------------- the test
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    return build_workspace(tmp_path_factory.mktemp("fuzz-template"))
+
+
+def check(command: str, case: Case, root: Path) -> str | None:
+    """Run one case; what is wrong with it, or None."""
+    for name, data in case.files:
+        (root / name).write_bytes(data)
+    before = books(root)
+    outcome = RUNNER.run(case)
+    after = books(root)
+    refused = outcome.exit_code != 0
+    changed = before != after and not outcome.spoiled
+    record(command, outcome, books_changed=refused and changed)
+    return verdict(command, outcome, before, after, refused=refused)
+
+
+def verdict(
+    command: str, outcome: Outcome, before: dict[str, str], after: dict[str, str], *, refused: bool
+) -> str | None:
+    if outcome.crash is not None:
+        return f"crash (exit 70 in main): {outcome.crash}"
+    if TRACEBACK in outcome.output:
+        return f"traceback: {outcome.output[-300:]!r}"
+    if outcome.exit_code not in ALLOWED | EXTRA_CODES.get(command, frozenset()):
+        return f"exit {outcome.exit_code}: {outcome.output[-300:]!r}"
+    if refused and before != after and not outcome.spoiled:
+        return f"a book changed on a refusal (exit {outcome.exit_code}): {outcome.output[-200:]!r}"
+    if command not in MAY_CHANGE_BOOKS and {k: after.get(k) for k in before} != before:
+        return f"a book already there was changed (exit {outcome.exit_code})"
+    return None
+
+
+@pytest.mark.parametrize(("command", "kind"), params())
+def test_fuzz(
+    command: str, kind: str, template: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = copy_workspace(template, tmp_path / "ws")
+    monkeypatch.chdir(ws.root)
+    gen = COMMANDS[command][kind]
+    count = -(-PER_COMMAND // len(COMMANDS[command]))
+    failures = []
+    for i, case in cases(gen, ws, f"{command}/{kind}", count):
+        problem = check(command, case, ws.root)
+        if problem:
+            failures.append(f"{command}/{kind} #{i} {list(case.args)!r}: {problem}")
+    assert not failures, f"{len(failures)} of {count} cases:\n" + "\n".join(failures[:15])
+
+
+# Every command that writes a file, with that file a pad book: the book must survive.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "encrypt": ("encrypt", "--book", "s.send.pad"),
+    "decrypt": ("decrypt", "--book", "s.receive.pad", "--check", "hand"),
+    "pad export": ("pad", "export", "s.receive.pad"),
+    "codebook new": ("codebook", "new", "--size", "5"),
+    "print pads": ("print", "pads", "s.receive.pad"),
+    "print blank": ("print", "blank", "--pages", "1"),
+    "print board": ("print", "board", "CT-37"),
+    "print worksheet": ("print", "worksheet"),
+    "print codebook": ("print", "codebook", "cb.json"),
+    "print vic-worksheet": ("print", "vic-worksheet"),
+    "broadcast": ("broadcast", "short.txt", *TINY),
+    "vic encrypt": ("vic", "encrypt", *VIC_KEYS),
+    "vic decrypt": ("vic", "decrypt", *VIC_KEYS),
+}
+STDIN = {"encrypt": b"HI\n", "vic encrypt": b"MEET"}
+OVERWRITE_OWNER = (
+    "H1: _io.check_writable/write_output (or files.atomic_write) must refuse a pad book"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=OVERWRITE_OWNER))
+        for c in OUTPUTS
+    ],
+)
+@pytest.mark.parametrize("book", ["s.send.pad", "s.receive.pad"])
+def test_no_output_overwrites_a_book(
+    command: str, book: str, template: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = copy_workspace(template, tmp_path / "ws")
+    monkeypatch.chdir(ws.root)
+    stdin = STDIN.get(command) or (ws.read("doc.txt") if command == "decrypt" else None)
+    if command == "vic decrypt":
+        stdin = ws.read("vic.txt")
+    before = books(ws.root)
+    outcome = RUNNER.run(Case((*OUTPUTS[command], "-o", book), stdin))
+    record(command, outcome, books_changed=outcome.exit_code != 0 and books(ws.root) != before)
+    assert outcome.exit_code in ALLOWED, outcome.output
+    assert (ws.root / book).read_bytes().startswith(b"SQLite format 3\x00"), outcome.output
+
+
+def test_every_command_is_fuzzed() -> None:
+    """A new command must get its fuzz cases: every leaf of the CLI is in COMMANDS."""
+    import typer
+
+    from cinq.cli import app
+
+    def leaves(cmd: object, prefix: str) -> list[str]:
+        subs = getattr(cmd, "commands", None)
+        if not subs:
+            return [prefix]
+        return [n for k, c in subs.items() for n in leaves(c, f"{prefix} {k}".strip())]
+
+    skipped = {"demo", "intercepts export"}  # the demo: tests/test_demo; export: with list
+    missing = set(leaves(typer.main.get_command(app), "")) - set(COMMANDS) - skipped
+    assert not missing, f"commands without fuzz cases: {sorted(missing)}"

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import sys
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI runs the same number of examples as a developer; derandomized so a CI failure
@@ -14,3 +16,14 @@ settings.register_profile(
     derandomize=bool(os.environ.get("CI")),
 )
 settings.load_profile("cinq")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz test's figures (cases per command, exit codes seen, tracebacks, books
+    changed by refusals), when it ran."""
+    fuzzing = sys.modules.get("tests.fuzzing")
+    lines = fuzzing.summary() if fuzzing is not None else []
+    if lines:
+        terminalreporter.section("fuzz test of every command")
+        for line in lines:
+            terminalreporter.write_line(line)

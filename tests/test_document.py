@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import string
 from pathlib import Path
 
@@ -336,3 +337,36 @@ def test_a_quoted_document_parses_as_the_document(doc: Document, prefix: str) ->
 )
 def test_html_is_told_from_text_with_angle_brackets(text: str, html: bool) -> None:
     assert looks_like_html(text) is html
+
+
+def as_html(doc: Document) -> str:
+    """``doc`` as a web page: paragraphs, <br> line breaks, escaped text."""
+
+    def para(text: str) -> str:
+        return "<p>" + html.escape(text).replace("\n", "<br>\n") + "</p>\n"
+
+    rows = [" ".join(doc.groups[i : i + 4]) for i in range(0, len(doc.groups), 4)]
+    parts = ["<!DOCTYPE html>\n<html><head><title>Numbers</title></head><body>\n"]
+    parts += [para(doc.cover)] if doc.cover else []
+    parts.append(para("\n".join(rows)))
+    parts += [para(f"By {doc.signature}")] if doc.signature else []
+    parts += [para(doc.trailer)] if doc.trailer else []
+    return "".join(parts) + "</body></html>\n"
+
+
+@given(doc=DOCUMENTS)
+def test_a_document_published_as_a_web_page_parses_as_the_document(doc: Document) -> None:
+    page = as_html(doc)
+    got = Document.parse(page)
+    assert got.groups == doc.groups and got.signature == doc.signature
+    assert got.trailer == doc.trailer
+    assert got.cover == ("Numbers" + ("\n\n" + doc.cover if doc.cover else ""))
+
+
+def test_a_message_on_one_damaged_line_is_located_not_missed() -> None:
+    with pytest.raises(BadInput, match="malformed group '9O803'") as e:
+        Document.parse("Tonight:\n58523 45006 9O803 12345 56530\n")
+    loc = e.value.location
+    assert loc is not None and (loc.line, loc.column, loc.char) == (2, 14, "O")
+    with pytest.raises(BadInput, match="no block"):
+        Document.parse("Call 01 23 45 67 or 06 12 34 56 78\n")

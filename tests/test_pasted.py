@@ -173,3 +173,25 @@ def test_a_pdf_of_a_quoted_e_mail_is_read(sent: tuple[Path, Document], tmp_path:
     assert code == 0 and json.loads(out)["groups"] == list(doc.groups), err
     code, out, err = run("decrypt", "--book", receive, path)
     assert (code, out) == (0, PLAIN + "\n"), err
+
+
+def test_a_web_archive_of_a_quoted_e_mail_in_pre() -> None:
+    page = (
+        "<html><body><h2>Re: tonight</h2>\n<pre>On Mon, Alice wrote:\n"
+        "&gt; Weather for the coast\n&gt;\n&gt; 58523 45006\n&gt; 90803 12345\n"
+        "&gt;\n&gt; By KESTREL\n</pre>\n<p>Archived\nby the list.</p></body></html>"
+    )
+    doc = Document.parse(page)
+    assert doc.groups == ("58523", "45006", "90803", "12345")
+    assert doc.cover == "Weather for the coast" and doc.signature == "KESTREL"
+
+
+def test_source_line_breaks_in_a_paragraph_are_spaces_as_a_browser_shows_them() -> None:
+    page = "<p>Tonight&#8217;s\ngroups:</p>\n<p>58523 45006\n90803 12345\n56530</p>"
+    doc = Document.parse(page)
+    assert doc.groups == ("58523", "45006", "90803", "12345", "56530")
+    assert doc.cover == "Tonight’s groups:"
+    with pytest.raises(BadInput) as e:
+        Document.parse(page.replace("90803", "9O803"))
+    loc = e.value.location
+    assert loc is not None and (loc.line, loc.column, loc.char) == (4, 2, "O")

@@ -125,6 +125,20 @@ def _best_block(kinds: list[_Kind], lines: list[SourceLine]) -> tuple[int, int] 
     return best
 
 
+def _no_block(lines: list[SourceLine], kinds: list[_Kind], source: str | None) -> BadInput:
+    """The error when no block was found: a damaged group line that is the whole
+    message (one paragraph of a web page) is named where it is; else "no block"."""
+    damaged = [
+        line
+        for line, kind in zip(lines, kinds, strict=True)
+        if kind is _Kind.SUSPECT and any(_GROUP.fullmatch(t) for t in line.text.split())
+    ]
+    if damaged:
+        return _malformed(max(damaged, key=lambda line: len(line.text.split())), source)
+    where = f" in {source}" if source else ""
+    return BadInput(f"no block of five-figure groups found{where}")
+
+
 def _same_quote(lines: list[SourceLine], depth: int) -> int:
     """How many of ``lines`` (from the start) belong with a block quoted ``depth`` deep:
     up to the first non-blank line at another depth ("On ... wrote:", the reply)."""
@@ -241,8 +255,7 @@ class Document:
         kinds = [_classify(line.text) for line in lines]
         block = _best_block(kinds, lines)
         if block is None:
-            where = f" in {source}" if source else ""
-            raise BadInput(f"no block of five-figure groups found{where}")
+            raise _no_block(lines, kinds, source)
         return _assemble(lines, kinds, block, source)
 
     def to_json(self) -> dict[str, object]:

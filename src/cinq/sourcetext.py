@@ -75,6 +75,8 @@ _BLOCK = frozenset(
     }
 )
 _CELL = frozenset({"td", "th"})
+_PRE = frozenset({"pre", "listing", "plaintext", "textarea"})  # line breaks kept
+_BLOCK |= _PRE
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
 
 
@@ -142,17 +144,26 @@ class _Markup(HTMLParser):
         self._marks: list[tuple[int, int, int]] = []
         self._width = 0
         self._hidden = 0
+        self._pre = 0
 
     def _put(self, piece: str, line: int, col: int) -> None:
+        """Text found at ``line``, ``col`` of the page. A line break of the source is a
+        space, as a browser shows it, except inside <pre>."""
         for k, part in enumerate(piece.split("\n")):
             if k:
-                self._end_line()
+                if self._pre:
+                    self._end_line()
+                elif self._width:
+                    self._add(" ", line, col)
                 line, col = line + 1, 0
             if part:
-                self._marks.append((self._width, line, col))
-                self._text.append(part)
-                self._width += len(part)
+                self._add(part, line, col)
                 col += len(part)
+
+    def _add(self, text: str, line: int, col: int) -> None:
+        self._marks.append((self._width, line, col))
+        self._text.append(text)
+        self._width += len(text)
 
     def _end_line(self) -> None:
         line, _ = self.getpos()
@@ -164,6 +175,7 @@ class _Markup(HTMLParser):
         if tag in _HIDDEN:
             self._hidden += 1
         elif tag == "br" or tag in _BLOCK:
+            self._pre += tag in _PRE
             self._end_line()
         elif tag in _CELL:
             self._put(" ", *self.getpos())
@@ -172,6 +184,7 @@ class _Markup(HTMLParser):
         if tag in _HIDDEN:
             self._hidden = max(self._hidden - 1, 0)
         elif tag in _BLOCK:
+            self._pre = max(self._pre - (tag in _PRE), 0)
             self._end_line()
         elif tag in _CELL:
             self._put(" ", *self.getpos())

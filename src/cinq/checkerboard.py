@@ -18,6 +18,10 @@ Conventions that hold on every board, so that encode -> decode is exact:
 * Padding to whole groups: :meth:`Board.fill` gives digits that decode to nothing (the
   start of an empty figure section, or an unfinished CODE escape on CT-46), and
   ``decode(..., padded=True)`` drops an unfinished code at the very end.
+* Unreadable digits (a ``?`` in a copy): :func:`decode_partial` tries every value of
+  each, keeps the text all readings agree on and marks the rest U+FFFD.
+* Bounded work: a text over :data:`MAX_TEXT_CHARS` characters is refused before it is
+  encoded.
 """
 
 from __future__ import annotations

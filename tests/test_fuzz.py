@@ -947,12 +947,15 @@ def check(command: str, case: Case, root: Path) -> str | None:
     """Run one case; what is wrong with it, or None."""
     for name, data in case.files:
         (root / name).write_bytes(data)
-    before = books(root)
+    before, names = books(root), set(root.rglob("*"))
     outcome = RUNNER.run(case)
     after = books(root)
     refused = outcome.exit_code != 0
     changed = before != after and not outcome.spoiled
     record(command, outcome, books_changed=refused and changed)
+    left = sorted(str(p.relative_to(root)) for p in set(root.rglob("*")) - names)
+    if refused and left:
+        return f"a refusal (exit {outcome.exit_code}) left files behind: {left[:5]}"
     return verdict(command, outcome, before, after, refused=refused)
 
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cinq.analysis.intercepts import InterceptLog
-from cinq.analysis.triage import MAX_GROUPS, MAX_MESSAGES, copies, depths, triage
+from cinq.analysis.triage import MAX_CHARS, MAX_GROUPS, MAX_MESSAGES, copies, depths, triage
 from cinq.book import PadBook
 from cinq.cli import app
 from cinq.errors import BadInput
@@ -115,3 +115,11 @@ def test_encoding_a_huge_text_is_refused_before_any_work(tmp_path: Path) -> None
     code, out, err = run("encrypt", "--book", send, "--fold", input=text)
     assert code == 2 and out == "" and "at most 1,000,000 can be encoded" in err
     assert time.monotonic() - started < 2
+
+
+def test_triage_refuses_a_text_over_its_limit_before_parsing() -> None:
+    text = "58523 " * (MAX_CHARS // 6 + 1)
+    started = time.monotonic()
+    with pytest.raises(BadInput, match="triage reads at most"):
+        triage(text)
+    assert time.monotonic() - started < 1

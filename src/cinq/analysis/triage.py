@@ -107,6 +107,10 @@ def _num(x: float) -> float | None:
 
 def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
     """Split the document, test its groups, look for structure and plaintext, verdict."""
+    if isinstance(text, str) and len(text) > MAX_CHARS:  # before parsing it
+        raise BadInput(
+            f"the document has {len(text):,} characters; triage reads at most {MAX_CHARS:,}"
+        )
     doc = Document.parse(text) if isinstance(text, str) else text
     groups = doc.groups[:MAX_GROUPS]  # bounded work; the verdict says when there were more
     digits = known_digits(groups)
@@ -146,6 +150,9 @@ _LANGS = ("en", "fr", "de", "es", "ru")
 MAX_GROUPS = 20_000
 """The most groups of one document triage analyses (100,000 digits, about two seconds);
 a longer document is analysed on its first ``MAX_GROUPS`` groups, and says so."""
+
+MAX_CHARS = 16 * 2**20
+"""The longest text triage parses (the CLI's limit for a document, 16 MiB)."""
 
 MAX_MESSAGES = 1_000
 """The most messages :func:`depths` and :func:`copies` compare (half a million pairs)."""

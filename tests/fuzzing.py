@@ -235,6 +235,14 @@ def build_workspace(root: Path) -> Workspace:
         encoding="utf-8",
     )
     (root / "short.txt").write_text(doc.split()[0] + "\n", encoding="utf-8")
+    must(
+        "broadcast",
+        str(root / "short.txt"),
+        "-s",
+        str(root / "tiny.toml"),
+        "-o",
+        str(root / "tiny.wav"),
+    )
     vic = must("vic", "encrypt", *VIC_KEYS, "--keygroup", "77651", stdin=b"MEET")
     (root / "vic.txt").write_text(vic, encoding="utf-8")
     return ws

@@ -53,7 +53,10 @@ def test_the_wrong_check_scheme_is_named_not_called_a_forgery(
     code, out, err = run("decrypt", "--book", receive, "--check", read_with, "-", input=doc)
     assert code == 2 and out == ""
     assert f"verify under the {sent_with} scheme: did you forget --check {sent_with}?" in err
-    assert "forged" not in err and unread(receive)
+    assert "altered" not in err and unread(receive)
+    # The weaker scheme is easier to forge: the user is told what it means if not expected.
+    caution = f"if your sender uses the {read_with} scheme, treat the message as forged"
+    assert (caution in err) is (sent_with == "hand")
     code, out, err = run("decrypt", "--book", receive, "--check", sent_with, "-", input=doc)
     assert (code, out) == (0, "MEET AT NOON\n"), err
 

@@ -66,16 +66,26 @@ def verifying_scheme(doc: Document, book: PadBook, asked: Scheme | None) -> Sche
 
 
 def other_scheme(doc: Document, book: PadBook, asked: Scheme | None) -> WrongOption | None:
-    """The error to raise instead of "altered or forged" (or instead of a garbled
-    decode when no check was asked for) when the check groups verify under another
-    scheme; None when no other scheme verifies them."""
+    """The error to raise instead of "altered or forged" when the check groups verify
+    under another scheme; None when no other scheme verifies them.
+
+    A weaker scheme is easier to forge: when the one that verifies is weaker than the
+    one asked for (hand for strong), the error says that a sender who uses the asked
+    scheme did not send this message."""
     alt = verifying_scheme(doc, book, asked)
     if alt is None:
         return None
     under = f"the {asked.name} scheme" if asked else "no check groups (--check none)"
+    weaker = asked is not None and alt.forgery_bound(1) > asked.forgery_bound(1)
+    caution = (
+        f" (if your sender uses the {asked.name} scheme, treat the message as forged)"
+        if weaker and asked is not None
+        else ""
+    )
     return WrongOption(
         f"the message was read with {under}, but its check groups verify under the "
-        f"{alt.name} scheme: did you forget --check {alt.name}? Nothing was deciphered"
+        f"{alt.name} scheme: did you forget --check {alt.name}?{caution} Nothing was "
+        "deciphered"
     )
 
 

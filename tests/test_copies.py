@@ -14,7 +14,15 @@ import pytest
 from typer.testing import CliRunner
 
 from cinq.analysis.intercepts import InterceptLog
-from cinq.analysis.triage import MAX_CHARS, MAX_GROUPS, MAX_MESSAGES, copies, depths, triage
+from cinq.analysis.triage import (
+    MAX_CHARS,
+    MAX_GROUPS,
+    MAX_MESSAGES,
+    copies,
+    copy_sets,
+    depths,
+    triage,
+)
 from cinq.book import PadBook
 from cinq.cli import app
 from cinq.errors import BadInput
@@ -81,7 +89,21 @@ def test_triage_of_a_log_reports_copies_and_no_depth(
     assert [(c["first"], c["second"], c["differing"]) for c in data["copies"]] == [(1, 2, 0)]
     code, out, err = run("triage", "--intercepts", log)
     assert code == 0, err
-    assert "2 copies of one message" in out and "one pad used twice" not in out
+    assert "messages 1 and 2 are 2 copies of one message" in out
+    assert "one pad used twice" not in out
+
+
+def test_three_copies_are_one_set(message: tuple[str, ...], tmp_path: Path) -> None:
+    log = tmp_path / "log.sqlite"
+    with InterceptLog.open(log) as il:
+        for khz in (5310, 6840, 7660):
+            il.add("E11", message, when="2026-11-20T18:00:00Z", khz=khz)
+    code, out, err = run("triage", "--intercepts", log, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["depths"] == [] and data["copy_sets"] == [[1, 2, 3]]
+    code, out, _ = run("triage", "--intercepts", log)
+    assert "messages 1, 2 and 3 are 3 copies of one message" in out.replace("\n", " ")
 
 
 # -- bounds ---------------------------------------------------------------------------------
@@ -123,3 +145,9 @@ def test_triage_refuses_a_text_over_its_limit_before_parsing() -> None:
     with pytest.raises(BadInput, match="triage reads at most"):
         triage(text)
     assert time.monotonic() - started < 1
+
+
+def test_copy_sets_join_pairs_that_share_a_message(message: tuple[str, ...]) -> None:
+    other = ("12345",) * len(message)
+    found = copies([message, other, message, other, message])
+    assert copy_sets(found) == [(0, 2, 4), (1, 3)]

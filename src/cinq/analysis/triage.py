@@ -347,6 +347,26 @@ def copies(messages: Sequence[Sequence[str]]) -> list[Copies]:
     return found
 
 
+def copy_sets(found: Sequence[Copies]) -> list[tuple[int, ...]]:
+    """The messages that are copies of one message, as sets: pairs that share a message
+    are joined ("messages 1, 4 and 9 are 3 copies"), each set sorted, sets by their
+    first message."""
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            i = parent[i]
+        return i
+
+    for c in found:
+        a, b = root(c.first), root(c.second)
+        parent[max(a, b)] = min(a, b)
+    sets: dict[int, list[int]] = {}
+    for i in parent:
+        sets.setdefault(root(i), []).append(i)
+    return sorted(tuple(sorted(members)) for members in sets.values())
+
+
 def depths(messages: Sequence[Sequence[str]], alpha: float = 1e-3) -> list[Depth]:
     """Pairs of messages in depth (one pad used twice); copies of one message are not.
 

@@ -91,7 +91,7 @@ def _show(t: Triage) -> None:
 
 
 def _triage_log(path: Path, as_json: bool) -> None:
-    from ..analysis.triage import copies, depths, triage
+    from ..analysis.triage import copies, copy_sets, depths, triage
 
     with InterceptLog.open(path, create=False) as log:
         items = log.list()
@@ -113,6 +113,7 @@ def _triage_log(path: Path, as_json: bool) -> None:
             "copies": [{"first": items[c.first].id, "second": items[c.second].id,
                         "compared": c.compared, "differing": c.differing,
                         "groups_missing": c.shorter} for c in same],
+            "copy_sets": [[items[i].id for i in ids] for ids in copy_sets(same)],
         }, ensure_ascii=False, indent=2))  # fmt: skip
         return
     con = Console()
@@ -120,11 +121,11 @@ def _triage_log(path: Path, as_json: bool) -> None:
     for i, t in results:
         table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), t.kind)
     con.print(table)
-    for c in same:
+    for ids in copy_sets(same):
+        names = ", ".join(str(items[i].id) for i in ids[:-1]) + f" and {items[ids[-1]].id}"
         con.print(
-            f"[bold]copies[/]: messages {items[c.first].id} and {items[c.second].id} are 2 "
-            f"copies of one message ({c.differing} of {c.compared} digits differ): "
-            "not a pad reuse",
+            f"[bold]copies[/]: messages {names} are {len(ids)} copies of one message "
+            "(the same groups but for a few digits): not a pad reuse",
             highlight=False,
         )
     for d in pairs:

@@ -58,7 +58,9 @@ class Case:
 @dataclass(frozen=True)
 class Outcome:
     exit_code: int
-    output: str
+    output: str  # stdout then stderr
+    stdout: str
+    stderr: str
     crash: str | None  # "ValueError: ..." when an exception other than CinqError escaped
     spoiled: bool  # a PageSpoiled refusal: the book legitimately changed
 
@@ -76,8 +78,9 @@ class Runner:
         debug = os.environ.get("CINQ_FUZZ_DEBUG", "")
         with self.isolation.isolation(input=case.stdin, env={"CINQ_DEBUG": debug}) as streams:
             code, crash, spoiled = self._call(case.args)
-            output = (streams[0].getvalue() + streams[1].getvalue()).decode("utf-8", "replace")
-        return Outcome(code, output, crash, spoiled)
+            out = streams[0].getvalue().decode("utf-8", "replace")
+            err = streams[1].getvalue().decode("utf-8", "replace")
+        return Outcome(code, out + err, out, err, crash, spoiled)
 
     def _call(self, args: Sequence[str]) -> tuple[int, str | None, bool]:
         """The exit code as ``cinq.cli.main`` gives it: a CinqError escaping the app is

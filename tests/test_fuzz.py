@@ -10,6 +10,7 @@ the same case again. The figures for the closing note are printed at the end of 
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -819,7 +820,8 @@ def vic_decrypt_groups(rng: random.Random, ws: Workspace) -> Case:
         ]
     )()
     lang = maybe(rng, "--lang", "ru", p=0.5)
-    return Case(("vic", "decrypt", *VIC_KEYS, *lang, *maybe(rng, "--explain", "--json")), text)
+    shown = rng.choice([(), ("--explain",), ("--json",)])
+    return Case(("vic", "decrypt", *VIC_KEYS, *lang, *shown), text)
 
 
 def vic_decrypt_keys(rng: random.Random, ws: Workspace) -> Case:
@@ -956,11 +958,17 @@ def check(command: str, case: Case, root: Path) -> str | None:
     left = sorted(str(p.relative_to(root)) for p in set(root.rglob("*")) - names)
     if refused and left:
         return f"a refusal (exit {outcome.exit_code}) left files behind: {left[:5]}"
-    return verdict(command, outcome, before, after, refused=refused)
+    return verdict(command, case, outcome, before, after, refused=refused)
 
 
 def verdict(
-    command: str, outcome: Outcome, before: dict[str, str], after: dict[str, str], *, refused: bool
+    command: str,
+    case: Case,
+    outcome: Outcome,
+    before: dict[str, str],
+    after: dict[str, str],
+    *,
+    refused: bool,
 ) -> str | None:
     if outcome.crash is not None:
         return f"crash (exit 70 in main): {outcome.crash}"
@@ -972,6 +980,15 @@ def verdict(
         return f"a book changed on a refusal (exit {outcome.exit_code}): {outcome.output[-200:]!r}"
     if command not in MAY_CHANGE_BOOKS and {k: after.get(k) for k in before} != before:
         return f"a book already there was changed (exit {outcome.exit_code})"
+    if not refused and "--json" in case.args and "--help" not in case.args:
+        try:
+            json.loads(outcome.stdout)
+        except ValueError:
+            return f"--json printed what is not JSON: {outcome.stdout[:120]!r}"
+    if refused and not outcome.stderr.strip():
+        return f"refused (exit {outcome.exit_code}) without a word on stderr"
+    if command == "decrypt" and refused and "--unverified" not in case.args and outcome.stdout:
+        return f"decrypt refused (exit {outcome.exit_code}) but printed {outcome.stdout[:80]!r}"
     return None
 
 
@@ -1034,6 +1051,25 @@ def test_no_output_overwrites_a_book(
     record(command, outcome, books_changed=outcome.exit_code != 0 and books(ws.root) != before)
     assert outcome.exit_code in ALLOWED, outcome.output
     assert (ws.root / book).read_bytes().startswith(b"SQLite format 3\x00"), outcome.output
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="H1: cli/vic.py: --explain wins and --json is silently ignored (found by the fuzz "
+    "test); refuse the pair or put the explanation in the JSON",
+)
+@pytest.mark.parametrize("command", ["encrypt", "decrypt"])
+def test_vic_explain_with_json_is_json_or_refused(
+    command: str, template: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = copy_workspace(template, tmp_path / "ws")
+    monkeypatch.chdir(ws.root)
+    stdin = ws.read("vic.txt") if command == "decrypt" else b"MEET"
+    outcome = RUNNER.run(Case(("vic", command, *VIC_KEYS, "--explain", "--json"), stdin))
+    if outcome.exit_code == 0:
+        json.loads(outcome.stdout)
+    else:
+        assert outcome.exit_code == 2 and "--json" in outcome.stderr, outcome.output
 
 
 def test_every_command_is_fuzzed() -> None:

@@ -161,3 +161,20 @@ def test_a_burn_killed_midway_is_rolled_back_by_the_next_read_only_command(
     with sqlite3.connect(receive) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
+
+
+def test_the_sweep_removes_only_temp_files_of_processes_that_are_gone(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=60)
+    names = {
+        "gone": f".b.send.pad{tempfiles.MARK}{dead.pid}-abc",
+        "gone_journal": f".b.send.pad{tempfiles.MARK}{dead.pid}-abc-journal",
+        "alive": f".b.send.pad{tempfiles.MARK}{os.getpid()}-def",
+        "user": "notes.cinq-tmp-1-x",  # not hidden: not ours
+        "other": ".b.send.pad.tmp",
+    }
+    for name in names.values():
+        (tmp_path / name).write_bytes(b"0123456789" * 10)
+    removed = tempfiles.sweep(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([names["gone"], names["gone_journal"]])
+    assert sorted(os.listdir(tmp_path)) == sorted([names["alive"], names["user"], names["other"]])

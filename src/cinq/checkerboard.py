@@ -688,9 +688,9 @@ def decode_partial(board: Board, digits: Digits, known: Sequence[bool]) -> str:
         for piece, nxt in _readings(board, s, at):
             frontier[nxt] = _merge(frontier.get(nxt, set()), texts, piece)
         if not frontier:
+            anyhow = " with any value of the unreadable digits" if UNREADABLE in s else ""
             raise DecodeError(
-                f"the digits at digit {at.pos + 1} do not decode on board {board.name} "
-                "with any value of the unreadable digits",
+                f"the digits at digit {at.pos + 1} do not decode on board {board.name}{anyhow}",
                 at.pos,
             )
     readings = {t for texts in frontier.values() for t in (texts or {UNREADABLE})}

@@ -223,6 +223,8 @@ def build_workspace(root: Path) -> Workspace:
     must("pad", "new", s, "--pages", "5", "--groups", "5")
     doc = must("encrypt", "--book", f"{s}.send.pad", "--check", "hand", stdin=b"HI\n")
     (root / "doc.txt").write_text(doc.split("enciphered on page")[0], encoding="utf-8")
+    strong = must("encrypt", "--book", f"{s}.send.pad", stdin=b"MEET AT NOON\n")
+    (root / "strong.txt").write_text(strong.split("enciphered on page")[0], encoding="utf-8")
     must("pad", "export", f"{s}.receive.pad", "-o", str(root / "export.txt"))
     must("codebook", "new", "-o", str(root / "cb.json"), "--size", "20")
     must("intercepts", "add", str(root / "log.db"), str(root / "doc.txt"), "--station", "E11")

@@ -204,6 +204,20 @@ def decrypt_out(rng: random.Random, ws: Workspace) -> Case:
     return Case((*args, *maybe(rng, "--burn")), ws.read("doc.txt"))
 
 
+def decrypt_forged(rng: random.Random, ws: Workspace) -> Case:
+    """A digit or a few changed after the indicator: must be refused as forged (exit 4),
+    whatever the flags, and nothing printed (see ``verdict``)."""
+    groups = ws.read("strong.txt").decode().split()
+    for _ in range(rng.randint(1, 3)):
+        g = rng.randrange(1, len(groups))
+        i = rng.randrange(5)
+        new = str((int(groups[g][i]) + rng.randint(1, 9)) % 10)
+        groups[g] = groups[g][:i] + new + groups[g][i + 1 :]
+    return Case(
+        ("decrypt", "--book", "s.receive.pad", *maybe(rng, "--burn")), " ".join(groups).encode()
+    )
+
+
 def decrypt_options(rng: random.Random, ws: Workspace) -> Case:
     opt = rng.choice(ENC_OPTS[:8])(rng)
     name, files = junk_path_arg(rng, ws)
@@ -858,6 +872,7 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "book": decrypt_book,
         "out": decrypt_out,
         "options": decrypt_options,
+        "forged": decrypt_forged,
     },
     "pad new": {"name": pad_new_name, "numbers": pad_new_numbers},
     "pad status": {"book": pad_status, "args": pad_status_args},
@@ -945,7 +960,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return build_workspace(tmp_path_factory.mktemp("fuzz-template"))
 
 
-def check(command: str, case: Case, root: Path) -> str | None:
+def check(command: str, kind: str, case: Case, root: Path) -> str | None:
     """Run one case; what is wrong with it, or None."""
     for name, data in case.files:
         (root / name).write_bytes(data)
@@ -958,11 +973,12 @@ def check(command: str, case: Case, root: Path) -> str | None:
     left = sorted(str(p.relative_to(root)) for p in set(root.rglob("*")) - names)
     if refused and left:
         return f"a refusal (exit {outcome.exit_code}) left files behind: {left[:5]}"
-    return verdict(command, case, outcome, before, after, refused=refused)
+    return verdict(command, kind, case, outcome, before, after, refused=refused)
 
 
 def verdict(
     command: str,
+    kind: str,
     case: Case,
     outcome: Outcome,
     before: dict[str, str],
@@ -985,6 +1001,8 @@ def verdict(
             json.loads(outcome.stdout)
         except ValueError:
             return f"--json printed what is not JSON: {outcome.stdout[:120]!r}"
+    if kind == "forged" and outcome.exit_code != 4:
+        return f"a forged document gave exit {outcome.exit_code}, not 4: {outcome.output[-200:]!r}"
     if refused and not outcome.stderr.strip():
         return f"refused (exit {outcome.exit_code}) without a word on stderr"
     if command == "decrypt" and refused and "--unverified" not in case.args and outcome.stdout:
@@ -1002,7 +1020,7 @@ def test_fuzz(
     count = -(-PER_COMMAND // len(COMMANDS[command]))
     failures = []
     for i, case in cases(gen, ws, f"{command}/{kind}", count):
-        problem = check(command, case, ws.root)
+        problem = check(command, kind, case, ws.root)
         if problem:
             failures.append(f"{command}/{kind} #{i} {list(case.args)!r}: {problem}")
     assert not failures, f"{len(failures)} of {count} cases:\n" + "\n".join(failures[:15])

@@ -294,7 +294,10 @@ def build(lang: str, size: int = SIZE, key: str | None = None) -> Codebook:
         rng = secrets.SystemRandom()
     else:
         # The salt and language keep one key from giving related books elsewhere.
-        seed = hashlib.sha256(f"cinq-codebook:{profile.code}:{key}".encode()).digest()
+        # surrogateescape: a key typed in a non-UTF-8 terminal reaches us as lone
+        # surrogates; its original bytes are what the stations share.
+        label = f"cinq-codebook:{profile.code}:{key}".encode("utf-8", "surrogateescape")
+        seed = hashlib.sha256(label).digest()
         rng = random.Random(seed)
     codes = list(range(SIZE))
     rng.shuffle(codes)

@@ -103,6 +103,11 @@ def _digit(tape: _Tape, d: str, lang: str, slot: float) -> None:
     tape.gap(slot - len(audio) / RATE)
 
 
+def _digits(text: str) -> bool:
+    # ASCII only: str.isdigit() also takes '²' and Arabic-Indic digits.
+    return text.isascii() and text.isdigit()
+
+
 def broadcast(
     groups: Sequence[str],
     profile: Profile,
@@ -113,11 +118,11 @@ def broadcast(
 ) -> Transmission:
     """The transmission of ``groups`` (all of them, indicator and check groups
     included) in the format of ``profile``; ``voice`` picks the spoken language."""
-    if not groups or not all(len(g) == 5 and g.isdigit() for g in groups):
+    if not groups or not all(len(g) == 5 and _digits(g) for g in groups):
         raise BadInput("a broadcast needs five-figure groups")
     if len(groups) > MAX_GROUPS:
         raise BadInput(f"{len(groups)} groups: a broadcast takes at most {MAX_GROUPS}")
-    if not station_id.isdigit():
+    if not _digits(station_id):
         raise BadInput(f"station ID {station_id!r} must be digits")
     lang = voice or profile.language
     tape = _Tape()

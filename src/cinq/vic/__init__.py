@@ -71,6 +71,10 @@ __all__ = [
     "undisrupted",
 ]
 
+# A hand cipher's messages run to a few hundred groups: these bounds are generous, and
+# keep the work (lists of symbols, two transpositions) to well under a second.
+MAX_TEXT = 100_000  # characters of plaintext
+MAX_GROUPS = 20_000  # groups of a message to decipher
 NULL_EN = "R"  # the last letter of AT ONE SIR: one digit, as in Savard's example
 
 
@@ -166,6 +170,9 @@ def encrypt(
     ``keyword`` tops the Russian board; ``cut`` fixes where the Russian text is cut
     (after that many written symbols) instead of a random point; ``drop`` leaves out
     characters the board cannot write instead of refusing them."""
+    if len(text) > MAX_TEXT:
+        raise BadInput(f"the message has {len(text)} characters; the VIC cipher takes at "
+                       f"most {MAX_TEXT} (split it)")  # fmt: skip
     n = insertion_point(date)
     if keygroup is None:
         keygroup = "".join(str(secrets.randbelow(10)) for _ in range(5))
@@ -211,9 +218,11 @@ def decrypt(
 ) -> Worked:
     """Find the keygroup (the date's last digit says where), undo both transpositions,
     read the checkerboard; Russian text is put back in order around Н/Т."""
+    if len(groups) > MAX_GROUPS:
+        raise BadInput(f"{len(groups)} groups: the VIC cipher takes at most {MAX_GROUPS}")
     n = insertion_point(date)
     for i, g in enumerate(groups, 1):
-        if len(g) != 5 or not g.isdigit():
+        if len(g) != 5 or not (g.isascii() and g.isdigit()):
             raise BadInput(f"group {i} ({g!r}) is not a five-figure group")
     if len(groups) < 2:
         raise BadInput("a VIC message has the keygroup and at least one more group")

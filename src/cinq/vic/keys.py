@@ -64,6 +64,9 @@ def rank(digits: Sequence[int]) -> list[int]:
     return ranks
 
 
+ASCII_DIGITS = "0123456789"
+
+
 def sequence_digits(digits: Sequence[int]) -> list[int]:
     """Sequencing a line of digits: :func:`rank` written with 10 as 0."""
     return [r % 10 for r in rank(digits)]
@@ -71,13 +74,15 @@ def sequence_digits(digits: Sequence[int]) -> list[int]:
 
 def date_digits(date: str) -> list[int]:
     """The date's six digits (``741776``, ``4.7.1776`` and ``3/9/1945`` all work)."""
-    digits = [int(c) for c in date if c.isdigit()]
-    if len(digits) != 6 or any(not (c.isdigit() or c in "./- ") for c in date):
+    # ASCII digits only: str.isdigit() also takes '²' (which int() refuses) and
+    # Arabic-Indic or full-width digits (which would be copied into the groups).
+    digits = [int(c) for c in date if c in ASCII_DIGITS]
+    if len(digits) != 6 or any(c not in ASCII_DIGITS + "./- " for c in date):
         # The date is a key: say what is wrong with it without repeating it.
         raise BadInput(
             f"the date must be six digits, day month and year as the agent memorised it "
             f"(e.g. 741776 or 4.7.1776 for 4 July 1776); it has {len(digits)} digits"
-            + ("" if all(c.isdigit() or c in "./- " for c in date) else " and other signs")
+            + ("" if all(c in ASCII_DIGITS + "./- " for c in date) else " and other signs")
         )
     return digits
 
@@ -138,7 +143,7 @@ def derive(date: str, phrase: str, personal: int, keygroup: str, alphabet: str =
     :data:`RUSSIAN` for the Cyrillic original."""
     digits = date_digits(date)
     letters = phrase_letters(phrase, alphabet)
-    if len(keygroup) != 5 or not keygroup.isdigit():
+    if len(keygroup) != 5 or any(c not in ASCII_DIGITS for c in keygroup):
         raise BadInput(f"the keygroup {keygroup!r} must be five digits")
     if not 1 <= personal <= MAX_PERSONAL:
         raise BadInput(

@@ -208,49 +208,47 @@ def foreign_sqlite(path: Path, rng: random.Random) -> None:
         con.close()
 
 
+def _must(runner: Runner, *args: str, stdin: bytes | None = None) -> str:
+    out = runner.run(Case(args, stdin))
+    assert out.exit_code == 0 and out.crash is None, (args, out)
+    return out.stdout
+
+
 def build_workspace(root: Path) -> Workspace:
     """The template every fuzz test copies (built once a session)."""
     runner = Runner()
     root.mkdir(parents=True, exist_ok=True)
-    ws = Workspace(root)
-
-    def must(*args: str, stdin: bytes | None = None) -> str:
-        out = runner.run(Case(args, stdin))
-        assert out.exit_code == 0 and out.crash is None, (args, out)
-        return out.output
-
     s = str(root / "s")
-    must("pad", "new", s, "--pages", "5", "--groups", "5")
-    doc = must("encrypt", "--book", f"{s}.send.pad", "--check", "hand", stdin=b"HI\n")
-    (root / "doc.txt").write_text(doc.split("enciphered on page")[0], encoding="utf-8")
-    strong = must("encrypt", "--book", f"{s}.send.pad", stdin=b"MEET AT NOON\n")
-    (root / "strong.txt").write_text(strong.split("enciphered on page")[0], encoding="utf-8")
-    must("pad", "export", f"{s}.receive.pad", "-o", str(root / "export.txt"))
-    must("codebook", "new", "-o", str(root / "cb.json"), "--size", "20")
-    must("intercepts", "add", str(root / "log.db"), str(root / "doc.txt"), "--station", "E11")
+    _must(runner, "pad", "new", s, "--pages", "5", "--groups", "5")
+    doc = _must(runner, "encrypt", "--book", f"{s}.send.pad", "--check", "hand", stdin=b"HI\n")
+    (root / "doc.txt").write_text(doc, encoding="utf-8")
+    strong = _must(runner, "encrypt", "--book", f"{s}.send.pad", stdin=b"MEET AT NOON\n")
+    (root / "strong.txt").write_text(strong, encoding="utf-8")
+    _must(runner, "pad", "export", f"{s}.receive.pad", "-o", str(root / "export.txt"))
+    _must(runner, "codebook", "new", "-o", str(root / "cb.json"), "--size", "20")
+    _must(runner, "intercepts", "add", str(root / "log.db"), str(root / "doc.txt"))
     (root / "plain.txt").write_text("MEET AT NOON\n", encoding="utf-8")
     (root / "cover.txt").write_text("Weather: fine.\n", encoding="utf-8")
-    (root / "real.wav").write_bytes(wav_bytes(0.5))
     (root / "dir").mkdir()
     foreign_sqlite(root / "foreign.db", random.Random("foreign"))
-    # A station that sends the groups once and nothing else: broadcasts in milliseconds.
+    (root / "short.txt").write_text(doc.split()[0] + "\n", encoding="utf-8")
+    _radio_files(runner, root)
+    vic = _must(runner, "vic", "encrypt", *VIC_KEYS, "--keygroup", "77651", stdin=b"MEET")
+    (root / "vic.txt").write_text(vic, encoding="utf-8")
+    return Workspace(root)
+
+
+def _radio_files(runner: Runner, root: Path) -> None:
+    """A WAV of noise, a station that sends the groups once and nothing else (its
+    broadcasts take milliseconds), and a broadcast of one group by it."""
+    (root / "real.wav").write_bytes(wav_bytes(0.5))
     (root / "tiny.toml").write_text(
         'name = "TINY"\nmode = "voice"\nlanguage = "en"\n[timing]\ndigit_gap = 0.1\n'
         "group_gap = 0.1\n[[script]]\ngroups = 1\nrepeat = 1\n",
         encoding="utf-8",
     )
-    (root / "short.txt").write_text(doc.split()[0] + "\n", encoding="utf-8")
-    must(
-        "broadcast",
-        str(root / "short.txt"),
-        "-s",
-        str(root / "tiny.toml"),
-        "-o",
-        str(root / "tiny.wav"),
-    )
-    vic = must("vic", "encrypt", *VIC_KEYS, "--keygroup", "77651", stdin=b"MEET")
-    (root / "vic.txt").write_text(vic, encoding="utf-8")
-    return ws
+    short, tiny, wav = (str(root / n) for n in ("short.txt", "tiny.toml", "tiny.wav"))
+    _must(runner, "broadcast", short, "-s", tiny, "-o", wav)
 
 
 def copy_workspace(template: Workspace, dest: Path) -> Workspace:

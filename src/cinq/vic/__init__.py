@@ -152,6 +152,11 @@ def _nulls(lang: Lang, board: Board, count: int) -> str:
     return board.codes[START] + rest
 
 
+def _bounded(size: int, most: int, what: str) -> None:
+    if size > most:
+        raise BadInput(f"the message has {size} {what}; the VIC cipher takes at most {most}")
+
+
 def encrypt(
     text: str,
     *,
@@ -170,9 +175,7 @@ def encrypt(
     ``keyword`` tops the Russian board; ``cut`` fixes where the Russian text is cut
     (after that many written symbols) instead of a random point; ``drop`` leaves out
     characters the board cannot write instead of refusing them."""
-    if len(text) > MAX_TEXT:
-        raise BadInput(f"the message has {len(text)} characters; the VIC cipher takes at "
-                       f"most {MAX_TEXT} (split it)")  # fmt: skip
+    _bounded(len(text), MAX_TEXT, "characters")
     n = insertion_point(date)
     if keygroup is None:
         keygroup = "".join(str(secrets.randbelow(10)) for _ in range(5))
@@ -218,8 +221,7 @@ def decrypt(
 ) -> Worked:
     """Find the keygroup (the date's last digit says where), undo both transpositions,
     read the checkerboard; Russian text is put back in order around Н/Т."""
-    if len(groups) > MAX_GROUPS:
-        raise BadInput(f"{len(groups)} groups: the VIC cipher takes at most {MAX_GROUPS}")
+    _bounded(len(groups), MAX_GROUPS, "groups")
     n = insertion_point(date)
     for i, g in enumerate(groups, 1):
         if len(g) != 5 or not (g.isascii() and g.isdigit()):

@@ -103,10 +103,11 @@ class Runner:
 
 
 def books(folder: Path) -> dict[str, str]:
-    """SHA-256 of every pad book (and SQLite side file) in the folder tree."""
+    """SHA-256 of every pad book in the folder tree (not of SQLite's side files: a
+    journal left by a crash is rolled back and removed by the next open, by design)."""
     found: dict[str, str] = {}
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and (".pad" in p.name):
+    for p in sorted(folder.rglob("*.pad")):
+        if p.is_file():
             found[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
     return found
 

@@ -164,6 +164,30 @@ def encrypt_book(rng: random.Random, ws: Workspace) -> Case:
     return with_book(Case(("encrypt", "--book", book[0]), b"HI\n"), book)
 
 
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def journal_files(rng: random.Random, ws: Workspace, role: str) -> tuple[tuple[str, bytes], ...]:
+    """A copy of the real book with a damaged rollback journal (or WAL) beside it, as
+    a crash or a careless copy leaves them."""
+    real = ws.read(f"s.{role}.pad")
+    side = rng.choice(["-journal", "-wal", "-shm"])
+    junk = rng.choice(
+        [
+            lambda: rng.randbytes(rng.randint(0, 2000)),
+            lambda: JOURNAL_MAGIC + rng.randbytes(rng.randint(0, 4000)),
+            lambda: JOURNAL_MAGIC + bytes(20) + real[: rng.randint(0, len(real))],
+            lambda: mutate(rng, real),
+        ]
+    )()
+    return (f"case.{role}.pad", real), (f"case.{role}.pad{side}", junk)
+
+
+def encrypt_journal(rng: random.Random, ws: Workspace) -> Case:
+    files = journal_files(rng, ws, "send")
+    return Case(("encrypt", "--book", "case.send.pad"), b"HI\n", files)
+
+
 def encrypt_out(rng: random.Random, ws: Workspace) -> Case:
     return Case(("encrypt", "--book", "s.send.pad", "-o", bad_out(rng)), b"HI\n")
 
@@ -197,6 +221,17 @@ def decrypt_book(rng: random.Random, ws: Workspace) -> Case:
         ("decrypt", "--book", book[0], *DEC_FLAGS, *maybe(rng, "--burn")), ws.read("doc.txt")
     )
     return with_book(case, book)
+
+
+def decrypt_journal(rng: random.Random, ws: Workspace) -> Case:
+    files = journal_files(rng, ws, "receive")
+    args = ("decrypt", "--book", "case.receive.pad", *maybe(rng, "--burn"))
+    return Case(args, ws.read("strong.txt"), files)
+
+
+def pad_status_journal(rng: random.Random, ws: Workspace) -> Case:
+    files = journal_files(rng, ws, pick(rng, "send", "receive"))
+    return Case(("pad", "status", files[0][0], "--json"), None, files)
 
 
 def decrypt_out(rng: random.Random, ws: Workspace) -> Case:
@@ -865,6 +900,7 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "out": encrypt_out,
         "options": encrypt_options,
         "files": encrypt_files,
+        "journal": encrypt_journal,
     },
     "decrypt": {
         "document": decrypt_document,
@@ -873,9 +909,10 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "out": decrypt_out,
         "options": decrypt_options,
         "forged": decrypt_forged,
+        "journal": decrypt_journal,
     },
     "pad new": {"name": pad_new_name, "numbers": pad_new_numbers},
-    "pad status": {"book": pad_status, "args": pad_status_args},
+    "pad status": {"book": pad_status, "args": pad_status_args, "journal": pad_status_journal},
     "pad burn": {"book": pad_burn_book, "page": pad_burn_page},
     "pad export": {"book": pad_export_book, "pages": pad_export_pages, "out": pad_export_out},
     "pad import": {"text": pad_import_text, "name": pad_import_name, "file": pad_import_file},

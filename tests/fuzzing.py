@@ -190,6 +190,51 @@ def wav_bytes(seconds: float, *, rate: int = 8000, seed: int = 0) -> bytes:
     return buf.getvalue()
 
 
+def odd_wav(rng: random.Random) -> bytes:
+    """A real WAV in a format cinq does not write: stereo and more, 8/24-bit or float
+    samples (NaN and infinity among them), odd rates, no frames at all."""
+    import numpy as np
+    import soundfile as sf
+
+    channels = rng.choice([1, 2, 3])
+    frames = rng.choice([0, 1, 7, 800, 4000])
+    gen = np.random.default_rng(rng.randrange(2**32))
+    data = gen.standard_normal((frames, channels)) * rng.choice([0.0, 0.01, 1.0, 100.0])
+    subtype = rng.choice(["PCM_U8", "PCM_16", "PCM_24", "FLOAT", "DOUBLE"])
+    if subtype in ("FLOAT", "DOUBLE") and frames and rng.random() < 0.5:
+        data[gen.integers(0, frames, 3) % frames, 0] = rng.choice([np.nan, np.inf, -np.inf])
+    buf = io.BytesIO()
+    rate = rng.choice([1, 100, 8000, 11025, 96000])
+    sf.write(buf, data, rate, format="WAV", subtype=subtype)
+    return buf.getvalue()
+
+
+def voice_file(rng: random.Random) -> bytes:
+    """An .npz as `cinq voice learn` writes it, with wrong shapes, types, values."""
+    import numpy as np
+
+    gen = np.random.default_rng(rng.randrange(2**32))
+    if rng.random() < 0.3:  # well formed, random templates: the receiver runs with it
+        good = {f"d{d}": gen.random((20, 87), np.float32) for d in "0123456789"}
+        buf = io.BytesIO()
+        np.savez(buf, slot=np.float64(0.6), name=np.str_("v"), **good)  # type: ignore[arg-type]
+        return buf.getvalue()
+    arrays: dict[str, object] = {}
+    for d in rng.sample("0123456789", rng.choice([0, 9, 10, 10, 10])):
+        shape = rng.choice([(20, 87), (0, 87), (20, 86), (20,), (2, 20, 87), (5000, 87)])
+        arrays[f"d{d}"] = gen.standard_normal(shape).astype(rng.choice(["float32", "int8"]))
+        if rng.random() < 0.1:
+            arrays[f"d{d}"] = np.full((20, 87), rng.choice([np.nan, np.inf]))
+    if rng.random() < 0.9:
+        arrays["slot"] = np.float64(rng.choice([0.6, 0.0, -1.0, np.nan, 1e300]))
+    if rng.random() < 0.9:
+        arrays["name"] = np.str_(rng.choice(["v", "", "\x00"]))
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)  # type: ignore[arg-type]
+    data = buf.getvalue()
+    return mutate(rng, data) if rng.random() < 0.2 else data
+
+
 def foreign_sqlite(path: Path, rng: random.Random) -> None:
     """An SQLite file that is not cinq's: random tables, some named like cinq's."""
     path.unlink(missing_ok=True)

@@ -42,6 +42,7 @@ from tests.fuzzing import (
     junk_text,
     mutate,
     record,
+    voice_file,
     with_book,
     wrong_groups,
 )
@@ -669,6 +670,13 @@ def receive_station(rng: random.Random, ws: Workspace) -> Case:
     return Case(("receive", "real.wav", "-s", name), None, files)
 
 
+def receive_voice_file(rng: random.Random, ws: Workspace) -> Case:
+    wav = pick(rng, "real.wav", "tiny.wav")
+    return Case(
+        ("receive", wav, *TINY, "--voice-file", "case.npz"), None, (("case.npz", voice_file(rng)),)
+    )
+
+
 def receive_options(rng: random.Random, ws: Workspace) -> Case:
     name, files = junk_path_arg(rng, ws)
     opt = rng.choice([("--voice-file", name), ("--voice", junk_arg(rng)), ("-o", bad_out(rng))])
@@ -946,6 +954,7 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "path": receive_path,
         "station": receive_station,
         "options": receive_options,
+        "voice-file": receive_voice_file,
     },
     "voice learn": {"audio": voice_learn_audio, "options": voice_learn_options},
     "station list": {"args": station_list},

@@ -19,7 +19,9 @@ spaces are classified by the dot length of the profile's speed; cut numbers are 
 from __future__ import annotations
 
 import itertools
+import math
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +45,13 @@ FPS = RATE / HOP
 UNSURE = 0.004  # a vote won by less than this (mean correlation) is written "?"
 
 Features = NDArray[np.float32]
+
+
+def check_samples(audio: Audio) -> None:
+    """:class:`BadInput` for a recording with NaN or infinite samples (a float WAV can
+    hold them): every measure of it would be NaN, and so every digit read from it."""
+    if not np.isfinite(audio).all():
+        raise BadInput("the recording has samples that are not numbers (NaN or infinite)")
 
 
 def band_power(x: Audio) -> Features:
@@ -106,6 +115,7 @@ class VoiceModel:
             raise BadInput(f"the labels {labels!r} must be digits covering all ten (0123456789)")
         if len(audio) == 0:
             raise BadInput("the recording is empty: no digits to learn")
+        check_samples(audio)
         spans = _utterances(audio)
         # A word with a stop in it ("acht") shows as two bursts: join the closest
         # neighbours until there is one span per label.
@@ -125,7 +135,11 @@ class VoiceModel:
         templates = {d: band_power(max(c, key=len)) for d, c in cuts.items()}
         starts = [a for a, _ in spans]
         slot = float(np.median(np.diff(starts))) / RATE if len(starts) > 1 else 1.0
-        return cls(name, templates, slot)
+        model = cls(name, templates, slot)
+        problem = model._problem()  # e.g. noise cut into ten "digits" minutes apart
+        if problem:
+            raise BadInput(f"this recording is not the digits read one by one: {problem}")
+        return model
 
     def save(self, path: str | Path) -> None:
         import io
@@ -141,10 +155,29 @@ class VoiceModel:
     def load(cls, path: str | Path) -> VoiceModel:
         try:
             with np.load(path) as z:
-                templates = {k[1:]: z[k] for k in z.files if k.startswith("d")}
-                return cls(str(z["name"]), templates, float(z["slot"]))
-        except (OSError, ValueError, KeyError) as e:
+                templates = {k[1:]: np.asarray(z[k]) for k in z.files if k.startswith("d")}
+                model = cls(str(z["name"]), templates, float(z["slot"]))
+        # What numpy's loader raises on a file that is not a sound .npz (a damaged zip,
+        # an array of objects it will not unpickle, a missing key).
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as e:
             raise BadInput(f"{path} is not a cinq voice file: {e}") from None
+        problem = model._problem()
+        if problem:
+            raise BadInput(f"{path} is not a cinq voice file: {problem}")
+        return model
+
+    def _problem(self) -> str | None:
+        """What makes a loaded model unusable (a file cinq did not write, or damaged)."""
+        if set(self.templates) != set("0123456789"):
+            return "it needs one template for each of the ten digits"
+        for d, t in self.templates.items():
+            if t.ndim != 2 or t.shape[1] != BANDS or not 0 < t.shape[0] <= 10 * FPS:
+                return f"the template of {d} is not {BANDS} bands over 0-10 s"
+            if t.dtype.kind != "f" or not np.isfinite(t).all():
+                return f"the template of {d} holds values that are not numbers"
+        if not (math.isfinite(self.slot) and 0 < self.slot <= 10):
+            return f"a digit every {self.slot} s is no reading cadence"
+        return None
 
 
 def _utterances(x: Audio) -> list[tuple[int, int]]:
@@ -218,6 +251,7 @@ def receive(
 ) -> Reception:
     """Copy a recording of a ``profile`` station. ``vote=False`` reads only the first
     reading of each group (to measure what the repeats are worth)."""
+    check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
     if model is None:

@@ -520,3 +520,30 @@ def test_an_output_that_is_a_pipe_is_written_through_not_replaced(tmp_path: Path
     assert code == 0, err
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert json.loads(data)["groups"] == GROUPS.split()
+
+
+def test_no_output_ever_replaces_a_pad_book(tmp_path: Path) -> None:
+    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "2")
+    send, receive = (Path(p) for p in out.split())
+    before = {p: p.read_bytes() for p in (send, receive)}
+    for args in (["print", "worksheet"], ["board", "encode", _doc(tmp_path)],
+                 ["codebook", "new", "--size", "5"], ["parse", _doc(tmp_path)]):  # fmt: skip
+        for book in (send, receive):
+            code, _, err = run(*args, "-o", book)
+            assert code == 2 and f"will not overwrite {book}: it is a pad book" in err, args
+    with pytest.raises(CannotWrite, match="it is a pad book"):
+        atomic_write(receive, "a text")  # the library refuses too
+    assert {p: p.read_bytes() for p in (send, receive)} == before
+
+
+def test_a_damaged_intercept_log_is_named_not_a_crash(tmp_path: Path) -> None:
+    log = tmp_path / "log.db"
+    for _ in range(40):
+        assert run("intercepts", "add", log, "--station", "E11", input=GROUPS + "\n")[0] == 0
+    data = bytearray(log.read_bytes())
+    data[3 * 4096 : 3 * 4096 + 200] = b"\xff" * 200  # page 4: the messages' table
+    log.write_bytes(bytes(data))
+    for args in (["intercepts", "list", log], ["triage", "--intercepts", log]):
+        code, _, err = run(*args)
+        assert code == 2, err
+        assert f"intercept log {log} is damaged" in err and "internal error" not in err

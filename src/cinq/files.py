@@ -22,6 +22,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int =
     """
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    refuse_a_database(target)
     try:
         if is_special(target):
             _write_in_place(target, raw)
@@ -30,6 +31,24 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int =
     except OSError as e:
         raise CannotWrite(f"cannot write {target}: {_reason(e)}") from None
     return target
+
+
+#: The first bytes of every SQLite file: pad books and intercept logs.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def refuse_a_database(path: Path) -> None:
+    """:class:`CannotWrite` if ``path`` is a pad book or an intercept log (any SQLite
+    file): no output of cinq ever replaces one. A lost receive book is every unread
+    message lost, and `-o net.receive.pad` is one slip of the Tab key away."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER)) if stat.S_ISREG(os.fstat(f.fileno()).st_mode) else b""
+    except OSError:
+        return  # nothing there (or unreadable): the write itself will say
+    if head == SQLITE_HEADER:
+        what = "a pad book" if path.suffix == ".pad" else "an SQLite database (a pad book or log)"
+        raise CannotWrite(f"will not overwrite {path}: it is {what}; write to another file")
 
 
 def is_special(path: Path) -> bool:

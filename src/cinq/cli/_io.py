@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import BadInput, CannotWrite
-from ..files import atomic_write, is_special
+from ..files import atomic_write, is_special, refuse_a_database
 
 err = Console(stderr=True, highlight=False)
 
@@ -221,6 +221,7 @@ def check_writable(out: Path | None, *, what: str = "output") -> None:
         return
     if out.is_dir():
         raise CannotWrite(f"cannot write {what} {out}: it is a folder")
+    refuse_a_database(out)
     if parent.exists() and not parent.is_dir():
         raise CannotWrite(f"cannot write {what} {out}: {parent} is a file, not a folder")
     if not parent.is_dir():

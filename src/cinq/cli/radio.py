@@ -188,6 +188,8 @@ def _read_wav(path: Path) -> Audio:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, OSError) as e:
         raise BadInput(f"cannot read {path} as audio: {e}") from None
+    except UnicodeError:  # a file name that is not valid UTF-8 (libsndfile needs it)
+        raise BadInput(f"cannot read {str(path)!r} as audio: the name is not UTF-8") from None
     mono = np.asarray(data.mean(axis=1), np.float32)
     if rate != RATE:  # a recording at another rate: to the voice-channel rate
         mono = np.asarray(resample_poly(mono, RATE, rate), np.float32)

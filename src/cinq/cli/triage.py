@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,11 +17,23 @@ from rich.table import Table
 from ..analysis.intercepts import InterceptLog
 from ..book import PadBook
 from ..document import Document
-from ..errors import CannotWrite
+from ..errors import BadInput, CannotWrite
 from ._io import check_folder, err, progress, read_document
 
 if TYPE_CHECKING:
     from ..analysis.triage import Triage
+
+
+@contextlib.contextmanager
+def _log(path: Path, *, create: bool = False) -> Iterator[InterceptLog]:
+    """An intercept log; damage SQLite finds only when it reads a page ("database
+    disk image is malformed") is an error naming the file, not a crash."""
+    try:
+        with InterceptLog.open(path, create=create) as log:
+            yield log
+    except sqlite3.DatabaseError as e:
+        raise BadInput(f"intercept log {path} is damaged or not cinq's: {e}") from None
+
 
 intercepts_app = typer.Typer(
     help="The intercept log: messages heard, in SQLite.", no_args_is_help=True
@@ -93,7 +107,7 @@ def _show(t: Triage) -> None:
 def _triage_log(path: Path, as_json: bool) -> None:
     from ..analysis.triage import copies, copy_sets, depths, triage
 
-    with InterceptLog.open(path, create=False) as log:
+    with _log(path) as log:
         items = log.list()
     # Copies and depths first: they refuse a log over their bound before any work.
     pairs = depths([item.groups for item in items])
@@ -149,7 +163,7 @@ def add(
 ) -> None:
     """Log an intercepted message."""
     doc = Document.parse(read_document(document, what="document"))
-    with InterceptLog.open(log) as lg:
+    with _log(log, create=True) as lg:
         item = lg.add(station, doc.groups, when=when, khz=khz, signature=doc.signature, notes=notes)
     typer.echo(str(item.id))
 
@@ -161,7 +175,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The logged messages."""
-    with InterceptLog.open(log, create=False) as lg:
+    with _log(log) as lg:
         items = lg.list()
     if station is not None:  # designations in any case: --station e11 finds E11
         items = [i for i in items if i.station.casefold() == station.strip().casefold()]
@@ -181,5 +195,5 @@ def list_(
 @intercepts_app.command("export")
 def export(log: Annotated[Path, typer.Argument(help="The intercept log.")]) -> None:
     """All logged messages as JSON."""
-    with InterceptLog.open(log, create=False) as lg:
+    with _log(log) as lg:
         typer.echo(json.dumps(lg.export(), ensure_ascii=False, indent=2))

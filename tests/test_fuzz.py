@@ -536,7 +536,9 @@ def codebook_new(rng: random.Random, ws: Workspace) -> Case:
 def codebook_lookup(rng: random.Random, ws: Workspace) -> Case:
     name, files = junk_path_arg(rng, ws)
     book = name if rng.random() < 0.5 else "cb.json"
-    return Case(("codebook", "lookup", book, junk_arg(rng)), None, files if book == name else ())
+    entry = rng.choice(json.loads(ws.read("cb.json"))["entries"])
+    what = rng.choice([junk_arg(rng), entry["code"], entry["phrase"].lower(), f" {entry['code']}"])
+    return Case(("codebook", "lookup", book, what), None, files if book == name else ())
 
 
 PAPER = ("--paper", "A4")

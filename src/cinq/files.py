@@ -42,8 +42,11 @@ def refuse_a_database(path: Path) -> None:
     file): no output of cinq ever replaces one. A lost receive book is every unread
     message lost, and `-o net.receive.pad` is one slip of the Tab key away."""
     try:
+        # Only a regular file is opened: opening a FIFO to read would wait for a writer.
+        if not stat.S_ISREG(path.stat().st_mode):
+            return
         with path.open("rb") as f:
-            head = f.read(len(SQLITE_HEADER)) if stat.S_ISREG(os.fstat(f.fileno()).st_mode) else b""
+            head = f.read(len(SQLITE_HEADER))
     except OSError:
         return  # nothing there (or unreadable): the write itself will say
     if head == SQLITE_HEADER:

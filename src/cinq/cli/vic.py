@@ -44,7 +44,9 @@ KeywordOpt = Annotated[
 ExplainOpt = Annotated[
     bool, typer.Option("--explain", help="Print every step as a hand-worker writes it.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the result as JSON (with --explain: the page in it).")
+]
 
 
 @app.command("encrypt")
@@ -84,13 +86,20 @@ def encrypt(
     cover_text = read_text(cover, what="cover text") if cover else None
     w = vic.encrypt(text, date=date, phrase=phrase, personal=personal, keygroup=keygroup,
                     lang=lang.value, keyword=keyword, cut=cut, drop=drop)  # fmt: skip
-    if explain:
+    if as_json:  # with --explain, the notebook page travels inside the JSON
+        fields: dict[str, object] = {"groups": w.groups, "insert": w.insert}
+        result = _json(fields, vic.explain(w) if explain else None)
+    elif explain:
         result = vic.explain(w)
-    elif as_json:
-        result = json.dumps({"groups": w.groups, "insert": w.insert}, indent=2) + "\n"
     else:
         result = Document(tuple(w.groups), cover_text, sign).render(per_line)
     write_output(result, out)
+
+
+def _json(fields: dict[str, object], explanation: str | None) -> str:
+    if explanation is not None:
+        fields["explanation"] = explanation
+    return json.dumps(fields, ensure_ascii=False, indent=2) + "\n"
 
 
 def groups_in(text: str, source: str) -> list[str]:
@@ -126,11 +135,11 @@ def decrypt(
     groups = groups_in(text, "stdin" if file is None or str(file) == "-" else str(file))
     w = vic.decrypt(groups, date=date, phrase=phrase, personal=personal, lang=lang.value,
                     keyword=keyword)  # fmt: skip
-    if explain:
-        result = vic.explain(w, decrypting=True)
-    elif as_json:
+    if as_json:
         fields = {"text": w.text, "cut": w.cut, "nulls": w.nulls, "garbled": w.broken}
-        result = json.dumps(fields, ensure_ascii=False, indent=2) + "\n"
+        result = _json(fields, vic.explain(w, decrypting=True) if explain else None)
+    elif explain:
+        result = vic.explain(w, decrypting=True)
     else:
         result = w.text + "\n"
     write_output(result, out)

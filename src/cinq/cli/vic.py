@@ -136,7 +136,9 @@ def decrypt(
     w = vic.decrypt(groups, date=date, phrase=phrase, personal=personal, lang=lang.value,
                     keyword=keyword)  # fmt: skip
     if as_json:
-        fields = {"text": w.text, "cut": w.cut, "nulls": w.nulls, "garbled": w.broken}
+        fields: dict[str, object] = {
+            "text": w.text, "cut": w.cut, "nulls": w.nulls, "garbled": w.broken
+        }  # fmt: skip
         result = _json(fields, vic.explain(w, decrypting=True) if explain else None)
     elif explain:
         result = vic.explain(w, decrypting=True)

@@ -17,6 +17,7 @@ from ..book import ExportedPage, PadBook, PageInfo, PageState, Role, check_page_
 from ..checkerboard import Board
 from ..digits import GROUP, to_groups
 from ..errors import BadInput, CinqError, PageSpoiled
+from ..padtext import ranges as number_ranges
 from .layout import (
     BLACK,
     GREY,
@@ -26,7 +27,6 @@ from .layout import (
     RowPlan,
     Sheet,
     draw_board,
-    number_ranges,
     plan_rows,
     printed_note,
     row_label,

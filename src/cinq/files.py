@@ -1,4 +1,5 @@
-"""Writing user files atomically: a temp file in the same folder, then a rename."""
+"""User files: read bounded and as UTF-8; written atomically (a temp file in the same
+folder, then a rename)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,61 @@ import contextlib
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from . import tempfiles
-from .errors import CannotWrite
+from .errors import BadInput, CannotWrite
+
+MiB = 1024 * 1024
+#: The largest text (plaintext, document, cover text, pad text) cinq reads: a
+#: numbers-station document is a few kilobytes; 16 MiB leaves room for whole mailboxes.
+MAX_TEXT_BYTES = 16 * MiB
+
+
+def size_name(limit: int) -> str:
+    return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit} bytes"
+
+
+def read_limited(f: BinaryIO, name: str, what: str, limit: int) -> bytes:
+    """At most ``limit`` bytes; one more is read to tell a file of exactly ``limit``
+    bytes from a larger one, and nothing beyond."""
+    raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise BadInput(f"{what} {name} is larger than {size_name(limit)}, the limit for a {what}")
+    return raw
+
+
+def read_file(path: Path, *, what: str, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of ``path``, at most ``limit``; :class:`BadInput` naming the file for a
+    missing file, a folder, no permission or a file over the limit."""
+    try:
+        with path.open("rb") as f:
+            return read_limited(f, str(path), what, limit)
+    except IsADirectoryError:
+        raise BadInput(f"cannot read {what} {path}: it is a folder, not a file") from None
+    except FileNotFoundError:
+        raise BadInput(f"cannot read {what} {path}: there is no such file") from None
+    except OSError as e:
+        raise BadInput(f"cannot read {what} {path}: {e.strerror or e}") from None
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark dropped); bad UTF-8 is an error with its line
+    and byte column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise BadInput(
+            f"{name} is not UTF-8 text: byte 0x{raw[e.start]:02x} at line {line}, byte column {col}"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_text_file(path: Path, *, what: str, limit: int = MAX_TEXT_BYTES) -> str:
+    """:func:`read_file`, then :func:`decode_text`."""
+    return decode_text(read_file(path, what=what, limit=limit), str(path))
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes, *, mode: int = 0o644) -> Path:

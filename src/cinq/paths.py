@@ -16,32 +16,20 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from .book import PadBook
-from .errors import BadInput
+from .files import read_text_file
 
 P = ParamSpec("P")
 R = TypeVar("R")
 T = TypeVar("T")
 
 BookLike = PadBook | str | os.PathLike[str]
-MAX_COVER_BYTES = 16 * 2**20  # as the CLI's limit for any text it reads
 
 
 def read_cover(cover: object) -> object:
     """The text of a cover given as a path object; anything else unchanged."""
     if not isinstance(cover, os.PathLike):
         return cover
-    path = Path(cover)
-    try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_COVER_BYTES + 1)
-    except OSError as e:
-        raise BadInput(f"cannot read cover text {path}: {e.strerror or e}") from None
-    if len(raw) > MAX_COVER_BYTES:
-        raise BadInput(f"cover text {path} is larger than {MAX_COVER_BYTES} bytes")
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as e:
-        raise BadInput(f"cover text {path} is not UTF-8 text: byte {e.start}") from None
+    return read_text_file(Path(cover), what="cover text")
 
 
 def accepts_paths(

@@ -15,20 +15,26 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
 
 from ..errors import BadInput, CannotWrite
-from ..files import atomic_write, is_special, refuse_a_database
+from ..files import (
+    MAX_TEXT_BYTES,
+    MiB,
+    atomic_write,
+    decode_text,
+    is_special,
+    read_file,
+    read_limited,
+    refuse_a_database,
+    size_name,
+)
 
 err = Console(stderr=True, highlight=False)
 
-MiB = 1024 * 1024
-#: The largest text (plaintext, document, cover text, pad text) a command reads: a
-#: numbers-station document is a few kilobytes; 16 MiB leaves room for whole mailboxes.
-MAX_TEXT_BYTES = 16 * MiB
 #: The largest PDF handed to ``pdftotext`` (scans of a few hundred pages).
 MAX_PDF_BYTES = 64 * MiB
 #: How long ``pdftotext`` may run before the document is refused.
@@ -40,19 +46,6 @@ def notice(text: str) -> None:
     err.print(escape(text), soft_wrap=True)
 
 
-def _size(limit: int) -> str:
-    return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit} bytes"
-
-
-def _bounded(f: BinaryIO, name: str, what: str, limit: int) -> bytes:
-    """At most ``limit`` bytes; one more is read to tell a file of exactly ``limit``
-    bytes from a larger one, and nothing beyond."""
-    raw = f.read(limit + 1)
-    if len(raw) > limit:
-        raise BadInput(f"{what} {name} is larger than {_size(limit)}, the limit for a {what}")
-    return raw
-
-
 def read_bytes(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_BYTES) -> bytes:
     """The bytes of a file or of stdin ('-' or None), at most ``limit`` of them.
 
@@ -61,16 +54,8 @@ def read_bytes(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_
     """
     if path is None or str(path) == "-":
         _prompt(what)
-        return _bounded(sys.stdin.buffer, "on standard input", what, limit)
-    try:
-        with path.open("rb") as f:
-            return _bounded(f, str(path), what, limit)
-    except IsADirectoryError:
-        raise BadInput(f"cannot read {what} {path}: it is a folder, not a file") from None
-    except FileNotFoundError:
-        raise BadInput(f"cannot read {what} {path}: there is no such file") from None
-    except OSError as e:
-        raise BadInput(f"cannot read {what} {path}: {e.strerror or e}") from None
+        return read_limited(sys.stdin.buffer, "on standard input", what, limit)
+    return read_file(path, what=what, limit=limit)
 
 
 def _prompt(what: str) -> None:
@@ -79,20 +64,6 @@ def _prompt(what: str) -> None:
     with contextlib.suppress(ValueError, OSError):
         if sys.stdin.isatty():
             err.print(f"Type the {escape(what)}, then Ctrl-D on a new line:")
-
-
-def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 text (a byte-order mark dropped); bad UTF-8 is an error with its line
-    and byte column."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
-        raise BadInput(
-            f"{name} is not UTF-8 text: byte 0x{raw[e.start]:02x} at line {line}, byte column {col}"
-        ) from None
-    return text.removeprefix("\ufeff")
 
 
 def _name(path: Path | None) -> str:
@@ -142,7 +113,7 @@ def pdf_to_text(pdf: bytes, name: str, *, limit: int = MAX_TEXT_BYTES) -> bytes:
     if ran.timed_out:
         raise BadInput(f"cannot read PDF {name}: pdftotext ran over {PDFTOTEXT_SECONDS} s")
     if len(ran.stdout) > limit:
-        raise BadInput(f"the text of PDF {name} is larger than {_size(limit)}")
+        raise BadInput(f"the text of PDF {name} is larger than {size_name(limit)}")
     if ran.returncode != 0:
         why = ran.stderr.decode("utf-8", "replace").strip().splitlines()
         raise BadInput(f"cannot read PDF {name}: " + (why[-1] if why else "pdftotext failed"))

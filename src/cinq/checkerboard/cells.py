@@ -1,0 +1,77 @@
+"""Cells and modes: what a code on a board stands for, and the bounds on the work."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from ..errors import BadInput
+
+
+class Kind(Enum):
+    CHAR = "char"  # stands for one character of text
+    SHIFT = "shift"  # switches to another mode (FIG, L/F)
+    CODE = "code"  # CODE escape: three codebook digits follow
+    PAREN = "paren"  # one cell for both parentheses, alternating ( and )
+    SPECIAL = "special"  # a procedural sign with no character, e.g. RPT; text form {RPT}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one code stands for."""
+
+    kind: Kind
+    text: str = ""  # CHAR: the character; SPECIAL: its name
+    label: str = ""  # as printed on the card: "A", "SPC", "FIG", "REQ", "()"
+    target: int = 0  # SHIFT: the mode it switches to
+
+    @property
+    def display(self) -> str:
+        return self.label or self.text
+
+
+def char(c: str, label: str = "") -> Cell:
+    return Cell(Kind.CHAR, c, label or ("SPC" if c == " " else c))
+
+
+FIG_TO = Cell(Kind.SHIFT, label="FIG", target=1)
+FIG_BACK = Cell(Kind.SHIFT, label="FIG", target=0)
+CODE = Cell(Kind.CODE, label="CODE")
+PAREN = Cell(Kind.PAREN, label="()")
+SPC = char(" ")
+
+# Text forms of what has no character: {123} a CODE escape, {RPT} a procedural sign.
+ESCAPE = re.compile(r"\{(?:([0-9]{3})|([A-Z]{2,5}))\}")
+CODE_DIGITS = 3
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One mode of a board: a prefix-free map from digit codes to cells."""
+
+    name: str
+    codes: Mapping[str, Cell]
+
+
+MAX_TEXT_CHARS = 1_000_000
+"""The longest text a board encodes (about two seconds and 150 MB): far beyond any
+message a pad book holds, and refused before any work is done."""
+
+
+def check_length(text: str) -> None:
+    """:class:`BadInput` if ``text`` is longer than :data:`MAX_TEXT_CHARS`."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadInput(
+            f"the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} can be "
+            "encoded in one message"
+        )
+
+
+class DecodeError(BadInput):
+    """Digits that do not decode on a board; ``index`` is the 0-based digit position."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index

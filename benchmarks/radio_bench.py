@@ -10,7 +10,7 @@ import argparse
 import time
 
 from cinq import digits as dg
-from cinq.pad import random_digits
+from cinq.hazmat.pad import random_digits
 from cinq.radio import channel, profiles, receive, synth
 
 SNRS = (20, 10, 5, 0)

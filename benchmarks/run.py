@@ -4,7 +4,7 @@ same run on the same machine, so they compare across machines; never used in tes
 1. Pad digits: digits per second from the CSPRNG next to raw ``os.urandom`` bytes per
    second, and digits obtained per CSPRNG byte.
    Targets: >= 2.0 digits per byte, digits/s >= 70 % of the raw byte rate.
-2. Encrypt + decrypt of 10 MB of digits through ``cinq.cipher`` next to NumPy's own
+2. Encrypt + decrypt of 10 MB of digits through ``cinq.hazmat.cipher`` next to NumPy's own
    ``(a - b) % 10`` on arrays of the same size.
 3. The text path (language folding + checkerboard encode and decode) in MB/s, for
    information.
@@ -27,8 +27,8 @@ import numpy as np
 
 import codebook_bench  # type: ignore[import-not-found]
 import radio_bench  # type: ignore[import-not-found]
-from cinq import cipher, pad
 from cinq import language as lg
+from cinq.hazmat import cipher, pad
 
 
 def best_of(fn: Callable[[], object], repeat: int) -> float:

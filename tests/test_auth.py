@@ -14,7 +14,7 @@ from cinq import auth
 from cinq import digits as dg
 from cinq.book import PadBook
 from cinq.errors import AuthenticationFailed, BadInput, KeyManagementError
-from cinq.pad import random_digits
+from cinq.hazmat.pad import random_digits
 
 
 def test_forgery_bounds() -> None:

@@ -9,8 +9,8 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from cinq import digits as dg
-from cinq.cipher import Convention, decipher, encipher
-from cinq.pad import DIGITS_PER_BYTE, random_digits
+from cinq.hazmat.cipher import Convention, decipher, encipher
+from cinq.hazmat.pad import DIGITS_PER_BYTE, random_digits
 
 digit_arrays = st.integers(0, 400).flatmap(
     lambda n: st.tuples(

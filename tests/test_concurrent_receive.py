@@ -22,8 +22,8 @@ import cinq
 from cinq import auth
 from cinq import language as lg
 from cinq.book import PadBook
-from cinq.cipher import encipher
 from cinq.errors import KeyManagementError
+from cinq.hazmat.cipher import encipher
 from cinq.message import Message, pad_to_groups
 
 SRC = Path(__file__).resolve().parents[1] / "src"

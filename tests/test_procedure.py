@@ -13,8 +13,8 @@ from cinq import checkerboard as cb
 from cinq import digits as dg
 from cinq import language as lg
 from cinq.book import PadBook
-from cinq.cipher import Convention, add, subtract
 from cinq.errors import AuthenticationFailed, BadInput, KeyManagementError, UnencodableText
+from cinq.hazmat.cipher import Convention, add, subtract
 
 MESSAGES = {
     "en": "Meet at the old mill, 23:45. Bring 2 copies (signed)!",

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from cinq import digits as dg
 from cinq.analysis import randomness as rnd
-from cinq.pad import random_digits
+from cinq.hazmat.pad import random_digits
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seed-groups.txt"
 

@@ -27,7 +27,6 @@ signature); :mod:`cinq.pad` and :mod:`cinq.book` keep the keys.
 
 from .book import PadBook, Role
 from .checkerboard import Board, board, keyed
-from .cipher import Convention
 from .document import Document
 from .errors import (
     AuthenticationFailed,
@@ -38,6 +37,7 @@ from .errors import (
     Location,
     PageSpoiled,
 )
+from .hazmat.cipher import Convention
 from .language import Policy
 from .procedure import Received, decrypt, encrypt
 

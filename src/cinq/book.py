@@ -55,7 +55,7 @@ import numpy as np
 from . import tempfiles
 from .digits import GROUP, Digits, to_groups
 from .errors import BadInput, KeyManagementError, Location
-from .pad import random_digits
+from .hazmat.pad import random_digits
 from .sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
 FORMAT = "cinq-pad-book"

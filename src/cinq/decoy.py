@@ -40,13 +40,13 @@ from . import language as lg
 from .auth import Scheme
 from .book import BUSY_TIMEOUT, MAX_GROUPS, MAX_PAGES, PadBook, Role, message_digest, new_page_ids
 from .checkerboard import Board
-from .cipher import Convention, subtract
 from .codebook import Codebook
 from .digits import GROUP, Digits
 from .document import Document
 from .errors import BadInput
+from .hazmat.cipher import Convention, subtract
+from .hazmat.pad import random_digits
 from .message import Message
-from .pad import random_digits
 
 # SQLite header fields a decoy copies from the real book's header as they are: the file
 # change counter (24-27), the "version valid for" number (92-95) that must equal it,

@@ -23,10 +23,10 @@ from . import auth
 from .auth import Scheme
 from .book import PadBook
 from .checkerboard import UNREADABLE, Board, DecodeError, decode_partial
-from .cipher import Convention, decipher
 from .codebook import Codebook
 from .document import Document
 from .errors import BadInput
+from .hazmat.cipher import Convention, decipher
 from .message import PartialMessage
 
 __all__ = ["PartialReading", "read_partial"]

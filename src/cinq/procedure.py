@@ -23,11 +23,11 @@ from . import language as lg
 from .auth import Scheme
 from .book import KeyPages, PadBook, PageInfo, Receipt
 from .checkerboard import Board, DecodeError
-from .cipher import Convention, decipher, encipher
 from .codebook import Codebook
 from .digits import Digits
 from .document import Document
 from .errors import AuthenticationFailed, BadInput, CinqError, PageSpoiled, UnencodableText
+from .hazmat.cipher import Convention, decipher, encipher
 from .message import Message, pad_to_groups
 from .paths import accepts_paths
 

@@ -9,9 +9,9 @@ import typer
 
 from .. import auth, diagnose, procedure
 from ..book import PadBook
-from ..cipher import Convention
 from ..document import Document
 from ..errors import AuthenticationFailed
+from ..hazmat.cipher import Convention
 from ._io import (
     check_writable,
     notice,

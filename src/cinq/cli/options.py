@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..cipher import Convention
 from ..codebook import Codebook
+from ..hazmat.cipher import Convention
 from ..language import LANGUAGES, Policy
 
 #: The most pages a page list (``--pages 1-10,15``) may name: a pad book's limit.

@@ -12,9 +12,9 @@ from rich.table import Table
 
 from .. import auth, padtext
 from ..book import PadBook, PageState, Role
-from ..cipher import Convention
 from ..decoy import make_decoy
 from ..document import Document
+from ..hazmat.cipher import Convention
 from ._io import check_writable, notice, read_text, strip_final_newline, write_output
 from .board import resolve
 from .options import (

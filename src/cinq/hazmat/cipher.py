@@ -1,5 +1,9 @@
 """Digit-wise mod-10 encipherment without carry: the one-time pad primitive.
 
+.. warning::
+   A hazmat primitive: see :mod:`cinq.hazmat`. The recipes are :func:`cinq.encrypt`
+   and :func:`cinq.decrypt`.
+
 This is the dangerous primitive (it does nothing to stop key reuse); the safe recipe
 that takes each key page from a pad book exactly once is :mod:`cinq.procedure`.
 
@@ -20,7 +24,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from .digits import Digits
+from ..digits import Digits
 
 
 class Convention(StrEnum):

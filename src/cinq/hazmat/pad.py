@@ -1,5 +1,9 @@
 """Unbiased pad digits from the operating system's CSPRNG.
 
+.. warning::
+   A hazmat primitive: see :mod:`cinq.hazmat`. The recipes are :func:`cinq.encrypt`
+   and :func:`cinq.decrypt`.
+
 Why this is unbiased: ``os.urandom`` is read as unsigned 32-bit words ``w``. A word is
 kept only when ``w < 4 * 10**9``, the largest multiple of ``10**9`` below ``2**32``. A
 kept word is uniform on ``[0, 4 * 10**9)``, so its nine low decimal digits
@@ -19,7 +23,7 @@ import os
 import numpy as np
 from numpy.typing import NDArray
 
-from .digits import Digits
+from ..digits import Digits
 
 _DIGITS_PER_WORD = 9
 _LIMIT = np.uint32(4 * 10**9)

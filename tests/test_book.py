@@ -584,3 +584,94 @@ def test_create_from_pages_round_trip_property(
                 exported = book.export_pages()
             assert [i.page_id for i, _ in exported] == page_ids
             assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(exported, pages, strict=True))
+
+
+# -- taking a page is an index search, whatever the size of the book ----------------------
+
+
+def _plan(db: sqlite3.Connection, sql: str, params: dict[str, int] | tuple[()] = ()) -> str:
+    return "\n".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_the_take_queries_search_the_indexes(tmp_path: Path) -> None:
+    send, _ = make_pair(tmp_path, pages=50, groups=1)
+    with sqlite3.connect(send) as db:
+        run = _plan(db, cinq.book.FIRST_RUN_SQL, {"n": 3})
+        serial = _plan(db, cinq.book.HIGHEST_SERIAL_SQL)
+    db.close()
+    # Both the walk over the unused pages and each candidate's run count are searches
+    # of (state, number): never a scan of the page table.
+    assert run.count("USING COVERING INDEX page_by_state (state=?") == 2, run
+    assert "SCAN" not in run and "TEMP B-TREE" not in run, run
+    assert "USING COVERING INDEX page_by_serial" in serial and "SCAN" not in serial, serial
+
+
+def _index_names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    db.close()
+    return names
+
+
+def test_opening_a_book_made_without_the_indexes_adds_them(tmp_path: Path) -> None:
+    send, _ = make_pair(tmp_path, pages=6, groups=1)
+    with PadBook.open(send) as book:
+        book.take_for_sending(1)
+    with sqlite3.connect(send) as db:
+        db.execute("DROP INDEX page_by_state")
+        db.execute("DROP INDEX page_by_serial")
+    db.close()
+    assert not {"page_by_state", "page_by_serial"} & _index_names(send)
+    with PadBook.open(send) as book:
+        assert book.take_for_sending(6).numbers == (2, 3)
+        assert book.take_for_sending(1).message_serial == 3
+    assert {"page_by_state", "page_by_serial"} <= _index_names(send)
+    with sqlite3.connect(send) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() == ("2",)
+    db.close()
+
+
+def test_a_book_open_only_for_reading_keeps_working_without_the_indexes(tmp_path: Path) -> None:
+    send, _ = make_pair(tmp_path, pages=3, groups=1)
+    with sqlite3.connect(send) as db:
+        db.execute("DROP INDEX page_by_state")
+    db.close()
+    ro = sqlite3.connect(f"file:{send}?mode=ro", uri=True, isolation_level=None)
+    try:
+        cinq.book._add_indexes(ro)  # cannot write: no error, nothing added
+        assert not ro.in_transaction
+        assert cinq.book._first_run(ro, 2) == 1
+    finally:
+        ro.close()
+    assert "page_by_state" not in _index_names(send)
+
+
+def _reference_first_run(states: list[str], n: int) -> int | None:
+    """The first page number starting ``n`` consecutive unused pages, by counting."""
+    run = 0
+    for number, state in enumerate(states, 1):
+        run = run + 1 if state == "unused" else 0
+        if run == n:
+            return number - n + 1
+    return None
+
+
+@given(
+    states=st.lists(st.sampled_from([s.value for s in PageState]), min_size=1, max_size=40),
+    n=st.integers(1, 6),
+)
+def test_the_indexed_take_finds_the_first_run(states: list[str], n: int) -> None:
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for statement in cinq.book._SCHEMA:
+            db.execute(statement)
+        db.executemany(
+            "INSERT INTO page (number, page_id, digits, state) VALUES (?, ?, ?, ?)",
+            [
+                (i, f"{i:05d}", b"\x00" if s in ("unused", "used") else None, s)
+                for i, s in enumerate(states, 1)
+            ],
+        )
+        assert cinq.book._first_run(db, n) == _reference_first_run(states, n)
+    finally:
+        db.close()

@@ -78,7 +78,20 @@ _PAGE_TABLE = """CREATE TABLE page (
         CHECK (state IN ('unused', 'used')
                OR (used_at IS NULL AND message_serial IS NULL AND received IS NULL))
     )"""
-_SCHEMA = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", _PAGE_TABLE)
+# The indexes that make taking a page O(log N): the take query walks the unused pages
+# in book order and probes each candidate's run; the next message serial is the
+# largest one. ``IF NOT EXISTS``: :meth:`PadBook.open` adds them to books made before
+# them (the format stays version 2; older cinq versions read such books unchanged).
+_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS page_by_state ON page (state, number)",
+    "CREATE INDEX IF NOT EXISTS page_by_serial ON page (message_serial) "
+    "WHERE message_serial IS NOT NULL",
+)
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    _PAGE_TABLE,
+    *_INDEXES,
+)
 _INFO = "number, page_id, state, used_at, message_serial, received"
 _GONE = "state = 'burned', digits = NULL, used_at = NULL, message_serial = NULL, received = NULL"
 
@@ -526,6 +539,7 @@ class PadBook(SqliteHandle):
             )
             if meta["version"] != VERSION:
                 meta = _migrate(conn, p)
+            _add_indexes(conn)
             conn.execute(f"SELECT {_INFO}, digits FROM page LIMIT 0")
             _check_meta(meta, p)
         return cls(p, conn, meta)
@@ -655,7 +669,8 @@ class PadBook(SqliteHandle):
 
         The pages are marked used, with a new message serial, in one immediate
         transaction before the digits are returned, so no page is ever issued twice.
-        The run is found by SQLite in one pass over the unused pages.
+        The run is found by one indexed SQLite query (:data:`FIRST_RUN_SQL`): its cost
+        does not grow with the size of the book.
         """
         self._require(Role.SEND)
         n = self.pages_needed(digits_needed)
@@ -909,26 +924,53 @@ class PadBook(SqliteHandle):
         return ExportedPage(info, digits)
 
 
-_FIRST_RUN = """
-    SELECT MIN(number) FROM (
-        SELECT number, number - ROW_NUMBER() OVER (ORDER BY number) AS run
-        FROM page WHERE state = 'unused'
-    ) GROUP BY run HAVING COUNT(*) >= ? ORDER BY MIN(number) LIMIT 1"""
+#: The first page number starting ``:n`` consecutive unused pages. Both the walk over
+#: the unused pages (in book order, stopping at the first fit) and each candidate's
+#: count of its next ``:n`` pages are searches of ``page_by_state``: a book whose
+#: unused pages start with a run costs O(n log N), whatever its size.
+FIRST_RUN_SQL = """
+    SELECT a.number FROM page AS a
+    WHERE a.state = 'unused'
+      AND (SELECT COUNT(*) FROM page AS b
+           WHERE b.state = 'unused' AND b.number BETWEEN a.number AND a.number + :n - 1) = :n
+    ORDER BY a.number LIMIT 1"""
+
+#: The highest message serial on any page (``page_by_serial``: one index lookup).
+HIGHEST_SERIAL_SQL = (
+    "SELECT COALESCE(MAX(message_serial), 0) FROM page WHERE message_serial IS NOT NULL"
+)
 
 
 def _first_run(db: sqlite3.Connection, n: int) -> int | None:
     """The first page number starting ``n`` consecutive unused pages."""
-    if n == 1:
-        row = db.execute("SELECT MIN(number) FROM page WHERE state = 'unused'").fetchone()
-    else:
-        row = db.execute(_FIRST_RUN, (n,)).fetchone()
-    return None if row is None or row[0] is None else int(row[0])
+    row = db.execute(FIRST_RUN_SQL, {"n": n}).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _add_indexes(conn: sqlite3.Connection) -> None:
+    """Add the indexes (:data:`_INDEXES`) a book made before them lacks, in one
+    transaction. A book the user may only read keeps going without them (its
+    queries scan, as before); a busy one waits as any write does."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    if {"page_by_state", "page_by_serial"} <= names:
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return  # read-only (a file without write permission): nothing to add
+    try:
+        for statement in _INDEXES:
+            conn.execute(statement)
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _next_serial(db: sqlite3.Connection) -> int:
     """The next message serial: never one used before, even if its pages were burned."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", (_SERIAL_KEY,)).fetchone()
-    (highest,) = db.execute("SELECT COALESCE(MAX(message_serial), 0) FROM page").fetchone()
+    (highest,) = db.execute(HIGHEST_SERIAL_SQL).fetchone()
     last = int(row[0]) if row and str(row[0]).isdigit() else 0
     serial = max(last, int(highest)) + 1
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SERIAL_KEY, str(serial)))

@@ -14,6 +14,8 @@ from cinq import auth
 from cinq import digits as dg
 from cinq.book import PadBook
 from cinq.errors import AuthenticationFailed, BadInput, KeyManagementError
+from cinq.hazmat import forge
+from cinq.hazmat.forge import key_for
 from cinq.hazmat.pad import random_digits
 
 
@@ -186,3 +188,113 @@ def test_check_groups_are_keyed_by_digits_after_the_text(pair: tuple[Path, Path]
     assert np.array_equal(
         auth.check_values(auth.STRONG, msg.indicator, msg.body, mac_key), msg.check
     )
+
+
+# -- the vectorised hash against the block-by-block reference ----------------------------
+
+
+def reference_hash(values: list[int], r: int, p: int) -> int:
+    """Horner's rule one block at a time: the definition the arrays must match."""
+    h = 0
+    for b in values:
+        h = (h + b) * r % p
+    return h
+
+
+def reference_check_values(
+    s: auth.Scheme, indicator: str, body: np.ndarray, key: np.ndarray
+) -> str:
+    text = dg.to_str(key)
+    nums = [int(text[i : i + s.width]) for i in range(0, len(text), s.width)]
+    values = [len(body), int(indicator), *(int(g) for g in dg.to_groups(body))]
+    out = ""
+    for j in range(s.evaluations):
+        tag = (reference_hash(values, nums[2 * j], s.prime) + nums[2 * j + 1]) % 10**s.width
+        out += f"{tag:0{s.width}d}"
+    return out
+
+
+def _groups_of_digits(groups: int) -> st.SearchStrategy[np.ndarray]:
+    size = 5 * groups
+    return st.lists(st.integers(0, 9), min_size=size, max_size=size).map(
+        lambda d: np.array(d, dtype=np.uint8)
+    )
+
+
+# Small bodies digit by digit (shrinkable), long ones (several rows of the vectorised
+# step) from a seeded generator.
+digit_arrays = st.one_of(
+    st.integers(0, 40).flatmap(_groups_of_digits),
+    st.tuples(st.integers(0, 20_000), st.integers(0, 2**32 - 1)).map(
+        lambda n_seed: np.random.default_rng(n_seed[1]).integers(
+            0, 10, 5 * n_seed[0], dtype=np.uint8
+        )
+    ),
+)
+# Primes of every size the exact uint64 sums handle, and ones past it (Python integers).
+primes = st.sampled_from([2, 3, 97, 100_003, 10_000_000_019, 1_000_000_000_039, 2**61 - 1])
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=digit_arrays, indicator=st.integers(0, 99_999), r=st.integers(0, 2**62), p=primes)
+def test_vectorised_hash_is_horner_block_by_block(
+    body: np.ndarray, indicator: int, r: int, p: int
+) -> None:
+    ind = f"{indicator:05d}"
+    assert auth.blocks(ind, body) == [len(body), indicator, *map(int, dg.to_groups(body))]
+    assert auth.poly_hash(ind, body, r, p) == reference_hash(auth.blocks(ind, body), r, p)
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=digit_arrays, indicator=st.integers(0, 99_999), data=st.data())
+def test_check_values_match_the_reference(
+    body: np.ndarray, indicator: int, data: st.DataObject
+) -> None:
+    scheme = data.draw(st.sampled_from([auth.STRONG, auth.HAND]))
+    key = np.array(
+        data.draw(
+            st.lists(st.integers(0, 9), min_size=scheme.key_digits, max_size=scheme.key_digits)
+        ),
+        dtype=np.uint8,
+    )
+    ind = f"{indicator:05d}"
+    check = auth.check_values(scheme, ind, body, key)
+    assert dg.to_str(check) == reference_check_values(scheme, ind, body, key)
+
+
+def test_hash_of_rows_longer_than_a_chunk() -> None:
+    # Several full rows of the vectorised step and a short first one, at the largest
+    # block values (every product and row sum at its bound).
+    body = np.full(5 * (3 * 8192 + 17), 9, dtype=np.uint8)
+    for p in (auth.STRONG.prime, auth.HAND.prime):
+        r = p - 1
+        assert auth.poly_hash("99999", body, r, p) == reference_hash(
+            auth.blocks("99999", body), r, p
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=digit_arrays.filter(len), data=st.data())
+def test_forged_key_verifies_the_chosen_check(body: np.ndarray, data: st.DataObject) -> None:
+    scheme = data.draw(st.sampled_from([auth.STRONG, auth.HAND]))
+    check = np.array(
+        data.draw(
+            st.lists(
+                st.integers(0, 9),
+                min_size=5 * scheme.check_groups,
+                max_size=5 * scheme.check_groups,
+            )
+        ),
+        dtype=np.uint8,
+    )
+    r = [data.draw(st.integers(0, 10**scheme.width - 1)) for _ in range(scheme.evaluations)]
+    key = key_for(scheme, "40713", body, check, r)
+    assert len(key) == scheme.key_digits
+    assert auth.verify(scheme, "40713", body, key, check)
+    assert auth.numbers(key, scheme.width)[0::2] == r
+
+
+def test_key_for_lives_behind_the_hazmat_fence() -> None:
+    assert not hasattr(auth, "key_for")
+    assert key_for.__doc__ is not None and "hazmat" in key_for.__doc__.lower()
+    assert "warning" in (forge.__doc__ or "")

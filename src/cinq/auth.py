@@ -47,6 +47,9 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from . import digits as dg
 from .digits import GROUP, Digits
 from .errors import BadInput
@@ -94,18 +97,74 @@ def scheme(name: str) -> Scheme | None:
 
 def blocks(indicator: str, body: Digits) -> list[int]:
     """The hashed blocks: cipher length, indicator, then each cipher group."""
-    return [len(body), int(indicator), *(int(g) for g in dg.to_groups(body))]
+    return [len(body), int(indicator), *group_values(body).tolist()]
 
 
-def _hash(values: list[int], r: int, p: int) -> int:
-    h = 0
-    for b in values:
-        h = (h + b) * r % p
-    return h
+def group_values(body: Digits) -> NDArray[np.uint64]:
+    """Each five-figure group of ``body`` read as a number (0-99999), as an array."""
+    if len(body) % GROUP:
+        raise ValueError(f"{len(body)} digits do not make whole groups of {GROUP}")
+    rows = np.asarray(body, dtype=np.uint8).reshape(-1, GROUP)
+    # Column by column in uint32 (99999 fits): no uint64 copy of every digit.
+    value = np.zeros(len(rows), dtype=np.uint32)
+    for k in range(GROUP):
+        value *= np.uint32(10)
+        value += rows[:, k]
+    return value.astype(np.uint64)
 
 
-def _numbers(key: Digits, width: int) -> list[int]:
-    s = dg.to_str(key)
+_BIGGEST_GROUP = 10**GROUP - 1
+_CHUNK = 8192  # groups per row of the vectorised Horner step
+
+
+def poly_hash(indicator: str, body: Digits, r: int, prime: int) -> int:
+    """``H = b0 r^(k+1) + b1 r^k + ... + bk r (mod prime)`` over :func:`blocks`.
+
+    The same number as Horner's rule block by block (``h = (h + b) * r mod p``), computed
+    on arrays: the groups in rows of :data:`_CHUNK`, each row one exact integer
+    dot product with ``r^chunk .. r^1`` (no product or row sum exceeds 2**64, so the
+    unsigned arithmetic never wraps), then Horner over the row sums with ``r^chunk``.
+    """
+    return _horner_groups(group_values(body), r, prime, _head(len(body), indicator, r, prime))
+
+
+def _head(length: int, indicator: str, r: int, prime: int) -> int:
+    """Horner over the two leading blocks: cipher length and indicator."""
+    return ((length * r + int(indicator)) * r) % prime
+
+
+def _horner_groups(values: NDArray[np.uint64], r: int, p: int, h: int) -> int:
+    """Continue Horner's rule from state ``h`` over ``values`` (each < 10**GROUP)."""
+    r %= p
+    n = len(values)
+    chunk = min(_CHUNK, max(n, 1), (2**64 - 1) // (_BIGGEST_GROUP * max(p - 1, 1)))
+    if chunk < 1:  # a prime too large for exact uint64 sums: Python integers instead
+        for v in values.tolist():
+            h = (h + v) * r % p
+        return h
+    powers = np.array(_powers(r, chunk, p)[::-1], dtype=np.uint64)  # r^chunk .. r^1
+    first = n % chunk  # a short first row: its blocks take the lowest powers
+    tail = int(values[:first] @ powers[chunk - first :]) % p
+    sums = (values[first:].reshape(-1, chunk) @ powers) % np.uint64(p)
+    step = pow(r, chunk, p)
+    for s in sums.tolist():
+        tail = (tail * step + s) % p
+    return (h * pow(r, n, p) + tail) % p  # the blocks before sit n places further up
+
+
+def _powers(r: int, count: int, p: int) -> list[int]:
+    """``[r^1, r^2, ..., r^count] mod p``."""
+    out = []
+    x = 1
+    for _ in range(count):
+        x = x * r % p
+        out.append(x)
+    return out
+
+
+def numbers(digits: Digits, width: int) -> list[int]:
+    """``digits`` read as consecutive ``width``-digit numbers (key values, check values)."""
+    s = dg.to_str(digits)
     return [int(s[i : i + width]) for i in range(0, len(s), width)]
 
 
@@ -113,12 +172,13 @@ def check_values(s: Scheme, indicator: str, body: Digits, key: Digits) -> Digits
     """The check digits of a message (``s.check_groups`` groups) under ``key``."""
     if len(key) != s.key_digits:
         raise ValueError(f"the {s.name} scheme needs {s.key_digits} key digits")
-    nums = _numbers(key, s.width)
-    values = blocks(indicator, body)
+    nums = numbers(key, s.width)
+    values = group_values(body)
     out = []
     for j in range(s.evaluations):
         r, pad = nums[2 * j], nums[2 * j + 1]
-        tag = (_hash(values, r, s.prime) + pad) % 10**s.width
+        head = _head(len(body), indicator, r, s.prime)
+        tag = (_horner_groups(values, r, s.prime, head) + pad) % 10**s.width
         out.append(f"{tag:0{s.width}d}")
     return dg.from_str("".join(out))
 
@@ -129,19 +189,3 @@ def verify(s: Scheme, indicator: str, body: Digits, key: Digits, check: Digits) 
     return len(check) == len(expected) and hmac.compare_digest(
         expected.tobytes(), check.astype(expected.dtype).tobytes()
     )
-
-
-def key_for(s: Scheme, indicator: str, body: Digits, check: Digits, r: list[int]) -> Digits:
-    """The key digits under which ``check`` verifies, for chosen ``r`` values.
-
-    Used to make deniable decoy books: for any message and any r, there is exactly one
-    ``s`` making the check values come out right, which is why a one-time MAC is as
-    deniable as the pad itself.
-    """
-    values = blocks(indicator, body)
-    tags = _numbers(check, s.width)
-    parts = []
-    for rj, tj in zip(r, tags, strict=True):
-        sj = (tj - _hash(values, rj, s.prime)) % 10**s.width
-        parts.append(f"{rj:0{s.width}d}{sj:0{s.width}d}")
-    return dg.from_str("".join(parts))

@@ -45,6 +45,7 @@ from .digits import GROUP, Digits
 from .document import Document
 from .errors import BadInput
 from .hazmat.cipher import Convention, subtract
+from .hazmat.forge import key_for
 from .hazmat.pad import random_digits
 from .message import Message
 
@@ -91,7 +92,7 @@ def decoy_key(
     if check is None:
         return key
     r = [secrets.randbelow(10**check.width) for _ in range(check.evaluations)]
-    mac_key = auth.key_for(check, message.indicator, message.body, message.check, r)
+    mac_key = key_for(check, message.indicator, message.body, message.check, r)
     return np.concatenate([key, mac_key])
 
 

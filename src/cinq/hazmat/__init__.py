@@ -13,4 +13,6 @@ it is a deliberate act that reads as one in the code:
 * :mod:`cinq.hazmat.cipher`: the bare mod-10 encipherment, digit by digit, no carry.
 * :mod:`cinq.hazmat.pad`: raw pad digits straight from the operating system's CSPRNG,
   with no book to record that they were used.
+* :mod:`cinq.hazmat.forge`: the key under which chosen check groups verify
+  (``key_for``), which forges any message; decoy books are made with it.
 """

@@ -24,6 +24,9 @@ Conventions that hold on every board, so that encode -> decode is exact:
   encoded.
 """
 
+from typing import TYPE_CHECKING
+
+from . import tables
 from .board import Board
 from .cells import (
     CODE,
@@ -43,21 +46,25 @@ from .cells import (
 )
 from .partial import UNREADABLE, decode_partial
 from .tables import (
-    AT_ONE_SIR,
     BOARDS,
-    CT_37,
-    CT_46,
-    CT_55,
     CYRILLIC,
-    ES_1,
     LATIN,
-    RU_1,
-    STANDARD_TABLE_1,
     all_boards,
     board,
     keyed,
     sequence,
 )
+
+if TYPE_CHECKING:
+    from .tables import AT_ONE_SIR, CT_37, CT_46, CT_55, ES_1, RU_1, STANDARD_TABLE_1
+
+
+def __getattr__(name: str) -> Board:
+    # The built-in boards (STANDARD_TABLE_1 ... ES_1) are read from boards.toml on first use.
+    if name in tables.CONSTANTS:
+        return tables.BOARDS[tables.CONSTANTS[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AT_ONE_SIR",

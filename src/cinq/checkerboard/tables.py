@@ -1,233 +1,218 @@
 """The built-in boards (Standard Table No. 1, CT-37, CT-46, CT-55, AT ONE SIR, RU-1,
-ES-1) as data, and boards built from a keyword."""
+ES-1) and boards built from a key.
+
+The tables are data: ``boards.toml`` next to this module holds every built-in board's
+cells, row by row, and the keyed layouts (Häyhänen's Russian VIC board). It is read on
+first use, not at import, so a command that needs no board does not pay for it.
+:data:`BOARDS` and the names ``STANDARD_TABLE_1`` ... ``ES_1`` load it when touched.
+
+Boards from a key share one builder, :func:`grid`: a top row with blank columns, the
+other symbols in the rows under them, and optionally a *header*, the digits written
+over the ten columns (the VIC's line S), which the codes then use instead of 0-9.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BadInput
 from .board import Board
-from .cells import CODE, FIG_BACK, FIG_TO, PAREN, SPC, Cell, Kind, Mode, char
+from .cells import FIG_TO, SPC, Cell, Kind, Mode, char
+
+DATA = Path(__file__).with_name("boards.toml")
+"""The built-in tables and keyed layouts."""
+
+# The module attributes for the built-in boards, loaded on first access (PEP 562).
+CONSTANTS = {
+    "STANDARD_TABLE_1": "STANDARD-TABLE-1",
+    "CT_37": "CT-37",
+    "CT_46": "CT-46",
+    "CT_55": "CT-55",
+    "AT_ONE_SIR": "AT-ONE-SIR",
+    "RU_1": "RU-1",
+    "ES_1": "ES-1",
+}
+if TYPE_CHECKING:
+    STANDARD_TABLE_1: Board
+    CT_37: Board
+    CT_46: Board
+    CT_55: Board
+    AT_ONE_SIR: Board
+    RU_1: Board
+    ES_1: Board
+
+Symbol = str | Cell  # a cell, or one character that stands for itself
 
 
-def _tripled_figures(fig_code: str) -> Mode:
-    """The figure mode of the FIG boards: each digit three times, FIG to leave."""
+@dataclass(frozen=True)
+class Layout:
+    """A keyed layout from ``boards.toml``: which columns are blank, the cells fixed in
+    the rows below (``None``: a cell the key's letters fill), and the fill order."""
+
+    name: str
+    description: str
+    source: str
+    blanks: tuple[int, ...]
+    below: tuple[tuple[Cell | None, ...], ...]
+    down: bool  # fill down the columns (else along the rows)
+
+
+@dataclass(frozen=True)
+class _Tables:
+    boards: dict[str, Board]
+    aliases: dict[str, str]
+    layouts: dict[str, Layout]
+
+
+# -- reading the data -----------------------------------------------------------------
+
+
+def _vocabulary(raw: Mapping[str, Mapping[str, str]]) -> dict[str, Cell]:
+    return {
+        name: Cell(Kind(spec["kind"]), spec.get("text", ""), spec.get("label", ""))
+        for name, spec in raw.items()
+    }
+
+
+def _cell(spec: str, vocab: Mapping[str, Cell], where: str) -> Cell | None:
+    """One cell of the data: ``""`` none, a name from ``[cells]``, or a character."""
+    if not spec:
+        return None
+    if spec in vocab:
+        return vocab[spec]
+    if len(spec) == 1:
+        return char(spec)
+    raise ValueError(f"{DATA.name}: {where}: {spec!r} is neither one character nor a named cell")
+
+
+def _placed(cell: Cell, mode: int) -> Cell:
+    """A shift cell leads to the other mode: figures from letters, letters from figures."""
+    return replace(cell, target=1 if mode == 0 else 0) if cell.kind is Kind.SHIFT else cell
+
+
+def _mode(name: str, index: int, table: Mapping[str, Any], vocab: Mapping[str, Cell]) -> Mode:
+    """A mode from its table: ``doubled`` digits, the ``top`` row, then each prefix row."""
+    codes: dict[str, Cell] = {}
+    if table.get("doubled"):
+        codes.update({d * 2: char(d) for d in string.digits})
+    for prefix, row in table.items():
+        if prefix == "doubled":
+            continue
+        if len(row) != 10:
+            raise ValueError(f"{DATA.name}: {name} row {prefix!r} has {len(row)} cells, not 10")
+        for col, spec in enumerate(row):
+            cell = _cell(spec, vocab, f"{name} row {prefix!r}")
+            if cell is not None:
+                codes[("" if prefix == "top" else prefix) + str(col)] = _placed(cell, index)
+    return Mode(name, codes)
+
+
+def tripled_figures(fig_code: str, fig: Cell) -> Mode:
+    """The figure mode of the FIG boards: each digit three times, the FIG cell to leave."""
     codes: dict[str, Cell] = {d * 3: char(d) for d in string.digits}
-    codes[fig_code] = FIG_BACK
+    codes[fig_code] = _placed(fig, 1)
     return Mode("figures", codes)
 
 
-# -- building boards ----------------------------------------------------------------
+def _fig_code(letters: Mode, board: str) -> tuple[str, Cell]:
+    for code, cell in letters.codes.items():
+        if cell.kind is Kind.SHIFT:
+            return code, cell
+    raise ValueError(f"{board}: a board with tripled figures needs a figure shift cell")
 
 
-def _cells(symbols: Iterable[str | Cell]) -> list[Cell]:
-    return [s if isinstance(s, Cell) else char(s) for s in symbols]
-
-
-def _layout(
-    singles: Mapping[str, str | Cell], rows: Mapping[str, Sequence[str | Cell | None]]
-) -> dict[str, Cell]:
-    codes: dict[str, Cell] = {d: c if isinstance(c, Cell) else char(c) for d, c in singles.items()}
-    for prefix, cells in rows.items():
-        for col, c in enumerate(cells):
-            if c is not None:
-                codes[prefix + str(col)] = c if isinstance(c, Cell) else char(c)
-    return codes
-
-
-def _fig_board(
-    name: str,
-    singles: Mapping[str, str | Cell],
-    rows: Mapping[str, Sequence[str | Cell | None]],
-    *,
-    description: str,
-    source: str,
-) -> Board:
-    letters = _layout(singles, rows)
-    fig_code = next(code for code, cell in letters.items() if cell is FIG_TO)
+def _builtin(name: str, entry: Mapping[str, Any], vocab: Mapping[str, Cell]) -> Board:
+    letters = _mode("letters", 0, entry["letters"], vocab)
+    modes = [letters]
+    if entry.get("figures") == "tripled":
+        modes.append(tripled_figures(*_fig_code(letters, name)))
+    elif "figures" in entry:
+        modes.append(_mode("figures", 1, entry["figures"], vocab))
     return Board(
         name,
-        (Mode("letters", letters), _tripled_figures(fig_code)),
-        fill_pattern=fig_code * 2,
-        description=description,
-        source=source,
+        tuple(modes),
+        fill_pattern=entry["fill"],
+        description=entry["description"],
+        source=entry["source"],
     )
 
 
-def _row(symbols: str) -> list[str | Cell | None]:
-    return list(symbols)
+def _layout(name: str, entry: Mapping[str, Any], vocab: Mapping[str, Cell]) -> Layout:
+    below = tuple(
+        tuple(_cell(spec, vocab, f"layout {name}") for spec in row) for row in entry["below"]
+    )
+    return Layout(
+        name,
+        entry["description"],
+        entry["source"],
+        tuple(entry["blanks"]),
+        below,
+        down=entry["order"] == "columns",
+    )
 
 
-_RIJMENANTS = "D. Rijmenants, Cipher Machines and Cryptology; as reproduced in padgen"
+@functools.cache
+def _tables() -> _Tables:
+    """Read ``boards.toml`` once and build every built-in board from it."""
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    vocab = _vocabulary(data["cells"])
+    boards = {name: _builtin(name, e, vocab) for name, e in data["board"].items()}
+    aliases = {alias: name for name, e in data["board"].items() for alias in e["aliases"]}
+    layouts = {name: _layout(name, e, vocab) for name, e in data["keyed"].items()}
+    return _Tables(boards, aliases, layouts)
 
-STANDARD_TABLE_1 = _fig_board(
-    "STANDARD-TABLE-1",
-    {"0": CODE, "1": "A", "2": "E", "3": "I", "4": "N", "5": "O", "6": "T"},
-    {
-        "7": _row("BCDFGHJKLM"),
-        "8": _row("PQRSUVWXYZ"),
-        "9": [FIG_TO, ".", ":", "'", PAREN, "+", "-", "=", char("?", "REQ"), SPC],
-    },
-    description="Standard Table No. 1: CODE 0, A E I N O T single digits, rows 7 8 9.",
-    source=_RIJMENANTS,
-)
 
-CT_37 = _fig_board(
-    "CT-37",
-    {"0": "E", "1": "S", "2": "T", "3": "O", "4": "N", "5": "I", "6": "A"},
-    {
-        "7": _row("BCDFGHJKLM"),
-        "8": [*_row("PQRUVWXYZ"), FIG_TO],
-        "9": [SPC, ".", ",", "'", "?", "/", "+", "-", '"', CODE],
-    },
-    description="CT-37: ESTONIA on single digits, FIG 89, CODE 99.",
-    source=_RIJMENANTS,
-)
+def __getattr__(name: str) -> Board:
+    if name in CONSTANTS:
+        return _tables().boards[CONSTANTS[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-CT_46 = Board(
-    "CT-46",
-    (
-        Mode(
-            "letters",
-            _layout(
-                {"1": "A", "2": "E", "3": "I", "4": "N", "5": "O", "6": "R"},
-                {
-                    "0": _row(string.digits),
-                    "7": _row("BCDFGHJKLM"),
-                    "8": _row("PQSTUVWXYZ"),
-                    "9": [SPC, ".", ",", ":", "?", "/", "(", ")", '"', CODE],
-                },
-            ),
-        ),
-    ),
-    # CT-46 has no FIG: the fill is an unfinished CODE escape (99 and up to 2 digits).
-    fill_pattern="9900",
-    description="CT-46: AEINOR on single digits, figures as 00-09, CODE 99; no FIG.",
-    source=_RIJMENANTS,
-)
 
-_LF_TO = Cell(Kind.SHIFT, label="L/F", target=1)
-_LF_BACK = Cell(Kind.SHIFT, label="L/F", target=0)
-_CT55_SHARED: list[str | Cell | None] = [
-    SPC,
-    CODE,
-    Cell(Kind.SPECIAL, "RPT", "RPT"),
-    ".",
-    ",",
-    "'",
-    ":",
-    "(",
-    ")",
-    None,
-]
-CT_55 = Board(
-    "CT-55",
-    (
-        Mode(
-            "letters",
-            _layout(
-                {"0": "A", "1": "E", "2": "I", "3": "N", "4": "O", "5": "S", "6": "T"},
-                {
-                    "7": _row("BCDFGHJKLM"),
-                    "8": [*_row("PQRUVWXYZ"), _LF_TO],
-                    "9": _CT55_SHARED,
-                },
-            ),
-        ),
-        Mode(
-            "figures",
-            {
-                **{d * 2: char(d) for d in string.digits},
-                **_layout({}, {"8": [*_row("?!/+-*=^"), None, _LF_BACK], "9": _CT55_SHARED}),
-                "88": char("8"),
-                "99": char("9"),
-            },
-        ),
-    ),
-    fill_pattern="8989",
-    description=(
-        "CT-55: AEINOST on single digits, letters/figures shift L/F 89; in figures mode "
-        "digits are doubled and row 8 holds ? ! / + - * = ^; row 9 serves both modes."
-    ),
-    source=_RIJMENANTS,
-)
+class _Builtin(Mapping[str, Board]):
+    """The built-in boards by name, in the order of ``boards.toml``; read on first use."""
 
-AT_ONE_SIR = _fig_board(
-    "AT-ONE-SIR",
-    {"0": "A", "1": "T", "3": "O", "4": "N", "5": "E", "7": "S", "8": "I", "9": "R"},
-    {"2": _row("BCDFGHJKLM"), "6": [*_row("PQUVWXYZ."), FIG_TO]},
-    description=(
-        "The VIC-style board: AT ONE SIR with blank columns 2 and 6; '/' (69) is the "
-        "figure shift; no space cell, as in the original traffic."
-    ),
-    source="Kahn, The Codebreakers; D. Rijmenants; Wikipedia 'VIC cipher'",
-)
+    def __getitem__(self, name: str) -> Board:
+        return _tables().boards[name]
 
-RU_1 = Board(
-    "RU-1",
-    (
-        Mode(
-            "letters",
-            _layout(
-                {"0": CODE, "1": "О", "2": "Е", "3": "А", "4": "И", "5": "Н"},
-                {
-                    "6": _row("ТСРВЛКМДПУ"),
-                    "7": _row("ЯЫЬГЗБЧЙХЖ"),
-                    "8": [*_row("ШЮЦЩЭФЪЁ"), ".", ","],
-                    "9": [FIG_TO, "?", "!", "-", ":", "(", ")", '"', "'", SPC],
-                },
-            ),
-        ),
-        _tripled_figures("90"),
-    ),
-    fill_pattern="9090",
-    description=(
-        "cinq's Cyrillic board: all 33 letters in order of Russian frequency, "
-        "CODE 0, О Е А И Н on single digits, rows 6-9, FIG 90, SPC 99."
-    ),
-    source="cinq (letter frequencies of Russian text)",
-)
+    def __iter__(self) -> Iterator[str]:
+        return iter(_tables().boards)
 
-ES_1 = _fig_board(
-    "ES-1",
-    {"0": CODE, "1": "E", "2": "A", "3": "O", "4": "S", "5": "R", "6": "N"},
-    {
-        "7": _row("IDLCTUMPBG"),
-        "8": _row("VYQHFZJÑXK"),
-        "9": [FIG_TO, ".", ",", ":", "?", "!", "-", "'", "W", SPC],
-    },
-    description="cinq's Spanish board: CODE 0, E A O S R N single digits, Ñ at 87.",
-    source="cinq (letter frequencies of Spanish text)",
-)
+    def __len__(self) -> int:
+        return len(_tables().boards)
 
-BOARDS: dict[str, Board] = {
-    b.name: b for b in (STANDARD_TABLE_1, CT_37, CT_46, CT_55, AT_ONE_SIR, RU_1, ES_1)
-}
-_ALIASES = {
-    "STANDARD": "STANDARD-TABLE-1",
-    "STANDARD-TABLE-NO-1": "STANDARD-TABLE-1",
-    "ST1": "STANDARD-TABLE-1",
-    "CT37": "CT-37",
-    "CT46": "CT-46",
-    "CT55": "CT-55",
-    "ATONESIR": "AT-ONE-SIR",
-    "VIC": "AT-ONE-SIR",
-    "RU": "RU-1",
-    "ES": "ES-1",
-}
+    def __repr__(self) -> str:
+        return f"BOARDS({', '.join(self)})"
+
+
+BOARDS: Mapping[str, Board] = _Builtin()
 
 
 def board(name: str) -> Board:
     """A built-in board by name (case and spaces do not matter): ``STANDARD-TABLE-1``,
     ``CT-37``, ``CT-46``, ``CT-55``, ``AT-ONE-SIR``, ``RU-1``, ``ES-1``."""
+    aliases = _tables().aliases
     key = re.sub(r"[\s_.]+", "-", name.strip().upper())
-    key = _ALIASES.get(key, _ALIASES.get(key.replace("-", ""), key))
+    key = aliases.get(key, aliases.get(key.replace("-", ""), key))
     try:
         return BOARDS[key]
     except KeyError:
         raise BadInput(f"unknown board {name!r}; built-in boards: {', '.join(BOARDS)}") from None
+
+
+def all_boards() -> list[Board]:
+    return list(BOARDS.values())
+
+
+def layout(name: str) -> Layout:
+    """A keyed layout of ``boards.toml`` by name (``HAYHANEN``)."""
+    return _tables().layouts[name]
 
 
 # -- keyed boards -------------------------------------------------------------------
@@ -235,6 +220,93 @@ def board(name: str) -> Board:
 LATIN = string.ascii_uppercase
 CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
 _TOP_LETTERS = {LATIN: "ETAOINSR", CYRILLIC: "ОЕАИНТС"}
+
+
+def _header(header: Sequence[int] | None) -> tuple[str, ...]:
+    if header is None:
+        return tuple(string.digits)
+    if sorted(header) != list(range(10)):
+        raise BadInput("the header over the columns must hold each digit 0-9 once")
+    return tuple(str(d) for d in header)
+
+
+def _fill(
+    shape: Sequence[Sequence[Cell | None]], rest: Sequence[Symbol], *, down: bool
+) -> list[list[Cell | None]]:
+    """The rows below the top: the fixed cells of ``shape``, then ``rest`` in the free
+    cells in order, along the rows or down the columns; free cells left over stay empty."""
+    rows = [list(row) for row in shape]
+    free = [(r, c) for r in range(len(rows)) for c in range(10) if rows[r][c] is None]
+    if down:
+        free.sort(key=lambda rc: (rc[1], rc[0]))
+    if len(rest) > len(free):
+        raise BadInput(f"{len(rest)} symbols do not fit the {len(free)} free cells of the board")
+    for (r, c), sym in zip(free, rest, strict=False):
+        rows[r][c] = sym if isinstance(sym, Cell) else char(sym)
+    return rows
+
+
+def grid(
+    top: Sequence[Symbol | None],
+    rest: Sequence[Symbol],
+    *,
+    name: str,
+    description: str,
+    source: str,
+    header: Sequence[int] | None = None,
+    below: Sequence[Sequence[Cell | None]] | None = None,
+    down: bool = False,
+) -> Board:
+    """A board from its top row and the symbols under it.
+
+    ``top`` is ten cells, ``None`` for each blank column; the blank columns, left to
+    right, head the rows below. ``below`` fixes some of those rows' cells (``None``:
+    free); ``rest`` fills the free cells along the rows, or down the columns with
+    ``down``. ``header`` is the digit over each column (default 0-9): a top-row cell's
+    code is its column's digit; any other cell's, its row's blank-column digit, then its
+    column's. One cell must be the figure shift: figures are written three times.
+    """
+    digits = _header(header)
+    if len(top) != 10:
+        raise BadInput(f"a top row has 10 cells, not {len(top)}")
+    blanks = [c for c, sym in enumerate(top) if sym is None]
+    shape = below if below is not None else [[None] * 10 for _ in blanks]
+    if len(shape) != len(blanks) or any(len(row) != 10 for row in shape):
+        raise BadInput(f"{len(blanks)} blank columns need {len(blanks)} rows of 10 below")
+    codes: dict[str, Cell] = {
+        digits[c]: sym if isinstance(sym, Cell) else char(sym)
+        for c, sym in enumerate(top)
+        if sym is not None
+    }
+    for b, row in zip(blanks, _fill(shape, rest, down=down), strict=True):
+        codes.update(
+            {
+                digits[b] + digits[c]: _placed(cell, 0)
+                for c, cell in enumerate(row)
+                if cell is not None
+            }
+        )
+    letters = Mode("letters", codes)
+    fig_code, fig = _fig_code(letters, name)
+    return Board(
+        name,
+        (letters, tripled_figures(fig_code, fig)),
+        fill_pattern=fig_code * 2,
+        description=description,
+        source=source,
+    )
+
+
+def from_layout(
+    name: str, top: Sequence[str], rest: Sequence[Symbol], *, header: Sequence[int] | None = None
+) -> Board:
+    """A board in a keyed layout of ``boards.toml``: ``top`` fills the top row's
+    non-blank columns left to right, ``rest`` the free cells below in the layout's order."""
+    lay = layout(name)
+    letters = iter(top)
+    cells = [None if c in lay.blanks else next(letters) for c in range(10)]
+    return grid(cells, rest, name=f"KEYED:{name}", description=lay.description,
+                source=lay.source, header=header, below=lay.below, down=lay.down)  # fmt: skip
 
 
 def sequence(key: str, alphabet: str) -> list[int]:
@@ -247,12 +319,20 @@ def sequence(key: str, alphabet: str) -> list[int]:
     return ranks
 
 
+def _top_row(top: str) -> tuple[tuple[int, ...], list[str]]:
+    top = top.upper()
+    if len(top) != 10:
+        raise BadInput(f"top row {top!r} must be 10 cells, blanks written as spaces")
+    return tuple(i for i, c in enumerate(top) if c == " "), [c for c in top if c != " "]
+
+
 def keyed(
     key: str,
     *,
     top: str | None = None,
     blanks: tuple[int, ...] | None = None,
     alphabet: str = LATIN,
+    header: Sequence[int] | None = None,
 ) -> Board:
     """A board built from a keyword.
 
@@ -261,18 +341,14 @@ def keyed(
     whose spaces are the blank columns) or, by default, the language's most frequent
     letters (ETAOINSR / ОЕАИНТС) in mixed-alphabet order; the blank columns are
     ``blanks`` or the first numbers of the key's sequencing (mod 10). The other
-    symbols fill the rows under the blank columns, in mixed-alphabet order.
+    symbols fill the rows under the blank columns, in mixed-alphabet order. ``header``
+    relabels the columns, as the VIC's line S does (see :func:`grid`).
     """
     word = "".join(c for c in key.upper() if c in alphabet)
     n_blanks = 2 if alphabet == LATIN else 3
+    letters: list[str] = []
     if top is not None:
-        top = top.upper()
-        if len(top) != 10:
-            raise BadInput(f"top row {top!r} must be 10 cells, blanks written as spaces")
-        blanks = tuple(i for i, c in enumerate(top) if c == " ")
-        letters = [c for c in top if c != " "]
-    else:
-        letters = []
+        blanks, letters = _top_row(top)
     if blanks is None:
         if len(word) < n_blanks:
             raise BadInput(f"key {key!r} needs at least {n_blanks} letters of the alphabet")
@@ -285,26 +361,12 @@ def keyed(
     bad = [c for c in letters if c not in alphabet]
     if bad or len(set(letters)) != len(letters):
         raise BadInput(f"top row {top!r} must hold distinct letters of the alphabet")
-    rest: list[str | Cell] = [c for c in mixed if c not in letters]
+    rest: list[Symbol] = [c for c in mixed if c not in letters]
     rest += ["."] if alphabet == LATIN else [".", ",", SPC]
     rest.append(FIG_TO)
-    singles: dict[str, str | Cell] = {}
     it = iter(letters)
-    for col in range(10):
-        if col not in blanks:
-            singles[str(col)] = next(it)
-    rows: dict[str, list[str | Cell | None]] = {}
-    for i, b in enumerate(sorted(blanks)):
-        rows[str(b)] = list(rest[10 * i : 10 * i + 10])
-    label = top.replace(" ", "_") if top else word
-    return _fig_board(
-        f"KEYED:{label}",
-        singles,
-        rows,
-        description=f"keyed board from {key!r}, blank columns {sorted(blanks)}",
-        source="cinq keyed board",
-    )
-
-
-def all_boards() -> list[Board]:
-    return list(BOARDS.values())
+    cells = [None if col in blanks else next(it) for col in range(10)]
+    label = top.upper().replace(" ", "_") if top else word
+    return grid(cells, rest, name=f"KEYED:{label}", header=header,
+                description=f"keyed board from {key!r}, blank columns {sorted(blanks)}",
+                source="cinq keyed board")  # fmt: skip

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..checkerboard import CT_55, Board
+from ..checkerboard import Board
+from ..checkerboard import board as builtin_board
 from ..errors import BadInput
 from .layout import GREY, LIGHT, Paper, Sheet, draw_board, plan_rows, printed_note
 
@@ -176,7 +177,7 @@ def worksheet(
     """
     if not 1 <= rows <= MAX_ROWS:
         raise BadInput(f"a worksheet has 1 to {MAX_ROWS} rows, not {rows}")
-    b = board or CT_55
+    b = board or builtin_board("CT-55")
     sheet = Sheet(paper, title=f"One-time pad worksheet ({b.name})")
     sheet.new_page()
     # The reference side should be one sheet: try generous type first, then tighter.

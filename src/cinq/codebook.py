@@ -32,8 +32,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import wordfreq
-
 from . import language as lg
 from .checkerboard import ESCAPE, Board
 from .errors import BadInput, Location
@@ -319,6 +317,9 @@ def _candidates(lang: str) -> tuple[str, ...]:
             return  # a character the language's board cannot write: skip it
         if phrase and not _phrase_problem(phrase, profile) and _saves(phrase, b, escape):
             found.setdefault(phrase)
+
+    # wordfreq takes a fifth of a second to import: only building a book needs it.
+    import wordfreq
 
     for text in PHRASES[lang]:
         add(text)

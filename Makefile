@@ -15,7 +15,8 @@ system-deps:
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# every extra: requirements.lock already holds their packages (--no-deps)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ".[print,radio,analysis]"
 	@touch $@
 
 demo: setup

@@ -6,7 +6,8 @@ codes, so library users and shell users see the same distinctions:
 
 ====  =====================================================================
 0     success
-2     ``BadInput`` (bad usage, bad input, an output that cannot be written)
+2     ``BadInput`` (bad usage, bad input, an output that cannot be written),
+      ``MissingExtra`` (an optional stack is not installed)
 3     ``KeyManagementError`` (unknown/burned/used page, wrong role, spoiled)
 4     ``AuthenticationFailed`` (the check groups do not match)
 70    an internal error (a bug in cinq: one line on stderr, no traceback
@@ -111,3 +112,19 @@ class AuthenticationFailed(CinqError):
     """The check groups do not match: the message was altered or forged. Exit code 4."""
 
     exit_code = 4
+
+
+class MissingExtra(CinqError, ImportError):
+    """A feature needs an optional part of cinq that is not installed, e.g. the PDF
+    stack of ``cinq[print]``. The message names the command that installs it. Exit
+    code 2. Also an :class:`ImportError`, so ``except ImportError`` catches it."""
+
+    exit_code = 2
+
+    def __init__(self, extra: str, module: str, *, feature: str | None = None) -> None:
+        super().__init__(
+            f"{feature or 'this'} needs the optional {extra!r} part of cinq, which is not "
+            f"installed (no module {module!r}): pip install 'cinq[{extra}]'"
+        )
+        self.extra = extra
+        self.name = module

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import math
 import os
 import sqlite3
@@ -208,6 +209,25 @@ class BookStatus:
             "spoiled": self.spoiled,
             "next_page": self.next_page.page_id if self.next_page else None,
         }
+
+    def to_json_text(self, pages: Iterable[PageInfo] | None = None) -> Iterator[str]:
+        """:meth:`to_json` as JSON text indented by two, in pieces; with ``pages``, their
+        :meth:`PageInfo.to_json` in a list under ``"page_list"``, written as the pages
+        come, so a 100,000-page book is never held in memory. The pieces join to
+        ``json.dumps(self.to_json() | {"page_list": [...]}, indent=2)``."""
+        head = json.dumps(self.to_json(), indent=2)
+        if pages is None:
+            yield head
+            return
+        yield head[: -len("\n}")] + ',\n  "page_list": ['
+        # A page's fields are flat: the C encoder with the indentation as its item
+        # separator writes what indent=2 would, several times faster.
+        sep = "\n    "
+        for info in pages:
+            flat = json.dumps(info.to_json(), separators=(",\n      ", ": "))
+            yield sep + "{\n      " + flat[1:-1] + "\n    }"
+            sep = ",\n    "
+        yield "]\n}" if sep == "\n    " else "\n  ]\n}"
 
 
 T = TypeVar("T")
@@ -657,10 +677,33 @@ class PadBook(SqliteHandle):
         )
 
     def pages(self) -> list[PageInfo]:
-        """Every page, in book order (without digits)."""
+        """Every page, in book order (without digits), read in one transaction."""
         with self._transaction(write=False) as db:
             rows = db.execute(f"SELECT {_INFO} FROM page ORDER BY number").fetchall()
         return [PageInfo._of(r) for r in rows]
+
+    def iter_pages(self, *, chunk: int = 1000) -> Iterator[PageInfo]:
+        """Every page, in book order (without digits), read lazily ``chunk`` pages at a
+        time, each chunk in a short read transaction of its own.
+
+        Memory stays bounded whatever the size of the book, and a slow consumer (a
+        pager reading ``pad status --pages``) never holds a lock that would keep a
+        sender waiting. A page that changes while the listing runs shows as it was
+        when its chunk was read.
+        """
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
+        after = 0
+        while True:
+            with self._transaction(write=False) as db:
+                rows = db.execute(
+                    f"SELECT {_INFO} FROM page WHERE number > ? ORDER BY number LIMIT ?",
+                    (after, chunk),
+                ).fetchall()
+            yield from map(PageInfo._of, rows)
+            if len(rows) < chunk:
+                return
+            after = rows[-1][0]
 
     # -- sending --------------------------------------------------------------------------
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from .. import auth, padtext
-from ..book import PadBook, PageState, Role
+from ..book import BookStatus, PadBook, PageInfo, PageState, Role
 from ..decoy import make_decoy
 from ..document import Document
 from ..hazmat.cipher import Convention
@@ -69,16 +68,22 @@ def status(
 
     issued: handed out to paper by `pad export` (a send book never enciphers on them
     again); spoiled: taken for a message that could not be written, never reused.
+    With --pages, every page is listed as it is read from the book (any size of book
+    in bounded memory); with --json, the pages are a list under "page_list".
     """
     with PadBook.open(book) as b:
         st = b.status()
-        infos = b.pages() if pages else []
-    if as_json:
-        data = st.to_json()
-        if pages:
-            data["page_list"] = [p.to_json() for p in infos]
-        typer.echo(json.dumps(data, indent=2))
-        return
+        infos = b.iter_pages() if pages else None
+        if as_json:
+            _echo_batched(st.to_json_text(infos), sep="")
+            typer.echo()
+            return
+        _print_status(st)
+        if infos is not None:
+            _print_pages(infos, number_width=len(str(st.pages)))
+
+
+def _print_status(st: BookStatus) -> None:
     con = Console()
     con.print(
         f"[bold]{st.name}[/] book {st.serial}, [bold]{st.role.value.upper()}[/] "
@@ -92,17 +97,35 @@ def status(
     if st.role is Role.SEND:
         nxt = st.next_page
         con.print(f"next page: {nxt.page_id} (page {nxt.number})" if nxt else "no page left")
-    if infos:
-        t = Table("page", "ID", "state", "used", "serial")
-        for p in infos:
-            t.add_row(
-                str(p.number),
-                p.page_id,
-                p.state.value,
-                p.used_at or "",
-                str(p.message_serial or ""),
-            )
-        con.print(t)
+
+
+#: Lines (or JSON pieces) of the page list written at a time.
+_LINES_AT_ONCE = 1000
+
+
+def _print_pages(infos: Iterable[PageInfo], *, number_width: int) -> None:
+    """One aligned line per page, written in batches as the pages are read."""
+    w = max(number_width, len("page"))
+    state_w = max(len(s.value) for s in PageState)
+    typer.echo(f"{'page':>{w}}  {'ID':<5}  {'state':<{state_w}}  {'used':<20}  serial")
+
+    def line(p: PageInfo) -> str:
+        serial = "" if p.message_serial is None else str(p.message_serial)
+        used = p.used_at or ""
+        return f"{p.number:>{w}}  {p.page_id}  {p.state.value:<{state_w}}  {used:<20}  {serial}"
+
+    _echo_batched((line(p).rstrip() + "\n" for p in infos), sep="")
+
+
+def _echo_batched(pieces: Iterable[str], *, sep: str) -> None:
+    """Write ``pieces`` joined by ``sep``, a batch at a time: bounded memory, few writes."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == _LINES_AT_ONCE:
+            typer.echo(sep.join(batch), nl=False)
+            batch.clear()
+    typer.echo(sep.join(batch), nl=False)
 
 
 @app.command("burn")

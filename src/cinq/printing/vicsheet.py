@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 from ..errors import BadInput
-from ..vic.board import Board, russian
+from ..vic.board import VicBoard, english, russian
 from ..vic.transposition import triangles
 from .cards import MINUS
 from .layout import GREY, LIGHT, PT, LayoutError, Paper, Sheet, paper_name, printed_note
@@ -66,35 +67,53 @@ _BLOCK = "KLMNP"  # written as one block: Q and R are read down its columns
 _WIDTHS_NOTE = "widths: personal number + P's last two unequal digits, in turn"
 
 
+_COLUMNS = tuple(range(10))  # the board before line S is written over it
+
+
 @dataclass(frozen=True)
-class _Board:
+class _Language:
+    """One language's page: its board (the VIC's own, under columns 0-9 until line S is
+    known) and how to fill it in."""
+
     name: str
-    top: str  # ten cells; the blanks' header digits label the rows below, in order
+    make: Callable[[Sequence[int]], VicBoard]  # the board under a header (line S)
     steps: tuple[str, ...]
-    fixed: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) below top
+    signs: bool  # print the board's fixed signs (Russian), or only its top row (English)
+
+    @cached_property
+    def board(self) -> VicBoard:
+        return self.make(_COLUMNS)
+
+    @property
+    def top(self) -> str:
+        """The top row, ten cells, a space for each blank: its digit labels a row below."""
+        return "".join(c or " " for c in self.board.top)
 
     @property
     def rows(self) -> int:
-        return self.top.count(" ")
+        return len(self.board.rows)
 
-
-def _reserved(board: Board) -> dict[tuple[int, int], str]:
-    """The cells below the top row that hold signs, not letters: fixed whatever the key."""
-    return {
-        (r, c): sym
-        for r, (_, cells) in enumerate(board.rows)
-        for c, sym in enumerate(cells)
-        if not (len(sym) == 1 and sym.isalpha())
-    }
+    @property
+    def fixed(self) -> dict[tuple[int, int], str]:
+        """The cells below the top row that hold signs, not letters: fixed whatever the
+        key. ``(row, column)``, row 0 the first row below the top."""
+        if not self.signs:
+            return {}
+        return {
+            (r, c): sym
+            for r, (_, cells) in enumerate(self.board.rows)
+            for c, sym in enumerate(cells)
+            if not (len(sym) == 1 and sym.isalpha())
+        }
 
 
 _CELLS = (
     "A top-row letter is its column digit; any other cell is its row label, then its column digit."
 )
-_BOARDS = {
-    "en": _Board(
+_LANGUAGES = {
+    "en": _Language(
         "English checkerboard: AT ONE SIR",
-        "AT ONE SIR",
+        english,
         (
             "Header: line S, one digit per column.",
             "Top row: AT ONE SIR. The header digits over its two blank cells label the two "
@@ -103,10 +122,11 @@ _BOARDS = {
             "(figures: / then each digit three times, then /).",
             _CELLS,
         ),
+        signs=False,
     ),
-    "ru": _Board(
+    "ru": _Language(
         "Russian checkerboard: СНЕГОПА",
-        "".join(c or " " for c in russian(list(range(10))).top),
+        russian,
         (
             "Header: line S, one digit per column.",
             "Top row: СНЕГОПА, the first 7 letters of СНЕГОПАД (snowfall). The header digits "
@@ -117,7 +137,7 @@ _BOARDS = {
             "send its second part first, then Н/Т, then the first part.",
             _CELLS,
         ),
-        _reserved(russian(list(range(10)))),
+        signs=True,
     ),
 }
 
@@ -155,11 +175,11 @@ _EXAMPLE_RANKS = (4, 6, 1, 7, 2, 5, 3)
 _EXAMPLE_ROWS = 10
 
 
-def _language(lang: str) -> _Board:
+def _language(lang: str) -> _Language:
     name = lang.strip().lower() if isinstance(lang, str) else ""
-    if name not in _BOARDS:
+    if name not in _LANGUAGES:
         raise BadInput(f"unknown VIC worksheet language {lang!r}; use one of: en, ru")
-    return _BOARDS[name]
+    return _LANGUAGES[name]
 
 
 # -- page 1: lines A to S, the checkerboard ---------------------------------------------------
@@ -227,7 +247,7 @@ def _derivation(sheet: Sheet, y: float, bw: float, bh: float, pitch: float) -> f
     return y
 
 
-def _board_steps(sheet: Sheet, board: _Board, x: float, y: float, *, draw: bool) -> float:
+def _board_steps(sheet: Sheet, board: _Language, x: float, y: float, *, draw: bool) -> float:
     """How to fill the board, numbered; returns the y below."""
     for n, step in enumerate(board.steps, 1):
         w = sheet.right - x
@@ -235,7 +255,7 @@ def _board_steps(sheet: Sheet, board: _Board, x: float, y: float, *, draw: bool)
     return y
 
 
-def _checkerboard(sheet: Sheet, board: _Board, y: float, cell_w: float, cell_h: float) -> None:
+def _checkerboard(sheet: Sheet, board: _Language, y: float, cell_w: float, cell_h: float) -> None:
     """The blank board: header row for S, the top row, the lower rows with a box for each
     row's label; instructions to its right."""
     x = sheet.left
@@ -300,7 +320,7 @@ def _footer(sheet: Sheet, page: int) -> None:
     sheet.put(sheet.left, sheet.bottom - 4, sheet.width, 4, text, size=size, color=GREY)
 
 
-def _page_one(sheet: Sheet, board: _Board) -> None:
+def _page_one(sheet: Sheet, board: _Language) -> None:
     sheet.new_page()
     y = _header(sheet, "VIC CIPHER WORKSHEET", 1, f"Key derivation and checkerboard · {board.name}")
     bw = min(6.0, (sheet.width - LABEL_W - NOTE_MIN) / KEY_BOXES)
@@ -418,7 +438,7 @@ def _grid(sheet: Sheet, y: float, bottom: float) -> None:
         sheet.line(gx + c * cell_w, y, gx + c * cell_w, y + height)
 
 
-def _first_page(sheet: Sheet, board: _Board) -> None:
+def _first_page(sheet: Sheet, board: _Language) -> None:
     sheet.new_page()
     sub = f"Plain columnar transposition · key Q · {board.name}"
     y = _header(sheet, "FIRST TRANSPOSITION (key Q)", 2, sub)
@@ -427,7 +447,7 @@ def _first_page(sheet: Sheet, board: _Board) -> None:
     _footer(sheet, 2)
 
 
-def _second_page(sheet: Sheet, board: _Board) -> None:
+def _second_page(sheet: Sheet, board: _Language) -> None:
     sheet.new_page()
     sub = f"Disrupted transposition: triangles filled last · key R · {board.name}"
     y = _header(sheet, "SECOND TRANSPOSITION (key R)", 3, sub)

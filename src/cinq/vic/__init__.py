@@ -40,8 +40,8 @@ from ..errors import BadInput
 from .board import (
     DEFAULT_KEYWORD,
     START,
-    Board,
     Lang,
+    VicBoard,
     english,
     from_digits,
     russian,
@@ -56,9 +56,9 @@ from .transposition import columnar, disrupted, uncolumnar, undisrupted
 __all__ = [
     "DEFAULT_KEYWORD",
     "NULL_EN",
-    "Board",
     "Keys",
     "Lang",
+    "VicBoard",
     "Worked",
     "board_for",
     "columnar",
@@ -84,7 +84,7 @@ class Worked:
 
     lang: Lang
     keys: Keys
-    board: Board
+    board: VicBoard
     symbols: list[str]  # as transmitted (Russian: second part, Н/Т, first part)
     plain: str  # the checkerboard digits, nulls included
     nulls: int | None  # how many of them are nulls (None: not known, as in English)
@@ -100,7 +100,7 @@ class Worked:
         return f"Worked(lang={self.lang!r}, groups={len(self.groups)})"
 
 
-def board_for(lang: Lang, keys: Keys, keyword: str = DEFAULT_KEYWORD) -> Board:
+def board_for(lang: Lang, keys: Keys, keyword: str = DEFAULT_KEYWORD) -> VicBoard:
     """The language's checkerboard under line S."""
     if lang == "ru":
         return russian(keys.S, keyword)
@@ -113,11 +113,11 @@ def _alphabet(lang: Lang) -> str:
     return RUSSIAN if lang == "ru" else LATIN
 
 
-def _written(symbols: Sequence[str], board: Board) -> int:
+def _written(symbols: Sequence[str], board: VicBoard) -> int:
     return sum(s != board.figures for s in symbols)
 
 
-def _cut_index(symbols: list[str], board: Board, cut: int | None) -> int:
+def _cut_index(symbols: list[str], board: VicBoard, cut: int | None) -> int:
     """Where to cut the Russian text: at a random symbol boundary outside any figures,
     or after ``cut`` written symbols (letters, signs and figures)."""
     inside = False
@@ -140,7 +140,7 @@ def _cut_index(symbols: list[str], board: Board, cut: int | None) -> int:
     return boundaries[cut]
 
 
-def _nulls(lang: Lang, board: Board, count: int) -> str:
+def _nulls(lang: Lang, board: VicBoard, count: int) -> str:
     if lang == "en":
         return board.codes[NULL_EN] * count
     if count == 0:
@@ -205,7 +205,7 @@ def encrypt(
                   shown, written)  # fmt: skip
 
 
-def _reassemble(symbols: list[str], board: Board) -> str:
+def _reassemble(symbols: list[str], board: VicBoard) -> str:
     i = symbols.index(START)
     return text_of([*symbols[i + 1 :], *symbols[:i]], board)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .board import START, Board
+from .board import START, VicBoard
 from .keys import rank
 from .transposition import fill_order, table, triangles
 
@@ -52,7 +52,7 @@ def key_lines(w: Worked) -> list[str]:
     ]
 
 
-def board_lines(board: Board) -> list[str]:
+def board_lines(board: VicBoard) -> list[str]:
     """The checkerboard: line S on top, row labels on the left."""
     width = max(3, max(len(s) for s in board.codes) + 1)
     cell = f"{{:>{width}}}"
@@ -65,7 +65,7 @@ def board_lines(board: Board) -> list[str]:
     return lines
 
 
-def substitution_lines(symbols: Sequence[str], board: Board, per_line: int = 14) -> list[str]:
+def substitution_lines(symbols: Sequence[str], board: VicBoard, per_line: int = 14) -> list[str]:
     """Symbols with their codes written under them, as in Kahn's figure 2."""
     out: list[str] = []
     for i in range(0, len(symbols), per_line):

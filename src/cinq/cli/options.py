@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..codebook import Codebook
 from ..hazmat.cipher import Convention
 from ..language import LANGUAGES, Policy
+
+if TYPE_CHECKING:
+    from ..codebook import Codebook
 
 #: The most pages a page list (``--pages 1-10,15``) may name: a pad book's limit.
 MAX_PAGE_LIST = 100_000
@@ -92,4 +94,8 @@ CodebookOpt = Annotated[
 
 
 def load_codebook(path: Path | None) -> Codebook | None:
-    return Codebook.load(path) if path else None
+    if path is None:
+        return None
+    from ..codebook import Codebook  # only a command given --codebook needs it
+
+    return Codebook.load(path)

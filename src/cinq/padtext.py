@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import digits as dg
+from . import pagelist
 from .book import ExportedPage, PadBook, PageSpec, PageState, Role
 from .digits import GROUP, Digits
 from .errors import BadInput, CinqError, KeyManagementError, Location, PageSpoiled
@@ -241,19 +242,8 @@ def _check_group(tok: str, line: int, col: int, source: str | None, what: str) -
 
 
 def ranges(numbers: Sequence[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"``."""
-    out: list[str] = []
-    run: list[int] = []
-    for n in sorted(set(numbers)):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            out.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
-        run = [n]
-    if run:
-        out.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
-    return ", ".join(out)
+    """``[1, 2, 3, 7]`` -> ``"1-3, 7"`` (:func:`cinq.pagelist.format`)."""
+    return pagelist.format(numbers)
 
 
 @dataclass(frozen=True)

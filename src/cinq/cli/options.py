@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,10 +11,12 @@ from ..hazmat.cipher import Convention
 from ..language import LANGUAGES, Policy
 
 if TYPE_CHECKING:
-    from ..codebook import Codebook
+    from .. import pagelist
+from ..codebook import Codebook
+from ..errors import BadInput
 
 #: The most pages a page list (``--pages 1-10,15``) may name: a pad book's limit.
-MAX_PAGE_LIST = 100_000
+MAX_PAGE_LIST = pagelist.MAX_PAGES
 
 
 def lowered(value: str | None) -> str | None:
@@ -25,24 +26,11 @@ def lowered(value: str | None) -> str | None:
 
 
 def page_numbers(spec: str, *, limit: int = MAX_PAGE_LIST) -> list[int]:
-    """Page numbers from a list like ``1-10,15`` (in the order given). At most
-    ``limit`` numbers, checked before the list is built: ``1-999999999`` is refused,
-    not allocated."""
-    numbers: list[int] = []
-    for part in spec.split(","):
-        m = re.fullmatch(r"\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?", part)
-        if not m:
-            raise typer.BadParameter(f"{part!r} is not a page number or range like 3-7")
-        lo = int(m.group(1))
-        hi = int(m.group(2) or lo)
-        if lo < 1:
-            raise typer.BadParameter("pages are numbered from 1")
-        if hi < lo:
-            raise typer.BadParameter(f"range {part.strip()!r} runs backwards")
-        if len(numbers) + hi - lo + 1 > limit:
-            raise typer.BadParameter(f"{spec.strip()!r} names more than {limit} pages")
-        numbers.extend(range(lo, hi + 1))
-    return numbers
+    """:func:`cinq.pagelist.parse` for ``--pages``; a bad list is a usage error."""
+    try:
+        return pagelist.parse(spec, limit=limit, source="--pages")
+    except BadInput as e:
+        raise typer.BadParameter(e.message) from None
 
 
 BookOpt = Annotated[Path, typer.Option("--book", "-b", help="The pad book file (.pad).")]

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import pagelist
+from ..errors import BadInput
 from ..hazmat.cipher import Convention
 from ..language import LANGUAGES, Policy
 
 if TYPE_CHECKING:
-    from .. import pagelist
-from ..codebook import Codebook
-from ..errors import BadInput
+    from ..codebook import Codebook
 
 #: The most pages a page list (``--pages 1-10,15``) may name: a pad book's limit.
 MAX_PAGE_LIST = pagelist.MAX_PAGES

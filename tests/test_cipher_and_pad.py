@@ -3,12 +3,14 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from cinq import digits as dg
+from cinq.hazmat import pad
 from cinq.hazmat.cipher import Convention, decipher, encipher
 from cinq.hazmat.pad import DIGITS_PER_BYTE, random_digits
 
@@ -73,5 +75,84 @@ def test_the_uniformity_check_catches_byte_mod_ten() -> None:
 
 
 def test_sizes_and_yield() -> None:
-    assert [len(random_digits(n)) for n in (0, 1, 17, 1000)] == [0, 1, 17, 1000]
-    assert 2.0 < DIGITS_PER_BYTE < np.log(256) / np.log(10)
+    sizes = (0, 1, 8, 9, 10, 17, 1000, 9 * pad.BLOCK - 1, 9 * pad.BLOCK + 1)
+    for n in sizes:
+        d = random_digits(n)
+        assert d.dtype == np.uint8 and d.shape == (n,) and (d <= 9).all()
+    assert 2.09 < DIGITS_PER_BYTE < np.log(256) / np.log(10)
+
+
+# -- the conversion, deterministically: known words in, known digits out -------------
+
+
+def reference_digits(words: list[int]) -> list[int]:
+    """Nine digits of ``w mod 10**9`` per word, laid out place by place (pad.PLACES)."""
+    return [int(f"{w % 10**9:09d}"[8 - place]) for place in pad.PLACES for w in words]
+
+
+EDGES = [0, 1, 9, 10, 99_999_999, 10**8, 999_999_999, 10**9, 10**9 + 1, 2 * 10**9 - 1]
+EDGES += [3 * 10**9, pad.KEEP_BELOW - 2, pad.KEEP_BELOW - 1, 123_456_789, 3_987_654_321]
+
+
+def test_block_digits_of_known_words() -> None:
+    got = pad.block_digits(np.array(EDGES, dtype=np.uint32))
+    assert got.tolist() == reference_digits(EDGES)
+    one = pad.block_digits(np.array([3_987_654_321], dtype=np.uint32))
+    assert "".join(map(str, one)) == "984627351"  # 987654321 by places 8 7 3 5 1 6 2 4 0
+    assert sorted(pad.PLACES) == list(range(9))
+
+
+@given(st.lists(st.integers(0, pad.KEEP_BELOW - 1), max_size=300))
+def test_block_digits_match_the_decimal_expansion(words: list[int]) -> None:
+    got = pad.block_digits(np.array(words, dtype=np.uint32))
+    assert got.tolist() == reference_digits(words)
+
+
+def test_the_four_cycles_give_the_same_digits() -> None:
+    # No bias at the edges: each value mod 10**9 comes from exactly four kept words,
+    # the largest being KEEP_BELOW - 10**9 + r, and KEEP_BELOW itself is thrown away.
+    r = np.array([0, 1, 500_000_000, 999_999_998, 999_999_999], dtype=np.uint32)
+    blocks = [pad.block_digits(r + np.uint32(c * 10**9)) for c in range(4)]
+    assert all(np.array_equal(b, blocks[0]) for b in blocks)
+    assert pad.KEEP_BELOW == 4 * 10**9 and pad.KEEP_BELOW % 10**9 == 0
+    assert 5 * 10**9 > 2**32  # a fifth cycle does not fit: four is the most there is
+    with pytest.raises(ValueError):
+        pad.block_digits(np.array([pad.KEEP_BELOW], dtype=np.uint32))
+
+
+class Script:
+    """A byte source that plays back given 32-bit words, then zeros; counts bytes."""
+
+    def __init__(self, words: list[int]) -> None:
+        self.data = np.array(words, dtype=np.uint32).tobytes()
+        self.read = 0
+
+    def __call__(self, k: int) -> bytes:
+        chunk = self.data[self.read : self.read + k]
+        self.read += k
+        return chunk + bytes(k - len(chunk))
+
+
+def test_rejected_words_are_replaced_by_the_next_kept_ones() -> None:
+    # Two words asked; the first read has one word at KEEP_BELOW and one at 2**32 - 1
+    # around a kept one: their places go to the kept words of the next read, in order.
+    src = Script([pad.KEEP_BELOW, 7, 2**32 - 1, 5, 4_000_000_001, 11, 13])
+    words = pad.kept_words(src, 3)
+    assert words.tolist() == [5, 7, 11]
+    assert src.read > 0 and src.read % 4 == 0
+
+
+def test_random_digits_from_a_scripted_source() -> None:
+    words = [123_456_789, pad.KEEP_BELOW, 3_000_000_042, 2**32 - 1, 999_999_999, 77]
+    src = Script(words)
+    got = random_digits(27, source=src)  # 3 words, then 1 / 0.931 + 2 = 3 more for a hole
+    assert got.tolist() == reference_digits([123_456_789, 999_999_999, 3_000_000_042])
+    assert src.read == 4 * len(words)
+    assert random_digits(5, source=Script(words)).tolist() == reference_digits(words[:1])[:5]
+
+
+def test_a_source_that_gives_nothing_usable_is_an_error_not_a_hang() -> None:
+    with pytest.raises(ValueError, match="no usable words"):
+        random_digits(9, source=lambda k: b"\xff" * k)
+    with pytest.raises(ValueError, match="returned"):
+        random_digits(9, source=lambda k: b"")

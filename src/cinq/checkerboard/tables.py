@@ -231,18 +231,30 @@ def _header(header: Sequence[int] | None) -> tuple[str, ...]:
 
 
 def _fill(
-    shape: Sequence[Sequence[Cell | None]], rest: Sequence[Symbol], *, down: bool
+    shape: Sequence[Sequence[Cell | None]],
+    rest: Sequence[Symbol],
+    blanks: Sequence[int],
+    *,
+    down: bool,
 ) -> list[list[Cell | None]]:
     """The rows below the top: the fixed cells of ``shape``, then ``rest`` in the free
-    cells in order, along the rows or down the columns; free cells left over stay empty."""
+    cells in order, along the rows or down the columns; free cells left over stay empty.
+
+    The figure shift never goes in the column of its own row's label: its code would be
+    two equal digits, the start of a tripled figure. It changes places with the symbol
+    before it."""
     rows = [list(row) for row in shape]
     free = [(r, c) for r in range(len(rows)) for c in range(10) if rows[r][c] is None]
     if down:
         free.sort(key=lambda rc: (rc[1], rc[0]))
     if len(rest) > len(free):
         raise BadInput(f"{len(rest)} symbols do not fit the {len(free)} free cells of the board")
-    for (r, c), sym in zip(free, rest, strict=False):
-        rows[r][c] = sym if isinstance(sym, Cell) else char(sym)
+    cells = [sym if isinstance(sym, Cell) else char(sym) for sym in rest]
+    for i, (r, c) in enumerate(free[: len(cells)]):
+        if cells[i].kind is Kind.SHIFT and c == blanks[r] and i > 0:
+            cells[i - 1], cells[i] = cells[i], cells[i - 1]
+    for (r, c), cell in zip(free, cells, strict=False):
+        rows[r][c] = cell
     return rows
 
 
@@ -278,7 +290,7 @@ def grid(
         for c, sym in enumerate(top)
         if sym is not None
     }
-    for b, row in zip(blanks, _fill(shape, rest, down=down), strict=True):
+    for b, row in zip(blanks, _fill(shape, rest, blanks, down=down), strict=True):
         codes.update(
             {
                 digits[b] + digits[c]: _placed(cell, 0)

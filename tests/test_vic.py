@@ -11,9 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cinq import checkerboard as cb
+from cinq import digits as dg
 from cinq import vic
 from cinq.errors import BadInput
-from cinq.vic.board import from_digits, to_digits, tokenize
+from cinq.vic.board import (
+    START,
+    Lang,
+    VicBoard,
+    engine_text,
+    english,
+    from_digits,
+    russian,
+    to_digits,
+    tokenize,
+)
 from cinq.vic.keys import RUSSIAN
 from tests.fixtures import HERE
 
@@ -384,3 +396,80 @@ def test_cli_bad_input_exits_2(args: tuple[str, ...], stdin: str, message: str) 
 
     r = cinq("vic", *args, input=stdin)
     assert r.returncode == 2 and message in r.stderr and r.stdout == ""
+
+
+# -- one board: the VIC boards are checkerboard boards under line S -------------------------
+
+HEADERS = st.permutations(range(10))
+
+
+def relabelled(board: cb.Board, header: list[int]) -> dict[str, cb.Cell]:
+    """The letters mode with every digit d of every code written header[d] instead."""
+    return {
+        "".join(str(header[int(d)]) for d in code): cell
+        for code, cell in board.modes[0].codes.items()
+    }
+
+
+def test_english_board_is_at_one_sir() -> None:
+    plain = english(list(range(10)))
+    assert plain.board.modes == cb.AT_ONE_SIR.modes
+    assert plain.board.fill_pattern == cb.AT_ONE_SIR.fill_pattern
+    assert "".join(c or " " for c in plain.top) == "AT ONE SIR"
+
+
+@given(header=HEADERS)
+def test_english_board_under_line_s(header: list[int]) -> None:
+    board = english(header)
+    assert isinstance(board.board, cb.Board)
+    assert dict(board.board.modes[0].codes) == relabelled(cb.AT_ONE_SIR, header)
+    assert board.board == cb.keyed("", top="AT ONE SIR", header=header)
+    assert "".join(map(str, header)) not in repr(board)  # line S is key material
+
+
+def test_russian_board_cells() -> None:
+    board = vic.board_for("ru", _kahn_keys())
+    letters = board.board.modes[0].codes
+    kinds = {board.symbol(cell): (cell.kind, cell.text) for cell in letters.values()}
+    assert kinds["Н/Ц"][0] is cb.Kind.SHIFT
+    assert kinds["Н/Т"] == (cb.Kind.SPECIAL, "START")
+    assert kinds["ПВТ"] == (cb.Kind.SPECIAL, "RPT") and kinds["П/Л"] == (cb.Kind.SPECIAL, "PL")
+    assert kinds["№"] == (cb.Kind.CHAR, "№")
+    # Kahn's board read through the engine: С 5, Д 25, Н/Т 28, Н/Ц 18.
+    assert board.board.decode(dg.from_str("525")) == "СД"
+    assert board.board.decode(dg.from_str("28" + "18111" + "18")) == "{START}1"
+
+
+def _symbols(lang: Lang, header: list[int], text: str) -> tuple[VicBoard, list[str]]:
+    board = english(header) if lang == "en" else russian(header, "ЗВЁЗДОЧКА")
+    return board, tokenize(text, board, drop=True)
+
+
+EN_TEXT = st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789. "))
+RU_TEXT = st.lists(st.sampled_from([*RUSSIAN, *"0123456789.,№ ", "{ПВТ}", "{П/Л}"])).map("".join)
+
+
+@given(header=HEADERS, lang=st.sampled_from(["en", "ru"]), data=st.data())
+def test_vic_stream_round_trips_on_the_board(
+    header: list[int], lang: Lang, data: st.DataObject
+) -> None:
+    board, symbols = _symbols(lang, header, data.draw(EN_TEXT if lang == "en" else RU_TEXT))
+    if lang == "ru":
+        symbols = [START, *symbols]
+    stream = to_digits(symbols, board)
+    # The hand-worker's way: each symbol's code from the board, figures three times.
+    codes = [s * 3 if s.isdigit() else board.codes[s] for s in symbols]
+    assert stream == "".join(codes)
+    read = from_digits(stream, board)
+    assert read.symbols == symbols and read.tail == ""
+    assert all(stream.startswith(c, i) for i, c in zip(read.starts, codes, strict=True))
+    # The engine reads the same stream as the same text.
+    assert board.board.decode(dg.from_str(stream)) == engine_text(symbols, board)
+
+
+def test_figure_runs_side_by_side_keep_both_signs() -> None:
+    board = english(list(range(10)))
+    symbols = tokenize("1 2", board)
+    assert symbols == ["/", "1", "/", "/", "2", "/"]
+    assert to_digits(symbols, board) == "69" + "111" + "69" + "69" + "222" + "69"
+    assert from_digits(to_digits(symbols, board), board).symbols == symbols

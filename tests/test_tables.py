@@ -30,7 +30,7 @@ def expected_cell(spec: str, mode: int) -> cb.Cell | None:
     if named is None:
         assert len(spec) == 1, spec
         return cb.Cell(cb.Kind.CHAR, spec, "SPC" if spec == " " else spec)
-    kind = cb.Kind(named["kind"])
+    kind = cb.Kind[named["kind"].upper()]
     target = (1 if mode == 0 else 0) if kind is cb.Kind.SHIFT else 0
     return cb.Cell(kind, named.get("text", ""), named.get("label", ""), target)
 

@@ -18,7 +18,7 @@ import re
 import string
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +76,7 @@ class _Tables:
 
 def _vocabulary(raw: Mapping[str, Mapping[str, str]]) -> dict[str, Cell]:
     return {
-        name: Cell(Kind(spec["kind"]), spec.get("text", ""), spec.get("label", ""))
+        name: Cell(Kind[spec["kind"].upper()], spec.get("text", ""), spec.get("label", ""))
         for name, spec in raw.items()
     }
 
@@ -94,7 +94,9 @@ def _cell(spec: str, vocab: Mapping[str, Cell], where: str) -> Cell | None:
 
 def _placed(cell: Cell, mode: int) -> Cell:
     """A shift cell leads to the other mode: figures from letters, letters from figures."""
-    return replace(cell, target=1 if mode == 0 else 0) if cell.kind is Kind.SHIFT else cell
+    if cell.kind is not Kind.SHIFT:
+        return cell
+    return Cell(cell.kind, cell.text, cell.label, target=1 if mode == 0 else 0)
 
 
 def _mode(name: str, index: int, table: Mapping[str, Any], vocab: Mapping[str, Cell]) -> Mode:

@@ -53,7 +53,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from . import tempfiles
+from . import files, tempfiles
 from .digits import GROUP, Digits, to_groups
 from .errors import BadInput, KeyManagementError, Location
 from .hazmat.pad import random_digits
@@ -324,45 +324,24 @@ def _configure(conn: sqlite3.Connection) -> None:
         raise sqlite3.DatabaseError(f"cannot use the rollback journal (journal mode {mode})")
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 _Row = tuple[int, str, bytes | None, str]  # number, page ID, digits, state: for INSERT
 
 
-def _build_temp(final: Path, meta: dict[str, str], rows: Sequence[_Row]) -> Path:
-    """Write a whole book to a new mode-0600 temporary file beside ``final``; its name
-    lets the next run scrub it if this process is killed (:mod:`cinq.tempfiles`)."""
+def _build(temp: files.TempFile, meta: dict[str, str], rows: Sequence[_Row]) -> None:
+    """Write a whole book into ``temp`` (a mode-0600 temp file beside the book)."""
+    conn = sqlite3.connect(temp.path, isolation_level=None)
     try:
-        fd, tmp = tempfiles.create(final)
-    except OSError as exc:
-        raise BadInput(f"cannot create a pad book in {final.parent}: {exc.strerror}") from None
-    try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            _configure(conn)
-            conn.execute("BEGIN")
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-            conn.executemany(
-                "INSERT INTO page (number, page_id, digits, state) VALUES (?, ?, ?, ?)", rows
-            )
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-        os.fsync(fd)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        _configure(conn)
+        conn.execute("BEGIN")
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        conn.executemany(
+            "INSERT INTO page (number, page_id, digits, state) VALUES (?, ?, ?, ?)", rows
+        )
+        conn.execute("COMMIT")
     finally:
-        os.close(fd)
-    return tmp
+        conn.close()
 
 
 def _check_name(base: Path, name: str | None) -> str:
@@ -398,39 +377,39 @@ def _create(
         "groups_per_page": str(groups),
         "created": _now(),
     }
-    temps: list[Path] = []
-    try:
-        for role, final in zip(roles, finals, strict=True):
-            temps.append(_build_temp(final, meta | {"role": role.value}, rows))
-        _link_all(temps, finals, base.parent)
-    finally:
-        for temp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+    with contextlib.ExitStack() as stack:
+        temps = [_temp_beside(stack, final) for final in finals]
+        for role, temp in zip(roles, temps, strict=True):
+            _build(temp, meta | {"role": role.value}, rows)
+        _put_all_in_place(temps, finals)
     return finals
 
 
-def _link_all(temps: Sequence[Path], finals: Sequence[Path], folder: Path) -> None:
-    """Link every temp file to its final name, or none of them."""
+def _temp_beside(stack: contextlib.ExitStack, final: Path) -> files.TempFile:
+    """A temp file for ``final`` (:func:`cinq.files.temp_beside`), removed with ``stack``;
+    its name lets the next run scrub it if this process is killed."""
+    try:
+        return stack.enter_context(files.temp_beside(final))
+    except OSError as exc:
+        raise BadInput(f"cannot create a pad book in {final.parent}: {exc.strerror}") from None
+
+
+def _put_all_in_place(temps: Sequence[files.TempFile], finals: Sequence[Path]) -> None:
+    """Link every temp file to its final name, or none of them; never over a file."""
     linked: list[Path] = []
     try:
         for temp, final in zip(temps, finals, strict=True):
-            _link(temp, final)
+            try:
+                files.put_in_place(temp, final, replace=False)
+            except FileExistsError:
+                raise BadInput(f"{final} already exists: refusing to overwrite") from None
+            except OSError as exc:
+                raise BadInput(f"cannot create {final}: {exc.strerror}") from None
             linked.append(final)
-        _fsync_dir(folder)
     except BaseException:
         for final in linked:
             os.unlink(final)
         raise
-
-
-def _link(temp: Path, final: Path) -> None:
-    try:
-        os.link(temp, final)
-    except FileExistsError:
-        raise BadInput(f"{final} already exists: refusing to overwrite") from None
-    except OSError as exc:
-        raise BadInput(f"cannot create {final}: {exc.strerror}") from None
 
 
 def _specs(pages: Sequence[tuple[str, Digits] | PageSpec]) -> list[PageSpec]:

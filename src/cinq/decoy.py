@@ -25,7 +25,6 @@ A decoy must not be told from a real book by anything cinq writes or says.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import sqlite3
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import auth, tempfiles
+from . import auth, files
 from . import digits as dg
 from . import language as lg
 from .auth import Scheme
@@ -275,24 +274,12 @@ def _refill(db: sqlite3.Connection, skip: set[int]) -> None:
 
 def _write_new(final: Path, data: bytes, *, times: tuple[int, int]) -> Path:
     """``data`` as a new mode-0600 file ``final`` with the access and modification
-    ``times`` (ns) of the real book, never over an existing one: written to a temp
-    file that the next run sweeps if this one is killed, then hard-linked."""
+    ``times`` (ns) of the real book, never over an existing one
+    (:func:`cinq.files.write_new`: a temp file the next run sweeps if this one is
+    killed, then a hard link)."""
     try:
-        fd, tmp = tempfiles.create(final)
-    except OSError as e:
-        raise BadInput(f"cannot create a pad book in {final.parent}: {e.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.utime(f.fileno(), ns=times)
-            os.fsync(f.fileno())
-        os.link(tmp, final)
+        return files.write_new(final, data, times=times)
     except FileExistsError:
         raise BadInput(f"{final} already exists: refusing to overwrite a pad book") from None
     except OSError as e:
         raise BadInput(f"cannot create {final}: {e.strerror}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    return final

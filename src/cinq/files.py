@@ -1,11 +1,21 @@
-"""User files: read bounded and as UTF-8; written atomically (a temp file in the same
-folder, then a rename)."""
+"""User files: read bounded and as UTF-8; written atomically.
+
+Every file cinq writes is built in a temp file beside it (:func:`temp_beside`, named so
+that the next run scrubs it if this one is killed: :mod:`cinq.tempfiles`), flushed to
+disk, then put in place by :func:`put_in_place`: renamed over the old file
+(:func:`atomic_write`: readers see the old file or the whole new one), or hard-linked
+to a name that must be new (:func:`write_new`, pad books, intercept logs: an existing
+file is never replaced). These are the only places cinq writes a file.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -126,18 +136,80 @@ def _write_in_place(target: Path, raw: bytes) -> None:
 def _write_and_rename(target: Path, raw: bytes, mode: int) -> None:
     # A name the next run recognises and scrubs if this process is killed before the
     # rename (the data may be pad digits: pad export, print pads).
-    fd, tmp = tempfiles.create(target)
+    with temp_beside(target, mode=mode) as temp:
+        temp.write(raw)
+        put_in_place(temp, target, replace=True)
+
+
+@dataclass(frozen=True)
+class TempFile:
+    """A temp file being built beside its final name: an open descriptor and a path."""
+
+    fd: int
+    path: Path
+
+    def write(self, data: bytes) -> None:
+        """Append all of ``data`` (``os.write`` may write less than it is given)."""
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+
+@contextlib.contextmanager
+def temp_beside(final: Path, *, mode: int = 0o600) -> Iterator[TempFile]:
+    """A new temp file, mode ``mode`` from the start, in the folder of ``final`` (after
+    sweeping that folder of temp files left by killed runs). When the block ends,
+    however it ends, the descriptor is closed and the temp name removed: what
+    :func:`put_in_place` put in place stays. ``OSError`` if it cannot be created."""
+    fd, tmp = tempfiles.create(final)
     try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+        if mode != 0o600:  # mkstemp's own mode
+            os.fchmod(fd, mode)
+        yield TempFile(fd, tmp)
+    finally:
+        os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        raise
+
+
+def put_in_place(temp: TempFile, final: Path, *, replace: bool) -> None:
+    """Flush ``temp`` to disk, then make it ``final``: renamed over whatever is there
+    (``replace``), or hard-linked to a name that must not exist yet
+    (``FileExistsError`` if it does; nothing is ever overwritten). The folder is
+    flushed too, so the new name survives a power cut."""
+    os.fsync(temp.fd)
+    if replace:
+        os.replace(temp.path, final)
+    else:
+        os.link(temp.path, final)
+    fsync_folder(final.parent if str(final.parent) else Path("."))
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a new or renamed name in it) to disk, where the
+    filesystem can (some cannot sync a folder: that is no failure of the write)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise
+    finally:
+        os.close(fd)
+
+
+def write_new(
+    final: Path, data: bytes, *, mode: int = 0o600, times: tuple[int, int] | None = None
+) -> Path:
+    """``data`` as a new file ``final`` (mode ``mode``, access and modification
+    ``times`` in ns if given), never over an existing one: ``FileExistsError`` then,
+    ``OSError`` for any other failure, and no file is left behind either way."""
+    with temp_beside(final, mode=mode) as temp:
+        temp.write(data)
+        if times is not None:
+            os.utime(temp.fd, ns=times)
+        put_in_place(temp, final, replace=False)
+    return final
 
 
 def _reason(e: OSError) -> str:

@@ -43,9 +43,9 @@ default ``~/.cache/cinq``) as ``lm-<lang>-<order>-v1.npz``.
 
 from __future__ import annotations
 
+import io
 import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -57,6 +57,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import CannotWrite
+from ..files import atomic_write
 from . import language
 
 OTHER = "\x00"
@@ -390,16 +392,15 @@ def load_or_build(lang: str, order: int = 4) -> LanguageModel:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         pass  # missing, damaged or from another version: rebuilt below
     m = build(lang, order)
+    arrays: dict[str, Any] = {f"t{k + 1}": t for k, t in enumerate(m.tables)}
+    arrays |= {f"s{k + 1}": t for k, t in enumerate(m.solid)}
+    arrays["alphabet"] = np.array([ord(c) for c in m.alphabet])
+    data = io.BytesIO()
+    np.savez(data, **arrays)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as f:
-            tmp = Path(f.name)
-            arrays: dict[str, Any] = {f"t{k + 1}": t for k, t in enumerate(m.tables)}
-            arrays |= {f"s{k + 1}": t for k, t in enumerate(m.solid)}
-            arrays["alphabet"] = np.array([ord(c) for c in m.alphabet])
-            np.savez(f, **arrays)
-        tmp.replace(path)  # atomic: a reader never sees half a file
-    except OSError:
+        atomic_write(path, data.getvalue(), mode=0o600)  # a reader never sees half a file
+    except (OSError, CannotWrite):
         pass  # a read-only cache only costs a rebuild next time
     return m
 

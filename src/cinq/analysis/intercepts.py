@@ -15,13 +15,13 @@ import math
 import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import BadInput
 from ..sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
@@ -220,28 +220,30 @@ class InterceptLog(SqliteHandle):
 
 
 def _create(final: Path) -> None:
-    """Build an empty log in a temporary file beside ``final`` and link it into place."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    except OSError as exc:
-        raise BadInput(
-            f"cannot create an intercept log in {final.parent}: {exc.strerror}"
-        ) from None
-    try:
-        os.close(fd)
-        conn = sqlite3.connect(tmp)
+    """Build an empty log in a temporary file beside ``final`` and link it into place
+    (:func:`cinq.files.temp_beside`, :func:`cinq.files.put_in_place`)."""
+    with contextlib.ExitStack() as stack:
         try:
-            with conn:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-                meta = {"format": FORMAT, "version": VERSION, "created": _utc(datetime.now(UTC))}
-                conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-        finally:
-            conn.close()
-        with contextlib.suppress(FileExistsError):  # someone else created it: use theirs
-            os.link(tmp, final)
-    except OSError as exc:
-        raise BadInput(f"cannot create {final}: {exc.strerror}") from None
+            temp = stack.enter_context(files.temp_beside(final))
+        except OSError as exc:
+            raise BadInput(
+                f"cannot create an intercept log in {final.parent}: {exc.strerror}"
+            ) from None
+        try:
+            _write_empty_log(temp.path)
+            with contextlib.suppress(FileExistsError):  # someone else created it: use theirs
+                files.put_in_place(temp, final, replace=False)
+        except OSError as exc:
+            raise BadInput(f"cannot create {final}: {exc.strerror}") from None
+
+
+def _write_empty_log(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            meta = {"format": FORMAT, "version": VERSION, "created": _utc(datetime.now(UTC))}
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        conn.close()

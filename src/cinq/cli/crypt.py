@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,7 +20,6 @@ from ._io import (
     strip_final_newline,
     write_output,
 )
-from .board import resolve
 from .options import (
     BoardOpt,
     BookOpt,
@@ -39,6 +38,20 @@ from .options import (
     load_codebook,
     policy_of,
 )
+
+if TYPE_CHECKING:
+    from ..checkerboard import Board
+
+
+def _board(name: str | None, key: str | None, top: str | None) -> Board | None:
+    """The board of --board / --key / --top (``cinq board``'s module, with Rich's
+    tables, loads only here: most messages use the language's board)."""
+    if name is None and key is None and top is None:
+        return None
+    from .board import resolve
+
+    return resolve(name, key, top)
+
 
 JsonOpt = Annotated[
     bool,
@@ -91,7 +104,7 @@ def encrypt(
         sent = procedure.send(
             text,
             pad_book,
-            board=resolve(board, key, top),
+            board=_board(board, key, top),
             lang=lang,
             policy=policy_of(fold, drop),
             convention=convention,
@@ -154,7 +167,7 @@ def decrypt(
         received = procedure.decrypt(
             doc,
             pad_book,
-            board=resolve(board, key, top),
+            board=_board(board, key, top),
             lang=lang,
             convention=convention,
             check=auth.scheme(check),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,6 +17,17 @@ settings.register_profile(
     derandomize=bool(os.environ.get("CI")),
 )
 settings.load_profile("cinq")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def language_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The language models are built into a folder of this run, not into the user's
+    ``~/.cache/cinq``: a test must not read what an earlier run or another version left
+    there, nor leave files behind. Subprocesses inherit the setting."""
+    folder = tmp_path_factory.mktemp("language-models")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CINQ_CACHE_DIR", str(folder))
+        yield
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

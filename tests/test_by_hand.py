@@ -8,7 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.test_cli import cinq
+from cinq.book import PadBook
+from tests.clirun import cinq
 
 
 def paper(pdf: Path, page: int | None = None) -> str:
@@ -64,7 +65,7 @@ def read_subtraction_table(text: str) -> dict[tuple[int, int], int]:
 
 
 def test_full_procedure_by_hand_from_paper(tmp_path: Path) -> None:
-    assert cinq("pad", "new", tmp_path / "st", "--pages", "3").returncode == 0
+    PadBook.create_pair(tmp_path / "st", pages=3, groups=50)
     for args in (
         ("print", "pads", tmp_path / "st.send.pad", "-o", tmp_path / "pads.pdf", "--no-title"),
         ("print", "board", "CT-55", "-o", tmp_path / "board.pdf"),

@@ -1,4 +1,7 @@
-"""The `cinq` command as a user runs it: real processes, real files, exit codes."""
+"""The `cinq` command as a user runs it: real files, exit codes, stdin and stdout.
+
+In process through :func:`tests.clirun.cinq` (the console script's own ``run()``); a real
+process only where processes are the point (eight encrypting at once)."""
 
 from __future__ import annotations
 
@@ -11,34 +14,31 @@ from pathlib import Path
 
 import pytest
 
+from cinq.book import PadBook
+from tests.clirun import cinq
 from tests.fixtures import SEED_GROUPS, french_sample
+
+__all__ = ["cinq"]  # other test modules run the CLI through this name
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def cinq(
-    *args: str | Path, input: str | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "120"}
-    return subprocess.run(
-        [sys.executable, "-m", "cinq", *map(str, args)],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """A pad pair of 5 pages of 50 groups, made by the library (`pad new` is tested
+    on its own below)."""
+    return PadBook.create_pair(tmp_path / "net", pages=5, groups=50)
+
+
+def test_pad_new_prints_the_pair_private_to_the_user(tmp_path: Path) -> None:
     r = cinq("pad", "new", tmp_path / "net", "--pages", "5", "--groups", "50")
     assert r.returncode == 0, r.stderr
     send, receive = (Path(p) for p in r.stdout.split())
     assert send.name == "net.send.pad" and receive.name == "net.receive.pad"
     assert send.stat().st_mode & 0o777 == 0o600
-    return send, receive
+    assert receive.stat().st_mode & 0o777 == 0o600
+    status = json.loads(cinq("pad", "status", send, "--json").stdout)
+    assert (status["role"], status["used"]) == ("send", 0)
 
 
 def test_encrypt_then_decrypt_through_pipes(pair: tuple[Path, Path], tmp_path: Path) -> None:
@@ -150,9 +150,11 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert cinq("demo", "--out", out).returncode == 0
 
 
+# -- real processes: eight at once ---------------------------------------------------------
+
+
 def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -> None:
-    r = cinq("pad", "new", tmp_path / "busy", "--pages", "60", "--groups", "5")
-    send, receive = (Path(p) for p in r.stdout.split())
+    send, receive = PadBook.create_pair(tmp_path / "busy", pages=60, groups=5)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     procs = [
         subprocess.Popen(
@@ -162,7 +164,7 @@ def test_eight_concurrent_encrypt_processes_never_share_a_page(tmp_path: Path) -
             stderr=subprocess.PIPE,
             text=True,
             env=env,
-        )
+        )  # a real process each: the point is eight of them holding the book at once
         for _ in range(8)
     ]
     # Messages of one and two pages, all in flight at once.

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,20 +9,7 @@ import pytest
 from cinq.book import PadBook
 from cinq.cli.demo import MARKER, prepare_folder
 from cinq.errors import CannotWrite
-
-SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-def cinq(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "cinq", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+from tests.clirun import cinq
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -15,9 +15,6 @@ from ..document import Document
 from ..errors import BadInput
 from ._io import check_writable, err, notice, progress, read_document, write_output
 from .options import lowered
-
-if TYPE_CHECKING:
-    from ..radio.speech import Audio
 
 # The audio stack (SciPy, soundfile, espeak-ng) loads only when an audio command runs,
 # so that every other cinq command starts fast.
@@ -34,12 +31,6 @@ VoiceOpt = Annotated[
         help="Language of the voice: en, fr, ru, de, es (default: the station's).",
     ),
 ]
-#: The most groups a broadcast may carry: a long real message is a few hundred; each
-#: group is seconds of audio held in memory.
-MAX_BROADCAST_GROUPS = 2000
-#: The most samples (frames x channels) `receive` and `voice learn` read: 400 MB as
-#: float32; over three hours at a voice channel's 8 kHz, half an hour at 48 kHz.
-MAX_WAV_SAMPLES = 100_000_000
 
 
 def _finite(value: float | None) -> float | None:
@@ -93,10 +84,9 @@ def broadcast(
 
     check_writable(out, what="WAV file")
     doc = Document.parse(read_document(document, what="document"), source=str(document))
-    if len(doc.groups) > MAX_BROADCAST_GROUPS:
+    if len(doc.groups) > synth.MAX_GROUPS:  # before the profile and any synthesis
         raise BadInput(
-            f"{document}: {len(doc.groups)} groups; a broadcast carries at most "
-            f"{MAX_BROADCAST_GROUPS}"
+            f"{document}: {len(doc.groups)} groups; a broadcast carries at most {synth.MAX_GROUPS}"
         )
     prof = profiles.load(station)
     with Progress(console=err, transient=True) as bar:
@@ -107,17 +97,10 @@ def broadcast(
 
         tx = synth.broadcast(doc.groups, prof, voice=voice, station_id=station_id, progress=advance)
     with progress("adding the channel and writing the WAV file"):
-        audio = channel.apply(
-            tx.audio, tx.timeline, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed
-        )
-        synth.Transmission(audio, tx.timeline, prof, tx.voice).write(out)
+        channel.through(tx, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed).write(out)
     notice(f"{out}: {prof.name}, voice {tx.voice}, {len(doc.groups)} groups, {tx.seconds:.0f} s")
     if as_json:
-        typer.echo(json.dumps({
-            "station": prof.name, "voice": tx.voice, "seconds": round(tx.seconds, 3),
-            "groups": [{"group": e.text, "start": round(e.start, 3), "end": round(e.end, 3)}
-                       for e in tx.timeline if e.kind == "group"],
-        }, indent=2))  # fmt: skip
+        typer.echo(json.dumps(tx.to_json(), indent=2))
 
 
 def receive_cmd(
@@ -137,63 +120,28 @@ def receive_cmd(
     Repeats are voted; a digit that is not sure is written '?' and reported. Exit 0 for
     a clean copy, 1 when digits are unsure or the group count does not match.
     """
-    from ..radio import profiles, receive
+    from ..radio import audio, profiles, receive
 
     check_writable(out, what="document")
-    audio = _read_wav(recording)
+    recorded = audio.read(recording)
     prof = profiles.load(station)
     model = receive.VoiceModel.load(voice_file) if voice_file else None
     with progress(f"copying {recording.name}"):
-        rec = receive.receive(audio, prof, model=model, voice=voice)
-    if not rec.groups:
-        raise BadInput(f"{recording}: no message groups found for station {prof.name}")
-    text = "\n".join(rec.groups) + f"\n\nBy {prof.name}\n"
+        rec = receive.receive(recorded, prof, model=model, voice=voice)
+    text = rec.document(source=str(recording)).render()
     if as_json:
-        typer.echo(json.dumps({
-            "station": prof.name, "station_id": rec.station_id, "count": rec.count,
-            "groups": rec.groups,
-            "uncertain": [{"group": g, "figure": f} for g, f in rec.uncertain],
-            "notes": rec.notes,
-        }, indent=2))  # fmt: skip
+        typer.echo(json.dumps(rec.to_json(), indent=2))
         if out:
             write_output(text, out)
     else:
         write_output(text, out)
     notice(f"copied {len(rec.groups)} groups; call-up: ID {rec.station_id}, count {rec.count}")
-    for g, f in rec.uncertain:
-        notice(f"unsure: group {g}, figure {f} ({rec.groups[g - 1]})")
+    for u in rec.uncertain:
+        notice(f"unsure: group {u.group}, figure {u.figure} ({rec.groups[u.group - 1]})")
     for note in rec.notes:
         notice(note)
-    if rec.uncertain or (rec.count is not None and rec.count != len(rec.groups)):
+    if not rec.clean:
         raise typer.Exit(1)
-
-
-def _read_wav(path: Path) -> Audio:
-
-    import numpy as np
-    import soundfile as sf
-    from scipy.signal import resample_poly
-
-    from ..radio import RATE
-
-    try:
-        info = sf.info(str(path))
-        # Checked before the samples are read: a huge or lying header allocates nothing.
-        if info.frames * max(1, info.channels) > MAX_WAV_SAMPLES:
-            minutes = MAX_WAV_SAMPLES / max(1, info.channels) / max(1, info.samplerate) / 60
-            raise BadInput(
-                f"{path}: too long a recording; at most {minutes:.0f} minutes at "
-                f"{info.samplerate} Hz, {info.channels} channel(s)"
-            )
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
-    except (RuntimeError, OSError) as e:
-        raise BadInput(f"cannot read {path} as audio: {e}") from None
-    except UnicodeError:  # a file name that is not valid UTF-8 (libsndfile needs it)
-        raise BadInput(f"cannot read {str(path)!r} as audio: the name is not UTF-8") from None
-    mono = np.asarray(data.mean(axis=1), np.float32)
-    if rate != RATE:  # a recording at another rate: to the voice-channel rate
-        mono = np.asarray(resample_poly(mono, RATE, rate), np.float32)
-    return mono
 
 
 @voice_app.command("learn")
@@ -204,11 +152,11 @@ def learn(
     name: Annotated[str, typer.Option(help="A name for the voice.")] = "learnt",
 ) -> None:
     """Learn a voice from a labelled recording of the ten digits, to copy real stations."""
-    from ..radio import receive
+    from ..radio import audio, receive
 
     check_writable(out, what="voice file")
     with progress("learning the voice"):
-        model = receive.VoiceModel.learn(_read_wav(recording), digits, name=name)
+        model = receive.VoiceModel.learn(audio.read(recording), digits, name=name)
     model.save(out)
     typer.echo(str(out))
     notice(f"voice {name!r}: {len(model.templates)} digits, one every {model.slot:.2f} s")
@@ -223,10 +171,7 @@ def station_list(
 
     stations = [profiles.load(name) for name in profiles.names()]
     if as_json:
-        rows = [
-            {"name": p.name, "mode": p.mode, "language": p.language, "title": p.title}
-            for p in stations
-        ]
+        rows = [p.summary() for p in stations]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for p in stations:
@@ -245,11 +190,5 @@ def station_show(
     con.print(f"[bold]{p.name}[/]: {p.title} ({p.family} family, {p.mode}, {p.language})")
     con.print(p.description, highlight=False)
     for n, s in enumerate(p.script, 1):
-        what = {
-            "say": f"say {s.text!r}",
-            "groups": f"the groups, each sent {s.times}x",
-            "tone": f"tone {s.tones}",
-            "pause": f"pause {s.seconds:g} s",
-        }[s.kind]
-        con.print(f"  {n}. {what}" + (f"  (x{s.repeat})" if s.repeat > 1 else ""), highlight=False)
+        con.print(f"  {n}. {s.describe()}", highlight=False)
     con.print(f"source: {p.source}", highlight=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy.signal import butter, sosfilt
@@ -17,7 +18,7 @@ from scipy.signal import butter, sosfilt
 from ..errors import BadInput
 from . import RATE
 from .speech import Audio
-from .synth import Event
+from .synth import Event, Transmission
 
 BAND = (300.0, 3000.0)
 _SOS = butter(6, BAND, btype="bandpass", fs=RATE, output="sos")
@@ -89,6 +90,38 @@ def apply(
         y = add_noise(y, snr_db, timeline, rng)
     peak = float(np.max(np.abs(y))) or 1.0
     return (0.9 * y / peak).astype(np.float32)
+
+
+def through(
+    tx: Transmission,
+    *,
+    snr_db: float | None = None,
+    fading: float = 0.0,
+    qrm_db: float | None = None,
+    seed: int | None = None,
+) -> Transmission:
+    """The transmission as a receiver hears it: :func:`apply` to its audio.
+
+    Parameters
+    ----------
+    tx
+        What the station sent.
+    snr_db, fading, qrm_db, seed
+        As for :func:`apply`.
+
+    Returns
+    -------
+    Transmission
+        ``tx`` with its audio (``(samples,)`` float32, as long as before) band limited,
+        faded, interfered with and noised as asked; the timeline unchanged.
+
+    Raises
+    ------
+    BadInput
+        A level outside what a radio channel can mean, or a negative seed.
+    """
+    audio = apply(tx.audio, tx.timeline, snr_db=snr_db, fading=fading, qrm_db=qrm_db, seed=seed)
+    return replace(tx, audio=audio)
 
 
 def _check(*, snr_db: float | None, fading: float, qrm_db: float | None, seed: int | None) -> None:

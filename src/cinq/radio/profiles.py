@@ -39,6 +39,18 @@ class Step:
     seconds: float = 0.0
     repeat: int = 1
 
+    def describe(self) -> str:
+        """The step in words, as ``cinq station show`` lists it: ``say 'ATTENTION'``,
+        ``the groups, each sent 2x``, ``tone ((880.0, 0.3),)``, ``pause 2 s``; a
+        repeated step ends in ``  (xN)``."""
+        what = {
+            "say": f"say {self.text!r}",
+            "groups": f"the groups, each sent {self.times}x",
+            "tone": f"tone {self.tones}",
+            "pause": f"pause {self.seconds:g} s",
+        }[self.kind]
+        return what + (f"  (x{self.repeat})" if self.repeat > 1 else "")
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -68,6 +80,16 @@ class Profile:
     timing: Timing
     morse: MorseParams
     script: tuple[Step, ...]
+
+    def summary(self) -> dict[str, str]:
+        """Name, mode, language and title as a JSON-ready dict (a row of ``cinq station
+        list --json``)."""
+        return {
+            "name": self.name,
+            "mode": self.mode,
+            "language": self.language,
+            "title": self.title,
+        }
 
     @property
     def group_repeats(self) -> int:
@@ -117,8 +139,12 @@ def parse(data: Mapping[str, Any], *, source: str = "profile") -> Profile:
         steps.append(_step(entry, f"{source}: [[script]] entry {n}"))
     if not any(s.kind == "groups" for s in steps):
         raise BadInput(f"{source}: the script never sends the groups (no 'groups = N' entry)")
+    name = need("name", str)
+    # The name signs every document received from the station: one line of text.
+    if not name.strip() or not name.isprintable():
+        raise BadInput(f"{source}: field 'name' must be printable text on one line")
     return Profile(
-        name=need("name", str),
+        name=name.strip(),
         title=str(data.get("title", "")),
         family=str(data.get("family", "")),
         mode=mode,

@@ -25,13 +25,14 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from scipy.signal import butter, sosfiltfilt
 
+from ..document import UNKNOWN, Document
 from ..errors import BadInput
 from . import RATE, morse
 from .profiles import Profile, Step
@@ -226,19 +227,74 @@ def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
     return out
 
 
-@dataclass
-class Reception:
-    """What was copied: the groups (``?`` for digits not sure), call-up and checks."""
+class Unsure(NamedTuple):
+    """A figure of the copy that is not sure (written ``?``): where it is, 1-based."""
 
-    groups: list[str]
+    group: int
+    figure: int
+
+
+@dataclass(frozen=True)
+class Reception:
+    """What was copied from a recording of one station.
+
+    Attributes
+    ----------
+    station
+        The station's name (its profile's), which signs the received document.
+    groups
+        The groups copied, in order; a digit not sure is ``?``.
+    station_id, count
+        What the call-up said (None when it could not be read).
+    uncertain
+        Every ``?`` of ``groups``, in order.
+    notes
+        What the receiver noticed on the way (passes voted, lengths that differ).
+    """
+
+    station: str
+    groups: tuple[str, ...]
     station_id: str | None
     count: int | None
-    uncertain: list[tuple[int, int]] = field(default_factory=list)  # (group, figure), 1-based
-    notes: list[str] = field(default_factory=list)
+    uncertain: tuple[Unsure, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def count_ok(self) -> bool:
+        """Whether as many groups were copied as the call-up announced."""
         return self.count == len(self.groups)
+
+    @property
+    def clean(self) -> bool:
+        """A copy to trust as it is: every digit sure, and no call-up that announced
+        another number of groups."""
+        return not self.uncertain and (self.count is None or self.count_ok)
+
+    def document(self, *, source: str | None = None) -> Document:
+        """The received document, as ``cinq decrypt`` reads it: the groups one per line
+        (:meth:`Document.render`), signed with the station's name.
+
+        Raises
+        ------
+        BadInput
+            No group was copied; the message names ``source`` (the recording) if given.
+        """
+        if not self.groups:
+            where = f"{source}: " if source else ""
+            raise BadInput(f"{where}no message groups found for station {self.station}")
+        return Document(groups=self.groups, signature=self.station)
+
+    def to_json(self) -> dict[str, object]:
+        """The copy as a JSON-ready dict: station, call-up, groups, the figures not sure
+        (``{"group", "figure"}``, 1-based) and the receiver's notes."""
+        return {
+            "station": self.station,
+            "station_id": self.station_id,
+            "count": self.count,
+            "groups": list(self.groups),
+            "uncertain": [u._asdict() for u in self.uncertain],
+            "notes": list(self.notes),
+        }
 
 
 def receive(
@@ -279,14 +335,94 @@ def _slot_scores(sc: NDArray[np.float32], frame: float, tol: int = 1) -> NDArray
     return np.asarray(sc[:, lo:hi].max(axis=1), np.float32)
 
 
+@dataclass(frozen=True)
+class _Cadence:
+    """The message's cadence in frames: digit to digit, and one reading of a group to
+    the next."""
+
+    slot: float
+    reading: float
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """One pass of the message: the frame where each group starts, how often each group
+    is read in a row, and how well each group fits there."""
+
+    starts: list[float]
+    times: int
+    fits: list[float]
+
+
+@dataclass(frozen=True)
+class _CallUp:
+    """A reading of the call-up, made as if the first ``drop`` groups of the first pass
+    were the call-up's own digits; ``clarity`` is the mean winning vote."""
+
+    drop: int
+    station_id: str | None
+    count: int | None
+    clarity: float
+
+
 def _receive_voice(audio: Audio, p: Profile, model: VoiceModel, *, vote: bool) -> Reception:
     sc = scores(band_power(audio), model)
     best = sc.max(axis=0)
     slot = model.slot * FPS
-    reading = 5 * slot + p.timing.repeat_gap * FPS
-    # Find each pass of the message (a ``groups`` step), strongest lattice first.
+    cadence = _Cadence(slot, 5 * slot + p.timing.repeat_gap * FPS)
+    passes = _passes(best, p, cadence)
+    if not passes:
+        return Reception(p.name, (), None, None, notes=("no message groups found",))
+    # The call-up's group count settles where each pass starts and ends: stray groups
+    # at either end (the call-up's own cadence, a closing 00000) are cut off.
+    plausible = _plausible_callups(sc, p, model, passes[0].starts)
+    first = passes[0].starts
+    call = max(
+        plausible or [_callup(sc, p, model, first, 0, len(str(len(first))))],
+        key=lambda c: c.clarity,
+    )
+    passes = _windowed(passes, call.count if plausible else None)
+    # Re-centre every reading of every group on its own best alignment: the five digits
+    # of a reading share one timing, so they are shifted together, not each alone.
+    aligned = [
+        replace(c, starts=[_align(best, t, cadence, c.times) for t in c.starts]) for c in passes
+    ]
+    voters = aligned if vote else [replace(c, times=1) for c in aligned[:1]]
+    length = max(len(c.starts) for c in aligned)
+    groups = tuple(
+        "".join(_vote_digit(sc, voters, g, i, cadence) for i in range(5)) for g in range(length)
+    )
+    notes = []
+    if len(passes) > 1:
+        notes.append(f"the message was copied {len(passes)} times: votes over all readings")
+    lengths = {len(c.starts) for c in aligned}
+    if len(lengths) > 1:
+        notes.append(f"the passes differ in length: {sorted(lengths)} groups")
+    return _reception(p, groups, call.station_id, call.count, notes)
+
+
+def _reception(
+    p: Profile, groups: tuple[str, ...], station_id: str | None, count: int | None, notes: list[str]
+) -> Reception:
+    """The reception of ``groups``; every ``?`` in them is an :class:`Unsure`, and a
+    count that differs from the call-up's is noted."""
+    if count is not None and count != len(groups):
+        notes = [*notes, f"the call-up announces {count} groups but {len(groups)} were copied"]
+    unsure = tuple(
+        Unsure(g, i)
+        for g, group in enumerate(groups, 1)
+        for i, c in enumerate(group, 1)
+        if c == "?"
+    )
+    return Reception(p.name, groups, station_id, count, unsure, tuple(notes))
+
+
+def _passes(best: NDArray[np.float32], p: Profile, cadence: _Cadence) -> list[_Pass]:
+    """Each pass of the message (a ``groups`` step), found strongest lattice first and
+    masked out before the next is looked for; in the order they were sent."""
+    slot, reading = cadence.slot, cadence.reading
     steps = [s for s in p.script if s.kind == "groups" for _ in range(s.repeat)]
-    passes: list[tuple[list[float], int, list[float]]] = []
+    passes: list[_Pass] = []
     masked = best.copy()
     for times in sorted((s.times for s in steps), reverse=True):
         period = times * 5 * slot + (times - 1) * p.timing.repeat_gap * FPS
@@ -294,62 +430,53 @@ def _receive_voice(audio: Audio, p: Profile, model: VoiceModel, *, vote: bool) -
         fit = _group_fit(masked, slot, reading, times, period)
         chain = _trim(_chain(fit, period), best, slot, reading, times)
         if chain:
-            passes.append((chain, times, [float(fit[round(t)]) for t in chain]))
+            passes.append(_Pass(chain, times, [float(fit[round(t)]) for t in chain]))
             masked[max(int(chain[0] - slot), 0) : int(chain[-1] + period)] = -1.0
-    if not passes:
-        return Reception([], None, None, notes=["no message groups found"])
-    passes.sort(key=lambda c: c[0][0])
-    # The call-up's group count settles where each pass starts and ends: stray groups
-    # at either end (the call-up's own cadence, a closing 00000) are cut off.
-    first = passes[0][0]
+    return sorted(passes, key=lambda c: c.starts[0])
+
+
+def _plausible_callups(
+    sc: NDArray[np.float32], p: Profile, model: VoiceModel, first: list[float]
+) -> list[_CallUp]:
+    """Readings of the call-up whose group count fits the first pass: as announced, or
+    up to four groups fewer (a closing 00000, the end of the call-up taken for groups)."""
     reads = [
-        (drop, *_callup(sc, p, model, first[drop], digits))
+        _callup(sc, p, model, first, drop, digits)
         for drop in range(min(4, len(first)))
         for digits in (1, 2, 3)
     ]
-    plausible = [r for r in reads if r[2] and len(first) - r[0] - 4 <= r[2] <= len(first) - r[0]]
-    _, station_id, count, _ = max(
-        plausible or [(0, *_callup(sc, p, model, first[0], len(str(len(first)))))],
-        key=lambda r: r[3],
-    )
-    if plausible and count:
-        passes = [_window(c, t, f, count) for c, t, f in passes]
-    elif len(passes) > 1:  # no call-up to go by: the pass read most often sets the length
-        surest = max(passes, key=lambda c: c[1])
-        passes = [_window(c, t, f, len(surest[0])) for c, t, f in passes]
-    # Re-centre every reading of every group on its own best alignment: the five digits
-    # of a reading share one timing, so they are shifted together, not each alone.
-    aligned = [
-        ([_align(best, t, slot, reading, times) for t in c], times) for c, times, _ in passes
+    return [
+        r for r in reads if r.count and len(first) - r.drop - 4 <= r.count <= len(first) - r.drop
     ]
-    length = max(len(c) for c, _ in aligned)
-    groups, uncertain = [], []
-    for g in range(length):
-        digits = ""
-        for i in range(5):
-            votes = np.zeros(10, dtype=np.float32)
-            readings = 0
-            for chain, times in aligned if vote else aligned[:1]:
-                if g < len(chain):
-                    for r in range(times if vote else 1):
-                        votes += _slot_scores(sc, chain[g] + r * reading + i * slot)
-                        readings += 1
-            order = np.argsort(votes)[::-1]
-            if (votes[order[0]] - votes[order[1]]) / readings < UNSURE:
-                digits += "?"
-                uncertain.append((g + 1, i + 1))
-            else:
-                digits += str(order[0])
-        groups.append(digits)
-    rec = Reception(groups, station_id, count, uncertain)
-    lengths = {len(c) for c, _ in aligned}
+
+
+def _windowed(passes: list[_Pass], count: int | None) -> list[_Pass]:
+    """Every pass cut to ``count`` groups (the call-up's); with no call-up to go by,
+    to the length of the pass read most often."""
+    if count:
+        return [_window(c, count) for c in passes]
     if len(passes) > 1:
-        rec.notes.append(f"the message was copied {len(passes)} times: votes over all readings")
-    if len(lengths) > 1:
-        rec.notes.append(f"the passes differ in length: {sorted(lengths)} groups")
-    if count is not None and count != len(groups):
-        rec.notes.append(f"the call-up announces {count} groups but {len(groups)} were copied")
-    return rec
+        surest = max(passes, key=lambda c: c.times)
+        return [_window(c, len(surest.starts)) for c in passes]
+    return passes
+
+
+def _vote_digit(
+    sc: NDArray[np.float32], passes: list[_Pass], g: int, i: int, cadence: _Cadence
+) -> str:
+    """Figure ``i`` of group ``g``, voted over every reading of it in ``passes``; ``?``
+    when the vote is not clear, or when no pass holds the group."""
+    votes = np.zeros(10, dtype=np.float32)
+    readings = 0
+    for c in passes:
+        if g < len(c.starts):
+            for r in range(c.times):
+                votes += _slot_scores(sc, c.starts[g] + r * cadence.reading + i * cadence.slot)
+                readings += 1
+    order = np.argsort(votes)[::-1]
+    if not readings or (votes[order[0]] - votes[order[1]]) / readings < UNSURE:
+        return UNKNOWN
+    return str(order[0])
 
 
 def _trim(
@@ -367,22 +494,20 @@ def _trim(
     return chain[good[0] : good[-1] + 1] if good.size else []
 
 
-def _window(
-    chain: list[float], times: int, fits: list[float], count: int
-) -> tuple[list[float], int, list[float]]:
-    """The ``count`` consecutive groups of a chain that fit best."""
-    if len(chain) <= count:
-        return chain, times, fits
-    sums = np.convolve(fits, np.ones(count), mode="valid")
+def _window(c: _Pass, count: int) -> _Pass:
+    """The ``count`` consecutive groups of a pass that fit best."""
+    if len(c.starts) <= count:
+        return c
+    sums = np.convolve(c.fits, np.ones(count), mode="valid")
     k = int(np.argmax(sums))
-    return chain[k : k + count], times, fits[k : k + count]
+    return replace(c, starts=c.starts[k : k + count], fits=c.fits[k : k + count])
 
 
-def _align(
-    best: NDArray[np.float32], start: float, slot: float, reading: float, times: int
-) -> float:
+def _align(best: NDArray[np.float32], start: float, cadence: _Cadence, times: int) -> float:
     """``start`` moved by up to 4 frames to where the group's digit slots fit best."""
-    offsets = np.array([r * reading + i * slot for r in range(times) for i in range(5)])
+    offsets = np.array(
+        [r * cadence.reading + i * cadence.slot for r in range(times) for i in range(5)]
+    )
     shifts = np.arange(-4, 5)
     frames = np.clip(
         np.round(start + shifts[:, None] + offsets[None, :]).astype(int), 0, len(best) - 1
@@ -450,15 +575,21 @@ def _chain(fit: NDArray[np.float64], period: float) -> list[float]:
 
 
 def _callup(
-    sc: NDArray[np.float32], p: Profile, model: VoiceModel, first_group: float, count_digits: int
-) -> tuple[str | None, int | None, float]:
+    sc: NDArray[np.float32],
+    p: Profile,
+    model: VoiceModel,
+    first: list[float],
+    drop: int,
+    count_digits: int,
+) -> _CallUp:
     """Read the station ID and group count (of ``count_digits`` digits) from the steps
-    before the first group, laid out backwards at the profile's cadence and voted over
-    their repeats; also how clearly they read (the mean winning vote). Stops at a step
-    whose length is not known (a word the voice model has no length for)."""
+    before group ``drop`` of the first pass (starting at frames ``first``), laid out
+    backwards at the profile's cadence and voted over their repeats; also how clearly
+    they read (the mean winning vote). Stops at a step whose length is not known (a word
+    the voice model has no length for)."""
     votes: dict[tuple[str, int], NDArray[np.float32]] = {}
     k = next(i for i, s in enumerate(p.script) if s.kind == "groups")
-    t = first_group
+    t = first[drop]
     for step in reversed(p.script[:k]):
         layout = _layout(step, p, model, count_digits)
         if layout is None:
@@ -472,7 +603,7 @@ def _callup(
     station = _read(votes, "id")
     count = _read(votes, "count")
     clarity = float(np.mean([v.max() for v in votes.values()])) if votes else -1.0
-    return station, int(count) if count else None, clarity
+    return _CallUp(drop, station, int(count) if count else None, clarity)
 
 
 def _layout(
@@ -517,58 +648,76 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     """Copy a Morse recording: tone filter, envelope, marks and spaces, characters; then
     the words are matched against the profile's script, step by step."""
     words = [_uncut(w, p) for w in _morse_words(audio, p)]
+    heard = _follow_script(words, p)
+    station_id = _majority(heard.votes["id"])
+    if not any(heard.passes):  # no pass, or passes with no group in them
+        return Reception(p.name, (), station_id, None, notes=("no message groups found",))
+    passes = heard.passes if vote else heard.passes[:1]
+    length = min(len(c) for c in passes)
+    groups = tuple(
+        "".join(
+            _majority([c[g][i] for c in passes if c[g][i].isdigit()]) or UNKNOWN for i in range(5)
+        )
+        for g in range(length)
+    )
+    count = _majority(heard.votes["count"])
+    return _reception(p, groups, station_id, int(count) if count and count.isdigit() else None, [])
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """The words of a Morse recording laid on the script: every pass of the groups, and
+    every reading of the call-up's ``{id}`` and ``{count}``."""
+
+    passes: list[list[str]]
+    votes: Mapping[str, list[str]]
+
+
+def _follow_script(words: list[str], p: Profile) -> _Heard:
     votes: dict[str, list[str]] = {"id": [], "count": []}
     passes: list[list[str]] = []
     pos = 0
     for step in p.script:
         for _ in range(step.repeat):
             if step.kind == "say":
-                for expected in step.text.split():
-                    if pos >= len(words):
-                        break
-                    pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9]+)")
-                    pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9]+)")
-                    if m := re.fullmatch(pattern, words[pos]):
-                        for label, value in m.groupdict().items():
-                            votes[label].append(value)
-                    pos += 1
+                pos = _match_say(step.text, words, pos, votes)
             elif step.kind == "groups":
                 count = _majority(votes["count"])
                 n = int(count) if count and count.isdigit() else None
-                sent: list[str] = []
-                need = n * step.times if n else None
-                while pos < len(words) and (need is None or len(sent) < need):
-                    word = words[pos]
-                    if len(word) == 5:
-                        sent.append(word)
-                    elif word.startswith("=") and (sent or need is None):
-                        break  # the separator after the groups
-                    elif sent and 3 <= len(word) <= 7:
-                        sent.append("?????")  # a group garbled beyond reading
-                    pos += 1
+                sent, pos = _take_groups(words, pos, n * step.times if n else None)
                 passes.extend(sent[r :: step.times] for r in range(step.times))
-    if not passes:
-        return Reception([], _majority(votes["id"]), None, notes=["no message groups found"])
-    if not vote:
-        passes = passes[:1]
-    length = min(len(c) for c in passes)
-    groups, uncertain = [], []
-    for g in range(length):
-        out = ""
-        for i in range(5):
-            column = [c[g][i] for c in passes if c[g][i].isdigit()]
-            digit = _majority(column)
-            if digit is None:
-                uncertain.append((g + 1, i + 1))
-            out += digit or "?"
-        groups.append(out)
-    count = _majority(votes["count"])
-    rec = Reception(
-        groups, _majority(votes["id"]), int(count) if count and count.isdigit() else None, uncertain
-    )
-    if rec.count is not None and rec.count != len(groups):
-        rec.notes.append(f"the call-up announces {rec.count} groups but {len(groups)} were copied")
-    return rec
+    return _Heard(passes, votes)
+
+
+def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]]) -> int:
+    """Match a ``say`` step's words from ``pos`` on, adding what its placeholders read
+    to ``votes``; where the next step starts."""
+    for expected in text.split():
+        if pos >= len(words):
+            break
+        pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9]+)")
+        pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9]+)")
+        if m := re.fullmatch(pattern, words[pos]):
+            for label, value in m.groupdict().items():
+                votes[label].append(value)
+        pos += 1
+    return pos
+
+
+def _take_groups(words: list[str], pos: int, need: int | None) -> tuple[list[str], int]:
+    """The groups sent from ``pos`` on (``need`` of them, if the count is known), and
+    where the next step starts."""
+    sent: list[str] = []
+    while pos < len(words) and (need is None or len(sent) < need):
+        word = words[pos]
+        if len(word) == 5:
+            sent.append(word)
+        elif word.startswith("=") and (sent or need is None):
+            break  # the separator after the groups
+        elif sent and 3 <= len(word) <= 7:
+            sent.append("?????")  # a group garbled beyond reading
+        pos += 1
+    return sent, pos
 
 
 def _majority(values: Sequence[str]) -> str | None:

@@ -33,9 +33,35 @@ class Event:
     kind: str
     text: str
 
+    def to_json(self) -> dict[str, object]:
+        """The event as a JSON-ready dict, times in seconds to the millisecond; a
+        ``group`` event as ``{"group", "start", "end"}``, any other as
+        ``{"kind", "text", "start", "end"}``."""
+        head = (
+            {"group": self.text} if self.kind == "group" else {"kind": self.kind, "text": self.text}
+        )
+        return head | {"start": round(self.start, 3), "end": round(self.end, 3)}
+
 
 @dataclass(frozen=True)
 class Transmission:
+    """A transmission: its audio and what was sent when.
+
+    Attributes
+    ----------
+    audio
+        ``(samples,)`` float32 at ``rate``, peak at most 1.
+    timeline
+        Every digit, word, tone and group sent, in order of their start (a ``group``
+        event spans all its readings).
+    profile
+        The station whose format it follows.
+    voice
+        The language the digits are spoken in (the profile's, unless another was asked).
+    rate
+        Samples per second.
+    """
+
     audio: Audio
     timeline: tuple[Event, ...]
     profile: Profile
@@ -44,9 +70,26 @@ class Transmission:
 
     @property
     def seconds(self) -> float:
+        """How long it lasts."""
         return len(self.audio) / self.rate
 
+    @property
+    def group_events(self) -> tuple[Event, ...]:
+        """The ``group`` events of the timeline: when each group of the message was sent."""
+        return tuple(e for e in self.timeline if e.kind == "group")
+
+    def to_json(self) -> dict[str, object]:
+        """The station, voice, length in seconds and when each group was sent, as a
+        JSON-ready dict (the audio itself is :meth:`wav`)."""
+        return {
+            "station": self.profile.name,
+            "voice": self.voice,
+            "seconds": round(self.seconds, 3),
+            "groups": [e.to_json() for e in self.group_events],
+        }
+
     def wav(self) -> bytes:
+        """The audio as a 16-bit mono WAV file."""
         buf = io.BytesIO()
         sf.write(buf, self.audio, self.rate, format="WAV", subtype="PCM_16")
         return buf.getvalue()

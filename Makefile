@@ -30,8 +30,9 @@ lint: setup
 test: lint
 	$(BIN)/python -m pytest -q
 
+# BENCH_ARGS: e.g. --quick (smaller sizes), --only text,pad, --radio, --json PATH.
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis

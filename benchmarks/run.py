@@ -1,145 +1,131 @@
-"""cinq benchmarks: `make bench`. Figures are ratios against baselines measured in the
-same run on the same machine, so they compare across machines; never used in tests.
+"""cinq benchmarks: `make bench`. Every time figure is a ratio against a baseline
+measured in the same run, interleaved with it (baseline, subject, baseline, ...),
+the median of at least 5 pairs, printed with the baseline named, the target and
+whether it is met. Never used in tests. What each section measures is in its module:
 
-1. Pad digits: digits per second from the CSPRNG next to raw ``os.urandom`` bytes per
-   second, and digits obtained per CSPRNG byte.
-   Targets: >= 2.0 digits per byte, digits/s >= 70 % of the raw byte rate.
-2. Encrypt + decrypt of 10 MB of digits through ``cinq.hazmat.cipher`` next to NumPy's own
-   ``(a - b) % 10`` on arrays of the same size.
-3. The text path (language folding + checkerboard encode and decode) in MB/s, for
-   information.
-4. Codebooks: how much shorter a message of our own in each language becomes with a
-   keyed 1000-code book, on the language's default board.
-5. Radio: group error rate against SNR before and after the repeat vote, for every
-   voice and for Morse, and real-time factors of synthesis and reception.
-6. Triage: checkerboard plaintext found, and false alarms on random groups, against
-   the number of groups.
+1. Text path (text_bench.py): cinq.encrypt + decrypt of 10 MB of neutral prose in the
+   five languages against NumPy's bare ``(a - b) % 10`` on as many digits (target
+   <= 2x), with a per-stage breakdown.
+2. Pad digits (primitives_bench.py): random_digits against os.urandom of the bytes it
+   consumed (target >= 0.70), digits per byte against the 2.408 limit.
+3. Cipher (primitives_bench.py): encipher + decipher against NumPy's expression.
+4. Start-up (system_bench.py): cinq --help, parse, encrypt, decrypt against
+   ``python -c "import numpy"`` (target <= 2.5x).
+5. Pad books (system_bench.py): taking the next page at 1,000 and 100,000 pages.
+6. Codebook (codebook_bench.py): % shorter on neutral prose, per language.
+7. Triage (triage_bench.py): plaintext found and false alarms against chance.
+8. Radio (radio_bench.py), only with --radio: it takes many minutes.
+
+Results also go to a JSON file (``--json``; default build/bench/results.json, which
+git ignores).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
+import platform
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 import codebook_bench  # type: ignore[import-not-found]
-import radio_bench  # type: ignore[import-not-found]
-from cinq import language as lg
-from cinq.hazmat import cipher, pad
+import primitives_bench  # type: ignore[import-not-found]
+import system_bench  # type: ignore[import-not-found]
+import text_bench  # type: ignore[import-not-found]
+import triage_bench  # type: ignore[import-not-found]
+from measure import Figure, Section  # type: ignore[import-not-found]
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_JSON = ROOT / "build" / "bench" / "results.json"
 
 
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """Sizes of one `make bench` run."""
+
+    text_bytes: int
+    text_runs: int
+    digits: int
+    fast_runs: int
+    command_runs: int
+    triage_samples: int
+    radio_groups: int
 
 
-def bench_pad(n: int, repeat: int) -> list[tuple[str, str]]:
-    pad.random_digits(n // 10)  # warm up
-    t_digits = best_of(lambda: pad.random_digits(n), repeat)
-    t_bytes = best_of(lambda: os.urandom(n), repeat)
-    # Count what the generator really asks the CSPRNG for.
-    asked = 0
-    real = pad.os.urandom
-
-    def counting(k: int) -> bytes:
-        nonlocal asked
-        asked += k
-        return real(k)
-
-    pad.os.urandom = counting  # type: ignore[attr-defined]
-    try:
-        pad.random_digits(n)
-    finally:
-        pad.os.urandom = real  # type: ignore[attr-defined]
-    digit_rate, byte_rate = n / t_digits, n / t_bytes
-    ratio = digit_rate / byte_rate
-    per_byte = n / asked
-    return [
-        ("os.urandom (baseline)", f"{byte_rate / 1e6:8.1f} M bytes/s"),
-        ("pad.random_digits", f"{digit_rate / 1e6:8.1f} M digits/s"),
-        ("digits/s vs bytes/s", f"{ratio:8.2f}x   (target >= 0.70)  {_ok(ratio >= 0.70)}"),
-        ("digits per CSPRNG byte", f"{per_byte:8.3f}    (target >= 2.0, limit 2.408)"
-         f"  {_ok(per_byte >= 2.0)}"),
-    ]  # fmt: skip
+FULL = Plan(10_000_000, 5, 10**7, 11, 7, 300, 200)
+QUICK = Plan(1_000_000, 5, 10**6, 7, 5, 100, 40)
 
 
-def bench_cipher(n: int, repeat: int) -> list[tuple[str, str]]:
-    rng = np.random.default_rng(1)
-    plain = rng.integers(0, 10, n, dtype=np.uint8)
-    key = rng.integers(0, 10, n, dtype=np.uint8)
-    a8, b8 = plain.astype(np.int8), key.astype(np.int8)
-
-    def roundtrip() -> None:
-        c = cipher.encipher(plain, key)
-        p = cipher.decipher(c, key)
-        assert p[0] == plain[0]
-
-    def numpy_roundtrip() -> None:
-        c = (a8 - b8) % 10
-        p = (c + b8) % 10
-        assert p[0] == a8[0]
-
-    roundtrip()
-    t_ours = best_of(roundtrip, repeat)
-    t_np = best_of(numpy_roundtrip, repeat)
-    mb = n / 1e6
-    return [
-        ("NumPy (a - b) % 10, + back (baseline)", f"{mb / t_np:8.1f} MB/s"),
-        ("cinq encipher + decipher", f"{mb / t_ours:8.1f} MB/s"),
-        ("ratio to NumPy", f"{t_np / t_ours:8.2f}x"),
+def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]:
+    out: list[tuple[str, Callable[[], Section]]] = [
+        ("text", lambda: text_bench.section(plan.text_bytes, plan.text_runs)),
+        ("pad", lambda: primitives_bench.pad_section(plan.digits, plan.fast_runs)),
+        ("cipher", lambda: primitives_bench.cipher_section(plan.digits, plan.fast_runs)),
+        ("startup", lambda: system_bench.startup_section(plan.command_runs)),
+        ("pages", lambda: system_bench.pages_section(plan.fast_runs)),
+        ("codebook", codebook_bench.section),
+        ("triage", lambda: triage_bench.section(plan.triage_samples)),
     ]
+    if radio:
+        out.append(("radio", lambda: _radio(plan.radio_groups)))
+    return out
 
 
-def bench_text(size: int, repeat: int) -> list[tuple[str, str]]:
-    sentence = "Meet me at the old mill at 23:45, bring 2 copies. "
-    text = (sentence * (size // len(sentence) + 1))[:size]
-    profile = lg.language("en")
-    b = profile.board
+def _radio(groups: int) -> Section:
+    import radio_bench  # type: ignore[import-not-found]  # only with --radio: heavy
 
-    def roundtrip() -> None:
-        digits = lg.encode(text, b, profile)
-        assert b.decode(digits)[:4] == "MEET"
-
-    t = best_of(roundtrip, repeat)
-    t_copy = best_of(lambda: text.upper().encode("utf-8"), repeat)
-    return [
-        ("str.upper + encode (baseline)", f"{size / 1e6 / t_copy:8.1f} MB/s"),
-        ("text -> digits -> text (CT-55)", f"{size / 1e6 / t:8.2f} MB/s"),
-    ]
+    rows = [Figure(name, 0.0, value) for name, value in radio_bench.rows(groups)]
+    return Section("Radio (group error rates; real-time factors)", tuple(rows))
 
 
-def _ok(good: bool) -> str:
-    return "ok" if good else "MISSED"
+def machine() -> dict[str, object]:
+    return {
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    ap.add_argument("--radio", action="store_true", help="also the radio section (slow)")
+    ap.add_argument("--only", help="comma-separated sections: text,pad,cipher,startup,...")
+    ap.add_argument("--json", type=Path, default=DEFAULT_JSON, help="write results here")
     args = ap.parse_args()
-    n = 10**6 if args.quick else 10**7
-    repeat = 3 if args.quick else 7
-    sections = [
-        (f"1. Pad digits ({n:,} digits, best of {repeat})", bench_pad(n, repeat)),
-        (f"2. Cipher on {n // 10**6} MB of digits", bench_cipher(n, repeat)),
-        ("3. Text path on 1 MB of English text", bench_text(10**6 // (10 if args.quick else 1), 3)),
-        ("4. Codebook (keyed, 1000 codes), benchmarks/texts/*.txt", codebook_bench.rows()),
-        (
-            "5. Radio (E11 voices: groups read 2+1 times; M12/M03 Morse)",
-            radio_bench.rows(40 if args.quick else 200),
-        ),
-    ]
-    for title, rows in sections:
-        print(title)
-        for name, value in rows:
-            print(f"   {name:40} {value}")
-        print()
+    plan = QUICK if args.quick else FULL
+    wanted = set(args.only.split(",")) if args.only else None
+    started = machine()
+    print(f"cinq benchmarks ({'quick' if args.quick else 'full'}); machine: {started}")
+    print("Times are wall clock; the CPU-time ratio is printed too (steadier on a busy box).")
+    print()
+    results = []
+    for number, (key, make) in enumerate(sections(plan, args.radio), 1):
+        if wanted is not None and key not in wanted:
+            continue
+        t0 = time.perf_counter()
+        section = dataclasses.replace(make(), seconds=time.perf_counter() - t0)
+        section = dataclasses.replace(section, title=f"{number}. {section.title}")
+        print("\n".join(section.lines()), end="\n\n", flush=True)
+        results.append(section)
+    report = {
+        "quick": args.quick,
+        "plan": dataclasses.asdict(plan),
+        "machine_at_start": started,
+        "machine_at_end": machine(),
+        "sections": [s.to_json() for s in results],
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"results: {args.json}")
 
 
 if __name__ == "__main__":

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import html
+import pickle
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from cinq import document
 from cinq.document import Document
 from cinq.errors import BadInput
-from cinq.sourcetext import looks_like_html
+from cinq.sourcetext import looks_like_html, needs_unwrapping
 from tests.fixtures import SEED_GROUPS
 
 NBSP = "\u00a0"  # French typography puts one inside guillemets
@@ -203,7 +205,7 @@ def test_constructor_rejects_bad_signatures(signature: str) -> None:
 
 
 def test_constructor_normalises() -> None:
-    doc = Document(groups=["12345"], cover="Titre\r\n\n", signature=" mrtrv ", trailer="\n")  # type: ignore[arg-type]
+    doc = Document(groups=["12345"], cover="Titre\r\n\n", signature=" mrtrv ", trailer="\n")
     assert doc == Document(groups=("12345",), cover="Titre", signature="mrtrv")
     assert Document(groups=("12345",), cover="").cover is None
 
@@ -360,3 +362,94 @@ def test_a_message_on_one_damaged_line_is_located_not_missed() -> None:
     assert loc is not None and (loc.line, loc.column, loc.char) == (2, 14, "O")
     with pytest.raises(BadInput, match="no block"):
         Document.parse("Call 01 23 45 67 or 06 12 34 56 78\n")
+
+
+# -- the whole-text reader of plain text against the line-by-line reader ------------------
+
+# Lines of every kind the reader tells apart: groups in odd layouts, short and long
+# runs, '?' digits, groups next to words, blanks beyond ASCII, signatures, prose with
+# numbers, non-ASCII digits, control characters.
+GROUPISH = ["58523", "45006", "4?006", "?????", "5852", "585234", "9O803", "ABCDE", "١٢٣٤٥"]
+WORDISH = ["By", "by", "mrtrv", "Tél.", "05", "61", "14", "h", "30", "2017,", "«", "l’été"]
+LINE_PIECES = st.sampled_from([*GROUPISH, "４5006", *WORDISH])
+SEPARATORS = st.sampled_from([" ", " ", "  ", "\t", NBSP, "\x0b", "\u2003", "\x1c"])
+
+
+@st.composite
+def any_line(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(LINE_PIECES, max_size=6))
+    seps = [draw(SEPARATORS) for _ in pieces]
+    line = "".join(s + p for s, p in zip(seps, pieces, strict=True))
+    return draw(st.sampled_from(["", " ", "\t"])) + line + draw(st.sampled_from(["", " "]))
+
+
+@st.composite
+def any_text(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(any_line(), max_size=14))
+    # often a real block somewhere, to exercise covers, signatures and trailers
+    if draw(st.booleans()):
+        doc = draw(DOCUMENTS)
+        at = draw(st.integers(0, len(lines)))
+        lines[at:at] = doc.render(draw(st.integers(1, 6))).split("\n")
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+
+
+def parse_line_by_line(text: str) -> Document | BadInput:
+    try:
+        return document._parse_lines(text, None)
+    except BadInput as e:
+        return e
+
+
+@settings(max_examples=400)
+@given(text=any_text())
+def test_plain_text_reads_as_the_line_reader_reads_it(text: str) -> None:
+    text = text.replace("\r\n", "\n")
+    assume(not needs_unwrapping(text))
+    fast = document._parse_plain(text)
+    slow = parse_line_by_line(text)
+    if fast is None:  # the line reader names the error
+        assert isinstance(slow, BadInput)
+    else:
+        assert fast == slow
+    # and through the public door, errors included
+    try:
+        assert Document.parse(text) == slow
+    except BadInput as e:
+        assert isinstance(slow, BadInput) and str(e) == str(slow)
+
+
+FIGURES = st.lists(st.text("0123456789?", min_size=5, max_size=5), min_size=1, max_size=60)
+
+
+@given(groups=FIGURES, per_line=st.integers(1, 9))
+def test_figures_and_groups_are_one_document(groups: list[str], per_line: int) -> None:
+    doc = Document(groups=groups)
+    same = Document.from_figures("".join(groups).encode("ascii"))
+    assert doc == same and hash(doc) == hash(same) and same.groups == tuple(groups)
+    assert doc.unreadable == tuple(n for n, g in enumerate(groups, 1) if "?" in g)
+    assert doc.unknown_digits == sum(g.count("?") for g in groups)
+    text = same.render(per_line)
+    rows = [" ".join(groups[i : i + per_line]) + "\n" for i in range(0, len(groups), per_line)]
+    assert text == "".join(rows)
+    assert Document.parse(text) == doc
+    assert pickle.loads(pickle.dumps(doc)) == doc
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        (b"", "at least one group"),
+        (b"123451234", r"group 2 \('1234'\) is not a five-figure group: 4 digits"),
+        (b"12345123a5", r"group 2 \('123a5'\) is not a five-figure group: 'a' is not a digit"),
+    ],
+)
+def test_figures_are_checked_as_groups_are(figures: bytes, message: str) -> None:
+    with pytest.raises(BadInput, match=message):
+        Document.from_figures(figures)
+
+
+def test_a_document_is_immutable() -> None:
+    doc = Document(groups=("12345",))
+    with pytest.raises(AttributeError):
+        setattr(doc, "cover", "x")  # noqa: B010 - as any code might try

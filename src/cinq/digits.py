@@ -7,7 +7,9 @@ the two and validates on the way in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,13 +61,88 @@ def to_groups(digits: Digits, size: int = GROUP) -> list[str]:
     return [s[i : i + size] for i in range(0, len(s), size)]
 
 
-def from_groups(groups: Iterable[str], size: int = GROUP) -> Digits:
-    """Join groups (each exactly ``size`` digits) into one array."""
+def from_groups(groups: Iterable[str]) -> Digits:
+    """Join five-figure groups into one array (each checked by :func:`check_group`,
+    no ``?``)."""
     parts = list(groups)
     for n, g in enumerate(parts, 1):
-        if len(g) != size or not g.isascii() or not g.isdigit():
-            raise BadInput(f"group {n} ({g!r}) is not a {size}-figure group")
+        check_group(g, unknown_allowed=False, name=f"group {n}")
     return from_str("".join(parts))
+
+
+# -- the one rule for a five-figure group -----------------------------------------------
+
+UNKNOWN = "?"
+"""How a copy writes a digit nobody could read."""
+
+
+@dataclass(frozen=True)
+class GroupProblem:
+    """Why a text is not a five-figure group: ``reason`` in words, and ``offset``, the
+    character it is about (0 when the length is wrong)."""
+
+    reason: str
+    offset: int
+
+
+def group_problem(text: str, *, unknown_allowed: bool) -> GroupProblem | None:
+    """What is wrong with ``text`` as a five-figure group; None if nothing.
+
+    The rule, the same everywhere in cinq: exactly :data:`GROUP` characters, each an
+    ASCII digit ``0``-``9`` (never ``'²'``, ``'٣'`` or a full-width ``'４'``, which
+    ``str.isdigit`` takes), or, where ``unknown_allowed``, ``?`` for a digit that could
+    not be read. The first character that is not a digit is named before the length.
+    """
+    for i, ch in enumerate(text):
+        if "0" <= ch <= "9" or (ch == UNKNOWN and unknown_allowed):
+            continue
+        if ch == UNKNOWN:
+            return GroupProblem(f"{ch!r} (an unreadable digit) is not allowed here", i)
+        what = "an ASCII digit" if ch.isdecimal() else "a digit"
+        return GroupProblem(f"{ch!r} is not {what}", i)
+    if len(text) != GROUP:
+        return GroupProblem(f"{len(text)} digits, a group has {GROUP}", 0)
+    return None
+
+
+# The same rule as a pattern, to test many tokens fast (tested against group_problem).
+_GROUP_PATTERNS = {True: re.compile(r"[0-9?]{5}"), False: re.compile(r"[0-9]{5}")}
+
+
+def is_group(text: object, *, unknown_allowed: bool) -> bool:
+    """Whether ``text`` is a five-figure group under :func:`group_problem`'s rule."""
+    return isinstance(text, str) and _GROUP_PATTERNS[unknown_allowed].fullmatch(text) is not None
+
+
+def check_group(
+    text: object,
+    *,
+    unknown_allowed: bool,
+    name: str = "group",
+    location: Location | None = None,
+) -> str:
+    """``text`` if it is a five-figure group (:func:`group_problem`), else :class:`BadInput`.
+
+    Args:
+        text: What should be a group.
+        unknown_allowed: Whether ``?`` (an unreadable digit) may stand for a digit.
+        name: What the error calls it, e.g. ``"group 3"`` or ``"indicator"``.
+        location: Where ``text`` starts in a text; the error then points at the
+            offending character.
+    """
+    if not isinstance(text, str):
+        raise BadInput(f"{name} ({text!r}) is not a five-figure group: it is not text")
+    problem = group_problem(text, unknown_allowed=unknown_allowed)
+    if problem is None:
+        return text
+    where = None
+    if location is not None:
+        found = text[problem.offset] if text else None
+        column = location.column + problem.offset
+        where = Location(location.line, column, found, location.source)
+    raise BadInput(
+        f"{name} ({text!r}) is not a five-figure group: {problem.reason}", location=where
+    )
 
 
 def spaced(digits: Digits, size: int = GROUP) -> str:

@@ -26,23 +26,28 @@ arithmetic on an unknown digit), :mod:`cinq.partial` reads such a copy as far as
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
+from numpy.typing import NDArray
+
+from .digits import GROUP, UNKNOWN, check_group, group_problem, is_group
 from .errors import BadInput
-from .sourcetext import SourceLine, source_lines
+from .sourcetext import SourceLine, needs_unwrapping, source_lines
 
 __all__ = ["UNKNOWN", "Document"]
 
-UNKNOWN = "?"
-"""How a copy writes a digit nobody could read."""
-# [0-9], not \d: only ASCII digits make a group; "?" is a digit that could not be read.
-_GROUP = re.compile(r"[0-9?]{5}")
 _TOKEN = re.compile(r"\S+")
 _SIGNATURE = re.compile(r"by\s+(\S.*)", re.IGNORECASE)
 _BOM = "\ufeff"
 # Tokens longer than this are words, dates or phone numbers, not miscopied groups.
 _SUSPECT_TOKEN_MAX = 7
+
+
+def _is_group(token: str) -> bool:
+    return is_group(token, unknown_allowed=True)
 
 
 class _Kind(Enum):
@@ -56,12 +61,12 @@ def _classify(line: str) -> _Kind:
     tokens = line.split()
     if not tokens:
         return _Kind.BLANK
-    if all(_GROUP.fullmatch(t) for t in tokens):
+    if all(_is_group(t) for t in tokens):
         return _Kind.GROUPS
     if _SIGNATURE.fullmatch(line.strip()):
         return _Kind.TEXT
     # Mostly groups, the rest group-sized garbage ("58523 ABCDE"): a damaged group line.
-    if 2 * sum(bool(_GROUP.fullmatch(t)) for t in tokens) >= len(tokens) and all(
+    if 2 * sum(bool(_is_group(t)) for t in tokens) >= len(tokens) and all(
         4 <= len(t) <= 6 for t in tokens
     ):
         return _Kind.SUSPECT
@@ -81,17 +86,10 @@ def _malformed(line: SourceLine, source: str | None) -> BadInput:
     in the original text."""
     for m in _TOKEN.finditer(line.text):
         token = m.group()
-        if _GROUP.fullmatch(token):
-            continue
-        for i, ch in enumerate(token):
-            if not ("0" <= ch <= "9" or ch == UNKNOWN):
-                what = "an ASCII digit" if ch.isdecimal() else "a digit"
-                where = line.locate(m.start() + i, source=source)
-                return BadInput(f"malformed group {token!r}: {ch!r} is not {what}", location=where)
-        where = line.locate(m.start(), source=source)
-        return BadInput(
-            f"malformed group {token!r}: {len(token)} digits, a group has 5", location=where
-        )
+        problem = group_problem(token, unknown_allowed=True)
+        if problem is not None:
+            where = line.locate(m.start() + problem.offset, source=source)
+            return BadInput(f"malformed group {token!r}: {problem.reason}", location=where)
     raise AssertionError("a suspect line always holds a malformed token")  # pragma: no cover
 
 
@@ -131,7 +129,7 @@ def _no_block(lines: list[SourceLine], kinds: list[_Kind], source: str | None) -
     damaged = [
         line
         for line, kind in zip(lines, kinds, strict=True)
-        if kind is _Kind.SUSPECT and any(_GROUP.fullmatch(t) for t in line.text.split())
+        if kind is _Kind.SUSPECT and any(_is_group(t) for t in line.text.split())
     ]
     if damaged:
         return _malformed(max(damaged, key=lambda line: len(line.text.split())), source)
@@ -155,9 +153,12 @@ def _no_trailing_breaks(text: str | None) -> str | None:
     return text if text.strip() else None
 
 
-@dataclass(frozen=True)
 class Document:
     """A message as published: optional cover text, five-figure groups, optional signature.
+
+    Immutable and compared by value. The groups are held as their figures back to back
+    (ASCII bytes, :attr:`figures`), so a document of millions of groups costs no string
+    per group until :attr:`groups` is asked for.
 
     Args:
         groups: The five-figure groups in order (the first is the indicator).
@@ -172,39 +173,111 @@ class Document:
             not be read), there are no groups, or the signature is empty or spans lines.
     """
 
-    groups: tuple[str, ...]
-    cover: str | None = None
-    signature: str | None = None
-    trailer: str | None = None
+    __slots__ = ("_figures", "_groups", "cover", "signature", "trailer")
+    _figures: bytes
+    _groups: tuple[str, ...] | None
+    cover: str | None
+    signature: str | None
+    trailer: str | None
 
-    def __post_init__(self) -> None:
-        # Frozen: normalise through object.__setattr__ so equal documents compare equal.
-        groups = tuple(self.groups)
-        object.__setattr__(self, "groups", groups)
-        object.__setattr__(self, "cover", _no_trailing_breaks(self.cover))
-        object.__setattr__(self, "trailer", _no_trailing_breaks(self.trailer))
-        if not groups:
+    def __init__(
+        self,
+        groups: Iterable[str],
+        cover: str | None = None,
+        signature: str | None = None,
+        trailer: str | None = None,
+    ) -> None:
+        given = tuple(groups)
+        if not given:
             raise BadInput("a document needs at least one group")
-        for n, g in enumerate(groups, 1):
-            if not isinstance(g, str) or not _GROUP.fullmatch(g):
-                raise BadInput(f"group {n} ({g!r}) is not five ASCII digits (or ? if unreadable)")
-        if self.signature is not None:
-            signature = self.signature.strip()
+        self._set(_figures_of(given), cover, signature, trailer)
+        object.__setattr__(self, "_groups", given)
+
+    @classmethod
+    def from_figures(
+        cls,
+        figures: bytes,
+        *,
+        cover: str | None = None,
+        signature: str | None = None,
+        trailer: str | None = None,
+    ) -> Document:
+        """A document from its groups' figures back to back (ASCII bytes, ``?`` for an
+        unreadable digit), checked on arrays: what a message's digits become without a
+        string per group. Same rules and errors as the constructor."""
+        doc = object.__new__(cls)
+        doc._set(_checked_figures(figures), cover, signature, trailer)
+        return doc
+
+    def _set(
+        self, figures: bytes, cover: str | None, signature: str | None, trailer: str | None
+    ) -> None:
+        # Immutable: normalise through object.__setattr__ so equal documents compare equal.
+        object.__setattr__(self, "_figures", figures)
+        object.__setattr__(self, "_groups", None)
+        object.__setattr__(self, "cover", _no_trailing_breaks(cover))
+        object.__setattr__(self, "trailer", _no_trailing_breaks(trailer))
+        if signature is not None:
+            signature = signature.strip()
             if not signature:
                 raise BadInput("the signature is empty")
             if "\n" in signature or "\r" in signature:
                 raise BadInput("the signature must fit on one line")
-            object.__setattr__(self, "signature", signature)
+        object.__setattr__(self, "signature", signature)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Document is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Document is immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_restore, (self._figures, self.cover, self.signature, self.trailer))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _key(self) -> tuple[bytes, str | None, str | None, str | None]:
+        return (self._figures, self.cover, self.signature, self.trailer)
+
+    def __repr__(self) -> str:
+        return (
+            f"Document(groups={self.groups!r}, cover={self.cover!r}, "
+            f"signature={self.signature!r}, trailer={self.trailer!r})"
+        )
+
+    @property
+    def figures(self) -> bytes:
+        """The groups' figures back to back, as ASCII bytes (``?`` where unreadable)."""
+        return self._figures
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The five-figure groups in order (the first is the indicator)."""
+        if self._groups is None:
+            text = self._figures.decode("ascii")
+            groups = tuple(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+            object.__setattr__(self, "_groups", groups)
+            return groups
+        return self._groups
 
     @property
     def unreadable(self) -> tuple[int, ...]:
         """The numbers (1-based) of the groups holding a digit that could not be read."""
-        return tuple(n for n, g in enumerate(self.groups, 1) if UNKNOWN in g)
+        if UNKNOWN_BYTE not in self._figures:
+            return ()
+        at = np.flatnonzero(np.frombuffer(self._figures, dtype=np.uint8) == ord(UNKNOWN))
+        return tuple((np.unique(at // GROUP) + 1).tolist())
 
     @property
     def unknown_digits(self) -> int:
         """How many digits of the copy could not be read (``?``)."""
-        return sum(g.count(UNKNOWN) for g in self.groups)
+        return self._figures.count(UNKNOWN_BYTE)
 
     def render(self, per_line: int = 1) -> str:
         """The document as text, always ending with a newline.
@@ -218,8 +291,7 @@ class Document:
         if per_line < 1:
             raise BadInput(f"groups per line must be at least 1, not {per_line}")
         parts = [] if self.cover is None else [self.cover, "\n\n"]
-        for i in range(0, len(self.groups), per_line):
-            parts += [" ".join(self.groups[i : i + per_line]), "\n"]
+        parts.append(_block_text(self._figures, per_line))
         if self.signature is not None:
             parts.append(f"\nBy {self.signature}\n")
         if self.trailer is not None:
@@ -239,6 +311,8 @@ class Document:
         start of lines (``>``, ``> >``, ``>>``, mixed depths) and HTML markup are taken
         away first (:mod:`cinq.sourcetext`); the cover and trailer are then the text
         quoted as deep as the block. ``?`` in a group is a digit that could not be read.
+        Plain text (no quoting, no markup) is read on whole-text arrays, line by line
+        only where a line is not plainly groups or blank.
 
         Args:
             text: The text to search.
@@ -250,13 +324,14 @@ class Document:
         """
         # An editor does not show a BOM, so columns on line 1 are counted without it.
         text = text.removeprefix(_BOM)
-        # Each CRLF or CR becomes one "\n", so line numbers match the original.
-        lines = source_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
-        kinds = [_classify(line.text) for line in lines]
-        block = _best_block(kinds, lines)
-        if block is None:
-            raise _no_block(lines, kinds, source)
-        return _assemble(lines, kinds, block, source)
+        if "\r" in text:  # each CRLF or CR becomes one "\n": line numbers stay the same
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not needs_unwrapping(text):
+            found = _parse_plain(text)
+            if found is not None:
+                return found
+        # Quoted or marked-up text, and every error: line by line, located in the original.
+        return _parse_lines(text, source)
 
     def to_json(self) -> dict[str, object]:
         """The document as a JSON-ready dict: cover, groups, signature, trailer."""
@@ -266,6 +341,68 @@ class Document:
             "signature": self.signature,
             "trailer": self.trailer,
         }
+
+
+UNKNOWN_BYTE = UNKNOWN.encode("ascii")
+
+
+def _restore(
+    figures: bytes, cover: str | None, signature: str | None, trailer: str | None
+) -> Document:
+    return Document.from_figures(figures, cover=cover, signature=signature, trailer=trailer)
+
+
+def _figures_of(groups: tuple[str, ...]) -> bytes:
+    """The figures of ``groups`` back to back; the first bad group is named."""
+    if all(isinstance(g, str) for g in groups) and set(map(len, groups)) == {GROUP}:
+        joined = "".join(groups)
+        if joined.isascii() and _all_figures(joined.encode("ascii")):
+            return joined.encode("ascii")
+    for n, g in enumerate(groups, 1):
+        check_group(g, unknown_allowed=True, name=f"group {n}")
+    raise AssertionError("some group was bad")  # pragma: no cover
+
+
+def _all_figures(figures: bytes) -> bool:
+    """Whether every byte is an ASCII digit or ``?``."""
+    return not figures.translate(None, _FIGURE_BYTES)
+
+
+_FIGURE_BYTES = b"0123456789" + UNKNOWN_BYTE
+
+
+def _checked_figures(figures: bytes) -> bytes:
+    """``figures`` if they are whole groups of digits or ``?``; else the first bad group
+    named as the constructor names it."""
+    figures = bytes(figures)
+    if not figures:
+        raise BadInput("a document needs at least one group")
+    if len(figures) % GROUP == 0 and _all_figures(figures):
+        return figures
+    text = figures.decode("ascii", errors="replace")
+    groups = tuple(text[i : i + GROUP] for i in range(0, len(text), GROUP))
+    return _figures_of(groups)
+
+
+def _block_text(figures: bytes, per_line: int) -> str:
+    """The groups ``per_line`` to a line, single spaces between, each line ended."""
+    rows = np.frombuffer(figures, dtype=np.uint8).reshape(-1, GROUP)
+    out = np.empty((len(rows), GROUP + 1), dtype=np.uint8)
+    out[:, :GROUP] = rows
+    out[:, GROUP] = ord(" ")
+    out[per_line - 1 :: per_line, GROUP] = ord("\n")
+    out[-1, GROUP] = ord("\n")
+    return out.tobytes().decode("ascii")
+
+
+def _parse_lines(text: str, source: str | None) -> Document:
+    """:meth:`Document.parse` line by line, through :func:`cinq.sourcetext.source_lines`."""
+    lines = source_lines(text)
+    kinds = [_classify(line.text) for line in lines]
+    block = _best_block(kinds, lines)
+    if block is None:
+        raise _no_block(lines, kinds, source)
+    return _assemble(lines, kinds, block, source)
 
 
 def _assemble(
@@ -296,3 +433,155 @@ def _assemble(
         signature=signature,
         trailer=_strip_blank_lines(after),
     )
+
+
+# -- plain text on whole-text arrays ------------------------------------------------------
+#
+# The bytes of the text (UTF-8, so a line break is always byte 10 and a digit byte is
+# always a digit) are classified at once: runs of figures (digits and "?"), blanks
+# (space, tab, line break) and anything else. A line of blanks and runs of exactly five
+# figures is a group line and a line of blanks is blank, by the same rule as
+# _classify; only the lines holding anything else ("odd" lines: prose, the signature,
+# a short or long run) are read one by one with _classify itself.
+
+_BLANK_BYTES = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # str.split's ASCII whitespace
+_BLANK, _FIGURE, _OTHER = 0, 1, 2
+# Each byte's kind, for bytes.translate: only space, tab and line break are blank here
+# (a line with another blank is read by _classify, which knows them all).
+_BYTE_KINDS = bytes(
+    _FIGURE if chr(b) in "0123456789" + UNKNOWN else _BLANK if chr(b) in " \t\n" else _OTHER
+    for b in range(256)
+)
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """Where the runs of figures start and end (byte offsets, end exclusive), and the
+    sorted offsets of bytes that make a line odd."""
+
+    starts: NDArray[np.intp]
+    ends: NDArray[np.intp]
+    odd: NDArray[np.intp]
+
+    @classmethod
+    def of(cls, raw: bytes) -> _Runs:
+        kinds = np.frombuffer(raw.translate(_BYTE_KINDS), dtype=np.uint8)
+        fig = np.zeros(len(kinds) + 2, dtype=np.bool_)  # False on both sides of the text
+        np.equal(kinds, _FIGURE, out=fig[1:-1])
+        edges = np.flatnonzero(fig[1:] != fig[:-1])  # runs start and end alternately
+        starts, ends = edges[0::2], edges[1::2]
+        odd = np.flatnonzero(kinds == _OTHER)
+        bad = starts[(ends - starts) != GROUP]
+        return cls(starts, ends, np.union1d(odd, bad) if len(bad) else odd)
+
+    def count(self, lo: int, hi: int) -> int:
+        """How many runs start in bytes ``[lo, hi)``."""
+        return int(np.searchsorted(self.starts, hi) - np.searchsorted(self.starts, lo))
+
+
+@dataclass(frozen=True)
+class _Line:
+    """An odd line: its bytes ``[start, end)`` (``end`` at its line break) and kind."""
+
+    start: int
+    end: int
+    kind: _Kind
+
+
+def _odd_lines(raw: bytes, runs: _Runs, codec: str) -> list[_Line]:
+    """Each line holding an odd byte, classified by :func:`_classify`."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(runs.odd):
+        at = int(runs.odd[i])
+        start = raw.rfind(b"\n", 0, at) + 1
+        end = raw.find(b"\n", at)
+        end = len(raw) if end < 0 else end
+        out.append(_Line(start, end, _classify(raw[start:end].decode(codec, "surrogatepass"))))
+        i = int(np.searchsorted(runs.odd, end))
+    return out
+
+
+def _plain_block(raw: bytes, runs: _Runs, odd: list[_Line]) -> tuple[int, int] | None:
+    """Bytes ``[start, end)`` of the lines of the block, as :func:`_best_block` finds
+    it; None if there is none or it holds a damaged line (the line reader names it)."""
+    text_lines = [line for line in odd if line.kind is _Kind.TEXT]
+    lows = np.array([0, *(line.end + 1 for line in text_lines)], dtype=np.intp)
+    highs = np.array([*(line.start for line in text_lines), len(raw)], dtype=np.intp)
+    counts = np.searchsorted(runs.starts, highs) - np.searchsorted(runs.starts, lows)
+    damaged = np.zeros(len(counts), dtype=np.bool_)
+    for line in odd:
+        if line.kind is _Kind.SUSPECT:  # its runs are no groups, and it spoils its block
+            k = int(np.searchsorted(lows, line.start, side="right")) - 1
+            counts[k] -= runs.count(line.start, line.end)
+            damaged[k] = True
+    best = int(np.argmax(counts))  # the earliest on a tie
+    if counts[best] <= 0 or damaged[best]:
+        return None
+    first = int(runs.starts[np.searchsorted(runs.starts, lows[best])])
+    last = int(runs.starts[np.searchsorted(runs.starts, highs[best]) - 1])
+    end = raw.find(b"\n", last)
+    return raw.rfind(b"\n", 0, first) + 1, len(raw) if end < 0 else end
+
+
+def _parse_plain(text: str) -> Document | None:
+    """:meth:`Document.parse` for text with no quoting or markup; None when the line
+    reader must take over (no block, a damaged line in it)."""
+    raw, codec = _encoded(text)
+    runs = _Runs.of(raw)
+    block = _plain_block(raw, runs, _odd_lines(raw, runs, codec))
+    if block is None:
+        return None
+    start, end = block
+    inside = raw[start:end]
+    if inside.isascii():
+        figures = inside.translate(None, _BLANK_BYTES)
+    else:  # blanks beyond ASCII (no-break spaces) between the groups
+        figures = "".join(inside.decode(codec, "surrogatepass").split()).encode("ascii")
+    if len(figures) != GROUP * runs.count(start, end):  # pragma: no cover - by construction
+        return None
+    cover = raw[: max(start - 1, 0)].decode(codec, "surrogatepass")
+    signature, trailer = _signed(raw[end + 1 :].decode(codec, "surrogatepass"))
+    doc = object.__new__(Document)
+    doc._set(figures, _trim_blank_lines(cover), signature, trailer)  # figures by construction
+    return doc
+
+
+def _encoded(text: str) -> tuple[bytes, str]:
+    """``text`` as bytes and the codec used: Latin-1 when it fits (one byte per
+    character, no conversion), else UTF-8. Either way a line break is byte 10 and an
+    ASCII digit its own byte, and no other character's bytes are either."""
+    try:
+        return text.encode("latin-1"), "latin-1"
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass"), "utf-8"
+
+
+def _signed(after: str) -> tuple[str | None, str | None]:
+    """The signature (``By ...`` on the first non-blank line of ``after``) and the
+    trailer (the rest, blank lines at its ends taken away)."""
+    pos = 0
+    while pos <= len(after):
+        brk = after.find("\n", pos)
+        end = len(after) if brk < 0 else brk
+        line = after[pos:end].strip()
+        if line:
+            m = _SIGNATURE.fullmatch(line)
+            if m is None:
+                break
+            rest = "" if brk < 0 else after[brk + 1 :]
+            return m.group(1).strip(), _trim_blank_lines(rest)
+        pos = end + 1
+    return None, _trim_blank_lines(after)
+
+
+def _trim_blank_lines(text: str) -> str | None:
+    """``text`` without the blank lines at either end; None if nothing else is left."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    head = len(text) - len(text.lstrip())
+    start = text.rfind("\n", 0, head) + 1
+    tail = len(text.rstrip())
+    end = text.find("\n", tail)
+    return text[start : len(text) if end < 0 else end]

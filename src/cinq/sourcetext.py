@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 
 from .errors import Location
 
-__all__ = ["SourceLine", "looks_like_html", "source_lines"]
+__all__ = ["SourceLine", "looks_like_html", "needs_unwrapping", "source_lines"]
 
 # Only the quote marks at the start of a line: "> ", ">>", "> > ", with any indentation.
 # One space after each ">" belongs to the quoting; more is the quoted text's own indent.
@@ -109,6 +109,19 @@ class SourceLine:
 def looks_like_html(text: str) -> bool:
     """True when ``text`` holds markup only HTML has (``<p>``, ``<br>``, ``<html>`` ...)."""
     return _HTML_TAG.search(text) is not None
+
+
+# A line that starts with a quote mark, as _QUOTE reads it.
+_QUOTED_LINE = re.compile(r"^[ \t]*>", re.MULTILINE)
+
+
+def needs_unwrapping(text: str) -> bool:
+    """Whether :func:`source_lines` would change ``text`` beyond splitting it into lines:
+    some line is quoted (``>``) or the text is HTML. When it would not, a reader may
+    take the plain lines of ``text`` as they are (each is its own original)."""
+    return (">" in text and _QUOTED_LINE.search(text) is not None) or (
+        "<" in text and looks_like_html(text)
+    )
 
 
 def source_lines(text: str) -> list[SourceLine]:

@@ -11,7 +11,10 @@ Run alone: ``python benchmarks/codebook_bench.py [--size N]``.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # siblings, when loaded by path
 import prose  # type: ignore[import-not-found]
 from cinq import codebook as cbk
 from cinq import language as lg
@@ -32,6 +35,16 @@ def measure(lang: str, size: int = cbk.SIZE) -> tuple[int, int]:
     if book.expand(short) != text or b.decode(b.encode(short)) != short:
         raise AssertionError(f"{lang}: the codebook round trip failed")
     return len(b.encode(text)), len(b.encode(short))
+
+
+def rows(size: int = cbk.SIZE) -> list[tuple[str, str]]:
+    """One ``(lang, "1234 -> 987 digits (20.0 % shorter)")`` row per language."""
+    out: list[tuple[str, str]] = []
+    for lang in prose.LANGS:
+        plain, coded = measure(lang, size)
+        saved = 100 * (plain - coded) / plain
+        out.append((lang, f"{plain} -> {coded} digits ({saved:.1f} % shorter)"))
+    return out
 
 
 def section(size: int = cbk.SIZE) -> Section:

@@ -39,7 +39,7 @@ import primitives_bench  # type: ignore[import-not-found]
 import system_bench  # type: ignore[import-not-found]
 import text_bench  # type: ignore[import-not-found]
 import triage_bench  # type: ignore[import-not-found]
-from measure import Figure, Section  # type: ignore[import-not-found]
+from measure import Section  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_JSON = ROOT / "build" / "bench" / "results.json"
@@ -80,8 +80,8 @@ def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]
 def _radio(groups: int) -> Section:
     import radio_bench  # type: ignore[import-not-found]  # only with --radio: heavy
 
-    rows = [Figure(name, 0.0, value) for name, value in radio_bench.rows(groups)]
-    return Section("Radio (group error rates; real-time factors)", tuple(rows))
+    lines = tuple(f"{name:42} {value}" for name, value in radio_bench.rows(groups))
+    return Section("Radio: group error rates against SNR; real-time factors", (), lines)
 
 
 def machine() -> dict[str, object]:

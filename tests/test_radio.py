@@ -64,6 +64,7 @@ def test_every_builtin_profile_loads_and_cites_a_source() -> None:
     assert (m12["0"], m12["9"], m12["1"]) == ("T", "N", "A")
 
 
+@pytest.mark.slow  # 20 transmissions, each synthesized and copied back: about a minute
 @pytest.mark.parametrize("station", VOICE_STATIONS)
 @pytest.mark.parametrize("voice", VOICES)
 def test_broadcast_receive_decrypt_every_voice_profile_at_10_db(

@@ -66,7 +66,20 @@ class Intercept:
         return cls(row[0], row[1], row[2], row[3], tuple(row[4].split()), *row[5:])
 
     def to_json(self) -> dict[str, object]:
+        """Every field as a JSON-ready dict (``cinq intercepts export``)."""
         return asdict(self) | {"groups": list(self.groups)}
+
+    def summary(self) -> dict[str, object]:
+        """Id, station, time, frequency, how many groups and the first one (the
+        indicator), as a JSON-ready dict (a row of ``cinq intercepts list --json``)."""
+        return {
+            "id": self.id,
+            "station": self.station,
+            "when": self.when,
+            "khz": self.khz,
+            "groups": len(self.groups),
+            "first_group": self.groups[0] if self.groups else None,
+        }
 
 
 def _utc(moment: datetime) -> str:
@@ -184,14 +197,19 @@ class InterceptLog(SqliteHandle):
         return self.get(cur.lastrowid or 0)
 
     def list(self, *, station: str | None = None) -> list[Intercept]:
-        """Logged messages by time heard (then id), optionally only one station's."""
-        sql = f"SELECT {_COLUMNS} FROM intercept"
-        args: tuple[str, ...] = ()
-        if station is not None:
-            sql, args = sql + " WHERE station = ?", (station.strip(),)
+        """Logged messages by time heard (then id), optionally only one station's.
+
+        A designation matches in any case (``e11`` finds ``E11``): monitors write them
+        both ways.
+        """
+        sql = f"SELECT {_COLUMNS} FROM intercept ORDER BY heard_at, id"
         with self._reading() as db:
-            rows = db.execute(sql + " ORDER BY heard_at, id", args).fetchall()
-        return [self._intercept(r) for r in rows]
+            rows = db.execute(sql).fetchall()
+        items = [self._intercept(r) for r in rows]
+        if station is None:
+            return items
+        wanted = station.strip().casefold()
+        return [i for i in items if i.station.casefold() == wanted]
 
     def get(self, id: int) -> Intercept:
         """The intercept with this id; :class:`BadInput` if there is none."""

@@ -15,18 +15,42 @@ import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
+from ..errors import CannotWrite
 from ..files import atomic_write
 from .triage import Triage, known_digits
 
 
 def write(t: Triage, folder: str | Path) -> Path:
-    """Write ``index.html`` and its plots into ``folder``; returns the page's path."""
+    """Write ``index.html`` and its plots into ``folder`` (made if missing).
+
+    Parameters
+    ----------
+    t
+        What triage found.
+    folder
+        Where the page and its three PNG plots go.
+
+    Returns
+    -------
+    Path
+        The page, ``folder/index.html``.
+
+    Raises
+    ------
+    CannotWrite
+        The folder or a file in it cannot be written; the error names the folder.
+    """
     out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    d = known_digits(t.groups)  # a copy's unreadable digits are left out
-    _histogram(d, out / "digits.png")
-    _pairs(d, out / "pairs.png")
-    _positions(d, out / "positions.png")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        d = known_digits(t.groups)  # a copy's unreadable digits are left out
+        _histogram(d, out / "digits.png")
+        _pairs(d, out / "pairs.png")
+        _positions(d, out / "positions.png")
+    # The plots are written by matplotlib, not atomic_write: their OSError is made the
+    # same CannotWrite, naming the folder.
+    except OSError as e:
+        raise CannotWrite(f"cannot write report folder {folder}: {e.strerror or e}") from None
     page = out / "index.html"
     atomic_write(page, _html(t))
     return page

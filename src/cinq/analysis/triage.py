@@ -276,6 +276,17 @@ class Copies:
     differing: int
     shorter: int = 0
 
+    def to_json(self, ids: Sequence[int] | None = None) -> dict[str, object]:
+        """The pair as a JSON-ready dict; ``ids`` names the messages (an intercept
+        log's ids, by position), else their positions are given."""
+        return {
+            "first": _named(self.first, ids),
+            "second": _named(self.second, ids),
+            "compared": self.compared,
+            "differing": self.differing,
+            "groups_missing": self.shorter,
+        }
+
 
 @dataclass(frozen=True)
 class Depth:
@@ -287,6 +298,22 @@ class Depth:
     coincidences: int
     p_value: float
     reason: str
+
+    def to_json(self, ids: Sequence[int] | None = None) -> dict[str, object]:
+        """The pair as a JSON-ready dict; ``ids`` names the messages (an intercept
+        log's ids, by position), else their positions are given."""
+        return {
+            "first": _named(self.first, ids),
+            "second": _named(self.second, ids),
+            "reason": self.reason,
+            "coincidences": self.coincidences,
+            "overlap": self.overlap,
+            "p": self.p_value,
+        }
+
+
+def _named(index: int, ids: Sequence[int] | None) -> int:
+    return index if ids is None else ids[index]
 
 
 COPY_AGREEMENT = 0.9

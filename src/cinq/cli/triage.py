@@ -5,22 +5,23 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import track
+from rich.progress import Progress
 from rich.table import Table
 
 from ..analysis.intercepts import InterceptLog
 from ..book import PadBook
 from ..document import Document
-from ..errors import BadInput, CannotWrite
+from ..errors import BadInput
 from ._io import check_folder, err, progress, read_document
 
 if TYPE_CHECKING:
+    from ..analysis.logtriage import LogTriage
     from ..analysis.triage import Triage
 
 
@@ -60,8 +61,8 @@ def triage_cmd(
     Never invents a plaintext: a reading is shown only when a language model says it is
     language, or when your pad book decrypts it.
     """
-    # The analysis stack (SciPy, matplotlib, the language models) loads only here.
-    from ..analysis import report
+    # The analysis stack (SciPy, the language models) loads only here; matplotlib
+    # only when a report is drawn.
     from ..analysis.triage import triage
 
     if report_dir is not None:
@@ -77,22 +78,15 @@ def triage_cmd(
         else:
             result = triage(text)
     if report_dir is not None:
+        from ..analysis import report
+
         with progress("writing the report"):
-            page = _write_report(report.write, result, report_dir)
+            page = report.write(result, report_dir)
         err.print(f"report: {page}", highlight=False)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _show(result)
-
-
-def _write_report(write: Callable[[Triage, Path], Path], t: Triage, folder: Path) -> Path:
-    # The plots are written by matplotlib, not atomic_write: their OSError is made the
-    # same CannotWrite, naming the folder.
-    try:
-        return write(t, folder)
-    except OSError as e:
-        raise CannotWrite(f"cannot write report folder {folder}: {e.strerror or e}") from None
 
 
 def _show(t: Triage) -> None:
@@ -105,46 +99,40 @@ def _show(t: Triage) -> None:
 
 
 def _triage_log(path: Path, as_json: bool) -> None:
-    from ..analysis.triage import copies, copy_sets, depths, triage
+    from ..analysis.logtriage import triage_log
 
     with _log(path) as log:
         items = log.list()
-    # Copies and depths first: they refuse a log over their bound before any work.
-    pairs = depths([item.groups for item in items])
-    same = copies([item.groups for item in items])
-    results = []
-    for item in track(items, description="triage", console=err, transient=True):
-        t = triage(Document(groups=item.groups, signature=item.signature))
-        results.append((item, t))
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("triage", total=len(items))
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        found = triage_log(items, progress=advance)
     if as_json:
-        typer.echo(json.dumps({
-            "messages": [{"id": i.id, "station": i.station, "when": i.when, **t.to_json()}
-                         for i, t in results],
-            "depths": [{"first": items[d.first].id, "second": items[d.second].id,
-                        "reason": d.reason, "coincidences": d.coincidences,
-                        "overlap": d.overlap, "p": d.p_value}
-                       for d in pairs],
-            "copies": [{"first": items[c.first].id, "second": items[c.second].id,
-                        "compared": c.compared, "differing": c.differing,
-                        "groups_missing": c.shorter} for c in same],
-            "copy_sets": [[items[i].id for i in ids] for ids in copy_sets(same)],
-        }, ensure_ascii=False, indent=2))  # fmt: skip
+        typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         return
+    _show_log(found)
+
+
+def _show_log(found: LogTriage) -> None:
     con = Console()
     table = Table("id", "station", "when", "groups", "verdict")
-    for i, t in results:
-        table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), t.kind)
+    for m in found.messages:
+        i = m.intercept
+        table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), m.triage.kind)
     con.print(table)
-    for ids in copy_sets(same):
-        names = ", ".join(str(items[i].id) for i in ids[:-1]) + f" and {items[ids[-1]].id}"
+    for ids in found.copy_sets():
+        names = ", ".join(str(i) for i in ids[:-1]) + f" and {ids[-1]}"
         con.print(
             f"[bold]copies[/]: messages {names} are {len(ids)} copies of one message "
             "(the same groups but for a few digits): not a pad reuse",
             highlight=False,
         )
-    for d in pairs:
+    for d in found.depths:
         con.print(
-            f"[bold red]depth[/]: messages {items[d.first].id} and {items[d.second].id}: "
+            f"[bold red]depth[/]: messages {found.id_of(d.first)} and {found.id_of(d.second)}: "
             f"{d.reason}: one pad used twice",
             highlight=False,
         )
@@ -176,13 +164,9 @@ def list_(
 ) -> None:
     """The logged messages."""
     with _log(log) as lg:
-        items = lg.list()
-    if station is not None:  # designations in any case: --station e11 finds E11
-        items = [i for i in items if i.station.casefold() == station.strip().casefold()]
+        items = lg.list(station=station)  # designations in any case: e11 finds E11
     if as_json:
-        rows = [{"id": i.id, "station": i.station, "when": i.when, "khz": i.khz,
-                 "groups": len(i.groups), "first_group": i.groups[0] if i.groups else None}
-                for i in items]  # fmt: skip
+        rows = [i.summary() for i in items]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table("id", "station", "when", "kHz", "groups", "first group")

@@ -18,9 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cinq.book
-from cinq.book import KeyPages, PadBook, PageState, Role
+from cinq.book import KeyPages, PadBook, PageInfo, PageState, Role
 from cinq.digits import to_str
 from cinq.errors import BadInput, KeyManagementError
+from cinq.hazmat.pages import peek_key, peek_pages
 
 WORKER = Path(__file__).with_name("_book_worker.py")
 
@@ -29,10 +30,17 @@ def make_pair(tmp_path: Path, pages: int = 10, groups: int = 50) -> tuple[Path, 
     return PadBook.create_pair(tmp_path / "station", pages=pages, groups=groups)
 
 
+def peek_pairs(
+    book: PadBook, numbers: list[int] | None = None
+) -> list[tuple[PageInfo, np.ndarray]]:
+    """(info, digits) of the pages with digits (:func:`cinq.hazmat.pages.peek_pages`)."""
+    return [(p.info, p.digits) for p in peek_pages(book, numbers)]
+
+
 def all_digits(path: Path) -> dict[int, np.ndarray]:
     """Page number -> digits of every unburned page."""
     with PadBook.open(path) as book:
-        return {info.number: digits for info, digits in book.export_pages()}
+        return {info.number: digits for info, digits in peek_pairs(book)}
 
 
 # -- creation -----------------------------------------------------------------------------
@@ -49,7 +57,7 @@ def test_create_pair_writes_matching_private_books(tmp_path: Path) -> None:
         assert s.serial == r.serial and len(s.serial) == 5 and s.serial.isdigit()
         assert s.name == r.name == "station"
         assert s.groups_per_page == r.groups_per_page == 50
-        s_pages, r_pages = s.export_pages(), r.export_pages()
+        s_pages, r_pages = peek_pairs(s), peek_pairs(r)
     ids = [info.page_id for info, _ in s_pages]
     assert ids == [info.page_id for info, _ in r_pages]
     assert len(ids) == 30 and len(set(ids)) == 30
@@ -190,7 +198,7 @@ def test_send_book_cannot_receive(tmp_path: Path) -> None:
     with PadBook.open(send) as book:
         page_id = book.pages()[0].page_id
         with pytest.raises(KeyManagementError, match="send book: it may only encrypt") as err:
-            book.pages_for_receiving(page_id, 10)
+            peek_key(book, page_id, 10)
         assert err.value.exit_code == 3
         key = book.take_for_sending(1)
         with pytest.raises(KeyManagementError, match="may only encrypt"):
@@ -206,7 +214,7 @@ def test_receive_gets_the_senders_key(tmp_path: Path) -> None:
         s.take_for_sending(1)
         sent = s.take_for_sending(400)
     with PadBook.open(receive) as r:
-        got = r.pages_for_receiving(sent.indicator, 400)
+        got = peek_key(r, sent.indicator, 400)
         assert got.page_ids == sent.page_ids and got.numbers == sent.numbers == (2, 3)
         assert np.array_equal(got.key, sent.key)
         assert got.book_serial == sent.book_serial == r.serial
@@ -219,7 +227,7 @@ def test_receive_gets_the_senders_key(tmp_path: Path) -> None:
         with sqlite3.connect(receive) as other:
             other.execute("UPDATE page SET used_at = ? WHERE number IN (2, 3)", (first_read,))
         other.close()
-        again = r.mark_received(r.pages_for_receiving(sent.indicator, 400))
+        again = r.mark_received(peek_key(r, sent.indicator, 400))
         assert [p.used_at for p in again] == [first_read, first_read]
         assert r.pages()[1].used_at == first_read  # the first reading is kept
         assert r.status().used == 2
@@ -231,33 +239,33 @@ def test_receive_lookup_errors(tmp_path: Path) -> None:
         ids = [p.page_id for p in r.pages()]
         unknown = next(f"{i:05d}" for i in range(100_000) if f"{i:05d}" not in ids)
         with pytest.raises(KeyManagementError, match=f"page {unknown} is not in book station"):
-            r.pages_for_receiving(unknown, 10)
+            peek_key(r, unknown, 10)
         with pytest.raises(KeyManagementError, match="ends at page 4"):
-            r.pages_for_receiving(ids[3], 251)
-        assert r.pages_for_receiving(ids[2], 500).numbers == (3, 4)
+            peek_key(r, ids[3], 251)
+        assert peek_key(r, ids[2], 500).numbers == (3, 4)
         with pytest.raises(BadInput) as bad:
-            r.pages_for_receiving("12a45", 10)
+            peek_key(r, "12a45", 10)
         assert bad.value.location is not None and bad.value.location.column == 3
         for wrong in ("1234", "123456", "", "1234\n"):
             with pytest.raises(BadInput):
-                r.pages_for_receiving(wrong, 10)
+                peek_key(r, wrong, 10)
         with pytest.raises(BadInput):
-            r.pages_for_receiving(ids[0], -1)
+            peek_key(r, ids[0], -1)
 
 
 def test_burned_pages_cannot_be_received(tmp_path: Path) -> None:
     _, receive = make_pair(tmp_path, pages=4)
     with PadBook.open(receive) as r:
         ids = [p.page_id for p in r.pages()]
-        key = r.pages_for_receiving(ids[0], 500)
+        key = peek_key(r, ids[0], 500)
         info = r.burn(ids[1])
         assert info.state is PageState.BURNED
         # nothing but the ID and the fact of the burning is kept
         assert (info.used_at, info.message_serial, info.received) == (None, None, None)
         with pytest.raises(KeyManagementError, match=f"page {ids[1]} .* was burned"):
-            r.pages_for_receiving(ids[0], 500)  # runs into the burned page
+            peek_key(r, ids[0], 500)  # runs into the burned page
         with pytest.raises(KeyManagementError, match="burned"):
-            r.pages_for_receiving(ids[1], 1)
+            peek_key(r, ids[1], 1)
         with pytest.raises(KeyManagementError, match="burned"):
             r.mark_received(key)
         assert r.status().used == 0  # the failed mark changed nothing
@@ -266,7 +274,7 @@ def test_burned_pages_cannot_be_received(tmp_path: Path) -> None:
 def test_mark_received_rejects_pages_of_another_book(tmp_path: Path) -> None:
     _, receive = make_pair(tmp_path, pages=2)
     with PadBook.open(receive) as r:
-        real = r.pages_for_receiving(r.pages()[0].page_id, 1)
+        real = peek_key(r, r.pages()[0].page_id, 1)
         other_id = "99999" if real.indicator != "99999" else "99998"
         forged = KeyPages((other_id,), real.numbers, real.key, None, r.serial)
         with pytest.raises(KeyManagementError, match="is not page 1"):
@@ -294,7 +302,7 @@ def test_burn_removes_the_digits_from_the_file(tmp_path: Path, role: Role) -> No
                 book.take_for_sending(260)  # pages 1-8 used, in pairs; rows grow
         else:
             for n in (1, 3, 4):
-                book.mark_received(book.pages_for_receiving(ids[n - 1], 1))
+                book.mark_received(peek_key(book, ids[n - 1], 1))
         book.burn(ids[9])  # page 10: unused
     data = path.read_bytes()
     assert raw[10] not in data
@@ -336,10 +344,10 @@ def test_burn_errors_and_export_skips_burned(tmp_path: Path) -> None:
                 book.burn(unknown)
         with pytest.raises(BadInput):
             book.burn("abcde")
-        assert [i.number for i, _ in book.export_pages()] == [2, 3]
-        assert [i.number for i, _ in book.export_pages([3, 1])] == [3]
+        assert [i.number for i, _ in peek_pairs(book)] == [2, 3]
+        assert [i.number for i, _ in peek_pairs(book, [3, 1])] == [3]
         with pytest.raises(KeyManagementError, match="no page number 4"):
-            book.export_pages([4])
+            peek_pairs(book, [4])
         assert book.take_for_sending(1).numbers == (2,)
 
 
@@ -360,7 +368,7 @@ def test_repr_and_errors_never_show_digits(tmp_path: Path) -> None:
         except KeyManagementError as e:
             texts.append(str(e))
     with PadBook.open(receive) as book:
-        got = book.pages_for_receiving(key.indicator, 10)
+        got = peek_key(book, key.indicator, 10)
         texts += [repr(got), str(got)]
     for text in texts:
         assert first not in text
@@ -487,7 +495,7 @@ def test_create_from_pages_round_trip(tmp_path: Path) -> None:
         with PadBook.open(path) as book:
             assert (book.role, book.name, book.groups_per_page) == (role, "dice", 5)
             serials.add(book.serial)
-            exported = book.export_pages()
+            exported = peek_pairs(book)
         assert [(i.page_id, i.number) for i, _ in exported] == [
             (pid, n) for n, (pid, _) in enumerate(pages, 1)
         ]
@@ -560,7 +568,7 @@ def test_send_and_receive_agree(groups: int, sizes: list[int]) -> None:
                 assert seen.isdisjoint(key.numbers)
                 seen.update(key.numbers)
                 expected_next += n
-                got = r.pages_for_receiving(key.indicator, size)
+                got = peek_key(r, key.indicator, size)
                 assert got.page_ids == key.page_ids and np.array_equal(got.key, key.key)
             assert s.status().used == len(seen)
 
@@ -581,7 +589,7 @@ def test_create_from_pages_round_trip_property(
         send, receive = PadBook.create_from_pages(Path(tmp) / "imp", pages)
         for path in (send, receive):
             with PadBook.open(path) as book:
-                exported = book.export_pages()
+                exported = peek_pairs(book)
             assert [i.page_id for i, _ in exported] == page_ids
             assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(exported, pages, strict=True))
 

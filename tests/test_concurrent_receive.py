@@ -24,6 +24,7 @@ from cinq import language as lg
 from cinq.book import PadBook
 from cinq.errors import KeyManagementError
 from cinq.hazmat.cipher import encipher
+from cinq.hazmat.pages import peek_key
 from cinq.message import Message, pad_to_groups
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -40,7 +41,7 @@ def two_messages_on_one_page(receive: Path) -> tuple[str, str]:
         for text in TEXTS:
             plain = pad_to_groups(lg.encode(text, board), board)
             n = len(plain)
-            key = book.pages_for_receiving(page_id, n + auth.STRONG.key_digits).key
+            key = peek_key(book, page_id, n + auth.STRONG.key_digits).key
             body = encipher(plain, key[:n])
             tag = auth.check_values(auth.STRONG, page_id, body, key[n : n + auth.STRONG.key_digits])
             docs.append(cinq.Document(groups=Message(page_id, body, tag).groups).render())

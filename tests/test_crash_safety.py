@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from cinq import tempfiles
 from cinq.book import PadBook, PageState
 from cinq.cli import app
+from cinq.hazmat.pages import peek_pages
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 ENV = {**os.environ, "PYTHONPATH": str(SRC)}
@@ -142,7 +143,7 @@ def test_a_burn_killed_midway_is_rolled_back_by_the_next_read_only_command(
 ) -> None:
     _, receive = PadBook.create_pair(tmp_path / "net", pages=40, groups=1000)
     with PadBook.open(receive) as book:
-        before = [(info.page_id, digits.tobytes()) for info, digits in book.export_pages()]
+        before = [(p.info.page_id, p.digits.tobytes()) for p in peek_pages(book)]
     proc = subprocess.Popen(
         [sys.executable, "-c", BURN_AND_HANG, str(receive)], stdout=subprocess.PIPE, text=True
     )
@@ -155,7 +156,7 @@ def test_a_burn_killed_midway_is_rolled_back_by_the_next_read_only_command(
     assert r.exit_code == 0, r.stderr
     assert not journal.exists()
     with PadBook.open(receive) as book:
-        after = [(info.page_id, digits.tobytes()) for info, digits in book.export_pages()]
+        after = [(p.info.page_id, p.digits.tobytes()) for p in peek_pages(book)]
         assert book.status().unused == 40
     assert after == before  # rolled back whole: the burn never happened
     with sqlite3.connect(receive) as db:

@@ -26,6 +26,7 @@ from cinq.book import PadBook, PageState, Role
 from cinq.checkerboard import Board, all_boards, board
 from cinq.digits import to_groups
 from cinq.errors import BadInput, PageSpoiled
+from cinq.hazmat.pages import peek_pages
 from cinq.printing import layout
 from cinq.printing.pads import _digit_plan, _grid_area
 
@@ -152,7 +153,7 @@ def assert_in_order(found: Sequence[str], expected: Sequence[str]) -> None:
 def book_groups(book: PadBook) -> list[tuple[str, list[str]]]:
     """The pages' IDs and groups. Printing a send book issues its pages (their digits
     leave the book), so tests read a printed send book's digits from its twin."""
-    return [(info.page_id, to_groups(digits)) for info, digits in book.export_pages()]
+    return [(p.info.page_id, to_groups(p.digits)) for p in peek_pages(book)]
 
 
 def twin_groups(pair: tuple[Path, Path]) -> list[tuple[str, list[str]]]:

@@ -13,6 +13,7 @@ from cinq import checkerboard as cb
 from cinq.book import PadBook, PageState, Role
 from cinq.decoy import make_decoy
 from cinq.errors import BadInput, KeyManagementError
+from cinq.hazmat.pages import peek_pages
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ def test_a_different_message_on_a_used_page_is_refused(
 ) -> None:
     # The classic accident: a second send book with the same digits (a copied pad).
     with PadBook.open(pair[0]) as b:
-        pages = b.export_pages()
+        pages = peek_pages(b)
     (copy,) = PadBook.create_from_pages(
-        tmp_path / "copy", [(info.page_id, d) for info, d in pages], roles=(Role.SEND,)
+        tmp_path / "copy", [(p.info.page_id, p.digits) for p in pages], roles=(Role.SEND,)
     )
     first = send(pair[0], "HELLO")
     second = send(copy, "GOODBYE")

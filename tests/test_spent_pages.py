@@ -24,6 +24,7 @@ from cinq import procedure
 from cinq.book import PadBook, PageState
 from cinq.cli import app
 from cinq.errors import PageSpoiled
+from cinq.hazmat.pages import peek_key
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 FULL = Path("/dev/full")
@@ -146,7 +147,7 @@ def test_spoil_is_part_of_the_library(pair: tuple[Path, Path]) -> None:
         doc_page = book.pages()[0].page_id
         book.spoil([doc_page])
         with pytest.raises(cinq.KeyManagementError, match="spoiled"):
-            book.pages_for_receiving(doc_page, 1)
+            peek_key(book, doc_page, 1)
 
 
 # -- decrypt ----------------------------------------------------------------------------

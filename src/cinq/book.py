@@ -299,7 +299,22 @@ def check_page_id(page_id: str, *, what: str = "page ID") -> str:
 
 def message_digest(message: str) -> str:
     """What a receive book remembers of a message: a SHA-256 of its groups."""
-    return hashlib.sha256(" ".join(message.split()).encode("ascii")).hexdigest()
+    data = message.encode("ascii") if message.isascii() else b""
+    if not _single_spaced(data):  # split only when needed: a message has millions of groups
+        data = " ".join(message.split()).encode("ascii")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _single_spaced(data: bytes) -> bool:
+    """Whether ``data`` is words separated by single spaces (what ``split`` and a join
+    with one space would give back unchanged)."""
+    return (
+        bool(data)
+        and data[:1] != b" "
+        and data[-1:] != b" "
+        and b"  " not in data
+        and not any(c in data for c in b"\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+    )
 
 
 def _now() -> str:
@@ -784,16 +799,12 @@ class PadBook(SqliteHandle):
                     "replay, a forgery or an accidental reuse of the pad"
                 )
 
-    def pages_for_receiving(
+    def _peek_key(
         self, page_id: str, digits_needed: int, *, message: str | None = None
     ) -> KeyPages:
-        """The key starting at page ``page_id`` (the indicator); changes nothing.
-
-        With ``message`` (the message's groups as text), a page already used for a
-        *different* message is refused: that is a replay, a forgery or an accidental
-        reuse of the pad. The same message again is allowed. To read a message, use
-        :meth:`receive`, which checks and marks in one transaction.
-        """
+        """The key starting at page ``page_id``, read without recording it: the hazmat
+        :func:`cinq.hazmat.pages.peek_key` (see there). To read a message, use
+        :meth:`receive`, which checks and marks in one transaction."""
         self._require(Role.RECEIVE)
         pid = check_page_id(page_id)
         n = self.pages_needed(digits_needed)
@@ -890,13 +901,13 @@ class PadBook(SqliteHandle):
             self._burn(db, numbers)
             return self._infos(db, numbers)
 
-    def export_pages(self, numbers: Sequence[int] | None = None) -> list[tuple[PageInfo, Digits]]:
-        """Pages with their digits (all, or the given numbers), skipping pages that have
-        none (burned, issued, spoiled). Changes nothing; ``pad export`` uses
+    def _peek_pages(self, numbers: Sequence[int] | None = None) -> list[ExportedPage]:
+        """Pages with their digits, read without recording it: the hazmat
+        :func:`cinq.hazmat.pages.peek_pages` (see there). ``pad export`` uses
         :meth:`issue_pages`."""
         with self._transaction(write=False) as db:
             rows = self._export_rows(db, numbers)
-        return [(e.info, e.digits) for e in map(self._exported, rows) if e.digits is not None]
+        return [e for e in map(self._exported, rows) if e.digits is not None]
 
     def issue_pages(self, numbers: Sequence[int] | None = None) -> list[ExportedPage]:
         """Every page asked for (all, or the given numbers, in that order), as it was,

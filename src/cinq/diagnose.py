@@ -26,6 +26,7 @@ from .checkerboard import BOARDS, Board, DecodeError
 from .digits import Digits
 from .document import Document
 from .errors import BadInput, CinqError, UnencodableText
+from .hazmat.pages import peek_key
 from .message import Message
 
 __all__ = [
@@ -47,7 +48,7 @@ class WrongOption(BadInput):
 def verifying_scheme(doc: Document, book: PadBook, asked: Scheme | None) -> Scheme | None:
     """Another check scheme under which ``doc``'s check groups verify, if one does.
 
-    Reads the key through ``book.pages_for_receiving`` (which changes nothing); any
+    Reads the key through :func:`cinq.hazmat.pages.peek_key` (which marks nothing); any
     error while trying a scheme (too few groups, a page that is not there) means that
     scheme does not fit."""
     for alt in auth.SCHEMES.values():
@@ -56,7 +57,7 @@ def verifying_scheme(doc: Document, book: PadBook, asked: Scheme | None) -> Sche
         try:
             message = Message.from_groups(doc.groups, alt.check_groups)
             n = len(message.body)
-            pages = book.pages_for_receiving(message.indicator, n + alt.key_digits)
+            pages = peek_key(book, message.indicator, n + alt.key_digits)
             mac_key = pages.key[n : n + alt.key_digits]
             if auth.verify(alt, message.indicator, message.body, mac_key, message.check):
                 return alt

@@ -27,6 +27,7 @@ from .codebook import Codebook
 from .document import Document
 from .errors import BadInput
 from .hazmat.cipher import Convention, decipher
+from .hazmat.pages import peek_key
 from .message import PartialMessage
 
 __all__ = ["PartialReading", "read_partial"]
@@ -82,7 +83,7 @@ def read_partial(
     n = len(copy.body)
     # No replay check: nothing is marked, and the copy (with "?") cannot equal the text
     # of the message read on that page.
-    pages = book.pages_for_receiving(copy.indicator, n)
+    pages = peek_key(book, copy.indicator, n)
     plain = decipher(copy.body, pages.key[:n], convention)
     try:
         text = decode_partial(board, plain, copy.body_known.tolist())

@@ -13,10 +13,11 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..book import ExportedPage, PadBook, PageInfo, PageState, Role, check_page_id
+from ..book import PadBook, PageInfo, PageState, Role, check_page_id
 from ..checkerboard import Board
 from ..digits import GROUP, to_groups
 from ..errors import BadInput, CinqError, PageSpoiled
+from ..hazmat.pages import peek_pages
 from ..padtext import ranges as number_ranges
 from .layout import (
     BLACK,
@@ -385,10 +386,9 @@ def pads(
         which = "every page" if pages is None else "every page asked for"
         raise BadInput(f"{which} of book {book.name} is burned, issued or spoiled: "
                        "there is nothing to print")  # fmt: skip
-    if book.role is Role.SEND:
-        entries = book.issue_pages(wanted)
-    else:  # a receive book is only read (it may be a read-only file)
-        entries = [ExportedPage(info, digits) for info, digits in book.export_pages(wanted)]
+    # A receive book is only read (it may be a read-only file): nothing to record.
+    send = book.role is Role.SEND
+    entries = book.issue_pages(wanted) if send else peek_pages(book, wanted)
     issued = [
         e.info for e in entries if book.role is Role.SEND and e.info.state is PageState.UNUSED
     ]

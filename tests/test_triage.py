@@ -15,6 +15,7 @@ from cinq import language as lg
 from cinq.analysis.intercepts import InterceptLog
 from cinq.analysis.triage import depths, triage
 from cinq.book import PadBook, Role
+from cinq.hazmat.pages import peek_pages
 from cinq.message import pad_to_groups
 from tests.fixtures import SEED_GROUPS, french_sample
 from tests.test_cli import cinq as run
@@ -114,7 +115,7 @@ def test_a_book_cipher_on_the_cover_text() -> None:
 def test_a_pad_used_twice_is_found_in_the_intercept_log(tmp_path: Path) -> None:
     send, _ = PadBook.create_pair(tmp_path / "a", pages=5)
     with PadBook.open(send) as b:
-        pages = [(p.page_id, d) for p, d in b.export_pages()]
+        pages = [(p.info.page_id, p.digits) for p in peek_pages(b)]
     (copy,) = PadBook.create_from_pages(tmp_path / "copy", pages, roles=(Role.SEND,))
     texts = [
         "THE COURIER ARRIVES ON MONDAY WITH THE NEW CODE BOOKS AND MONEY FOR THE NETWORK. "

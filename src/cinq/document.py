@@ -267,6 +267,11 @@ class Document:
         return self._groups
 
     @property
+    def group_count(self) -> int:
+        """How many groups there are (``len(groups)`` without making them)."""
+        return len(self._figures) // GROUP
+
+    @property
     def unreadable(self) -> tuple[int, ...]:
         """The numbers (1-based) of the groups holding a digit that could not be read."""
         if UNKNOWN_BYTE not in self._figures:

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from . import digits as dg
 from .checkerboard import Board
 from .digits import GROUP, Digits
-from .document import UNKNOWN
+from .document import UNKNOWN, UNKNOWN_BYTE, Document
 from .errors import BadInput
 
 
@@ -46,8 +46,7 @@ class Message:
     check: Digits = field(default_factory=dg.empty)
 
     def __post_init__(self) -> None:
-        if len(self.indicator) != GROUP or not self.indicator.isdigit():
-            raise BadInput(f"indicator {self.indicator!r} is not a five-figure group")
+        dg.check_group(self.indicator, unknown_allowed=False, name="indicator")
         if len(self.body) == 0 or len(self.body) % GROUP:
             raise BadInput(f"message body of {len(self.body)} digits is not whole groups")
         if len(self.check) % GROUP:
@@ -81,10 +80,33 @@ class Message:
         cut = len(groups) - check_groups
         return cls(groups[0], dg.from_groups(groups[1:cut]), dg.from_groups(groups[cut:]))
 
+    @classmethod
+    def from_document(cls, doc: Document, check_groups: int = 0) -> Message:
+        """:meth:`from_groups` for ``doc``'s groups, read from its figures as one array
+        (no string per group)."""
+        figures = doc.figures
+        n = len(figures) // GROUP
+        if UNKNOWN_BYTE in figures or n < 2 + check_groups:
+            return cls.from_groups(doc.groups, check_groups)  # the errors, worded as there
+        digits = np.frombuffer(figures, dtype=np.uint8, offset=GROUP) - np.uint8(ord("0"))
+        cut = (n - 1 - check_groups) * GROUP
+        return cls(figures[:GROUP].decode("ascii"), digits[:cut], digits[cut:])
+
+    @property
+    def figures(self) -> bytes:
+        """Every group's figures back to back as ASCII bytes, indicator first (what
+        :meth:`cinq.document.Document.from_figures` takes)."""
+        digits = np.concatenate([self.body, self.check]) + np.uint8(ord("0"))
+        return self.indicator.encode("ascii") + digits.tobytes()
+
     @property
     def canonical(self) -> str:
         """The groups joined by spaces: what identifies a message (for replay checks)."""
-        return " ".join(self.groups)
+        rows = np.frombuffer(self.figures, dtype=np.uint8).reshape(-1, GROUP)
+        spaced = np.empty((len(rows), GROUP + 1), dtype=np.uint8)
+        spaced[:, :GROUP] = rows
+        spaced[:, GROUP] = ord(" ")
+        return spaced.tobytes()[:-1].decode("ascii")
 
     def locate(self, digit_index: int) -> str:
         """Where body digit ``digit_index`` sits, as a reader counts groups."""

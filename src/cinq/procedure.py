@@ -48,7 +48,7 @@ class Sent:
 
     @property
     def groups(self) -> int:
-        return len(self.document.groups)
+        return self.document.group_count
 
     def to_json(self, per_line: int = 1) -> dict[str, object]:
         return {
@@ -125,7 +125,7 @@ def send(
             mac_key = pages.key[n : n + check.key_digits]
             tag = auth.check_values(check, pages.indicator, body, mac_key)
         message = Message(pages.indicator, body, tag)
-        doc = Document(groups=message.groups, cover=cover, signature=signature)
+        doc = Document.from_figures(message.figures, cover=cover, signature=signature)
         sent = Sent(doc, pages.page_ids, pages.message_serial, book.name)
         if deliver is not None:
             deliver(sent)
@@ -246,7 +246,7 @@ def decrypt(
     b, _ = _board(board, lang)
     if doc.unreadable and unverified:  # "?" digits: as far as it can be read, unmarked
         return _delivered(book, _partial(doc, book, b, convention, check, codebook), deliver)
-    message = Message.from_groups(doc.groups, check.check_groups if check else 0)
+    message = Message.from_document(doc, check.check_groups if check else 0)
     n = len(message.body)
 
     def read(pages: KeyPages) -> _Reading:

@@ -16,6 +16,8 @@ changed silently: lower case becomes upper case, which no board distinguishes.
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -164,7 +166,7 @@ def prepare(
     lang = language(lang) if isinstance(lang, str) else lang
     check_length(text)  # before any work: folding costs memory per character
     upper = text.upper()
-    if len(upper) == len(text) and b.characters.issuperset(upper):
+    if len(upper) == len(text) and _outside(b.characters).search(upper) is None:
         return Prepared(upper, range(len(text)))  # the common case: nothing to fold
     out: list[str] = []
     offsets: list[int] = []
@@ -186,6 +188,15 @@ def prepare(
         offsets.extend([i] * len(rep))
         i += 1
     return Prepared("".join(out), offsets)
+
+
+@functools.lru_cache(maxsize=64)
+def _outside(characters: frozenset[str]) -> re.Pattern[str]:
+    """A pattern for any character not in ``characters``: one scan of the text in C
+    tells whether it needs folding (a set test builds a string per character)."""
+    if not characters:
+        return re.compile(r"[\s\S]")
+    return re.compile("[^" + "".join(re.escape(c) for c in sorted(characters)) + "]")
 
 
 def _prepare_char(ch: str, b: Board, lang: Language, policy: Policy) -> str | None:

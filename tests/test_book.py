@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cinq.book
@@ -546,6 +546,12 @@ def test_create_from_pages_roles_must_be_distinct(tmp_path: Path) -> None:
 # -- properties ---------------------------------------------------------------------------
 
 
+# Each example of these two makes real books on disk: their time goes to fsync. The
+# take query's logic has its own in-memory property test (test_the_indexed_take_...).
+ON_DISK = settings(max_examples=30)
+
+
+@ON_DISK
 @given(
     groups=st.integers(1, 4),
     sizes=st.lists(st.integers(0, 60), min_size=1, max_size=12),
@@ -573,6 +579,7 @@ def test_send_and_receive_agree(groups: int, sizes: list[int]) -> None:
             assert s.status().used == len(seen)
 
 
+@ON_DISK
 @given(
     groups=st.integers(1, 6),
     count=st.integers(1, 8),

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -35,7 +37,50 @@ from . import randomness, structure
 from .plaintext import THRESHOLD, BoardHit, KeyedHint, board_readings, keyed_hint
 
 
-@dataclass
+class Kind(StrEnum):
+    """What triage says a document is (a string in JSON, e.g. ``"otp"``)."""
+
+    OTP = "otp"
+    """Consistent with one-time-pad ciphertext: unreadable without the pad."""
+    NOT_RANDOM = "not-random"
+    """Digits that are not uniform random: a person, a weak generator or a code."""
+    CHECK_DIGITS = "check-digits"
+    """Numbers carrying check digits, not ciphertext."""
+    BOOK_CIPHER = "book-cipher"
+    """A book cipher on the cover text, read."""
+    CHECKERBOARD = "checkerboard"
+    """Checkerboard plaintext without a pad, read."""
+    DECRYPTED = "decrypted"
+    """Read with the user's pad book."""
+    UNREADABLE = "unreadable"
+    """No digit of the copy could be read."""
+
+
+class Evidence(NamedTuple):
+    """One line of evidence: what was looked at, and what was found."""
+
+    what: str
+    finding: str
+
+
+class BookCipherReading(NamedTuple):
+    """A book-cipher scheme whose reading of the cover text is language."""
+
+    finding: structure.Finding
+    lang: str
+    score: float  # mean log-probability per character under the language model
+
+
+@dataclass(frozen=True)
+class PadReading:
+    """What the user's pad book made of the message: its text (None when the book
+    does not read it) and a note saying which page, verified or not, or why not."""
+
+    text: str | None
+    note: str
+
+
+@dataclass(frozen=True)
 class Triage:
     """Everything triage found, and its verdict in plain language."""
 
@@ -49,18 +94,19 @@ class Triage:
     findings: list[structure.Finding]
     boards: list[BoardHit]
     keyed: KeyedHint | None
-    book_cipher: list[tuple[structure.Finding, str, float]]
+    book_cipher: list[BookCipherReading]
     unknown_digits: int = 0  # "?" among the analysed groups
     total_groups: int = 0  # groups in the document (more than analysed when truncated)
     decrypted: str | None = None
     decrypt_note: str | None = None
-    kind: str = "otp"
+    kind: Kind = Kind.OTP
     verdict: str = ""
-    evidence: list[tuple[str, str]] = field(default_factory=list)
+    evidence: tuple[Evidence, ...] = ()
 
     def to_json(self) -> dict[str, object]:
+        """Everything found, the verdict and its evidence, as a JSON-ready dict."""
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "verdict": self.verdict,
             "groups": list(self.groups),
             "digits": 5 * len(self.groups),
@@ -97,7 +143,7 @@ class Triage:
             ],
             "decrypted": self.decrypted,
             "decrypt_note": self.decrypt_note,
-            "evidence": [{"what": a, "finding": b} for a, b in self.evidence],
+            "evidence": [e._asdict() for e in self.evidence],
         }
 
 
@@ -118,12 +164,6 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
     verdict = randomness.verdict(tests)
     findings = structure.all_findings(groups, doc.cover)
     cover_lang = identify(doc.cover)[0][0] if doc.cover and len(doc.cover) >= 20 else None
-    book_cipher = []
-    for f in findings:
-        if f.found and f.text:
-            lang, score = max(((lg, model(lg).score(f.text)) for lg in _LANGS), key=lambda x: x[1])
-            if score > THRESHOLD:
-                book_cipher.append((f, lang, score))
     t = Triage(
         groups=groups,
         cover=doc.cover,
@@ -135,14 +175,25 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
         findings=findings,
         boards=board_readings(digits),
         keyed=keyed_hint(digits),
-        book_cipher=book_cipher,
+        book_cipher=_book_cipher(findings),
         unknown_digits=sum(g.count(UNKNOWN) for g in groups),
         total_groups=len(doc.groups),
     )
     if book is not None:
-        _decrypt(t, doc, book)
-    _conclude(t)
-    return t
+        reading = read_with(doc, book)
+        t = replace(t, decrypted=reading.text, decrypt_note=reading.note)
+    return _concluded(t)
+
+
+def _book_cipher(findings: Sequence[structure.Finding]) -> list[BookCipherReading]:
+    """The schemes whose candidate plaintext reads as a language."""
+    found = []
+    for f in findings:
+        if f.found and f.text:
+            lang, score = max(((lg, model(lg).score(f.text)) for lg in _LANGS), key=lambda x: x[1])
+            if score > THRESHOLD:
+                found.append(BookCipherReading(f, lang, score))
+    return found
 
 
 _LANGS = ("en", "fr", "de", "es", "ru")
@@ -168,92 +219,116 @@ def _other_numbers(doc: Document) -> list[str]:
     return re.findall(r"(?<![\w.])\d[\d.,:/-]*\d|(?<![\w.])\d(?![\w])", text)
 
 
-def _decrypt(t: Triage, doc: Document, book: PadBook) -> None:
+def read_with(doc: Document, book: PadBook) -> PadReading:
+    """The message read with the user's pad book, as far as it reads.
+
+    A copy with ``?`` cannot be verified: it is read unverified, the undecided
+    characters marked. A book that does not read it at all gives no text and a note
+    saying why (never an exception).
+    """
     from .. import procedure
 
     try:
-        # A copy with "?" cannot be verified: an unverified reading that marks nothing.
         got = procedure.decrypt(doc, book, unverified=bool(doc.unreadable))
-        t.decrypted = got.text
-        t.decrypt_note = f"page {got.page_ids[0]} of book {book.name}; " + (
-            f"NOT verified: {got.unknown_digits} unreadable digits, \ufffd marks what they hide"
-            if got.unknown_digits
-            else "check groups verified"
-        )
     except CinqError as e:
-        t.decrypt_note = f"the book does not read it: {e.message}"
+        return PadReading(None, f"the book does not read it: {e.message}")
+    note = f"page {got.page_ids[0]} of book {book.name}; " + (
+        f"NOT verified: {got.unknown_digits} unreadable digits, \ufffd marks what they hide"
+        if got.unknown_digits
+        else "check groups verified"
+    )
+    return PadReading(got.text, note)
 
 
-def _size_evidence(t: Triage) -> list[tuple[str, str]]:
+def _size_evidence(t: Triage) -> list[Evidence]:
     """How many groups, how many unreadable digits, and whether the bound cut it short."""
     n = len(t.groups)
     unknown = f", {t.unknown_digits} unreadable" if t.unknown_digits else ""
-    ev = [("groups", f"{n} groups ({5 * n} digits{unknown})")]
+    ev = [Evidence("groups", f"{n} groups ({5 * n} digits{unknown})")]
     if t.total_groups > n:
-        ev.append(("bound", f"only the first {n} of {t.total_groups} groups were analysed"))
+        ev.append(Evidence("bound", f"only the first {n} of {t.total_groups} groups were analysed"))
     return ev
 
 
-def _conclude(t: Triage) -> None:
-    ev = t.evidence
-    ev += _size_evidence(t)
-    if t.cover_language:
-        ev.append(("cover text", f"cover text in {LANGUAGES[t.cover_language].name}"))
+def _checks(t: Triage) -> list[structure.Finding]:
+    """The check-digit schemes found."""
+    return [f for f in t.findings if f.found and "check" in f.name.lower()]
+
+
+def _board_hit(t: Triage) -> BoardHit | None:
+    """The checkerboard reading that is language, if the best one is."""
+    return t.boards[0] if t.boards and t.boards[0].found else None
+
+
+def _randomness_evidence(t: Triage) -> Evidence:
     freq = next((x for x in t.tests if x.name == "digit frequency"), None)
     if t.unknown_digits == 5 * len(t.groups):
-        ev.append(("randomness", "no digit to test"))
-    elif t.random.uniform:
+        return Evidence("randomness", "no digit to test")
+    if t.random.uniform:
         p = f" (chi-square p = {freq.p_value:.2g})" if freq and np.isfinite(freq.p_value) else ""
-        ev.append(("randomness", f"digits consistent with uniform random{p}"))
-    else:
-        ev.append(("randomness", t.random.summary))
-    checks = [f for f in t.findings if f.found and "check" in f.name.lower()]
-    ev.append(("check digits", checks[0].detail if checks else "no check-digit scheme"))
-    ev.append((
+        return Evidence("randomness", f"digits consistent with uniform random{p}")
+    return Evidence("randomness", t.random.summary)
+
+
+def _evidence(t: Triage) -> list[Evidence]:
+    """Every line of evidence, in the order the verdict gives them."""
+    ev = _size_evidence(t)
+    if t.cover_language:
+        ev.append(Evidence("cover text", f"cover text in {LANGUAGES[t.cover_language].name}"))
+    ev.append(_randomness_evidence(t))
+    checks = _checks(t)
+    ev.append(Evidence("check digits", checks[0].detail if checks else "no check-digit scheme"))
+    ev.append(Evidence(
         "book cipher",
-        f"{t.book_cipher[0][0].name}: reads as {t.book_cipher[0][1]}"
+        f"{t.book_cipher[0].finding.name}: reads as {t.book_cipher[0].lang}"
         if t.book_cipher else "not a book cipher on the cover text" if t.cover else "no cover text",
     ))  # fmt: skip
-    hit = t.boards[0] if t.boards and t.boards[0].found else None
-    ev.append((
+    hit = _board_hit(t)
+    ev.append(Evidence(
         "checkerboard",
         f"{hit.board} in {hit.lang} (score {hit.score:.2f}/char)" if hit
         else "no checkerboard plaintext",
     ))  # fmt: skip
-    others = [f for f in t.findings if f.found and f not in checks and not f.text]
-    for f in others:
-        ev.append((f.name, f.detail))
+    ev += [
+        Evidence(f.name, f.detail) for f in t.findings if f.found and f not in checks and not f.text
+    ]
     if t.decrypt_note:
-        ev.append(("pad book", t.decrypt_note))
+        ev.append(Evidence("pad book", t.decrypt_note))
+    return ev
 
-    head = "; ".join(b for _, b in ev)
+
+def _concluded(t: Triage) -> Triage:
+    """``t`` with its evidence, its kind and the verdict that sums them up."""
+    evidence = tuple(_evidence(t))
+    head = "; ".join(e.finding for e in evidence)
+    kind, tail = _kind(t)
+    return replace(t, evidence=evidence, kind=kind, verdict=head + tail)
+
+
+def _kind(t: Triage) -> tuple[Kind, str]:
+    """What the document is, and the end of the verdict that says so (after the
+    evidence)."""
+    hit = _board_hit(t)
     if t.unknown_digits == 5 * len(t.groups):  # "?????" only: the tests saw no digit
-        t.kind = "unreadable"
-        t.verdict = f"{head}. No digit of the copy could be read: nothing to judge."
-    elif t.decrypted is not None:
-        t.kind = "decrypted"
-        t.verdict = f"{head}. Read with your pad book: {t.decrypted!r}"
-    elif hit:
-        t.kind = "checkerboard"
-        t.verdict = f"{head}. Checkerboard plaintext without a pad: {_excerpt(hit.text)!r}"
-    elif t.book_cipher:
-        f, lang, _ = t.book_cipher[0]
-        t.kind = "book-cipher"
-        t.verdict = f"{head}. A book cipher on the cover text ({f.name}), in {lang}: " + repr(
-            _excerpt(f.text or "")
+        return Kind.UNREADABLE, ". No digit of the copy could be read: nothing to judge."
+    if t.decrypted is not None:
+        return Kind.DECRYPTED, f". Read with your pad book: {t.decrypted!r}"
+    if hit:
+        return Kind.CHECKERBOARD, f". Checkerboard plaintext without a pad: {_excerpt(hit.text)!r}"
+    if t.book_cipher:
+        b = t.book_cipher[0]
+        return Kind.BOOK_CIPHER, (
+            f". A book cipher on the cover text ({b.finding.name}), in {b.lang}: "
+            + repr(_excerpt(b.finding.text or ""))
         )
-    elif checks:
-        t.kind = "check-digits"
-        t.verdict = f"{head}. Numbers carrying check digits, not ciphertext."
-    elif not t.random.uniform:
-        t.kind = "not-random"
-        t.verdict = (
-            f"{head}. The digits are not uniform random: made by a person or a weak "
+    if _checks(t):
+        return Kind.CHECK_DIGITS, ". Numbers carrying check digits, not ciphertext."
+    if not t.random.uniform:
+        return Kind.NOT_RANDOM, (
+            ". The digits are not uniform random: made by a person or a weak "
             "generator, or a structured code; not one-time-pad ciphertext from a good pad."
         )
-    else:
-        t.kind = "otp"
-        t.verdict = f"{head}; consistent with one-time-pad ciphertext: unreadable without the pad."
+    return Kind.OTP, "; consistent with one-time-pad ciphertext: unreadable without the pad."
 
 
 def _excerpt(text: str, n: int = 80) -> str:

@@ -1,0 +1,55 @@
+"""Triage's result is a value: frozen, its kind typed, its evidence named, and it
+serialises itself."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+import cinq
+from cinq.analysis.triage import Evidence, Kind, PadReading, read_with, triage
+from cinq.book import PadBook
+from tests.fixtures import SEED_GROUPS, french_sample
+
+
+def test_the_result_is_frozen_and_typed() -> None:
+    t = triage(french_sample())
+    assert t.kind is Kind.OTP and t.kind == "otp"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        t.kind = Kind.DECRYPTED  # type: ignore[misc]
+    assert all(isinstance(e, Evidence) for e in t.evidence)
+    assert t.evidence[0] == Evidence("groups", f"{len(SEED_GROUPS)} groups (145 digits)")
+    # The verdict is the evidence, in order, then what it adds up to.
+    assert t.verdict.startswith("; ".join(e.finding for e in t.evidence))
+    data = json.loads(json.dumps(t.to_json()))
+    assert data["kind"] == "otp"
+    assert data["evidence"] == [{"what": e.what, "finding": e.finding} for e in t.evidence]
+
+
+def test_every_kind_is_named_in_json_as_its_value() -> None:
+    assert {k.value for k in Kind} == {
+        "otp",
+        "not-random",
+        "check-digits",
+        "book-cipher",
+        "checkerboard",
+        "decrypted",
+        "unreadable",
+    }
+    assert triage("????? ?????\n").to_json()["kind"] == "unreadable"
+
+
+def test_reading_with_the_pad_book_never_raises(tmp_path: Path) -> None:
+    send, receive = PadBook.create_pair(tmp_path / "n", pages=3)
+    other, _ = PadBook.create_pair(tmp_path / "o", pages=3)
+    with PadBook.open(send) as b:
+        doc = cinq.encrypt("MEET AT NOON", b)
+    with PadBook.open(other) as b:
+        miss = read_with(doc, b)
+    assert miss.text is None and miss.note.startswith("the book does not read it: ")
+    with PadBook.open(receive) as b:
+        hit = read_with(doc, b)
+    assert hit == PadReading("MEET AT NOON", hit.note) and hit.note.endswith("verified")

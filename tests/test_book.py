@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -690,3 +691,19 @@ def test_the_indexed_take_finds_the_first_run(states: list[str], n: int) -> None
         assert cinq.book._first_run(db, n) == _reference_first_run(states, n)
     finally:
         db.close()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789", min_size=1, max_size=6),
+            st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", min_size=1, max_size=3),
+        ),
+        min_size=1,
+        max_size=30,
+    ).map("".join)
+)
+def test_message_digest_is_the_digest_of_the_groups_single_spaced(message: str) -> None:
+    want = hashlib.sha256(" ".join(message.split()).encode("ascii")).hexdigest()
+    assert cinq.book.message_digest(message) == want
+    assert cinq.book.message_digest(" ".join(message.split())) == want

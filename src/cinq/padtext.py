@@ -33,7 +33,7 @@ import numpy as np
 from . import digits as dg
 from . import pagelist
 from .book import ExportedPage, PadBook, PageSpec, PageState, Role
-from .digits import GROUP, Digits
+from .digits import Digits
 from .errors import BadInput, CinqError, KeyManagementError, Location, PageSpoiled
 
 _PER_LINE = 10
@@ -225,17 +225,8 @@ def parse(text: str, *, source: str | None = None) -> list[tuple[str, Digits]]:
 
 
 def _check_group(tok: str, line: int, col: int, source: str | None, what: str) -> None:
-    for i, ch in enumerate(tok):
-        if not ("0" <= ch <= "9"):
-            raise BadInput(
-                f"{what} {tok!r}: {ch!r} is not a digit",
-                location=Location(line, col + i + 1, ch, source),
-            )
-    if len(tok) != GROUP:
-        raise BadInput(
-            f"{what} {tok!r} has {len(tok)} digits, a group has {GROUP}",
-            location=Location(line, col + 1, tok[0], source),
-        )
+    where = Location(line, col + 1, None, source)
+    dg.check_group(tok, unknown_allowed=False, name=what, location=where)
 
 
 # -- export and import: paper pads are issued, not copied ---------------------------------

@@ -13,7 +13,6 @@ import builtins
 import contextlib
 import math
 import os
-import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import files
+from ..digits import check_group
 from ..errors import BadInput
 from ..sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
@@ -43,7 +43,6 @@ _SCHEMA = (
         added_at TEXT NOT NULL
     )""",
 )
-_GROUP = re.compile(r"[0-9?]{5}")
 _COLUMNS = "id, station, heard_at, khz, groups, signature, notes, cover, added_at"
 
 
@@ -110,8 +109,7 @@ def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
         raise BadInput("an intercept needs at least one group")
     for n, g in enumerate(out, 1):
         # "?" is a digit the monitor could not read: logged as heard.
-        if not (isinstance(g, str) and _GROUP.fullmatch(g)):
-            raise BadInput(f"group {n} ({g!r}) is not a five-figure group (? if unreadable)")
+        check_group(g, unknown_allowed=True, name=f"group {n}")
     return out
 
 

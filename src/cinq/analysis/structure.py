@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from scipy import stats
 
+from ..digits import is_group
+from .randomness import json_number
+
 __all__ = [
     "SCHEMES",
     "Finding",
@@ -40,7 +43,6 @@ ALPHA = 1e-6  # p-value below which a statistical detector reports ``found``
 MIN_FRACTION = 0.9  # "all or nearly all" groups / numbers
 MIN_RUN = 15  # digits of pi or e, or of a counting sequence, that count as a match
 UNKNOWN = "\x00"  # candidate-text character for a number that is not a valid index
-_GROUP = re.compile(r"[0-9]{5}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,15 @@ class Finding:
     detail: str
     text: str | None = None
     p_value: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """Name, whether found, strength (null if not finite) and detail."""
+        return {
+            "name": self.name,
+            "found": self.found,
+            "strength": json_number(self.strength),
+            "detail": self.detail,
+        }
 
 
 def _binom_p(k: int, n: int, p: float) -> float:
@@ -150,7 +161,7 @@ def check_digit_findings(groups: Sequence[str]) -> list[Finding]:
     groups that validate; ``found`` needs >= 5 groups, >= 90 % valid and a binomial
     p-value below 1e-6.
     """
-    good = [g for g in groups if isinstance(g, str) and _GROUP.fullmatch(g)]
+    good = [g for g in groups if is_group(g, unknown_allowed=False)]
     n = len(good)
     out = []
     for name, check in SCHEMES.items():
@@ -190,7 +201,7 @@ def indicator_finding(groups: Sequence[str]) -> Finding:
     """
     name = "indicator-like first group"
     gs = [g for g in groups if isinstance(g, str)]
-    if len(gs) < 2 or not _GROUP.fullmatch(gs[0]):
+    if len(gs) < 2 or not is_group(gs[0], unknown_allowed=False):
         return Finding(name, False, 0.0, "too few groups, or no five-figure first group")
     first, n = gs[0], len(gs)
     if first == gs[-1]:

@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from .. import vic
+from ..digits import check_group
 from ..document import Document
-from ..errors import BadInput, Location
+from ..errors import Location
 from ._io import check_writable, notice, read_document, read_text, strip_final_newline, write_output
 from .options import CoverOpt, DropOpt, InArg, OutOpt, SignOpt
 
@@ -106,12 +107,9 @@ def groups_in(text: str, source: str) -> list[str]:
     """The groups of a bare list of groups (every word checked, with its place) or of a
     document under a cover text."""
     if re.fullmatch(r"[0-9\s]*", text):
-        for m in re.finditer(r"\S+", text):
-            if len(m.group()) != 5:
-                raise BadInput(
-                    f"{m.group()!r} is not a five-figure group",
-                    location=Location.of_offset(text, m.start(), source=source, char=False),
-                )
+        for n, m in enumerate(re.finditer(r"\S+", text), 1):
+            where = Location.of_offset(text, m.start(), source=source, char=False)
+            check_group(m.group(), unknown_allowed=False, name=f"group {n}", location=where)
         return text.split()
     return list(Document.parse(text, source=source).groups)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from ..digits import check_group
 from ..errors import BadInput
 from ..files import atomic_write
 from . import RATE, morse
@@ -161,8 +162,10 @@ def broadcast(
 ) -> Transmission:
     """The transmission of ``groups`` (all of them, indicator and check groups
     included) in the format of ``profile``; ``voice`` picks the spoken language."""
-    if not groups or not all(len(g) == 5 and _digits(g) for g in groups):
+    if not groups:
         raise BadInput("a broadcast needs five-figure groups")
+    for n, g in enumerate(groups, 1):
+        check_group(g, unknown_allowed=False, name=f"group {n}")
     if len(groups) > MAX_GROUPS:
         raise BadInput(f"{len(groups)} groups: a broadcast takes at most {MAX_GROUPS}")
     if not _digits(station_id):
@@ -175,21 +178,28 @@ def broadcast(
         for r in range(step.repeat):
             if n or r:
                 tape.gap(profile.timing.phrase_gap if r == 0 else profile.timing.group_gap)
-            if step.kind == "pause":
-                tape.gap(step.seconds)
-            elif step.kind == "tone":
-                for hz, seconds in step.tones:
-                    tape.add(tone(hz, seconds, level=0.3), "tone", f"{hz:g}")
-            elif profile.mode == "morse":
-                _morse_step(tape, step, profile, groups, station_id)
-            else:
-                _voice_step(tape, step, profile, groups, station_id, lang)
+            _send(tape, step, profile, groups, station_id, lang)
             done += len(groups) if step.kind == "groups" else 1
             if progress:
                 progress(done, total)
     tape.gap(0.5)
     audio = np.concatenate(tape.parts).astype(np.float32)
     return Transmission(audio, tuple(tape.events), profile, lang)
+
+
+def _send(
+    tape: _Tape, step: Step, p: Profile, groups: Sequence[str], station_id: str, lang: str
+) -> None:
+    """One step of the script, once."""
+    if step.kind == "pause":
+        tape.gap(step.seconds)
+    elif step.kind == "tone":
+        for hz, seconds in step.tones:
+            tape.add(tone(hz, seconds, level=0.3), "tone", f"{hz:g}")
+    elif p.mode == "morse":
+        _morse_step(tape, step, p, groups, station_id)
+    else:
+        _voice_step(tape, step, p, groups, station_id, lang)
 
 
 def _voice_step(

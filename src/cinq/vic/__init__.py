@@ -36,6 +36,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..digits import check_group
 from ..errors import BadInput
 from .board import (
     DEFAULT_KEYWORD,
@@ -224,8 +225,7 @@ def decrypt(
     _bounded(len(groups), MAX_GROUPS, "groups")
     n = insertion_point(date)
     for i, g in enumerate(groups, 1):
-        if len(g) != 5 or not (g.isascii() and g.isdigit()):
-            raise BadInput(f"group {i} ({g!r}) is not a five-figure group")
+        check_group(g, unknown_allowed=False, name=f"group {i}")
     if len(groups) < 2:
         raise BadInput("a VIC message has the keygroup and at least one more group")
     if len(groups) < n:

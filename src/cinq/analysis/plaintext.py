@@ -43,6 +43,15 @@ class BoardHit:
     text: str
     found: bool
 
+    def to_json(self) -> dict[str, object]:
+        """Board, language, score (to 3 decimals) and whether it reads as language."""
+        return {
+            "board": self.board,
+            "lang": self.lang,
+            "score": round(self.score, 3),
+            "found": self.found,
+        }
+
 
 def _langs(b: Board) -> Sequence[str]:
     cyrillic = any("\u0400" <= c <= "\u04ff" for c in b.characters)
@@ -65,6 +74,10 @@ def board_readings(digits: Digits, boards: Sequence[Board] | None = None) -> lis
 class KeyedHint:
     blanks: tuple[int, int]
     z: float  # index of coincidence of the code stream, in SDs above random digits
+
+    def to_json(self) -> dict[str, object]:
+        """The blank columns and ``z`` (to 2 decimals)."""
+        return {"blanks": list(self.blanks), "z": round(self.z, 2)}
 
 
 def keyed_hint(digits: Digits) -> KeyedHint | None:

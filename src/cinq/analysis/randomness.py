@@ -72,6 +72,20 @@ class Test:
     def valid(self) -> bool:
         return math.isfinite(self.p_value)
 
+    def to_json(self) -> dict[str, object]:
+        """Name, statistic, p-value and detail; a number that is not finite is null."""
+        return {
+            "test": self.name,
+            "statistic": json_number(self.statistic),
+            "p": json_number(self.p_value),
+            "detail": self.detail,
+        }
+
+
+def json_number(x: float | None) -> float | None:
+    """``x`` as JSON can hold it: NaN and infinity (a test that could not run) are null."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
 
 @dataclass(frozen=True)
 class Verdict:

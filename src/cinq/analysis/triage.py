@@ -70,6 +70,15 @@ class BookCipherReading(NamedTuple):
     lang: str
     score: float  # mean log-probability per character under the language model
 
+    def to_json(self) -> dict[str, object]:
+        """The scheme, language, score (to 3 decimals) and the text it reads."""
+        return {
+            "scheme": self.finding.name,
+            "lang": self.lang,
+            "score": round(self.score, 3),
+            "text": self.finding.text,
+        }
+
 
 @dataclass(frozen=True)
 class PadReading:
@@ -116,39 +125,16 @@ class Triage:
             "cover_language": self.cover_language,
             "signature": self.signature,
             "other_numbers": self.other_numbers,
-            "randomness": [
-                {
-                    "test": t.name,
-                    "statistic": _num(t.statistic),
-                    "p": _num(t.p_value),
-                    "detail": t.detail,
-                }
-                for t in self.tests
-            ],
+            "randomness": [t.to_json() for t in self.tests],
             "random_verdict": self.random.summary,
-            "structure": [
-                {"name": f.name, "found": f.found, "strength": _num(f.strength), "detail": f.detail}
-                for f in self.findings
-            ],
-            "checkerboard": [
-                {"board": h.board, "lang": h.lang, "score": round(h.score, 3), "found": h.found}
-                for h in self.boards
-            ],
-            "keyed_hint": None
-            if self.keyed is None
-            else {"blanks": list(self.keyed.blanks), "z": round(self.keyed.z, 2)},
-            "book_cipher": [
-                {"scheme": f.name, "lang": lang, "score": round(s, 3), "text": f.text}
-                for f, lang, s in self.book_cipher
-            ],
+            "structure": [f.to_json() for f in self.findings],
+            "checkerboard": [h.to_json() for h in self.boards],
+            "keyed_hint": None if self.keyed is None else self.keyed.to_json(),
+            "book_cipher": [b.to_json() for b in self.book_cipher],
             "decrypted": self.decrypted,
             "decrypt_note": self.decrypt_note,
             "evidence": [e._asdict() for e in self.evidence],
         }
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or not np.isfinite(x) else float(x)
 
 
 def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:

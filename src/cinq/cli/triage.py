@@ -61,23 +61,14 @@ def triage_cmd(
     Never invents a plaintext: a reading is shown only when a language model says it is
     language, or when your pad book decrypts it.
     """
-    # The analysis stack (SciPy, the language models) loads only here; matplotlib
-    # only when a report is drawn.
-    from ..analysis.triage import triage
-
     if report_dir is not None:
         check_folder(report_dir, what="report folder")
     if intercepts is not None:
         _triage_log(intercepts, as_json)
         return
-    text = read_document(file, what="document")
-    with progress("triage"):
-        if book is not None:
-            with PadBook.open(book) as b:
-                result = triage(text, book=b)
-        else:
-            result = triage(text)
+    result = _triage_document(read_document(file, what="document"), book)
     if report_dir is not None:
+        # matplotlib loads only when a report is drawn.
         from ..analysis import report
 
         with progress("writing the report"):
@@ -87,6 +78,17 @@ def triage_cmd(
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
     else:
         _show(result)
+
+
+def _triage_document(text: str, book: Path | None) -> Triage:
+    # The analysis stack (SciPy, the language models) loads only here.
+    from ..analysis.triage import triage
+
+    with progress("triage"):
+        if book is None:
+            return triage(text)
+        with PadBook.open(book) as b:
+            return triage(text, book=b)
 
 
 def _show(t: Triage) -> None:

@@ -537,27 +537,6 @@ def _chain(fit: NDArray[np.float64], period: float) -> list[float]:
     peaks = np.flatnonzero(
         (maximum_filter1d(fit, size=max(int(period / 2), 3)) == fit) & (fit > 0.2)
     )
-    tol = 6
-
-    def grow(start: float, sign: int, threshold: float) -> list[float]:
-        found: list[float] = []
-        pending: list[float] = []
-        t = start
-        while len(pending) <= 3:
-            c = round(t + sign * period)
-            lo, hi = max(c - tol, 0), min(c + tol + 1, len(fit))
-            if lo >= hi:
-                break
-            k = lo + int(np.argmax(fit[lo:hi]))
-            if fit[k] > threshold:
-                found += [*pending, float(k)]
-                pending = []
-                t = float(k)
-            else:
-                pending.append(float(c))
-                t = float(c)
-        return found
-
     # A chain scores by how far its groups stand above a typical peak: a long chain
     # through mere speech must not outweigh a short message of clear groups.
     base = float(np.median(fit[peaks])) if peaks.size else 0.0
@@ -565,13 +544,39 @@ def _chain(fit: NDArray[np.float64], period: float) -> list[float]:
     best_sum = -1.0
     for start in peaks[np.argsort(fit[peaks])[::-1][:50]]:
         threshold = 0.55 * float(fit[start])
-        after = grow(float(start), 1, threshold)
-        before = grow(float(start), -1, threshold)
+        after = _grow(fit, period, float(start), 1, threshold)
+        before = _grow(fit, period, float(start), -1, threshold)
         chain = [*before[::-1], float(start), *after]
         total = float(np.maximum(fit[np.array(chain, dtype=int)] - base, 0).sum())
         if total > best_sum:
             best, best_sum = chain, total
     return best
+
+
+def _grow(
+    fit: NDArray[np.float64], period: float, start: float, sign: int, threshold: float
+) -> list[float]:
+    """The groups after (``sign`` 1) or before (-1) the one at ``start``: one period at
+    a time, each re-centred within a few frames; a weak group is stepped over while
+    fewer than four in a row are weak."""
+    tol = 6
+    found: list[float] = []
+    pending: list[float] = []
+    t = start
+    while len(pending) <= 3:
+        c = round(t + sign * period)
+        lo, hi = max(c - tol, 0), min(c + tol + 1, len(fit))
+        if lo >= hi:
+            break
+        k = lo + int(np.argmax(fit[lo:hi]))
+        if fit[k] > threshold:
+            found += [*pending, float(k)]
+            pending = []
+            t = float(k)
+        else:
+            pending.append(float(c))
+            t = float(c)
+    return found
 
 
 def _callup(

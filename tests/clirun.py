@@ -11,18 +11,28 @@ say so in their names or their section (``..._process``, "real processes").
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import typer
 from typer.testing import CliRunner
 
-from cinq.cli import run
+from cinq.cli import app, run
 
 _ISOLATION = CliRunner()
 #: What every in-process run sees, as the subprocess tests gave it: a fixed width
 #: (Rich wraps tables to it) and no traceback switch inherited from the shell.
 BASE_ENV: Mapping[str, str | None] = {"COLUMNS": "120", "CINQ_DEBUG": None}
+
+
+@functools.cache
+def command() -> Any:
+    """The Click command of ``cinq``, built once: ``run()`` alone would have Typer build
+    it again on every call (and load each command's module into a new group)."""
+    return typer.main.get_command(app)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ def cinq(
     """Run ``cinq ARGS`` with ``input`` on stdin (empty when None), in ``cwd``."""
     folder = contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext()
     with folder, _ISOLATION.isolation(input=input, env={**BASE_ENV, **(env or {})}) as streams:
-        code = run([str(a) for a in args])
+        code = run([str(a) for a in args], command=command())
         out = streams[0].getvalue().decode("utf-8", "replace")
         err = streams[1].getvalue().decode("utf-8", "replace")
     return Result(code, out, err)

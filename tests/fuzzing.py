@@ -1,5 +1,5 @@
 """The machinery of the fuzz tests: bad inputs from a fixed seed, an in-process runner
-that maps errors to exit codes as ``cinq.cli.main`` does, and the books check.
+through ``cinq.cli.run`` (the console script's error path), and the books check.
 
 Every generator takes a ``random.Random`` and the :class:`Workspace` and returns a
 :class:`Case`: the arguments, the bytes on stdin and the files to write first. Seeds
@@ -19,15 +19,14 @@ import sqlite3
 import struct
 import wave
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from cinq.cli import app
-from cinq.errors import CinqError, PageSpoiled
+from cinq.cli import run
+from tests.clirun import BASE_ENV, command
 
 # Exit codes a user may see: success, bad input, key management, authentication.
 ALLOWED = frozenset({0, 2, 3, 4})
@@ -66,37 +65,30 @@ class Outcome:
 
 
 class Runner:
-    """Runs the CLI in this process, the click command built once (typer rebuilds it on
-    every ``CliRunner.invoke``, 90% of the time of a cheap case)."""
+    """Runs the CLI in this process through :func:`cinq.cli.run`, the console script's
+    own error path, with the click command built once (Typer rebuilds it on every call
+    of ``app``, most of the time of a cheap case)."""
 
     def __init__(self) -> None:
-        self.command = typer.main.get_command(app)
+        self.command = command()
         self.isolation = CliRunner()
 
     def run(self, case: Case) -> Outcome:
         # CINQ_FUZZ_DEBUG=1 shows the traceback of a crash (it then also fails the case).
         debug = os.environ.get("CINQ_FUZZ_DEBUG", "")
-        with self.isolation.isolation(input=case.stdin, env={"CINQ_DEBUG": debug}) as streams:
-            code, crash, spoiled = self._call(case.args)
+        env = {**BASE_ENV, "CINQ_DEBUG": debug}
+        with self.isolation.isolation(input=case.stdin, env=env) as streams:
+            code = run(list(case.args), command=self.command)
             out = streams[0].getvalue().decode("utf-8", "replace")
             err = streams[1].getvalue().decode("utf-8", "replace")
+        # Exit 70 is run()'s answer to an exception other than a CinqError: the bug the
+        # fuzz test is here to find; its one line names the exception.
+        crash = None
+        if code == 70:
+            lines = err.strip().splitlines()
+            crash = (lines[-1] if lines else "exit 70 without a word")[:300]
+        spoiled = code == 3 and "spoiled" in err
         return Outcome(code, out + err, out, err, crash, spoiled)
-
-    def _call(self, args: Sequence[str]) -> tuple[int, str | None, bool]:
-        """The exit code as ``cinq.cli.main`` gives it: a CinqError escaping the app is
-        its exit code; anything else but SystemExit is a crash (exit 70 in main)."""
-        try:
-            self.command.main(args=list(args), prog_name="cinq", standalone_mode=True)
-        except SystemExit as e:
-            code = e.code
-            return (code if isinstance(code, int) else (0 if code is None else 1)), None, False
-        except CinqError as e:
-            return e.exit_code, None, isinstance(e, PageSpoiled)
-        except KeyboardInterrupt:
-            return 130, None, False
-        except Exception as e:  # the bug the fuzz test is here to find
-            return 70, f"{type(e).__name__}: {e}"[:300], False
-        return 0, None, False
 
 
 # --------------------------------------------------------------------------- books

@@ -3,9 +3,10 @@ checked before work, PDFs, first-hour basics (--version, -h, completion, flags s
 flags, case-insensitive choices, a prompt on a terminal), ``board encode/decode``,
 ``print pads --pages`` and ``--json`` on the list commands.
 
-In process through ``typer.testing.CliRunner`` where that shows the behaviour; real
-processes only for what happens at the interpreter's exit (a full disk, a closed pipe,
-the console script's traceback switch, a terminal on stdin)."""
+In process through ``cinq.cli.run`` (:mod:`tests.clirun`) where that shows the
+behaviour; real processes only for what happens at the interpreter's exit (a full disk,
+a closed pipe, the console script's traceback switch) or on a terminal: the tests whose
+names end in ``_process``."""
 
 from __future__ import annotations
 
@@ -27,19 +28,21 @@ from typer.testing import CliRunner
 
 from cinq import __version__, printing
 from cinq.cli import CinqGroup, app
+from cinq.cli import run as cli_run
 from cinq.cli._io import MAX_TEXT_BYTES, read_document, read_text
 from cinq.errors import BadInput, CannotWrite
 from cinq.files import atomic_write
+from tests.clirun import cinq
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 GROUPS = "12345 67890 11111 22222 33333 44444"
-runner = CliRunner()
 
 
 def run(*args: str | Path, input: str | bytes | None = None) -> tuple[int, str, str]:
-    """``cinq ARGS`` in process: exit code, stdout, stderr."""
-    r = runner.invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``: exit code,
+    stdout, stderr."""
+    r = cinq(*args, input=input, env={"COLUMNS": "200"})
+    return r.returncode, r.stdout, r.stderr
 
 
 def cinq_process(
@@ -74,16 +77,18 @@ def _failing_app() -> typer.Typer:
 
 
 def test_a_bug_is_one_line_exit_70_without_traceback() -> None:
-    r = runner.invoke(_failing_app(), ["boom"])
-    assert r.exit_code == 70
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
+    with CliRunner().isolation(env={"CINQ_DEBUG": None}) as (_, stderr, _):
+        code = cli_run(["boom"], command=get_command(_failing_app()))
+        err = stderr.getvalue().decode()
+    assert code == 70
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
     assert lines[0].startswith("cinq: internal error: KeyError: 'no such thing'")
     assert "this is a bug in cinq" in lines[0] and "CINQ_DEBUG=1" in lines[0]
-    no_traceback(r.stderr)
+    no_traceback(err)
 
 
-def test_cinq_debug_shows_the_traceback_in_the_real_console_script() -> None:
+def test_cinq_debug_shows_the_traceback_in_a_real_process() -> None:
     code = (
         "import sys\nfrom cinq import cli\n"
         "@cli.app.command('boom')\ndef boom() -> None:\n    raise ValueError('bad state')\n"
@@ -139,7 +144,7 @@ def test_a_missing_input_file_is_named(tmp_path: Path) -> None:
 # -- exits through the real interpreter ------------------------------------------------------
 
 
-def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2_in_a_real_process() -> None:
     with open("/dev/full", "wb") as full:
         p = cinq_process("board", "list", stdout=full, stderr=subprocess.PIPE)
         _, err_bytes = p.communicate(timeout=120)
@@ -150,7 +155,7 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
     no_traceback(err)
 
 
-def test_a_closed_pipe_is_one_line_and_exit_2() -> None:
+def test_a_closed_pipe_is_one_line_and_exit_2_in_a_real_process() -> None:
     p = cinq_process("board", "list", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert p.stdout is not None and p.stderr is not None
     p.stdout.close()  # the reader is gone before cinq writes a byte (imports take longer)
@@ -162,14 +167,14 @@ def test_a_closed_pipe_is_one_line_and_exit_2() -> None:
     no_traceback(err)
 
 
-def test_version_in_the_console_script_and_in_process() -> None:
+def test_version_in_process_and_in_a_real_process() -> None:
     p = cinq_process("--version", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, _ = p.communicate(timeout=120)
     assert p.returncode == 0 and out.decode() == f"cinq {__version__}\n"
     assert run("-V")[:2] == (0, f"cinq {__version__}\n")
 
 
-def test_a_prompt_when_stdin_is_a_terminal(tmp_path: Path) -> None:
+def test_a_prompt_when_stdin_is_a_terminal_in_a_real_process(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     p = cinq_process("parse", "--json", stdin=slave, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE)  # fmt: skip
@@ -463,7 +468,7 @@ def test_a_file_where_the_output_folder_should_be(tmp_path: Path) -> None:
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
 
 
-def test_a_spinner_on_a_terminal_stderr_only(tmp_path: Path) -> None:
+def test_a_spinner_on_a_terminal_stderr_only_in_a_real_process(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     p = cinq_process("print", "blank", "--pages", "40", "-o", tmp_path / "b.pdf",
                      stdout=subprocess.PIPE, stderr=slave)  # fmt: skip

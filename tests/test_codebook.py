@@ -5,7 +5,6 @@ import importlib.util
 import json
 import os
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -200,13 +199,12 @@ def test_lookups_fold_like_the_language() -> None:
     assert book.phrase(42) == "FRONTIERE" and book.phrase(43) is None
 
 
-def test_compress_is_fast() -> None:
+def test_compress_of_a_long_text_round_trips() -> None:
+    # Its speed is measured by `make bench` (codebook savings), never in a test.
     book = keyed_book("en")
     words = [*list(book.entries)[:400], "XYZZY", "QUUX", "A", "OF"]
     text = " ".join(words[i * 7 % len(words)] for i in range(3000))[:10_000]
-    t0 = time.perf_counter()
     short = book.compress(text, CT55)
-    assert time.perf_counter() - t0 < 1.0
     assert book.expand(short) == text and len(short) < len(text)
 
 

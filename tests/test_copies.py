@@ -7,7 +7,6 @@ reuse of one page for two different messages is still a depth."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -112,9 +111,7 @@ def test_three_copies_are_one_set(message: tuple[str, ...], tmp_path: Path) -> N
 def test_triage_of_a_huge_document_is_bounded_and_says_so() -> None:
     line = "58523 45006 90803 12345 56530 93701 11111 22222 33333 44444\n"
     text = line * (3 * MAX_GROUPS // 10)
-    started = time.monotonic()
     t = triage(text)
-    assert time.monotonic() - started < 30
     assert len(t.groups) == MAX_GROUPS and t.total_groups == 3 * MAX_GROUPS
     assert f"only the first {MAX_GROUPS} of {3 * MAX_GROUPS} groups were analysed" in t.verdict
     assert t.to_json()["truncated"] is True
@@ -122,29 +119,23 @@ def test_triage_of_a_huge_document_is_bounded_and_says_so() -> None:
 
 def test_depth_search_refuses_too_many_messages_before_any_work() -> None:
     msgs = [("12345", "67890")] * (MAX_MESSAGES + 1)
-    started = time.monotonic()
     with pytest.raises(BadInput, match=f"at most {MAX_MESSAGES}"):
         depths(msgs)
     with pytest.raises(BadInput, match=f"at most {MAX_MESSAGES}"):
         copies(msgs)
-    assert time.monotonic() - started < 1
 
 
 def test_encoding_a_huge_text_is_refused_before_any_work(tmp_path: Path) -> None:
     send, _ = PadBook.create_pair(tmp_path / "net", pages=2, groups=10)
     text = "Le café est très bon! " * 100_000  # 2.2 million characters, 15 MB of work
-    started = time.monotonic()
     code, out, err = run("encrypt", "--book", send, "--fold", input=text)
     assert code == 2 and out == "" and "at most 1,000,000 can be encoded" in err
-    assert time.monotonic() - started < 2
 
 
 def test_triage_refuses_a_text_over_its_limit_before_parsing() -> None:
     text = "58523 " * (MAX_CHARS // 6 + 1)
-    started = time.monotonic()
     with pytest.raises(BadInput, match="triage reads at most"):
         triage(text)
-    assert time.monotonic() - started < 1
 
 
 def test_copy_sets_join_pairs_that_share_a_message(message: tuple[str, ...]) -> None:

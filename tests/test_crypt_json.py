@@ -7,19 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 import cinq
 from cinq import procedure
 from cinq.book import PadBook
-from cinq.cli import app
-
-runner = CliRunner()
+from tests.clirun import cinq as run_cli
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = runner.invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 def test_encrypt_and_decrypt_json(tmp_path: Path) -> None:

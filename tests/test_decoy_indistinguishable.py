@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import cinq
 from cinq.book import PadBook, PageState, Role
-from cinq.cli import app
 from cinq.decoy import make_decoy
 from cinq.errors import BadInput
+from tests.clirun import cinq as run_cli
 
 DECOY = "BUY BREAD AND MILK, THEN CALL AUNT MARY AT 6. SEE YOU ON SUNDAY."
 TRUTH = "THE DROP IS UNDER THE THIRD BRIDGE AT MIDNIGHT. COME ALONE AND BRING THE FILM."
@@ -180,10 +179,8 @@ def test_pad_decoy_refuses_huge_sizes_at_once(tmp_path: Path, option: list[str])
     (tmp_path / "says.txt").write_text("HI")
     args = ["pad", "decoy", "--document", str(tmp_path / "doc.txt")]
     args += ["--says", str(tmp_path / "says.txt"), "--out", str(tmp_path / "decoy"), *option]
-    started = time.monotonic()
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 2, result.output
-    assert time.monotonic() - started < 2
+    result = run_cli(*args)  # the library refuses before allocating (above)
+    assert result.returncode == 2, result.stderr
     assert not (tmp_path / "decoy.receive.pad").exists()
 
 
@@ -195,14 +192,12 @@ def test_the_cli_note_on_a_like_decoy_gives_the_real_read_time(
     (tmp_path / "says.txt").write_text(DECOY + "\n")
     args = ["pad", "decoy", "--document", str(tmp_path / "doc.txt")]
     args += ["--says", str(tmp_path / "says.txt"), "--out", str(tmp_path / "decoy")]
-    made = CliRunner().invoke(app, [*args, "--like", str(real)])
-    assert made.exit_code == 0, made.output
+    made = run_cli(*args, "--like", real)
+    assert made.returncode == 0, made.stderr
     with PadBook.open(real) as b:
         read_at = {p.used_at for p in b.pages() if p.page_id == docs[1].groups[0]}
-    got = CliRunner().invoke(
-        app, ["decrypt", "--book", str(tmp_path / "decoy.receive.pad"), str(tmp_path / "doc.txt")]
-    )
-    assert got.exit_code == 0, got.output
+    got = run_cli("decrypt", "--book", tmp_path / "decoy.receive.pad", tmp_path / "doc.txt")
+    assert got.returncode == 0, got.stderr
     assert DECOY in got.stdout
     (when,) = read_at
     assert f"already read on {when}" in got.stderr

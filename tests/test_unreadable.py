@@ -13,25 +13,24 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from cinq import checkerboard as cb
 from cinq import language as lg
 from cinq.analysis.intercepts import InterceptLog
 from cinq.analysis.triage import triage
 from cinq.book import PadBook
-from cinq.cli import app
 from cinq.document import Document
 from cinq.errors import BadInput
 from cinq.message import Message, PartialMessage, UnreadableDigits
+from tests.clirun import cinq
 
 PLAIN = "MEET AT THE OLD STATION AT NOON, BRING THE DOCUMENTS AND 1500 DOLLARS"
 MARK = cb.UNREADABLE
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = CliRunner().invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    r = cinq(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 @pytest.fixture

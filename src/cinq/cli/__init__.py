@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -344,10 +344,14 @@ def _root(
     """The options of ``cinq`` itself (the help text is the app's)."""
 
 
-def run(args: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (errors already reported)."""
+def run(args: list[str] | None = None, *, command: Callable[..., Any] | None = None) -> int:
+    """Run the command line; returns the exit code (errors already reported).
+
+    ``command`` is the Click command built from :data:`app` once
+    (``typer.main.get_command(app)``), for a caller that runs many command lines in one
+    process, as the tests do: calling ``app`` builds it anew every time."""
     try:
-        app(args=args, prog_name="cinq")
+        (command or app)(args=args, prog_name="cinq")
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except KeyboardInterrupt:  # outside a command, e.g. while parsing

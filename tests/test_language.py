@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from cinq import checkerboard as cb
 from cinq import language as lg
-from cinq.errors import BadInput, UnencodableText
+from cinq.errors import BadInput, Location, UnencodableText
 from cinq.language import Policy
 
 # What people type in each language: both cases, accents, typographic marks.
@@ -87,3 +87,64 @@ def test_board_errors_point_into_the_original_text() -> None:
 def test_unknown_language() -> None:
     with pytest.raises(BadInput, match="known: en"):
         lg.language("xx")
+
+
+# -- the folding rewritten in C against the character-by-character reference -------------
+
+
+def reference_prepare(
+    text: str, b: cb.Board, lang: lg.Language, policy: Policy
+) -> tuple[str, list[int]]:
+    """prepare() as it was written first: one character at a time."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "{" and (m := cb.ESCAPE.match(text, i)):
+            out.append(m.group(0))
+            offsets.append(i)
+            i = m.end()
+            continue
+        rep = ch if b.can_encode(ch) else lg._prepare_char(ch, b, lang, policy)
+        if rep is None:
+            raise UnencodableText(
+                f"board {b.name} has no cell for it" + lg._hint(ch, lang, policy),
+                location=Location.of_offset(text, i),
+            )
+        out.append(rep)
+        offsets.extend([i] * len(rep))
+        i += 1
+    return "".join(out), offsets
+
+
+LETTERS = ["a", "Z", " ", "7", ".", "é", "É", "ß", "Œ", "æ", "¿", "¡", "ñ", "Ё", "ж", "«", "—"]
+OTHERS = ["…", "!", ";", "?", "\n", "\t", "&", "%", "{", "}", "{123}", "{FIG}", "{12}", "😀"]
+PIECES = st.sampled_from([*LETTERS, *OTHERS, "\u00a0"])
+
+
+@given(
+    pieces=st.lists(PIECES, max_size=30),
+    code=st.sampled_from(sorted(lg.LANGUAGES)),
+    policy=st.sampled_from([Policy.STRICT, Policy.FOLD, Policy.DROP, Policy.FOLD | Policy.DROP]),
+)
+def test_prepare_matches_the_character_by_character_reference(
+    pieces: list[str], code: str, policy: Policy
+) -> None:
+    text = "".join(pieces)
+    profile = lg.language(code)
+    b = profile.board
+    try:
+        expected: tuple[str, list[int]] | UnencodableText = reference_prepare(
+            text, b, profile, policy
+        )
+    except UnencodableText as e:
+        expected = e
+    try:
+        got = lg.prepare(text, b, profile, policy)
+    except UnencodableText as e:
+        assert isinstance(expected, UnencodableText)
+        assert (e.message, e.location) == (expected.message, expected.location)
+        return
+    assert not isinstance(expected, UnencodableText), text
+    assert (got.text, [int(k) for k in got.offsets]) == expected

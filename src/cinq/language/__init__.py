@@ -16,12 +16,16 @@ changed silently: lower case becomes upper case, which no board distinguishes.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..checkerboard import ESCAPE, Board, board, check_length
 from ..digits import Digits
@@ -151,7 +155,7 @@ class Prepared:
     """Text ready for a board, with each character's offset in the original text."""
 
     text: str
-    offsets: Sequence[int]
+    offsets: Sequence[int] | NDArray[np.intp]
 
 
 def prepare(
@@ -168,26 +172,72 @@ def prepare(
     upper = text.upper()
     if len(upper) == len(text) and _outside(b.characters).search(upper) is None:
         return Prepared(upper, range(len(text)))  # the common case: nothing to fold
-    out: list[str] = []
-    offsets: list[int] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "{" and (m := ESCAPE.match(text, i)):
-            out.append(m.group(0))
-            offsets.append(i)
-            i = m.end()
-            continue
-        rep = ch if b.can_encode(ch) else _prepare_char(ch, b, lang, policy)
-        if rep is None:
-            raise UnencodableText(
-                f"board {b.name} has no cell for it" + _hint(ch, lang, policy),
-                location=Location.of_offset(text, i),
-            )
-        out.append(rep)
-        offsets.extend([i] * len(rep))
-        i += 1
-    return Prepared("".join(out), offsets)
+    return _fold_text(text, b, lang, policy)
+
+
+def _fold_text(text: str, b: Board, lang: Language, policy: Policy) -> Prepared:
+    """:func:`prepare` when something must be folded: each distinct character is looked
+    at once (a text has few, however long it is) and the text is rewritten in C by
+    ``str.translate``; ``{...}`` escapes pass through as they are."""
+    escapes = [m.span() for m in ESCAPE.finditer(text)] if "{" in text else []
+    reps = {ch: _prepare_char(ch, b, lang, policy) for ch in set(text)}
+    _refuse_unwritable(text, reps, escapes, b, lang, policy)
+    table = {ord(ch): rep for ch, rep in reps.items() if rep is not None and rep != ch}
+    pieces, last = [], 0
+    for start, end in escapes:
+        pieces += [text[last:start].translate(table), text[start:end]]
+        last = end
+    pieces.append(text[last:].translate(table))
+    return Prepared("".join(pieces), _offsets(text, reps, escapes))
+
+
+def _refuse_unwritable(
+    text: str,
+    reps: dict[str, str | None],
+    escapes: list[tuple[int, int]],
+    b: Board,
+    lang: Language,
+    policy: Policy,
+) -> None:
+    """:class:`UnencodableText` at the first character outside the escapes that has no
+    replacement."""
+    starts = [start for start, _ in escapes]
+    first: int | None = None
+    for ch, rep in reps.items():
+        i = text.find(ch) if rep is None else -1
+        while i >= 0:
+            k = bisect.bisect_right(starts, i) - 1
+            if k < 0 or i >= escapes[k][1]:  # outside every escape
+                first = i if first is None else min(first, i)
+                break
+            i = text.find(ch, escapes[k][1])
+    if first is not None:
+        raise UnencodableText(
+            f"board {b.name} has no cell for it" + _hint(text[first], lang, policy),
+            location=Location.of_offset(text, first),
+        )
+
+
+def _offsets(
+    text: str, reps: dict[str, str | None], escapes: list[tuple[int, int]]
+) -> Sequence[int] | NDArray[np.intp]:
+    """For each character of the prepared text, its offset in ``text`` (an escape: one
+    entry, its start)."""
+    resized = {ch: len(rep) for ch, rep in reps.items() if rep is not None and len(rep) != 1}
+    if not resized and not escapes:
+        return range(len(text))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    counts = np.ones(len(text), dtype=np.intp)
+    for ch, size in resized.items():
+        counts[codes == ord(ch)] = size
+    if escapes:
+        spans = np.array(escapes, dtype=np.intp)
+        inside = np.zeros(len(text) + 1, dtype=np.intp)
+        np.add.at(inside, spans[:, 0] + 1, 1)
+        np.add.at(inside, spans[:, 1], -1)
+        counts[np.cumsum(inside[:-1]) > 0] = 0
+        counts[spans[:, 0]] = 1
+    return np.repeat(np.arange(len(text), dtype=np.intp), counts)
 
 
 @functools.lru_cache(maxsize=64)
@@ -253,7 +303,7 @@ def encode(
         assert e.location is not None
         at = _offset_in(prepared.text, e.location)
         raise UnencodableText(
-            e.message, location=Location.of_offset(text, prepared.offsets[at])
+            e.message, location=Location.of_offset(text, int(prepared.offsets[at]))
         ) from None
 
 

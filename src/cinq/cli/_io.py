@@ -8,37 +8,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import BadInput, CannotWrite
+from ..errors import CannotWrite
 from ..files import (
     MAX_TEXT_BYTES,
-    MiB,
     atomic_write,
     decode_text,
     is_special,
     read_file,
     read_limited,
     refuse_a_database,
-    size_name,
 )
+from ..pdftext import MAX_PDF_BYTES, document_text, is_pdf
 
 err = Console(stderr=True, highlight=False)
-
-#: The largest PDF handed to ``pdftotext`` (scans of a few hundred pages).
-MAX_PDF_BYTES = 64 * MiB
-#: How long ``pdftotext`` may run before the document is refused.
-PDFTOTEXT_SECONDS = 60
 
 
 def notice(text: str) -> None:
@@ -79,91 +68,10 @@ def read_text(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_B
 def read_document(path: Path | None, *, what: str = "document", limit: int = MAX_TEXT_BYTES) -> str:
     """Like :func:`read_text`, but a PDF (a ``.pdf`` file, or PDF bytes on stdin) is
     turned into text by ``pdftotext -layout`` (poppler-utils) first; its text is held
-    to the same ``limit``."""
-    is_pdf_name = path is not None and path.suffix.lower() == ".pdf"
-    raw = read_bytes(path, what=what, limit=max(limit, MAX_PDF_BYTES) if is_pdf_name else limit)
-    if not (is_pdf_name or raw.startswith(b"%PDF-")):
-        return decode_text(raw, _name(path))
-    return decode_text(pdf_to_text(raw, _name(path), limit=limit), f"the text of {_name(path)}")
-
-
-@dataclass(frozen=True)
-class _Ran:
-    """What a bounded run of a tool gave."""
-
-    returncode: int
-    stdout: bytes
-    stderr: bytes
-    timed_out: bool
-
-
-def pdf_to_text(pdf: bytes, name: str, *, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """The text of a PDF, laid out as on the page (``pdftotext -layout``): at most
-    ``limit`` bytes of it, within :data:`PDFTOTEXT_SECONDS`."""
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        raise BadInput(
-            f"cannot read PDF {name}: pdftotext is not installed "
-            "(install poppler-utils, or save the document as text)"
-        )
-    try:
-        ran = _run_bounded([exe, "-layout", "-enc", "UTF-8", "-", "-"], pdf, limit)
-    except OSError as e:
-        raise BadInput(f"cannot read PDF {name}: cannot run pdftotext: {e.strerror}") from None
-    if ran.timed_out:
-        raise BadInput(f"cannot read PDF {name}: pdftotext ran over {PDFTOTEXT_SECONDS} s")
-    if len(ran.stdout) > limit:
-        raise BadInput(f"the text of PDF {name} is larger than {size_name(limit)}")
-    if ran.returncode != 0:
-        why = ran.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise BadInput(f"cannot read PDF {name}: " + (why[-1] if why else "pdftotext failed"))
-    return ran.stdout
-
-
-def _run_bounded(cmd: list[str], data: bytes, limit: int) -> _Ran:
-    """Run ``cmd`` on ``data``; read at most ``limit`` + 1 bytes of its output (a PDF
-    can expand to far more text than it is big) and kill it after the time limit."""
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert proc.stdin and proc.stdout and proc.stderr
-    stderr = proc.stderr
-    killed: list[str] = []
-
-    def kill(why: str) -> None:
-        killed.append(why)
-        proc.kill()
-
-    timer = threading.Timer(PDFTOTEXT_SECONDS, kill, args=("time",))
-    feeder = threading.Thread(target=_feed, args=(proc.stdin, data), daemon=True)
-    errors: list[bytes] = []
-    drain = threading.Thread(target=lambda: errors.append(_bounded_read(stderr)))
-    for t in (timer, feeder, drain):
-        t.start()
-    out = proc.stdout.read(limit + 1)  # all of it (EOF) or one byte too many
-    if len(out) > limit:
-        kill("size")
-    proc.stdout.close()
-    proc.wait()
-    timer.cancel()
-    drain.join()
-    return _Ran(proc.returncode, out, b"".join(errors), timed_out="time" in killed)
-
-
-def _feed(pipe: IO[bytes], data: bytes) -> None:
-    with contextlib.suppress(OSError):  # the tool may stop reading early
-        pipe.write(data)
-    with contextlib.suppress(OSError):
-        pipe.close()
-
-
-def _bounded_read(pipe: IO[bytes], limit: int = 64 * 1024) -> bytes:
-    """Up to ``limit`` bytes, then the rest read and dropped so the writer never
-    blocks."""
-    kept = pipe.read(limit)
-    while pipe.read(64 * 1024):
-        pass
-    return kept
+    to the same ``limit`` (:func:`cinq.pdftext.document_text`)."""
+    pdf_name = path is not None and is_pdf(b"", path)
+    raw = read_bytes(path, what=what, limit=max(limit, MAX_PDF_BYTES) if pdf_name else limit)
+    return document_text(raw, _name(path), limit=limit)
 
 
 def strip_final_newline(text: str) -> str:

@@ -9,8 +9,8 @@ outside the clock; the clock covers ``cinq.encrypt`` (folding, checkerboard, pad
 groups), ``Document.render``, and ``cinq.decrypt`` (``Document.parse``, check groups,
 decipher, decode, marking the pages read) of every message.
 
-The stage breakdown is one more run outside the comparison that does the recipes'
-steps one by one through the public functions, each on its own clock.
+The stage breakdown samples the stack during one more recipe run outside the
+comparison (:mod:`sampler`), so it shows the recipes' own path as it is today.
 
 Run alone: ``python benchmarks/text_bench.py [--bytes N] [--runs N]``.
 """
@@ -20,12 +20,11 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
@@ -33,8 +32,7 @@ import cinq
 import prose  # type: ignore[import-not-found]
 from cinq import auth
 from cinq import language as lg
-from cinq.hazmat.cipher import decipher, encipher
-from cinq.message import Message, pad_to_groups
+from cinq.message import pad_to_groups
 from measure import (  # type: ignore[import-not-found]
     Comparison,
     Goal,
@@ -45,6 +43,7 @@ from measure import (  # type: ignore[import-not-found]
     Timed,
     interleave,
 )
+from sampler import Rule, Sampler  # type: ignore[import-not-found]
 
 POLICY = lg.Policy.FOLD | lg.Policy.DROP  # natural prose: a stray "€" must not stop the run
 GROUPS_PER_PAGE = 1000
@@ -97,18 +96,22 @@ def _books(msgs: list[Plaintext]) -> Iterator[tuple[cinq.PadBook, cinq.PadBook]]
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def recipe_run(msgs: list[Plaintext]) -> Timed:
+def recipe_run(msgs: list[Plaintext], sampler: Sampler | None = None) -> Timed:
     """Encrypt, render and decrypt every message on a fresh book pair; checks the text
-    came back (outside the clock)."""
+    came back (outside the clock). ``sampler`` samples the clocked region."""
 
     def run() -> Span:
         with _books(msgs) as (send, receive):
+            if sampler is not None:
+                sampler.start()
             watch = Stopwatch()
             got = []
             for m in msgs:
                 doc = cinq.encrypt(m.text, send, lang=m.lang, policy=POLICY)
                 got.append(cinq.decrypt(doc.render(), receive, lang=m.lang).text)
             elapsed = watch.stop()
+            if sampler is not None:
+                sampler.stop()
         for m, text in zip(msgs, got, strict=True):
             if text != m.expected:
                 raise AssertionError(f"{m.lang}: the text did not come back")
@@ -130,88 +133,32 @@ def numpy_run(digits: int) -> Timed:
     return run
 
 
-T = TypeVar("T")
-_INNER = ("check groups (verify)", "decipher", "checkerboard decode")
+STAGES = [
+    Rule("cinq/language", "", "fold (cinq.language)"),
+    Rule("cinq/checkerboard", "encode", "checkerboard encode"),
+    Rule("cinq/checkerboard", "decode", "checkerboard decode"),
+    Rule("cinq/document.py", "parse", "Document.parse"),
+    Rule("cinq/document.py", "render", "Document.render"),
+    Rule("cinq/auth.py", "", "check groups (cinq.auth)"),
+    Rule("cinq/hazmat/cipher.py", "", "mod-10 cipher"),
+    Rule("cinq/hazmat/pad.py", "", "pad digits"),
+    Rule("cinq/book.py", "", "pad book (SQLite)"),
+    Rule("cinq/sqlitefile.py", "", "pad book (SQLite)"),
+]
+PACKAGES = [
+    Rule("cinq/checkerboard", "", "checkerboard (other)"),
+    Rule("cinq/document.py", "", "document (other)"),
+    Rule("cinq/message.py", "", "message <-> groups (cinq.message)"),
+    Rule("cinq/digits.py", "", "digits <-> strings (cinq.digits)"),
+]
+REST = [Rule("cinq/", "", "other cinq code"), Rule("text_bench.py", "", "the benchmark loop")]
 
 
-class _Clock:
-    """Seconds per stage name, summed over calls."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def __call__(self, stage: str, fn: Callable[[], T]) -> T:
-        t0 = time.perf_counter()
-        value = fn()
-        self.add(stage, time.perf_counter() - t0)
-        return value
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
-
-    def total(self, stages: tuple[str, ...]) -> float:
-        return sum(self.seconds.get(s, 0.0) for s in stages)
-
-
-def _one_message(m: Plaintext, send: cinq.PadBook, receive: cinq.PadBook, clock: _Clock) -> str:
-    """The recipes' steps for one message, each on its own clock (as procedure.py)."""
-    scheme = auth.STRONG
-    profile = lg.language(m.lang)
-    board = profile.board
-    text = clock("fold (language.prepare)", lambda: lg.prepare(m.text, board, profile, POLICY))
-    plain = clock("checkerboard encode", lambda: pad_to_groups(board.encode(text.text), board))
-    n = len(plain)
-    pages = clock("pad book: take pages", lambda: send.take_for_sending(n + scheme.key_digits))
-    body = clock("encipher", lambda: encipher(plain, pages.key[:n]))
-    tag = clock(
-        "check groups (make)",
-        lambda: auth.check_values(
-            scheme, pages.indicator, body, pages.key[n : n + scheme.key_digits]
-        ),
-    )
-    message = Message(pages.indicator, body, tag)
-    rendered = clock("document render", lambda: cinq.Document(groups=message.groups).render())
-    doc = clock("Document.parse", lambda: cinq.Document.parse(rendered))
-    got = clock("message from groups", lambda: Message.from_groups(doc.groups, scheme.check_groups))
-    return _receive(got, receive, board, clock)
-
-
-def _receive(msg: Message, receive: cinq.PadBook, board: cinq.Board, clock: _Clock) -> str:
-    """Verify, decipher and decode inside the book's receive transaction; the rest of
-    that transaction's time is the book's."""
-    scheme = auth.STRONG
-    n = len(msg.body)
-
-    def accept(pages: cinq.KeyPages) -> str:
-        key = pages.key
-        if not clock(
-            "check groups (verify)",
-            lambda: auth.verify(
-                scheme, msg.indicator, msg.body, key[n : n + scheme.key_digits], msg.check
-            ),
-        ):
-            raise AssertionError("the check groups did not verify")
-        plain = clock("decipher", lambda: decipher(msg.body, key[:n]))
-        return clock("checkerboard decode", lambda: board.decode(plain, padded=True))
-
-    before = clock.total(_INNER)
-    t0 = time.perf_counter()
-    receipt = receive.receive(
-        msg.indicator, n + scheme.key_digits, message=msg.canonical, accept=accept
-    )
-    inner = clock.total(_INNER) - before
-    clock.add("pad book: find + mark read", time.perf_counter() - t0 - inner)
-    return receipt.value
-
-
-def stages(msgs: list[Plaintext]) -> dict[str, float]:
-    """Seconds per stage of one run through the public functions, checked."""
-    clock = _Clock()
-    with _books(msgs) as (send, receive):
-        for m in msgs:
-            if _one_message(m, send, receive, clock) != m.expected:
-                raise AssertionError(f"{m.lang}: the text did not come back (stages)")
-    return clock.seconds
+def stages(msgs: list[Plaintext]) -> Counter[str]:
+    """Samples per stage of one more recipe run (:mod:`sampler`)."""
+    sampler = Sampler([STAGES, PACKAGES, REST])
+    recipe_run(msgs, sampler)()
+    return sampler.counts
 
 
 def section(total_bytes: int, runs: int) -> Section:
@@ -238,15 +185,15 @@ def section(total_bytes: int, runs: int) -> Section:
 
 
 def _breakdown(msgs: list[Plaintext]) -> tuple[str, ...]:
-    """Where the time goes, as lines; a stage API that changed is said, not fatal."""
-    try:
-        seconds = stages(msgs)
-    except Exception as e:  # the library is being reshaped under this benchmark
-        return (f"stage breakdown unavailable: {type(e).__name__}: {e}",)
-    total = sum(seconds.values())
-    lines = [f"stages (one extra run, each step on its own clock; sum {total:.2f} s):"]
-    for stage, s in sorted(seconds.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {stage:32} {100 * s / total:5.1f} %  {s:8.3f} s")
+    """Where the time of the recipes goes, as lines."""
+    samples = stages(msgs)
+    total = sum(samples.values())
+    lines = [
+        f"where the time goes (one more run, {total} stack samples, by the innermost "
+        "named frame; benchmarks/sampler.py):"
+    ]
+    for stage, count in samples.most_common():
+        lines.append(f"  {stage:36} {100 * count / total:5.1f} %")
     return tuple(lines)
 
 

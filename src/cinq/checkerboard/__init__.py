@@ -22,6 +22,13 @@ Conventions that hold on every board, so that encode -> decode is exact:
   each, keeps the text all readings agree on and marks the rest U+FFFD.
 * Bounded work: a text over :data:`MAX_TEXT_CHARS` characters is refused before it is
   encoded.
+
+The modules: :mod:`.cells` (what a code stands for), :mod:`.tokens` (a text as typed
+tokens), :mod:`.board` (the immutable :class:`Board`), :mod:`.engine` (the vectorised
+encoder and decoder the board uses), :mod:`.machine` (the board as a finite-state
+machine), :mod:`.partial` (digits some of which are unreadable), :mod:`.tables` (the
+built-in boards) and :mod:`.reference` (the one-code-at-a-time engine the tests
+compare with; not used at run time).
 """
 
 from typing import TYPE_CHECKING
@@ -38,12 +45,14 @@ from .cells import (
     PAREN,
     SPC,
     Cell,
+    Codes,
     DecodeError,
     Kind,
     Mode,
     char,
     check_length,
 )
+from .machine import Machine, State, Transition
 from .partial import UNREADABLE, decode_partial
 from .tables import (
     BOARDS,
@@ -54,6 +63,7 @@ from .tables import (
     keyed,
     sequence,
 )
+from .tokens import Token, TokenKind, tokenize
 
 if TYPE_CHECKING:
     from .tables import AT_ONE_SIR, CT_37, CT_46, CT_55, ES_1, RU_1, STANDARD_TABLE_1
@@ -88,9 +98,15 @@ __all__ = [
     "UNREADABLE",
     "Board",
     "Cell",
+    "Codes",
     "DecodeError",
     "Kind",
+    "Machine",
     "Mode",
+    "State",
+    "Token",
+    "TokenKind",
+    "Transition",
     "all_boards",
     "board",
     "char",
@@ -98,4 +114,5 @@ __all__ = [
     "decode_partial",
     "keyed",
     "sequence",
+    "tokenize",
 ]

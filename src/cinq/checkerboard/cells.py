@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -47,12 +47,47 @@ ESCAPE = re.compile(r"\{(?:([0-9]{3})|([A-Z]{2,5}))\}")
 CODE_DIGITS = 3
 
 
+class Codes(Mapping[str, Cell]):
+    """An immutable, hashable map from digit codes to cells (equal by content)."""
+
+    __slots__ = ("_items", "_map")
+
+    def __init__(self, codes: Mapping[str, Cell]) -> None:
+        self._map = dict(codes)
+        self._items = tuple(sorted(self._map.items()))
+
+    def __getitem__(self, code: str) -> Cell:
+        return self._map[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map)
+
+    def __len__(self) -> int:
+        return len(self._map)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Codes):
+            return self._items == other._items
+        return isinstance(other, Mapping) and self._map == dict(other)
+
+    def __repr__(self) -> str:
+        return f"Codes({self._map!r})"
+
+
 @dataclass(frozen=True)
 class Mode:
-    """One mode of a board: a prefix-free map from digit codes to cells."""
+    """One mode of a board: a prefix-free map from digit codes to cells (any mapping
+    given is kept as an immutable :class:`Codes`)."""
 
     name: str
     codes: Mapping[str, Cell]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.codes, Codes):
+            object.__setattr__(self, "codes", Codes(self.codes))
 
 
 MAX_TEXT_CHARS = 1_000_000

@@ -112,7 +112,7 @@ def _common_prefix(texts: set[str]) -> str:
 
 def _codes_at(board: Board, s: str, at: _At) -> Iterator[str]:
     """Every code (or unfinished code at the end) the digits at ``at`` can be read as."""
-    codes, prefixes = board.modes[at.mode].codes, board._prefixes[at.mode]
+    codes, prefixes = board.modes[at.mode].codes, board.prefixes(at.mode)
     stack = [""]
     while stack:
         code = stack.pop()

@@ -242,6 +242,7 @@ class Section:
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    failed: bool = False
 
     def lines(self) -> list[str]:
         out = [f"{self.title}   [{self.seconds:.0f} s]"]
@@ -254,6 +255,7 @@ class Section:
         return {
             "title": self.title,
             "seconds": self.seconds,
+            "failed": self.failed,
             "rows": [r.to_json() for r in self.rows],
             "notes": list(self.notes),
         }

@@ -148,3 +148,14 @@ def test_prepare_matches_the_character_by_character_reference(
         return
     assert not isinstance(expected, UnencodableText), text
     assert (got.text, [int(k) for k in got.offsets]) == expected
+
+
+def test_offsets_of_a_resized_text_behave_as_a_list() -> None:
+    profile = lg.language("de")
+    got = lg.prepare("Straße ß", profile.board, profile)
+    assert got.text == "STRASSE SS"
+    expected = [0, 1, 2, 3, 4, 4, 5, 6, 7, 7]
+    assert list(got.offsets) == expected and len(got.offsets) == len(expected)
+    assert got.offsets[-1] == 7 and list(got.offsets[2:6]) == expected[2:6]
+    with pytest.raises(IndexError):
+        got.offsets[len(expected)]

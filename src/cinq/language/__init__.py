@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Flag, auto
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -155,7 +156,7 @@ class Prepared:
     """Text ready for a board, with each character's offset in the original text."""
 
     text: str
-    offsets: Sequence[int] | NDArray[np.intp]
+    offsets: Sequence[int]
 
 
 def prepare(
@@ -182,6 +183,8 @@ def _fold_text(text: str, b: Board, lang: Language, policy: Policy) -> Prepared:
     escapes = [m.span() for m in ESCAPE.finditer(text)] if "{" in text else []
     reps = {ch: _prepare_char(ch, b, lang, policy) for ch in set(text)}
     _refuse_unwritable(text, reps, escapes, b, lang, policy)
+    if not escapes:
+        return _fold_codes(text, reps)
     table = {ord(ch): rep for ch, rep in reps.items() if rep is not None and rep != ch}
     pieces, last = [], 0
     for start, end in escapes:
@@ -189,6 +192,57 @@ def _fold_text(text: str, b: Board, lang: Language, policy: Policy) -> Prepared:
         last = end
     pieces.append(text[last:].translate(table))
     return Prepared("".join(pieces), _offsets(text, reps, escapes))
+
+
+def _fold_codes(text: str, reps: dict[str, str | None]) -> Prepared:
+    """The replacements made on code points: one character for one through a lookup
+    table; a character replaced by none or several keeps its place in the table and is
+    then replaced with ``str.replace`` (it cannot be anything's replacement: a board
+    cannot write it)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    size = int(codes.max()) + 1 if len(codes) else 1
+    table = np.arange(size, dtype=np.uint32)
+    length = np.ones(size, dtype=np.intp)
+    resized: list[tuple[str, str]] = []
+    for ch, rep in reps.items():
+        if rep is not None and len(rep) == 1:
+            table[ord(ch)] = ord(rep)
+        elif rep is not None:
+            resized.append((ch, rep))
+            length[ord(ch)] = len(rep)
+    folded = table[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    for ch, rep in resized:
+        folded = folded.replace(ch, rep)
+    if not resized:
+        return Prepared(folded, range(len(text)))
+    return Prepared(folded, _Offsets(length[codes]))
+
+
+class _Offsets(Sequence[int]):
+    """The offsets of a text whose character ``i`` became ``counts[i]`` characters,
+    found when asked (only an error needs one) by a search in the cumulative sum."""
+
+    def __init__(self, counts: NDArray[np.intp]) -> None:
+        self._counts = counts
+        self._length = int(counts.sum())
+
+    @functools.cached_property
+    def _ends(self) -> NDArray[np.intp]:
+        return np.cumsum(self._counts)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return int(np.searchsorted(self._ends, index % len(self), side="right"))
 
 
 def _refuse_unwritable(
@@ -220,7 +274,7 @@ def _refuse_unwritable(
 
 def _offsets(
     text: str, reps: dict[str, str | None], escapes: list[tuple[int, int]]
-) -> Sequence[int] | NDArray[np.intp]:
+) -> Sequence[int]:
     """For each character of the prepared text, its offset in ``text`` (an escape: one
     entry, its start)."""
     resized = {ch: len(rep) for ch, rep in reps.items() if rep is not None and len(rep) != 1}
@@ -237,7 +291,7 @@ def _offsets(
         np.add.at(inside, spans[:, 1], -1)
         counts[np.cumsum(inside[:-1]) > 0] = 0
         counts[spans[:, 0]] = 1
-    return np.repeat(np.arange(len(text), dtype=np.intp), counts)
+    return np.repeat(np.arange(len(text), dtype=np.intp), counts).tolist()
 
 
 @functools.lru_cache(maxsize=64)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -28,6 +29,15 @@ def language_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CINQ_CACHE_DIR", str(folder))
         yield
+
+
+@pytest.fixture(scope="session")
+def fuzz_template(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The fuzz tests' workspace (a pad pair, documents, a codebook, a log, WAVs), built
+    once a run through the CLI; each test works on a copy (``copy_workspace``)."""
+    from tests.fuzzing import build_workspace
+
+    return build_workspace(tmp_path_factory.mktemp("fuzz-template"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -36,7 +36,6 @@ from tests.fuzzing import (
     bad_document,
     bad_out,
     books,
-    build_workspace,
     cases,
     copy_workspace,
     digits,
@@ -1002,9 +1001,9 @@ def params() -> list[object]:
 # ----------------------------------------------------------------------------- the test
 
 
-@pytest.fixture(scope="session")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    return build_workspace(tmp_path_factory.mktemp("fuzz-template"))
+@pytest.fixture
+def template(fuzz_template: Workspace) -> Workspace:
+    return fuzz_template
 
 
 def check(command: str, kind: str, case: Case, root: Path) -> str | None:

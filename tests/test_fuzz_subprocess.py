@@ -1,7 +1,11 @@
-"""The fuzz test's cases that only a real process shows: the console script's own error
-path, a full disk on stdout, and work that must stop (a time and memory limit on the
-process). Each must end with exit 0, 2, 3 or 4, no traceback on stderr, and a refusal
+"""The fuzz test's named cases: damaged books, documents and recordings, and work that
+must stop. Each must end with exit 0, 2, 3 or 4, no traceback on stderr, and a refusal
 must leave the pad books as they were.
+
+A real process, under a time and memory limit, runs what could run away (a huge input,
+a huge size asked for) and what only the interpreter's exit shows (a full disk on
+stdout); the other cases run in process through ``cinq.cli.run``, the console script's
+own error path.
 """
 
 from __future__ import annotations
@@ -16,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import cinq as in_process
 from tests.fuzzing import (
     ALLOWED,
     TRACEBACK,
     Workspace,
     books,
-    build_workspace,
     copy_workspace,
     foreign_sqlite,
     mutate,
@@ -56,8 +60,8 @@ def cinq(
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    ws = build_workspace(tmp_path_factory.mktemp("fuzz-subprocess"))
+def template(tmp_path_factory: pytest.TempPathFactory, fuzz_template: Workspace) -> Workspace:
+    ws = copy_workspace(fuzz_template, tmp_path_factory.mktemp("fuzz-subprocess"))
     rng = random.Random("subprocess")
     real = ws.read("s.send.pad")
     (ws.root / "trunc.send.pad").write_bytes(real[: len(real) // 3])
@@ -80,6 +84,7 @@ def ws(template: Workspace, tmp_path: Path) -> Workspace:
 
 Setup = Callable[[Workspace], tuple[tuple[str, ...], bytes]]
 
+# Run in process: nothing here can take more than a moment or much memory.
 CASES: dict[str, Setup] = {
     "malformed document": lambda ws: (
         ("decrypt", "--book", "s.receive.pad", "wrong.txt"),
@@ -118,6 +123,11 @@ CASES: dict[str, Setup] = {
     ),
     "non-WAV audio": lambda ws: (("receive", "garbage.wav", "-s", "E11"), b""),
     "truncated WAV": lambda ws: (("voice", "learn", "short.wav", "-o", "v.npz"), b""),
+}  # fmt: skip
+
+# Run in a real process under TIME_LIMIT and MEMORY_LIMIT: work that must be refused
+# before it is done, which in process could take the test run down with it.
+LIMITED: dict[str, Setup] = {
     "huge header": lambda ws: (("parse", "huge-header.txt", "--json"), b""),
     "pad decoy --pages 100001": lambda ws: (
         ("pad", "decoy", "--document", "doc.txt", "--says", "plain.txt", "--out", "d",
@@ -140,20 +150,31 @@ CASES: dict[str, Setup] = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_bad_input_through_a_real_process(name: str, ws: Workspace) -> None:
-    args, stdin = CASES[name](ws)
-    before = books(ws.root)
-    r = cinq(ws, *args, stdin=stdin)
-    stderr = r.stderr.decode("utf-8", "replace")
-    assert r.returncode in ALLOWED, (r.returncode, stderr[-2000:])
+def check(returncode: int, stderr: str, before: dict[str, str], ws: Workspace) -> None:
+    assert returncode in ALLOWED, (returncode, stderr[-2000:])
     assert TRACEBACK not in stderr
-    if r.returncode != 0:
+    if returncode != 0:
         assert books(ws.root) == before, "a refused case changed a pad book"
         assert stderr.strip(), "a refusal must say why"
 
 
-def test_full_disk_on_stdout_spends_no_page_silently(ws: Workspace) -> None:
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input(name: str, ws: Workspace) -> None:
+    args, stdin = CASES[name](ws)
+    before = books(ws.root)
+    r = in_process(*args, input=stdin, cwd=ws.root)
+    check(r.returncode, r.stderr, before, ws)
+
+
+@pytest.mark.parametrize("name", list(LIMITED))
+def test_work_that_must_stop_in_a_limited_real_process(name: str, ws: Workspace) -> None:
+    args, stdin = LIMITED[name](ws)
+    before = books(ws.root)
+    r = cinq(ws, *args, stdin=stdin)
+    check(r.returncode, r.stderr.decode("utf-8", "replace"), before, ws)
+
+
+def test_full_disk_on_stdout_spends_no_page_silently_in_a_real_process(ws: Workspace) -> None:
     """``cinq encrypt > /dev/full``: refused with a clear line, and the page taken is
     either given back or marked spoiled and named, never silently used."""
     before = books(ws.root)
@@ -169,7 +190,9 @@ def test_full_disk_on_stdout_spends_no_page_silently(ws: Workspace) -> None:
 @pytest.mark.parametrize(
     "args", [("parse", "doc.txt"), ("pad", "status", "s.send.pad"), ("board", "list")]
 )
-def test_full_disk_on_stdout_is_exit_2(args: tuple[str, ...], ws: Workspace) -> None:
+def test_full_disk_on_stdout_is_exit_2_in_a_real_process(
+    args: tuple[str, ...], ws: Workspace
+) -> None:
     with open("/dev/full", "wb") as full:
         r = cinq(ws, *args, stdout=full.fileno())
     stderr = r.stderr.decode("utf-8", "replace")

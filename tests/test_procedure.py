@@ -15,6 +15,7 @@ from cinq import language as lg
 from cinq.book import PadBook
 from cinq.errors import AuthenticationFailed, BadInput, KeyManagementError, UnencodableText
 from cinq.hazmat.cipher import Convention, add, subtract
+from cinq.message import Message
 
 MESSAGES = {
     "en": "Meet at the old mill, 23:45. Bring 2 copies (signed)!",
@@ -169,3 +170,32 @@ def test_encrypt_decrypt_property(
     with PadBook.open(receive) as book:
         got = cinq.decrypt(doc.render(data.draw(st.integers(1, 8))), book, board=b)
     assert got.text == text.upper()
+
+
+# -- messages to and from documents as arrays ---------------------------------------------
+
+GROUPS = st.lists(st.text("0123456789", min_size=5, max_size=5), min_size=2, max_size=40)
+
+
+@given(groups=GROUPS, check_groups=st.integers(0, 4), unreadable=st.booleans())
+def test_a_message_from_a_document_is_the_message_from_its_groups(
+    groups: list[str], check_groups: int, unreadable: bool
+) -> None:
+    if unreadable:
+        groups[-1] = "1?345"
+    doc = cinq.Document(groups=groups)
+
+    def read(from_document: bool) -> Message | str:
+        try:
+            if from_document:
+                return Message.from_document(doc, check_groups)
+            return Message.from_groups(groups, check_groups)
+        except BadInput as e:
+            return f"{type(e).__name__}: {e}"
+
+    by_groups, by_document = read(False), read(True)
+    assert by_document == by_groups
+    if isinstance(by_document, Message):
+        assert by_document.figures == "".join(groups).encode("ascii")
+        assert by_document.canonical == " ".join(groups)
+        assert cinq.Document.from_figures(by_document.figures) == doc

@@ -148,7 +148,7 @@ def make_decoy(
         )
     doc = Document.parse(document) if isinstance(document, str) else document
     profile = lg.language(lang) if isinstance(lang, str) else lang
-    message = Message.from_groups(doc.groups, check.check_groups if check else 0)
+    message = Message.from_document(doc, check.check_groups if check else 0)
     key = decoy_key(
         message, decoy_text, board=board or profile.board, lang=profile, policy=policy,
         convention=convention, check=check, codebook=codebook,

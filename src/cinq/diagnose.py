@@ -55,7 +55,7 @@ def verifying_scheme(doc: Document, book: PadBook, asked: Scheme | None) -> Sche
         if asked is not None and alt.name == asked.name:
             continue
         try:
-            message = Message.from_groups(doc.groups, alt.check_groups)
+            message = Message.from_document(doc, alt.check_groups)
             n = len(message.body)
             pages = peek_key(book, message.indicator, n + alt.key_digits)
             mac_key = pages.key[n : n + alt.key_digits]

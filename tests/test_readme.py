@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 
 import cinq
 from cinq.book import PadBook
-from cinq.cli import app
 from cinq.errors import BadInput
+from tests.clirun import command as cli_command
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -122,7 +121,7 @@ def tour_commands() -> list[list[str]]:
 
 def resolve_command(words: list[str]) -> tuple[Any, list[str]]:
     """The (click) command the words name, and the words after its name."""
-    command: Any = typer.main.get_command(app)
+    command: Any = cli_command()  # built once for every line of the tour
     rest = words[1:]
     while rest and rest[0] in getattr(command, "commands", {}):
         command = command.commands[rest[0]]

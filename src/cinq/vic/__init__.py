@@ -2,9 +2,11 @@
 
 Four secrets make the keys (:mod:`cinq.vic.keys`): a date, a memorised phrase, a
 personal number, and a random keygroup sent in clear inside the message. The text goes
-through a keyed straddling checkerboard (:mod:`cinq.vic.board`), a columnar
-transposition and a disrupted one (:mod:`cinq.vic.transposition`); the keygroup goes in
-as the N-th group from the end, N being the date's last digit (0 = 10).
+through a keyed straddling checkerboard (:mod:`cinq.vic.board`: a
+:class:`cinq.checkerboard.Board` under line S, encoded by the same engine as every
+board), a columnar transposition and a disrupted one (:mod:`cinq.vic.transposition`);
+the keygroup goes in as the N-th group from the end, N being the date's last digit
+(0 = 10).
 
 Two languages, each with its own conventions:
 

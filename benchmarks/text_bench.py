@@ -180,7 +180,11 @@ def section(total_bytes: int, runs: int) -> Section:
         f"Text path: the recipes on {size / 1e6:.1f} MB of neutral prose "
         f"(en fr de es ru), against bare NumPy",
         (comparison,),
-        notes=_breakdown(msgs),
+        notes=(
+            f"messages of at most {MAX_TEXT_CHARS:,} characters (the recipes' limit), "
+            f"fresh pad books of {GROUPS_PER_PAGE} groups a page made outside the clock",
+            *_breakdown(msgs),
+        ),
     )
 
 

@@ -25,7 +25,7 @@ signs even where one figure run follows another, and reads a run that is not tri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -185,29 +185,38 @@ def engine_text(symbols: Sequence[str], board: VicBoard) -> str:
     return "".join(out)
 
 
-def _runs(symbols: Sequence[str], figures: str) -> Iterator[Sequence[str]]:
-    """The symbols cut where one figure run closes and the next opens at once: the
-    engine would write them as one run, the VIC writes both signs."""
-    start = 0
+def _rejoins(symbols: Sequence[str], board: VicBoard) -> list[int]:
+    """Where one figure run closes and the next opens at once (``/1//2/``): the offsets
+    in the engine's stream, which writes the two runs as one (``/12/``)."""
+    out: list[int] = []
+    width = 0
     inside = False
     for i, s in enumerate(symbols):
-        if s != figures:
-            continue
-        if not inside and i > start and symbols[i - 1] == figures:
-            yield symbols[start:i]
-            start = i
-        inside = not inside
-    yield symbols[start:]
+        if s == board.figures:
+            rejoin = not inside and i > 0 and symbols[i - 1] == board.figures
+            if rejoin:
+                width -= len(board.codes[s])  # the closing sign is not in the stream
+                out.append(width)
+            inside = not inside
+            width += 0 if rejoin else len(board.codes[s])
+        else:
+            width += 3 if s.isdigit() else len(board.codes[s])
+    return out
 
 
 def to_digits(symbols: Sequence[str], board: VicBoard) -> str:
     """Symbols (as :func:`tokenize` gives them: figure runs framed by figure signs) to
     the digit stream, through the board's engine: codes from the board, figures
-    tripled in its figure mode."""
-    return "".join(
-        dg.to_str(board.board.encode(engine_text(run, board)))
-        for run in _runs(symbols, board.figures)
-    )
+    tripled in its figure mode. Where one figure run follows another the VIC writes
+    both signs between them, the engine none: they are put back."""
+    stream = dg.to_str(board.board.encode(engine_text(symbols, board)))
+    sign = board.codes[board.figures] * 2
+    pieces: list[str] = []
+    last = 0
+    for at in _rejoins(symbols, board):
+        pieces += [stream[last:at], sign]
+        last = at
+    return "".join(pieces) + stream[last:]
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cinq.book import PadBook
 from cinq.cli import run
 from tests.clirun import BASE_ENV, command
 
@@ -257,7 +258,7 @@ def build_workspace(root: Path) -> Workspace:
     runner = Runner()
     root.mkdir(parents=True, exist_ok=True)
     s = str(root / "s")
-    _must(runner, "pad", "new", s, "--pages", "5", "--groups", "5")
+    PadBook.create_pair(root / "s", pages=5, groups=5)
     doc = _must(runner, "encrypt", "--book", f"{s}.send.pad", "--check", "hand", stdin=b"HI\n")
     (root / "doc.txt").write_text(doc, encoding="utf-8")
     strong = _must(runner, "encrypt", "--book", f"{s}.send.pad", stdin=b"MEET AT NOON\n")

@@ -27,6 +27,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from cinq import __version__, printing
+from cinq.book import PadBook
 from cinq.cli import CinqGroup, app
 from cinq.cli import run as cli_run
 from cinq.cli._io import MAX_TEXT_BYTES, read_document, read_text
@@ -221,9 +222,7 @@ def test_shell_completion_is_offered() -> None:
 
 
 def test_choices_take_any_case(tmp_path: Path) -> None:
-    code, out, err = run("pad", "new", tmp_path / "net", "--pages", "3")
-    assert code == 0, err
-    send, receive = out.split()
+    send, receive = PadBook.create_pair(tmp_path / "net", pages=3, groups=50)
     code, doc, err = run("encrypt", "--book", send, "--check", "STRONG", "--convention", "ADD",
                          "--lang", "FR", "--board", "ct-46", input="Café à 7 h\n")  # fmt: skip
     assert code == 0, err
@@ -254,8 +253,8 @@ def test_text_over_the_limit_is_refused_naming_file_and_limit(tmp_path: Path) ->
 
 
 def test_a_page_list_cannot_name_a_billion_pages(tmp_path: Path) -> None:
-    code, out, err = run("pad", "new", tmp_path / "net", "--pages", "3")
-    code, _, err = run("print", "pads", out.split()[0], "--pages", "1-999999999",
+    send, _ = PadBook.create_pair(tmp_path / "net", pages=3, groups=50)
+    code, _, err = run("print", "pads", send, "--pages", "1-999999999",
                        "-o", tmp_path / "p.pdf")  # fmt: skip
     assert code == 2 and "more than 100000 pages" in err
     assert not (tmp_path / "p.pdf").exists()
@@ -295,7 +294,7 @@ OUTPUT_CASES = {
 def test_an_output_into_a_missing_folder_is_refused_first(tmp_path: Path, case: str) -> None:
     book = tmp_path / "net.send.pad"
     if case == "print pads":
-        assert run("pad", "new", tmp_path / "net", "--pages", "2")[0] == 0
+        PadBook.create_pair(tmp_path / "net", pages=2, groups=50)
     codebook = tmp_path / "c.json"
     if case == "print codebook":
         assert run("codebook", "new", "--size", "5", "-o", codebook)[0] == 0
@@ -422,8 +421,7 @@ def _pdf_pages(path: Path) -> int:
 
 
 def test_print_pads_prints_only_the_pages_asked_for(tmp_path: Path) -> None:
-    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "6", "--groups", "50")
-    send = out.split()[0]
+    send, _ = PadBook.create_pair(tmp_path / "net", pages=6, groups=50)
     code, _, err = run("print", "pads", send, "--pages", "2-3,5", "--no-title",
                        "-o", tmp_path / "some.pdf")  # fmt: skip
     assert code == 0, err
@@ -457,8 +455,8 @@ def test_a_print_job_is_bounded_before_it_starts(tmp_path: Path) -> None:
                        "-o", tmp_path / "huge.pdf")  # fmt: skip
     assert code == 2 and "more than 100000 groups" in err
     assert not (tmp_path / "huge.pdf").exists()
-    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "3", "--groups", "1000")
-    assert run("print", "pads", out.split()[0], "-o", tmp_path / "p.pdf")[0] == 0
+    send, _ = PadBook.create_pair(tmp_path / "net", pages=3, groups=1000)
+    assert run("print", "pads", send, "-o", tmp_path / "p.pdf")[0] == 0
 
 
 def test_a_file_where_the_output_folder_should_be(tmp_path: Path) -> None:
@@ -528,8 +526,7 @@ def test_an_output_that_is_a_pipe_is_written_through_not_replaced(tmp_path: Path
 
 
 def test_no_output_ever_replaces_a_pad_book(tmp_path: Path) -> None:
-    _, out, _ = run("pad", "new", tmp_path / "net", "--pages", "2")
-    send, receive = (Path(p) for p in out.split())
+    send, receive = PadBook.create_pair(tmp_path / "net", pages=2, groups=50)
     before = {p: p.read_bytes() for p in (send, receive)}
     for args in (["print", "worksheet"], ["board", "encode", _doc(tmp_path)],
                  ["codebook", "new", "--size", "5"], ["parse", _doc(tmp_path)]):  # fmt: skip

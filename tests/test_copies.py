@@ -23,6 +23,7 @@ from cinq.analysis.triage import (
     triage,
 )
 from cinq.book import PadBook
+from cinq.checkerboard import MAX_TEXT_CHARS
 from cinq.cli import app
 from cinq.errors import BadInput
 
@@ -127,9 +128,9 @@ def test_depth_search_refuses_too_many_messages_before_any_work() -> None:
 
 def test_encoding_a_huge_text_is_refused_before_any_work(tmp_path: Path) -> None:
     send, _ = PadBook.create_pair(tmp_path / "net", pages=2, groups=10)
-    text = "Le café est très bon! " * 100_000  # 2.2 million characters, 15 MB of work
+    text = "Le cafe est tres bon! " * (MAX_TEXT_CHARS // 22 + 1)  # one over, within 16 MiB
     code, out, err = run("encrypt", "--book", send, "--fold", input=text)
-    assert code == 2 and out == "" and "at most 1,000,000 can be encoded" in err
+    assert code == 2 and out == "" and f"at most {MAX_TEXT_CHARS:,} can be encoded" in err
 
 
 def test_triage_refuses_a_text_over_its_limit_before_parsing() -> None:

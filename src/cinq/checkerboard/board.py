@@ -11,10 +11,11 @@ import itertools
 import string
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from ..digits import Digits
 from . import engine
-from .cells import Kind, Mode, check_length
+from .cells import Cell, Kind, Mode, check_length
 from .machine import Machine
 
 
@@ -150,3 +151,33 @@ class Board:
                     continue  # doubled figures: described, not tabulated
                 rows.append((f"{tag}{p}", [c.display if c else "" for c in row]))
         return rows
+
+    def to_json(self) -> dict[str, Any]:
+        """The board as JSON: name, description, source, the fill, every mode with its
+        codes and cells, the card as printed (``rows``) and the characters it writes."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "source": self.source,
+            "fill": self.fill_pattern,
+            "modes": [
+                {
+                    "name": mode.name,
+                    "codes": [
+                        _cell_json(self, code, cell) for code, cell in sorted(mode.codes.items())
+                    ],
+                }
+                for mode in self.modes
+            ],
+            "rows": [{"prefix": p, "cells": cells} for p, cells in self.table()],
+            "characters": "".join(sorted(self.characters)),
+        }
+
+
+def _cell_json(board: Board, code: str, cell: Cell) -> dict[str, str]:
+    out = {"code": code, "kind": cell.kind.value, "label": cell.display}
+    if cell.kind in (Kind.CHAR, Kind.SPECIAL):
+        out["text"] = cell.text
+    if cell.kind is Kind.SHIFT:
+        out["to"] = board.modes[cell.target].name
+    return out

@@ -40,6 +40,7 @@ from .tokens import TokenKind, token_at
 
 I8 = NDArray[np.int8]
 I16 = NDArray[np.int16]
+I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
 U8 = NDArray[np.uint8]
 
@@ -78,8 +79,11 @@ class Compiled:
     first_mode: I8  # per id: the first mode holding it (-1: none)
     member: NDArray[np.bool_]  # (modes, ids): which modes hold each id
     partial: bool  # some id is held by more than one mode but not by all
-    emit_len: U8  # ((prev * modes + mode) * ids + id): digits of shift and code
-    emit_dig: U8  # the same rows: those digits
+    emit_len: U8  # per (mode * ids + id), then per shift: how many digits its code has
+    emit_dig: U8  # the same rows: the digits
+    emit_mask: NDArray[np.bool_]  # the same rows: which of those digits are used
+    emit_packed: NDArray[np.unsignedinteger[Any]] | None  # emit_dig rows as words
+    emit_used: NDArray[np.unsignedinteger[Any]] | None  # emit_mask rows as words
     back: tuple[tuple[int, ...], ...]  # per mode: the shift code back to the first mode
     # -- decoding
     width: int  # digits in a window: the longest code
@@ -87,6 +91,8 @@ class Compiled:
     win_cell: I16  # (mode * windows + window): cell index, _INVALID or _UNFINISHED
     win_len: I8  # digits of the code (or of the unused code) at a window
     win_step: I8  # how far the next (digit * modes + mode) state is
+    win_char: NDArray[np.unsignedinteger[Any]]  # the one character read there (see _chars)
+    complex: int  # win_char's mark for a code that reads as more than one character
     cells: tuple[Cell, ...]
     templates: NDArray[np.uint32]  # per cell: its text as code points
     template_len: NDArray[np.int64]
@@ -128,6 +134,7 @@ def compile_board(name: str, modes: tuple[Mode, ...], paren_toggle: bool) -> Com
     cells = tuple(dict.fromkeys(cell for mode in modes for cell in mode.codes.values()))
     win_cell, win_len, win_step, longest = _window_tables(modes, cells, width)
     templates, template_len = _templates(cells)
+    win_char, complex_mark = _chars(cells, win_cell)
     return Compiled(
         name=name,
         mode_names=tuple(mode.name for mode in modes),
@@ -142,12 +149,17 @@ def compile_board(name: str, modes: tuple[Mode, ...], paren_toggle: bool) -> Com
         partial=bool(((held > 1) & (held < len(modes))).any()),
         emit_len=emit_len,
         emit_dig=emit_dig,
+        emit_mask=np.arange(emit_dig.shape[1])[None, :] < emit_len[:, None],
+        emit_packed=_packed(emit_dig),
+        emit_used=_packed(np.arange(emit_dig.shape[1])[None, :] < emit_len[:, None]),
         back=back,
         width=width,
         longest=longest,
         win_cell=win_cell,
         win_len=win_len,
         win_step=win_step,
+        win_char=win_char,
+        complex=complex_mark,
         cells=cells,
         templates=templates,
         template_len=template_len,
@@ -180,8 +192,8 @@ def _emit_tables(
     ids: dict[str, int],
     force: I8,
 ) -> tuple[U8, U8, tuple[tuple[int, ...], ...]]:
-    """Per (previous mode, mode, id): the shift code (if the mode changes) and the code;
-    and per mode the shift code back to the first mode."""
+    """The code of each (mode * ids + id), then of each shift (modes * ids + previous
+    mode * modes + mode); and per mode the shift code back to the first mode."""
     n, n_ids = len(modes), len(force)
     shift = {
         (m, cell.target): code
@@ -193,20 +205,26 @@ def _emit_tables(
         for m in range(n):
             if m != target and (m, target) not in shift:
                 raise ValueError(f"{name}: no shift from mode {m} to mode {target}")
-    widest = max((len(c) for c in shift.values()), default=0) + max(
-        len(code) for ks in keys for code in ks.values()
-    )
-    emit_len = np.zeros(n * n * n_ids, dtype=np.uint8)
-    emit_dig = np.zeros((n * n * n_ids, widest), dtype=np.uint8)
-    for prev in range(n):
-        for m in range(n):
-            pre = shift[prev, m] if prev != m else ""
-            for k, code in keys[m].items():
-                row = (prev * n + m) * n_ids + ids[k]
-                emit_len[row] = len(pre + code)
-                emit_dig[row, : len(pre + code)] = [int(d) for d in pre + code]
+    rows = {m * n_ids + ids[k]: code for m in range(n) for k, code in keys[m].items()}
+    rows.update({n * n_ids + a * n + b: code for (a, b), code in shift.items()})
+    widest = max(len(code) for code in rows.values())
+    emit_len = np.zeros(n * n_ids + n * n, dtype=np.uint8)
+    emit_dig = np.zeros((len(emit_len), widest), dtype=np.uint8)
+    for row, code in rows.items():
+        emit_len[row] = len(code)
+        emit_dig[row, : len(code)] = [int(d) for d in code]
     back = tuple(tuple(int(d) for d in shift.get((m, 0), "")) for m in range(n))
     return emit_len, emit_dig, back
+
+
+def _packed(rows: NDArray[Any]) -> NDArray[np.unsignedinteger[Any]] | None:
+    """Rows of up to eight bytes as one little-endian word each (None if wider)."""
+    for size, dtype in ((2, "<u2"), (4, "<u4"), (8, "<u8")):
+        if rows.shape[1] <= size:
+            wide = np.zeros((rows.shape[0], size), dtype=np.uint8)
+            wide[:, : rows.shape[1]] = rows
+            return wide.view(dtype).ravel()
+    return None
 
 
 def _window_tables(
@@ -247,6 +265,29 @@ def _window_tables(
         s[wc == _UNFINISHED] = (longest + 1) * n_modes
         step[base : base + size] = s
     return win_cell, win_len, step, longest
+
+
+def _chars(cells: tuple[Cell, ...], win_cell: I16) -> tuple[NDArray[np.unsignedinteger[Any]], int]:
+    """Per window: the code point of the one character its cell reads as, 0 for none
+    (a shift), or the largest value of the type for anything else (a CODE escape, a
+    sign, an unused or unfinished code), which decoding then does the long way. The
+    parenthesis cell reads ``(`` here; decoding turns every other one into ``)``."""
+    one = [
+        ord(c.text)
+        if c.kind is Kind.CHAR and len(c.text) == 1
+        else ord("(")
+        if c.kind is Kind.PAREN
+        else 0
+        if c.kind is Kind.SHIFT
+        else -1
+        for c in cells
+    ]
+    dtype = np.uint8 if max(one, default=0) < 255 else np.uint16
+    top = int(np.iinfo(dtype).max)
+    table: NDArray[np.unsignedinteger[Any]] = np.array(
+        [top if (x < 0 or x >= top) else x for x in one] + [top, top], dtype=dtype
+    )
+    return table[np.where(win_cell >= 0, win_cell, len(cells) - 1 - win_cell)], top
 
 
 def _span(digits: str, width: int, *, end: bool = False) -> tuple[int, int]:
@@ -290,7 +331,7 @@ def _cell_text(cell: Cell) -> str:
 class _Tokens:
     """A text as token ids, where each token starts, and the CODE escapes' digits."""
 
-    ids: NDArray[np.intp]
+    ids: I32
     offsets: NDArray[np.intp] | None  # None: token i starts at character i
     escapes: NDArray[np.intp]  # token indices of the CODE escapes
     escape_digits: U8  # (escapes, 3)
@@ -299,30 +340,34 @@ class _Tokens:
 def encode(c: Compiled, text: str) -> Digits:
     """``text`` as digits on the compiled board (see :meth:`Board.encode`)."""
     toks = _token_ids(c, text)
-    n = len(toks.ids)
-    if n == 0:
+    if len(toks.ids) == 0:
         return np.zeros(0, dtype=np.uint8)
-    mode = _modes(c, toks.ids)
-    _check(c, text, toks, mode)
-    n_ids = len(c.force)
+    forced = c.force[toks.ids]
+    _check(c, text, toks, forced)
+    mode = _modes(c, toks.ids, forced)
     if mode is None:
-        key = toks.ids
-        last = 0
-    else:
-        prev = np.empty_like(mode)
-        prev[0] = 0
-        prev[1:] = mode[:-1]
-        key = (prev * c.modes + mode) * n_ids + toks.ids
-        last = int(mode[-1])
-    return _emit(c, key, toks, last)
+        return _emit(c, toks.ids, toks.escapes, toks.escape_digits, 0)
+    n_ids = len(c.force)
+    key = mode.astype(np.int32) * np.int32(n_ids)
+    key += toks.ids
+    # a shift goes in as a token of its own wherever the mode changes
+    at = np.flatnonzero(mode[1:] != mode[:-1]) + 1
+    if mode[0]:
+        at = np.concatenate([[0], at])
+    before = np.where(at > 0, mode[at - 1], 0).astype(np.int32)
+    shifts = c.modes * n_ids + before * c.modes + mode[at]
+    key = np.insert(key, at, shifts.astype(np.int32))
+    escapes = toks.escapes + np.searchsorted(at, toks.escapes, side="right")
+    return _emit(c, key, escapes, toks.escape_digits, int(mode[-1]))
 
 
 def _token_ids(c: Compiled, text: str) -> _Tokens:
-    if text.isascii():
-        cps: NDArray[np.intp] = np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.intp)
+    if text.isascii():  # code points as bytes; above the table they are all "unknown"
+        cps = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        ids = (np.minimum(cps, np.uint8(c.unknown)) if c.unknown < 256 else cps).astype(np.int32)
     else:
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.intp)
-    ids = np.minimum(cps, c.unknown)
+        wide = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        ids = np.minimum(wide, np.uint32(c.unknown)).astype(np.int32)
     none = np.zeros(0, dtype=np.intp)
     if "{" not in text:
         return _Tokens(ids, None, none, np.zeros((0, CODE_DIGITS), dtype=np.uint8))
@@ -348,25 +393,25 @@ def _token_ids(c: Compiled, text: str) -> _Tokens:
     )
 
 
-def _modes(c: Compiled, ids: NDArray[np.intp]) -> NDArray[np.intp] | None:
+def _modes(c: Compiled, ids: I32, forced: I8) -> NDArray[np.integer[Any]] | None:
     """The mode of each token, or None when every token is written in the first mode."""
-    if c.modes == 1:
-        return None
-    forced = c.force[ids]
-    if not (forced > 0).any():
+    if c.modes == 1 or int(forced.max()) <= 0:
         return None
     if c.partial:
         return _modes_one_by_one(c, ids)
-    n = len(ids)
-    last = np.where(forced >= 0, np.arange(n, dtype=np.intp), -1)
+    if int(forced.min()) >= 0:  # every token forces its mode (no cell is shared)
+        return forced
+    last = np.where(forced >= 0, np.arange(len(ids), dtype=np.int32), np.int32(-1))
     np.maximum.accumulate(last, out=last)
-    return np.where(last >= 0, forced[last], 0).astype(np.intp)
+    mode = forced[last]
+    mode[last < 0] = 0
+    return mode
 
 
-def _modes_one_by_one(c: Compiled, ids: NDArray[np.intp]) -> NDArray[np.intp]:
+def _modes_one_by_one(c: Compiled, ids: I32) -> I32:
     """The modes where some token is held by several modes but not all (no built-in
     board has one): stay while the mode holds the token, else go to the first that does."""
-    out = np.zeros(len(ids), dtype=np.intp)
+    out = np.zeros(len(ids), dtype=np.int32)
     member = c.member.T.tolist()
     first = c.first_mode.tolist()
     mode = 0
@@ -377,21 +422,22 @@ def _modes_one_by_one(c: Compiled, ids: NDArray[np.intp]) -> NDArray[np.intp]:
     return out
 
 
-def _check(c: Compiled, text: str, toks: _Tokens, mode: NDArray[np.intp] | None) -> None:
+def _check(c: Compiled, text: str, toks: _Tokens, forced: I8) -> None:
     """The error the one-by-one encoder raises first: a character no mode holds, or a
     parenthesis out of turn on a board with one cell for both."""
-    bad = np.flatnonzero(c.force[toks.ids] == -2)
-    first_bad = int(bad[0]) if bad.size else len(toks.ids)
-    first_paren = len(toks.ids)
+    bad = np.flatnonzero(forced == -2) if int(forced.min()) == -2 else forced[:0]
+    n = len(toks.ids)
+    first_bad = int(bad[0]) if bad.size else n
+    first_paren = n
     if c.paren_toggle:
         parens = np.flatnonzero((toks.ids == ord("(")) | (toks.ids == ord(")")))
         expect = np.where(np.arange(len(parens)) % 2 == 0, ord("("), ord(")"))
         wrong = np.flatnonzero(toks.ids[parens] != expect)
         if wrong.size:
             first_paren = int(parens[wrong[0]])
-    if min(first_bad, first_paren) == len(toks.ids):
-        return
     i = min(first_bad, first_paren)
+    if i == n:
+        return
     offset = i if toks.offsets is None else int(toks.offsets[i])
     if i == first_paren:
         ch = text[offset]
@@ -412,29 +458,38 @@ def _check(c: Compiled, text: str, toks: _Tokens, mode: NDArray[np.intp] | None)
     )
 
 
-def _emit(c: Compiled, key: NDArray[np.intp], toks: _Tokens, last: int) -> Digits:
-    """The digits: each token's shift and code at offsets from a cumulative sum, the
-    CODE escapes' digits after their code, and the shift back at the end."""
+def _emit(c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, last: int) -> Digits:
+    """The digits: each token's code (a row of the emission table cut to its length),
+    the CODE escapes' digits after their code, the shift back at the end."""
+    if escapes.size:
+        return _emit_scattered(c, key, escapes, escape_digits, last)
+    if c.emit_packed is not None and c.emit_used is not None:  # a row as one word
+        rows = c.emit_packed[key].view(np.uint8)
+        used = c.emit_used[key].view(np.bool_)
+    else:
+        rows, used = c.emit_dig[key].ravel(), c.emit_mask[key].ravel()
+    return np.concatenate([rows[used], np.array(c.back[last], dtype=np.uint8)])
+
+
+def _emit_scattered(
+    c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, last: int
+) -> Digits:
+    """:func:`_emit` with CODE escapes: offsets from a cumulative sum, digits scattered."""
     lens = c.emit_len[key]
-    sizes = lens.astype(np.intp)
-    if toks.escapes.size:
-        sizes[toks.escapes] += CODE_DIGITS
-    ends = np.cumsum(sizes)
-    back_code = c.back[last]
-    out = np.empty(int(ends[-1]) + len(back_code), dtype=np.uint8)
-    starts = ends - sizes
-    out[starts] = c.emit_dig[key, 0]
-    for j in range(1, c.emit_dig.shape[1]):
+    sizes = lens.astype(np.int64)
+    sizes[escapes] += CODE_DIGITS
+    starts = np.cumsum(sizes)
+    total = int(starts[-1])
+    starts -= sizes
+    back = c.back[last]
+    out = np.empty(total + len(back), dtype=np.uint8)
+    for j in range(c.emit_dig.shape[1]):
         sel = np.flatnonzero(lens > j)
-        if not sel.size:
-            break
         out[starts[sel] + j] = c.emit_dig[key[sel], j]
-    if toks.escapes.size:
-        at = starts[toks.escapes] + lens[toks.escapes]
-        for k in range(CODE_DIGITS):
-            out[at + k] = toks.escape_digits[:, k]
-    if back_code:
-        out[len(out) - len(back_code) :] = back_code
+    at = starts[escapes] + lens[escapes]
+    for k in range(CODE_DIGITS):
+        out[at + k] = escape_digits[:, k]
+    out[total:] = back
     return out
 
 
@@ -467,9 +522,21 @@ def decode(
     if n == 0:
         return ""
     padded_d = np.concatenate([d, np.full(c.width + c.longest + 2, _END, dtype=np.uint8)])
-    step = _steps(c, padded_d, n)
+    step, chars = _steps(c, padded_d, n)
     plan = plan if plan is not None else default_plan(c, n)
-    states = _follow(step, n * c.modes) if plan is None else _chain(c, step, padded_d, n, plan)
+    if plan is None:
+        states = _follow(step, n * c.modes)
+        found = chars[states]
+    else:
+        starts = _chain(c, step, padded_d, n, plan)[: n * c.modes] != 0
+        found = chars[: n * c.modes][starts]
+    if not (found == c.complex).any():  # one character or none at every code
+        out = found[found != 0]
+        if c.paren_toggle:  # the parenthesis cell reads ( then ) in turn
+            out[np.flatnonzero(out == ord("("))[1::2]] = ord(")")
+        return str(out.tobytes().decode("latin-1" if out.dtype == np.uint8 else "utf-16-le"))
+    if plan is not None:
+        states = np.flatnonzero(starts)
     return _text(c, d, states, padded_d, padded=padded, replace=replace)
 
 
@@ -481,9 +548,10 @@ def _window_at(c: Compiled, padded_d: U8, pos: NDArray[np.intp]) -> NDArray[np.i
     return w
 
 
-def _steps(c: Compiled, padded_d: U8, n: int) -> I8:
-    """The step from each (digit, mode) state to the next code start, over ``n``
-    digits and a zero margin (a state past the end stays there)."""
+def _steps(c: Compiled, padded_d: U8, n: int) -> tuple[I8, NDArray[np.unsignedinteger[Any]]]:
+    """Per (digit, mode) state over ``n`` digits: the step to the next code start (a zero
+    margin after them: a state past the end stays there) and the character the code
+    there reads as (0 none, ``c.complex`` anything else)."""
     dtype = np.int16 if c.windows < 2**15 else np.int32
     w: NDArray[np.signedinteger[Any]] = padded_d[:n].astype(dtype)
     for j in range(1, c.width):
@@ -491,9 +559,12 @@ def _steps(c: Compiled, padded_d: U8, n: int) -> I8:
         np.add(w, padded_d[j : j + n], out=w)
     margin = 2 * (c.longest + 2) * c.modes + 8
     step = np.zeros(n * c.modes + margin, dtype=np.int8)
+    chars = np.zeros(n * c.modes + margin, dtype=c.win_char.dtype)
     for m in range(c.modes):
-        step[m : n * c.modes : c.modes] = c.win_step[m * c.windows + w]
-    return step
+        at = w if m == 0 else w + dtype(m * c.windows)
+        step[m : n * c.modes : c.modes] = c.win_step[at]
+        chars[m : n * c.modes : c.modes] = c.win_char[at]
+    return step, chars
 
 
 def _follow(step: I8, end: int, start: int = 0) -> NDArray[np.intp]:
@@ -528,9 +599,9 @@ class _Blocks:
     stop: NDArray[np.intp]  # where the walk from ``meet`` may stop
 
 
-def _chain(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> NDArray[np.intp]:
-    """The code starts (as ``digit * modes + mode`` states) from the first digit on, by
-    blocks walked side by side (the module notes tell how)."""
+def _chain(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> U8:
+    """The code starts from the first digit on, marked (non-zero) by their ``digit *
+    modes + mode`` state, by blocks walked side by side (the module notes tell how)."""
     mark = np.zeros(len(step), dtype=np.uint8)
     blocks = _meet(c, step, padded_d, n, plan)
     _walk_merged(step, mark, blocks, plan.every)
@@ -541,7 +612,7 @@ def _chain(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> NDArray[n
         seg = mark[lo:hi]
         seg[seg == 1 + (b & 1)] = 0
     _walk_exact(step, mark, walks)
-    return np.flatnonzero(mark[: n * c.modes])
+    return mark
 
 
 def _meet(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> _Blocks:

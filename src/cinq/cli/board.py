@@ -56,17 +56,10 @@ def show(
 ) -> None:
     """Print a checkerboard as a card: columns 0-9, the single-digit row, prefix rows."""
     b = resolve(None if name.upper() == "KEYED" else name, key, top) or cb.board(name)
-    rows = b.table()
     if as_json:
-        data = {
-            "name": b.name,
-            "description": b.description,
-            "source": b.source,
-            "rows": [{"prefix": p, "cells": cells} for p, cells in rows],
-            "characters": "".join(sorted(b.characters)),
-        }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(b.to_json(), ensure_ascii=False, indent=2))
         return
+    rows = b.table()
     table = Table(title=b.name, caption=b.description, show_lines=False)
     table.add_column("")
     for d in range(10):

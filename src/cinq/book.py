@@ -88,11 +88,8 @@ _INDEXES = (
     "CREATE INDEX IF NOT EXISTS page_by_serial ON page (message_serial) "
     "WHERE message_serial IS NOT NULL",
 )
-_SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    _PAGE_TABLE,
-    *_INDEXES,
-)
+_TABLES = ("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)", _PAGE_TABLE)
+_SCHEMA = (*_TABLES, *_INDEXES)
 _INFO = "number, page_id, state, used_at, message_serial, received"
 _GONE = "state = 'burned', digits = NULL, used_at = NULL, message_serial = NULL, received = NULL"
 
@@ -348,12 +345,14 @@ def _build(temp: files.TempFile, meta: dict[str, str], rows: Sequence[_Row]) -> 
     try:
         _configure(conn)
         conn.execute("BEGIN")
-        for statement in _SCHEMA:
+        for statement in _TABLES:
             conn.execute(statement)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         conn.executemany(
             "INSERT INTO page (number, page_id, digits, state) VALUES (?, ?, ?, ?)", rows
         )
+        for statement in _INDEXES:  # built once over all rows: faster than row by row
+            conn.execute(statement)
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -707,3 +707,18 @@ def test_message_digest_is_the_digest_of_the_groups_single_spaced(message: str) 
     want = hashlib.sha256(" ".join(message.split()).encode("ascii")).hexdigest()
     assert cinq.book.message_digest(message) == want
     assert cinq.book.message_digest(" ".join(message.split())) == want
+
+
+def test_peeking_at_pages_marks_nothing_and_is_hazmat(tmp_path: Path) -> None:
+    import cinq.hazmat.pages
+
+    assert ".. warning::" in (cinq.hazmat.pages.__doc__ or "")
+    assert not hasattr(PadBook, "export_pages") and not hasattr(PadBook, "pages_for_receiving")
+    send, receive = make_pair(tmp_path, pages=3, groups=1)
+    with PadBook.open(send) as s, PadBook.open(receive) as r:
+        before = s.pages(), r.pages()
+        peeked = peek_pages(s)
+        key = peek_key(r, peeked[1].info.page_id, 10)
+        assert np.array_equal(key.key, np.concatenate([p.digits for p in peeked[1:]]))
+        assert (s.pages(), r.pages()) == before  # nothing marked used or issued
+        assert s.take_for_sending(1).numbers == (1,)  # page 1 was only looked at

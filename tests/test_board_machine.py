@@ -18,7 +18,7 @@ def texts(b: Board) -> st.SearchStrategy[str]:
     tokens = sorted(b.characters - {"(", ")"})
     tokens += ["{123}"] if b.has_code else []
     tokens += ["{" + s + "}" for s in sorted(b.specials)]
-    tokens += ["(X)"] if "(" in b.characters else []
+    tokens += ["()"] if "(" in b.characters else []
     return st.lists(st.sampled_from(tokens), max_size=40).map("".join)
 
 

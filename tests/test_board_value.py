@@ -34,7 +34,7 @@ def test_modes_built_from_any_mapping_compare_by_content() -> None:
     codes = {"1": cb.char("A"), "2": cb.char("B")}
     assert Mode("m", codes) == Mode("m", dict(reversed(codes.items())))
     assert hash(Mode("m", codes)) == hash(Mode("m", Codes(codes)))
-    board = Board("TINY", (Mode("letters", {**codes, "0": cb.CODE}),), fill_pattern="0")
+    board = Board("TINY", (Mode("letters", {**codes, "00": cb.CODE}),), fill_pattern="000")
     assert board.decode(board.encode("AB{042}"), padded=True) == "AB{042}"
 
 

@@ -120,6 +120,18 @@ def test_the_four_cycles_give_the_same_digits() -> None:
         pad.block_digits(np.array([pad.KEEP_BELOW], dtype=np.uint32))
 
 
+def test_every_word_of_a_range_gives_exactly_uniform_digits() -> None:
+    # Words 3 * 10**9 .. 3 * 10**9 + 10**6 - 1 (the last whole cycle below KEEP_BELOW):
+    # each of the six low places takes each digit exactly 10**5 times, the three high
+    # places are 0. Exactly uniform on a whole range, not just on average.
+    words = np.arange(3 * 10**9, 3 * 10**9 + 10**6, dtype=np.uint32)
+    places = pad.block_digits(words).reshape(9, -1)
+    for row, place in zip(places, pad.PLACES, strict=True):
+        counts = np.bincount(row, minlength=10)
+        expected = [10**5] * 10 if place < 6 else [10**6] + [0] * 9
+        assert counts.tolist() == expected, place
+
+
 class Script:
     """A byte source that plays back given 32-bit words, then zeros; counts bytes."""
 

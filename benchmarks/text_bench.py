@@ -1,9 +1,10 @@
 """The text path: encrypt + decrypt of a long plaintext through the library's recipes,
 against NumPy's bare ``(a - b) % 10`` on uint8 arrays of as many digits.
 
-The plaintext is neutral prose (:mod:`prose`) in all five languages, in messages of at
-most :data:`cinq.checkerboard.MAX_TEXT_CHARS` characters (the recipes refuse longer
-texts): 10 messages of 1 MB of UTF-8 each, two per language, make the 10 MB run.
+The plaintext is neutral prose (:mod:`prose`), the same amount in each of the five
+languages: 2 MB of UTF-8 per language for the 10 MB run, in more messages only if one
+would pass :data:`cinq.checkerboard.MAX_TEXT_CHARS` characters (the recipes refuse
+longer texts).
 Each run gets a fresh pad-book pair with just enough pages of 1,000 groups, made
 outside the clock; the clock covers ``cinq.encrypt`` (folding, checkerboard, pad, check
 groups), ``Document.render``, and ``cinq.decrypt`` (``Document.parse``, check groups,

@@ -143,8 +143,9 @@ STAGES = [
     Rule("cinq/auth.py", "", "check groups (cinq.auth)"),
     Rule("cinq/hazmat/cipher.py", "", "mod-10 cipher"),
     Rule("cinq/hazmat/pad.py", "", "pad digits"),
-    Rule("cinq/book.py", "", "pad book (SQLite)"),
-    Rule("cinq/sqlitefile.py", "", "pad book (SQLite)"),
+    Rule("cinq/book.py", "_transaction", "pad book: begin + commit (SQLite, fsync)"),
+    Rule("cinq/book.py", "", "pad book: queries, pages, marks"),
+    Rule("cinq/sqlitefile.py", "", "pad book: queries, pages, marks"),
 ]
 PACKAGES = [
     Rule("cinq/checkerboard", "", "checkerboard (other)"),
@@ -198,7 +199,7 @@ def _breakdown(msgs: list[Plaintext]) -> tuple[str, ...]:
         "named frame; benchmarks/sampler.py):"
     ]
     for stage, count in samples.most_common():
-        lines.append(f"  {stage:36} {100 * count / total:5.1f} %")
+        lines.append(f"  {stage:42} {100 * count / total:5.1f} %")
     return tuple(lines)
 
 

@@ -15,6 +15,7 @@ from cinq import language as lg
 from cinq.analysis.intercepts import InterceptLog
 from cinq.analysis.triage import depths, triage
 from cinq.book import PadBook, Role
+from cinq.hazmat.cipher import subtract
 from cinq.hazmat.pages import peek_pages
 from cinq.message import pad_to_groups
 from tests.fixtures import SEED_GROUPS, french_sample
@@ -140,7 +141,7 @@ def test_a_pad_used_twice_is_found_in_the_intercept_log(tmp_path: Path) -> None:
     rng = np.random.default_rng(9)
     key = rng.integers(0, 10, 2000, dtype=np.uint8)
     msgs = [
-        ("11111", *dg.to_groups(cinq.cipher.subtract(s[: len(s) // 5 * 5], key[: len(s) // 5 * 5])))
+        ("11111", *dg.to_groups(subtract(s[: len(s) // 5 * 5], key[: len(s) // 5 * 5])))
         for s in streams
     ]
     msgs[1] = ("22222", *msgs[1][1:])

@@ -9,23 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner, Result
 
 import cinq
 from cinq.book import PadBook
-from cinq.cli import app
 from cinq.errors import BadInput
 from cinq.radio import RATE, channel, morse, profiles, receive, synth
 from cinq.radio.speech import say, silence
+from tests.clirun import cinq as run
 
 VOICE_STATIONS = ["E11", "S11A", "G06", "S06"]
 VOICES = ["en", "fr", "ru", "de", "es"]
 STATION_ID = "472"
-
-
-def run(*args: str | Path, input: str | None = None) -> Result:
-    """``cinq`` in process: the audio commands share this process's espeak-ng cache."""
-    return CliRunner().invoke(app, [str(a) for a in args], input=input)
 
 
 def seeded_pair(base: Path) -> tuple[Path, Path]:
@@ -184,7 +178,7 @@ def test_cli_broadcast_receive_decrypt(tmp_path: Path) -> None:
     (tmp_path / "doc.txt").write_text(doc)
     r = run("broadcast", tmp_path / "doc.txt", "--station", "S11a", "--voice", "es", "--snr",
             "10", "--fading", "0.3", "--seed", "1", "-o", tmp_path / "s.wav", "--json")  # fmt: skip
-    assert r.exit_code == 0, r.stderr
+    assert r.returncode == 0, r.stderr
     timeline = json.loads(r.stdout)
     assert [g["group"] for g in timeline["groups"]][: len(doc.split())] == doc.split()
     info = subprocess.run(
@@ -193,12 +187,12 @@ def test_cli_broadcast_receive_decrypt(tmp_path: Path) -> None:
     assert "Sample Rate    : 8000" in info.stdout
     r = run("receive", tmp_path / "s.wav", "--station", "S11a", "--voice", "es",
             "-o", tmp_path / "got.txt", "--json")  # fmt: skip
-    assert r.exit_code == 0, r.stderr
+    assert r.returncode == 0, r.stderr
     copied = json.loads(r.stdout)
     assert copied["groups"] == doc.split() and copied["station"] == "S11a"
     assert (tmp_path / "got.txt").read_text() == doc + "\nBy S11a\n"
     r = run("decrypt", "--book", tmp_path / "n.receive.pad", tmp_path / "got.txt")
-    assert r.exit_code == 0 and r.stdout == "RADIO CHECK\n"
+    assert r.returncode == 0 and r.stdout == "RADIO CHECK\n"
     assert "S06" in run("station", "list").stdout
     assert "source" in run("station", "show", "m03").stdout
-    assert run("receive", tmp_path / "doc.txt", "--station", "E11").exit_code == 2
+    assert run("receive", tmp_path / "doc.txt", "--station", "E11").returncode == 2

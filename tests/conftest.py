@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
 from typing import Any
 
 import pytest
@@ -20,15 +21,25 @@ settings.register_profile(
 settings.load_profile("cinq")
 
 
-@pytest.fixture(scope="session", autouse=True)
-def language_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+_LM_CACHE = pytest.StashKey[tuple[str, str | None]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
     """The language models are built into a folder of this run, not into the user's
     ``~/.cache/cinq``: a test must not read what an earlier run or another version left
-    there, nor leave files behind. Subprocesses inherit the setting."""
-    folder = tmp_path_factory.mktemp("language-models")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CINQ_CACHE_DIR", str(folder))
-        yield
+    there, nor leave files behind. Set before collection; subprocesses inherit it."""
+    folder = tempfile.mkdtemp(prefix="cinq-test-language-models-")
+    config.stash[_LM_CACHE] = (folder, os.environ.get("CINQ_CACHE_DIR"))
+    os.environ["CINQ_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder, before = config.stash[_LM_CACHE]
+    shutil.rmtree(folder, ignore_errors=True)
+    if before is None:
+        os.environ.pop("CINQ_CACHE_DIR", None)
+    else:
+        os.environ["CINQ_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

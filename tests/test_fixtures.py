@@ -39,3 +39,13 @@ def test_no_test_reads_outside_the_repository() -> None:
         if outside.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+def test_language_models_are_built_into_a_folder_of_the_run() -> None:
+    """conftest points the model cache at a folder made for this run (and removed after
+    it): nothing read from or left in ``~/.cache/cinq``."""
+    from cinq.language import model as lm
+
+    folder = lm.cache_dir()
+    assert folder.name.startswith("cinq-test-language-models-") and folder.is_dir()
+    assert folder != Path.home() / ".cache" / "cinq"

@@ -13,6 +13,7 @@ import cinq
 from cinq.analysis.triage import Evidence, Kind, PadReading, read_with, triage
 from cinq.book import PadBook
 from tests.fixtures import SEED_GROUPS, french_sample
+from tests.test_startup import probe
 
 
 def test_the_result_is_frozen_and_typed() -> None:
@@ -53,3 +54,13 @@ def test_reading_with_the_pad_book_never_raises(tmp_path: Path) -> None:
     with PadBook.open(receive) as b:
         hit = read_with(doc, b)
     assert hit == PadReading("MEET AT NOON", hit.note) and hit.note.endswith("verified")
+
+
+def test_triage_loads_matplotlib_only_to_draw_a_report(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("\n".join(SEED_GROUPS) + "\n")
+    code, loaded, err = probe("triage", doc, "--json")
+    assert code == 0, err
+    assert "matplotlib" not in loaded and "soundfile" not in loaded
+    code, loaded, err = probe("triage", doc, "--report", tmp_path / "report")
+    assert code == 0 and "matplotlib" in loaded, err

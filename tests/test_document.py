@@ -6,6 +6,7 @@ import html
 import pickle
 import string
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -453,3 +454,17 @@ def test_a_document_is_immutable() -> None:
     doc = Document(groups=("12345",))
     with pytest.raises(AttributeError):
         setattr(doc, "cover", "x")  # noqa: B010 - as any code might try
+
+
+def test_a_long_document_round_trips_through_the_array_reader() -> None:
+    rng = np.random.default_rng(12)
+    figures = (rng.integers(0, 10, 5 * 50_000, dtype=np.uint8) + ord("0")).tobytes()
+    figures = figures[:777] + b"?" + figures[778:]  # one unreadable digit, group 156
+    doc = Document.from_figures(figures, cover=COVER, signature="mrtrv", trailer="Tél. 05 61")
+    assert doc.unreadable == (156,) and doc.group_count == 50_000
+    for per_line in (1, 7):
+        assert Document.parse(doc.render(per_line)) == doc
+    row = " ".join(doc.groups[:5]) + "\n"
+    damaged = doc.render(5).replace(row, row + "1234\n", 1)  # a short group in the block
+    with pytest.raises(BadInput, match="malformed group '1234': 4 digits"):
+        Document.parse(damaged)

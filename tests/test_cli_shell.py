@@ -14,10 +14,11 @@ import json
 import os
 import pty
 import re
+import select
+import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -175,21 +176,45 @@ def test_version_in_process_and_in_a_real_process() -> None:
     assert run("-V")[:2] == (0, f"cinq {__version__}\n")
 
 
+def first_line_on_stderr(p: subprocess.Popen[bytes]) -> str:
+    """The first line the process writes on stderr (cinq's prompt on a terminal); waited
+    for at most two minutes so that the test cannot hang."""
+    assert p.stderr is not None
+    ready, _, _ = select.select([p.stderr], [], [], 120)
+    assert ready, "nothing on stderr"
+    return p.stderr.readline().decode()
+
+
 def test_a_prompt_when_stdin_is_a_terminal_in_a_real_process(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     p = cinq_process("parse", "--json", stdin=slave, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE)  # fmt: skip
     os.close(slave)
-    time.sleep(0.5)
+    prompt = first_line_on_stderr(p)  # typed after the prompt, as a user does
     os.write(master, f"{GROUPS}\n".encode())
     os.write(master, b"\x04")  # Ctrl-D on a new line
     out, err = p.communicate(timeout=120)
     os.close(master)
     assert p.returncode == 0, err
-    assert "Type the document, then Ctrl-D on a new line:" in err.decode()
+    assert prompt.startswith("Type the document, then Ctrl-D on a new line:"), prompt
     assert json.loads(out)["groups"][0] == "12345"
     code, _, err_text = run("parse", input=GROUPS + "\n")  # a pipe: no prompt
     assert code == 0 and "Type the" not in err_text
+
+
+def test_ctrl_c_while_waiting_for_input_is_exit_130_in_a_real_process() -> None:
+    master, slave = pty.openpty()
+    p = cinq_process("parse", stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(slave)
+    try:
+        assert "Type the document" in first_line_on_stderr(p)  # waiting on the terminal
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert p.returncode == 130, err
+    assert out == b""
+    no_traceback(err.decode())
 
 
 # -- first-hour basics ---------------------------------------------------------------------

@@ -86,8 +86,10 @@ class Message:
         (no string per group)."""
         figures = doc.figures
         n = len(figures) // GROUP
-        if UNKNOWN_BYTE in figures or n < 2 + check_groups:
-            return cls.from_groups(doc.groups, check_groups)  # the errors, worded as there
+        if UNKNOWN_BYTE in figures:  # found on the figures, worded as from_groups words it
+            raise _unreadable(doc.unreadable, doc.unknown_digits, check_groups)
+        if n < 2 + check_groups:
+            return cls.from_groups(doc.groups, check_groups)  # the error about the count
         digits = np.frombuffer(figures, dtype=np.uint8, offset=GROUP) - np.uint8(ord("0"))
         cut = (n - 1 - check_groups) * GROUP
         return cls(figures[:GROUP].decode("ascii"), digits[:cut], digits[cut:])
@@ -130,13 +132,17 @@ def _numbers(groups: tuple[int, ...], most: int = 8) -> str:
 def refuse_unreadable(groups: Sequence[str], check_groups: int = 0) -> None:
     """:class:`UnreadableDigits` if any of ``groups`` holds a ``?``, saying which."""
     where = tuple(n for n, g in enumerate(groups, 1) if isinstance(g, str) and UNKNOWN in g)
-    if not where:
-        return
-    count = sum(groups[n - 1].count(UNKNOWN) for n in where)
+    if where:
+        count = sum(groups[n - 1].count(UNKNOWN) for n in where)
+        raise _unreadable(where, count, check_groups)
+
+
+def _unreadable(where: tuple[int, ...], count: int, check_groups: int) -> UnreadableDigits:
+    """The refusal of a copy with ``count`` unreadable digits in groups ``where``."""
     digits = "1 unreadable digit" if count == 1 else f"{count} unreadable digits"
     noun = "group" if len(where) == 1 else "groups"
     why = "the check groups cannot verify it; " if check_groups else ""
-    raise UnreadableDigits(
+    return UnreadableDigits(
         f"the copy has {digits} ({noun} {_numbers(where)}); {why}"
         "use --unverified to decipher as far as possible",
         groups=where,

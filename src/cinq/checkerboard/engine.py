@@ -93,6 +93,8 @@ class Compiled:
     win_step: I8  # how far the next (digit * modes + mode) state is
     win_char: NDArray[np.unsignedinteger[Any]]  # the one character read there (see _chars)
     complex: int  # win_char's mark for a code that reads as more than one character
+    win_states: NDArray[np.unsignedinteger[Any]] | None  # per window, every mode's step
+    # and character packed in one word, in state order (see _state_words)
     cells: tuple[Cell, ...]
     templates: NDArray[np.uint32]  # per cell: its text as code points
     template_len: NDArray[np.int64]
@@ -159,6 +161,7 @@ def compile_board(name: str, modes: tuple[Mode, ...], paren_toggle: bool) -> Com
         win_len=win_len,
         win_step=win_step,
         win_char=win_char,
+        win_states=_state_words(win_step, win_char, len(modes)),
         complex=complex_mark,
         cells=cells,
         templates=templates,
@@ -288,6 +291,27 @@ def _chars(cells: tuple[Cell, ...], win_cell: I16) -> tuple[NDArray[np.unsignedi
         [top if (x < 0 or x >= top) else x for x in one] + [top, top], dtype=dtype
     )
     return table[np.where(win_cell >= 0, win_cell, len(cells) - 1 - win_cell)], top
+
+
+def _state_words(
+    win_step: I8, win_char: NDArray[np.unsignedinteger[Any]], n_modes: int
+) -> NDArray[np.unsignedinteger[Any]] | None:
+    """Per window, one word holding (step, character) for mode 0, mode 1, ...: gathered
+    by window, the words laid end to end are the states in ``digit * modes + mode``
+    order, so one gather per digit builds both tables. None if a word would pass 8 bytes."""
+    slot = 2 if win_char.dtype == np.uint8 else 4  # step byte, character (aligned)
+    size = slot * n_modes
+    word = {2: "<u2", 4: "<u4", 8: "<u8"}.get(size)
+    if word is None:
+        return None
+    windows = len(win_step) // n_modes
+    raw = np.zeros((windows, size), dtype=np.uint8)
+    for m in range(n_modes):
+        part = slice(m * windows, (m + 1) * windows)
+        raw[:, m * slot] = win_step[part].view(np.uint8)
+        chars = win_char[part].astype(win_char.dtype.newbyteorder("<")).view(np.uint8)
+        raw[:, m * slot + slot // 2 : (m + 1) * slot] = chars.reshape(windows, -1)
+    return raw.view(word).ravel()
 
 
 def _span(digits: str, width: int, *, end: bool = False) -> tuple[int, int]:
@@ -548,26 +572,40 @@ def _window_at(c: Compiled, padded_d: U8, pos: NDArray[np.intp]) -> NDArray[np.i
     return w
 
 
-def _steps(c: Compiled, padded_d: U8, n: int) -> tuple[I8, NDArray[np.unsignedinteger[Any]]]:
+def _steps(c: Compiled, padded_d: U8, n: int) -> tuple[U8, NDArray[np.unsignedinteger[Any]]]:
     """Per (digit, mode) state over ``n`` digits: the step to the next code start (a zero
     margin after them: a state past the end stays there) and the character the code
     there reads as (0 none, ``c.complex`` anything else)."""
     dtype = np.int16 if c.windows < 2**15 else np.int32
-    w: NDArray[np.signedinteger[Any]] = padded_d[:n].astype(dtype)
-    for j in range(1, c.width):
-        np.multiply(w, 11, out=w)
-        np.add(w, padded_d[j : j + n], out=w)
-    margin = 2 * (c.longest + 2) * c.modes + 8
-    step = np.zeros(n * c.modes + margin, dtype=np.int8)
-    chars = np.zeros(n * c.modes + margin, dtype=c.win_char.dtype)
+    w: NDArray[np.integer[Any]] = padded_d[:n].copy()
+    if c.width > 1:  # two digits make at most 120: still a byte
+        np.multiply(w, np.uint8(11), out=w)
+        np.add(w, padded_d[1 : n + 1], out=w)
+    if c.width > 2:
+        w = w.astype(dtype)
+        for j in range(2, c.width):
+            np.multiply(w, 11, out=w)
+            np.add(w, padded_d[j : j + n], out=w)
+    margin = 2 * (c.longest + 2) + 8  # digits
+    if c.win_states is not None:
+        words = np.zeros(n + margin, dtype=c.win_states.dtype)
+        np.take(c.win_states, w, out=words[:n], mode="clip")  # clip: unbuffered
+        raw = words.view(np.uint8)
+        slot = len(raw) // (len(words) * c.modes)
+        step = raw[::slot]
+        if c.win_char.dtype == np.uint8:
+            return step, raw[1::slot]
+        return step, words.view(np.uint16)[1::2]
+    step = np.zeros((n + margin) * c.modes, dtype=np.uint8)
+    chars = np.zeros((n + margin) * c.modes, dtype=c.win_char.dtype)
     for m in range(c.modes):
-        at = w if m == 0 else w + dtype(m * c.windows)
+        at = w.astype(np.intp) + m * c.windows
         step[m : n * c.modes : c.modes] = c.win_step[at]
         chars[m : n * c.modes : c.modes] = c.win_char[at]
     return step, chars
 
 
-def _follow(step: I8, end: int, start: int = 0) -> NDArray[np.intp]:
+def _follow(step: U8, end: int, start: int = 0) -> NDArray[np.intp]:
     """The states visited from ``start`` until ``end``, one step at a time."""
     steps = step.tolist()
     out = []
@@ -578,7 +616,7 @@ def _follow(step: I8, end: int, start: int = 0) -> NDArray[np.intp]:
     return np.array(out, dtype=np.intp)
 
 
-def _walk_to(step: I8, start: int, stop: int) -> int:
+def _walk_to(step: U8, start: int, stop: int) -> int:
     """The first state at or past ``stop`` on the walk from ``start``."""
     steps = step[start : stop + 1].tolist()
     s = 0
@@ -599,7 +637,7 @@ class _Blocks:
     stop: NDArray[np.intp]  # where the walk from ``meet`` may stop
 
 
-def _chain(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> U8:
+def _chain(c: Compiled, step: U8, padded_d: U8, n: int, plan: Plan) -> U8:
     """The code starts from the first digit on, marked (non-zero) by their ``digit *
     modes + mode`` state, by blocks walked side by side (the module notes tell how)."""
     mark = np.zeros(len(step), dtype=np.uint8)
@@ -615,7 +653,7 @@ def _chain(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> U8:
     return mark
 
 
-def _meet(c: Compiled, step: I8, padded_d: U8, n: int, plan: Plan) -> _Blocks:
+def _meet(c: Compiled, step: U8, padded_d: U8, n: int, plan: Plan) -> _Blocks:
     """Every state a block's first code could start in, followed ``plan.window`` digits:
     where the readings with no unused code all arrive at one state, the rest of the
     block no longer depends on how the previous block ended."""
@@ -651,7 +689,7 @@ def _cells_at(c: Compiled, padded_d: U8, states: NDArray[np.intp]) -> NDArray[np
     return c.win_cell[mode * c.windows + _window_at(c, padded_d, pos)]
 
 
-def _walk_merged(step: I8, mark: U8, blocks: _Blocks, every: int) -> None:
+def _walk_merged(step: U8, mark: U8, blocks: _Blocks, every: int) -> None:
     """Walk every merged block from where its readings met to where the next block's
     walk takes over, marking the states (1 or 2 by the block's parity, so that a walk
     running ``every`` codes past its stop is told from the next block's own)."""
@@ -668,7 +706,7 @@ def _walk_merged(step: I8, mark: U8, blocks: _Blocks, every: int) -> None:
 
 
 def _resolve(
-    c: Compiled, step: I8, mark: U8, blocks: _Blocks, n: int
+    c: Compiled, step: U8, mark: U8, blocks: _Blocks, n: int
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """Block by block, where the true walk enters: the exact walks still to mark
     (``(from, to)`` states) and the blocks whose merged walk was not the true one."""
@@ -716,7 +754,7 @@ def _entries(c: Compiled, mark: U8, blocks: _Blocks) -> NDArray[np.intp]:
     return out
 
 
-def _walk_exact(step: I8, mark: U8, walks: list[tuple[int, int]]) -> None:
+def _walk_exact(step: U8, mark: U8, walks: list[tuple[int, int]]) -> None:
     """Mark the states of each ``(from, to)`` walk, all walks side by side."""
     if not walks:
         return

@@ -35,7 +35,7 @@ from numpy.typing import NDArray
 
 from ..digits import Digits
 from ..errors import Location, UnencodableText, describe_char
-from .cells import CODE_DIGITS, ESCAPE, Cell, DecodeError, Kind, Mode
+from .cells import CODE_DIGITS, Cell, DecodeError, Kind, Mode
 from .tokens import TokenKind, token_at
 
 I8 = NDArray[np.int8]
@@ -196,7 +196,8 @@ def _emit_tables(
     force: I8,
 ) -> tuple[U8, U8, tuple[tuple[int, ...], ...]]:
     """The code of each (mode * ids + id), then of each shift (modes * ids + previous
-    mode * modes + mode); and per mode the shift code back to the first mode."""
+    mode * modes + mode), then each digit as itself (the digits of a CODE escape); and
+    per mode the shift code back to the first mode."""
     n, n_ids = len(modes), len(force)
     shift = {
         (m, cell.target): code
@@ -210,8 +211,9 @@ def _emit_tables(
                 raise ValueError(f"{name}: no shift from mode {m} to mode {target}")
     rows = {m * n_ids + ids[k]: code for m in range(n) for k, code in keys[m].items()}
     rows.update({n * n_ids + a * n + b: code for (a, b), code in shift.items()})
+    rows.update({n * n_ids + n * n + d: str(d) for d in range(10)})  # a CODE escape's digits
     widest = max(len(code) for code in rows.values())
-    emit_len = np.zeros(n * n_ids + n * n, dtype=np.uint8)
+    emit_len = np.zeros(n * n_ids + n * n + 10, dtype=np.uint8)
     emit_dig = np.zeros((len(emit_len), widest), dtype=np.uint8)
     for row, code in rows.items():
         emit_len[row] = len(code)
@@ -356,7 +358,7 @@ class _Tokens:
     """A text as token ids, where each token starts, and the CODE escapes' digits."""
 
     ids: I32
-    offsets: NDArray[np.intp] | None  # None: token i starts at character i
+    kept: NDArray[np.bool_] | None  # which characters start a token (None: all do)
     escapes: NDArray[np.intp]  # token indices of the CODE escapes
     escape_digits: U8  # (escapes, 3)
 
@@ -386,35 +388,44 @@ def encode(c: Compiled, text: str) -> Digits:
 
 
 def _token_ids(c: Compiled, text: str) -> _Tokens:
-    if text.isascii():  # code points as bytes; above the table they are all "unknown"
-        cps = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        ids = (np.minimum(cps, np.uint8(c.unknown)) if c.unknown < 256 else cps).astype(np.int32)
+    """Each token's id: its code point (all above the board's table alike), or the id
+    of a CODE escape or sign, found by comparing the characters after each ``{``."""
+    if text.isascii():  # code points as bytes
+        raw: NDArray[np.unsignedinteger[Any]] = np.frombuffer(text.encode("ascii"), np.uint8)
+        ids = (np.minimum(raw, np.uint8(c.unknown)) if c.unknown < 256 else raw).astype(np.int32)
     else:
-        wide = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        ids = np.minimum(wide, np.uint32(c.unknown)).astype(np.int32)
+        raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        ids = np.minimum(raw, np.uint32(c.unknown)).astype(np.int32)
     none = np.zeros(0, dtype=np.intp)
     if "{" not in text:
         return _Tokens(ids, None, none, np.zeros((0, CODE_DIGITS), dtype=np.uint8))
-    keep = np.ones(len(text), dtype=np.bool_)
-    escapes: list[int] = []
-    digits: list[list[int]] = []
-    for m in ESCAPE.finditer(text):
-        start = m.start()
-        keep[start + 1 : m.end()] = False
-        if m.group(1):
-            ids[start] = c.code_id
-            escapes.append(start)
-            digits.append([int(d) for d in m.group(1)])
-        else:
-            ids[start] = c.sign_ids.get(m.group(2), c.bad_sign)
-    offsets = np.flatnonzero(keep)
-    where = np.searchsorted(offsets, np.array(escapes, dtype=np.intp))
-    return _Tokens(
-        ids[keep],
-        offsets,
-        where.astype(np.intp),
-        np.array(digits, dtype=np.uint8).reshape(-1, CODE_DIGITS),
-    )
+    ahead = np.concatenate([raw.astype(np.uint32), np.zeros(8, dtype=np.uint32)])
+    opens = np.flatnonzero(ahead[: len(raw)] == ord("{"))
+    after = [ahead[opens + k] for k in range(1, 8)]
+    closes = [a == ord("}") for a in after]
+    digit = [(a >= ord("0")) & (a <= ord("9")) for a in after[:CODE_DIGITS]]
+    codes = opens[digit[0] & digit[1] & digit[2] & closes[CODE_DIGITS]]
+    keep = np.ones(len(raw), dtype=np.bool_)
+    for k in range(1, CODE_DIGITS + 2):
+        keep[codes + k] = False
+    ids[codes] = c.code_id
+    run = np.ones(len(opens), dtype=np.bool_)  # [A-Z] all the way so far
+    signs: list[tuple[int, int]] = []  # where a sign starts, how many characters it hides
+    for size in range(1, 6):
+        run &= (after[size - 1] >= ord("A")) & (after[size - 1] <= ord("Z"))
+        if size >= 2:
+            for at in opens[run & closes[size]].tolist():
+                ids[at] = c.sign_ids.get(text[at + 1 : at + 1 + size], c.bad_sign)
+                keep[at + 1 : at + size + 2] = False
+                signs.append((at, size + 1))
+    digits = np.stack([ahead[codes + k] - ord("0") for k in range(1, 4)], axis=1)
+    # a CODE escape's token index: its offset less what the escapes before it hide
+    hidden = np.concatenate([codes, np.array([a for a, _ in signs], dtype=np.intp)])
+    sizes = np.concatenate([np.full(len(codes), CODE_DIGITS + 1), [h for _, h in signs]])
+    order = np.argsort(hidden, kind="stable")
+    before = np.cumsum(sizes[order]) - sizes[order]
+    escapes = codes - before[np.searchsorted(hidden[order], codes)]
+    return _Tokens(ids[keep], keep, escapes.astype(np.intp), digits.astype(np.uint8))
 
 
 def _modes(c: Compiled, ids: I32, forced: I8) -> NDArray[np.integer[Any]] | None:
@@ -462,7 +473,7 @@ def _check(c: Compiled, text: str, toks: _Tokens, forced: I8) -> None:
     i = min(first_bad, first_paren)
     if i == n:
         return
-    offset = i if toks.offsets is None else int(toks.offsets[i])
+    offset = i if toks.kept is None else int(np.flatnonzero(toks.kept)[i])
     if i == first_paren:
         ch = text[offset]
         raise UnencodableText(
@@ -484,37 +495,17 @@ def _check(c: Compiled, text: str, toks: _Tokens, forced: I8) -> None:
 
 def _emit(c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, last: int) -> Digits:
     """The digits: each token's code (a row of the emission table cut to its length),
-    the CODE escapes' digits after their code, the shift back at the end."""
+    the shift back at the end. A CODE escape's three digits go in after its code as
+    tokens of their own, each written as itself."""
     if escapes.size:
-        return _emit_scattered(c, key, escapes, escape_digits, last)
+        literal = len(c.emit_len) - 10 + escape_digits.astype(np.int32)
+        key = np.insert(key, np.repeat(escapes + 1, CODE_DIGITS), literal.ravel())
     if c.emit_packed is not None and c.emit_used is not None:  # a row as one word
         rows = c.emit_packed[key].view(np.uint8)
         used = c.emit_used[key].view(np.bool_)
     else:
         rows, used = c.emit_dig[key].ravel(), c.emit_mask[key].ravel()
     return np.concatenate([rows[used], np.array(c.back[last], dtype=np.uint8)])
-
-
-def _emit_scattered(
-    c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, last: int
-) -> Digits:
-    """:func:`_emit` with CODE escapes: offsets from a cumulative sum, digits scattered."""
-    lens = c.emit_len[key]
-    sizes = lens.astype(np.int64)
-    sizes[escapes] += CODE_DIGITS
-    starts = np.cumsum(sizes)
-    total = int(starts[-1])
-    starts -= sizes
-    back = c.back[last]
-    out = np.empty(total + len(back), dtype=np.uint8)
-    for j in range(c.emit_dig.shape[1]):
-        sel = np.flatnonzero(lens > j)
-        out[starts[sel] + j] = c.emit_dig[key[sel], j]
-    at = starts[escapes] + lens[escapes]
-    for k in range(CODE_DIGITS):
-        out[at + k] = escape_digits[:, k]
-    out[total:] = back
-    return out
 
 
 # -- decoding -------------------------------------------------------------------------
@@ -554,14 +545,22 @@ def decode(
     else:
         starts = _chain(c, step, padded_d, n, plan)[: n * c.modes] != 0
         found = chars[: n * c.modes][starts]
-    if not (found == c.complex).any():  # one character or none at every code
-        out = found[found != 0]
-        if c.paren_toggle:  # the parenthesis cell reads ( then ) in turn
-            out[np.flatnonzero(out == ord("("))[1::2]] = ord(")")
-        return str(out.tobytes().decode("latin-1" if out.dtype == np.uint8 else "utf-16-le"))
+    if c.paren_toggle:  # the parenthesis cell reads ( then ) in turn
+        found[np.flatnonzero(found == ord("("))[1::2]] = ord(")")
+    hard = np.flatnonzero(found == c.complex)
+    if not hard.size:  # one character or none at every code: the common case
+        return _decoded(found[found != 0])
     if plan is not None:
-        states = np.flatnonzero(starts)
-    return _text(c, d, states, padded_d, padded=padded, replace=replace)
+        states = np.flatnonzero(starts & (chars[: n * c.modes] == c.complex))
+    else:
+        states = states[hard]
+    return _spliced(c, padded_d, n, found, hard, states, padded=padded, replace=replace)
+
+
+def _decoded(out: NDArray[np.unsignedinteger[Any]]) -> str:
+    """Code points (one to four bytes each) as a string."""
+    codec = {1: "latin-1", 2: "utf-16-le", 4: "utf-32-le"}[out.dtype.itemsize]
+    return str(out.astype(out.dtype.newbyteorder("<")).tobytes().decode(codec))
 
 
 def _window_at(c: Compiled, padded_d: U8, pos: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -769,74 +768,58 @@ def _walk_exact(step: U8, mark: U8, walks: list[tuple[int, int]]) -> None:
         s, stop = s[going], stop[going]
 
 
-def _text(
+def _spliced(
     c: Compiled,
-    d: U8,
-    states: NDArray[np.intp],
     padded_d: U8,
+    n: int,
+    found: NDArray[np.unsignedinteger[Any]],
+    hard: NDArray[np.intp],
+    states: NDArray[np.intp],
     *,
     padded: bool,
     replace: str | None,
 ) -> str:
-    """The text of the codes at ``states``: errors first (an unused code, the digits
-    ending inside a code), then each cell's text put in place."""
-    n = len(d)
+    """The text when some codes read as more than one character (``found[hard]``, at
+    ``states``): CODE escapes, signs, unused or unfinished codes. Errors first, as the
+    one-by-one decoder raises them; then every code's text by repeating each code's
+    character by its length and writing the long ones in."""
     pos, mode = np.divmod(states, c.modes)
     window = mode * c.windows + _window_at(c, padded_d, pos)
     cell = c.win_cell[window].astype(np.intp)
     length = c.win_len[window].astype(np.intp)
-    n_cells = len(c.cells)
-    row = np.where(cell >= 0, cell, n_cells - 1 - cell)  # unused, then unfinished
-    kinds = np.array([x.kind.value for x in c.cells] + ["", ""])
-    is_code = kinds == Kind.CODE.value
     if replace is None and (bad := np.flatnonzero(cell == _INVALID)).size:
         p, m, k = int(pos[bad[0]]), int(mode[bad[0]]), int(length[bad[0]])
-        code = "".join(str(x) for x in d[p : p + k].tolist())
+        code = "".join(str(x) for x in padded_d[p : p + k].tolist())
         raise DecodeError(
             f"code {code} at digit {p + 1} is not used on board {c.name} ({c.mode_names[m]} mode)",
             p,
         )
-    last = len(row) - 1
-    if cell[last] == _UNFINISHED or (is_code[row[last]] and pos[last] + length[last] + 3 > n):
+    is_code = np.array([x.kind is Kind.CODE for x in c.cells] + [False, False])
+    row = np.where(cell >= 0, cell, len(c.cells) - 1 - cell)  # unused, then unfinished
+    last = row[-1]
+    if hard[-1] == len(found) - 1 and (
+        cell[-1] == _UNFINISHED or (is_code[last] and pos[-1] + length[-1] + CODE_DIGITS > n)
+    ):
         if not (padded or replace is not None):
-            p = int(pos[last])
+            p = int(pos[-1])
             raise DecodeError(f"the digits end inside a code (digit {p + 1} of {n})", p)
-        row, pos, length = row[:last], pos[:last], length[:last]
-    return _assemble(c, d, row, pos, length, is_code, kinds == Kind.PAREN.value, replace or "")
-
-
-def _assemble(
-    c: Compiled,
-    d: U8,
-    row: NDArray[np.intp],
-    pos: NDArray[np.intp],
-    length: NDArray[np.intp],
-    is_code: NDArray[np.bool_],
-    is_paren: NDArray[np.bool_],
-    replace: str,
-) -> str:
-    """Each row's text at offsets from a cumulative sum; CODE digits and alternating
-    parentheses written in afterwards."""
-    width = max(c.templates.shape[1], len(replace))
+        row[-1] = len(c.cells) + 1  # the fill: no text
+    text = replace or ""
+    width = max(c.templates.shape[1], len(text))
     table = np.zeros((len(c.cells) + 2, width), dtype=np.uint32)
     table[: len(c.cells), : c.templates.shape[1]] = c.templates
-    table[len(c.cells), : len(replace)] = [ord(ch) for ch in replace]
-    sizes = np.concatenate([c.template_len, [len(replace), 0]])[row]
-    dtype = np.uint8 if int(table.max(initial=0)) < 256 else np.uint32
-    ends = np.cumsum(sizes)
-    total = int(ends[-1]) if len(ends) else 0
-    starts = ends - sizes
-    out = np.zeros(total, dtype=dtype)
+    table[len(c.cells), : len(text)] = [ord(ch) for ch in text]
+    sizes_of = np.concatenate([c.template_len, [len(text), 0]])
+    top = int(table.max(initial=0))
+    dtype = found.dtype if top < c.complex else np.uint16 if top < 0xFFFF else np.uint32
+    sizes = (found != 0).astype(np.int64)
+    sizes[hard] = sizes_of[row]
+    out = np.repeat(found.astype(dtype), sizes)
+    at = np.cumsum(sizes)[hard] - sizes[hard]
     for j in range(width):
-        sel = np.flatnonzero(sizes > j)
-        if not sel.size:
-            break
-        out[starts[sel] + j] = table[row[sel], j]
+        sel = np.flatnonzero(sizes_of[row] > j)
+        out[at[sel] + j] = table[row[sel], j]
     codes = np.flatnonzero(is_code[row])
     for k in range(CODE_DIGITS):
-        out[starts[codes] + 1 + k] = ord("0") + d[pos[codes] + length[codes] + k]
-    parens = np.flatnonzero(is_paren[row])
-    out[starts[parens]] = np.where(np.arange(len(parens)) % 2 == 0, ord("("), ord(")"))
-    if dtype == np.uint8:
-        return out.tobytes().decode("latin-1")
-    return out.astype("<u4").tobytes().decode("utf-32-le")
+        out[at[codes] + 1 + k] = ord("0") + padded_d[pos[codes] + length[codes] + k]
+    return _decoded(out)

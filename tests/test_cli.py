@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
     """A pad pair of 5 pages of 50 groups, made by the library (`pad new` is tested
-    on its own below)."""
+    on its own)."""
     return PadBook.create_pair(tmp_path / "net", pages=5, groups=50)
 
 
@@ -41,7 +41,9 @@ def test_pad_new_prints_the_pair_private_to_the_user(tmp_path: Path) -> None:
     assert (status["role"], status["used"]) == ("send", 0)
 
 
-def test_encrypt_then_decrypt_through_pipes(pair: tuple[Path, Path], tmp_path: Path) -> None:
+def test_encrypt_then_decrypt_through_stdin_and_stdout(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
     send, receive = pair
     cover = tmp_path / "cover.txt"
     cover.write_text("Météo : beau temps sur la Bretagne.\n", encoding="utf-8")

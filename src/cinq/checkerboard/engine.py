@@ -113,11 +113,21 @@ class Compiled:
 
 def compile_board(name: str, modes: tuple[Mode, ...], paren_toggle: bool) -> Compiled:
     """The lookup tables of a board; ``ValueError`` for a board the engine cannot use."""
+    return Compiled(
+        name=name,
+        mode_names=tuple(mode.name for mode in modes),
+        paren_toggle=paren_toggle,
+        **_encoding_tables(name, modes),
+        **_decoding_tables(modes),
+    )
+
+
+def _encoding_tables(name: str, modes: tuple[Mode, ...]) -> dict[str, Any]:
+    """The fields of :class:`Compiled` for encoding: token ids and what each writes."""
     keys = [_mode_keys(mode) for mode in modes]
     chars = {k for ks in keys for k in ks if len(k) == 1}
     signs = sorted({k[1:-1] for ks in keys for k in ks if len(k) > 1 and k != _CODE_KEY})
     top = max((ord(c) for c in chars), default=0)
-    unknown = top + 1
     ids = {
         **{c: ord(c) for c in chars},
         **{"{" + s + "}": top + 3 + i for i, s in enumerate(signs)},
@@ -132,41 +142,45 @@ def compile_board(name: str, modes: tuple[Mode, ...], paren_toggle: bool) -> Com
     first = np.where(held > 0, member.argmax(axis=0), -1).astype(np.int8)
     force = np.where(held == len(modes), -1, np.where(held == 0, -2, first)).astype(np.int8)
     emit_len, emit_dig, back = _emit_tables(name, modes, keys, ids, force)
+    used = np.arange(emit_dig.shape[1])[None, :] < emit_len[:, None]
+    return {
+        "unknown": top + 1,
+        "code_id": ids[_CODE_KEY],
+        "sign_ids": {s: ids["{" + s + "}"] for s in signs},
+        "bad_sign": n_ids - 1,
+        "force": force,
+        "first_mode": first,
+        "member": member,
+        "partial": bool(((held > 1) & (held < len(modes))).any()),
+        "emit_len": emit_len,
+        "emit_dig": emit_dig,
+        "emit_mask": used,
+        "emit_packed": _packed(emit_dig),
+        "emit_used": _packed(used),
+        "back": back,
+    }
+
+
+def _decoding_tables(modes: tuple[Mode, ...]) -> dict[str, Any]:
+    """The fields of :class:`Compiled` for decoding: what each window of digits is."""
     width = max(len(c) for mode in modes for c in mode.codes)
     cells = tuple(dict.fromkeys(cell for mode in modes for cell in mode.codes.values()))
     win_cell, win_len, win_step, longest = _window_tables(modes, cells, width)
     templates, template_len = _templates(cells)
     win_char, complex_mark = _chars(cells, win_cell)
-    return Compiled(
-        name=name,
-        mode_names=tuple(mode.name for mode in modes),
-        paren_toggle=paren_toggle,
-        unknown=unknown,
-        code_id=ids[_CODE_KEY],
-        sign_ids={s: ids["{" + s + "}"] for s in signs},
-        bad_sign=n_ids - 1,
-        force=force,
-        first_mode=first,
-        member=member,
-        partial=bool(((held > 1) & (held < len(modes))).any()),
-        emit_len=emit_len,
-        emit_dig=emit_dig,
-        emit_mask=np.arange(emit_dig.shape[1])[None, :] < emit_len[:, None],
-        emit_packed=_packed(emit_dig),
-        emit_used=_packed(np.arange(emit_dig.shape[1])[None, :] < emit_len[:, None]),
-        back=back,
-        width=width,
-        longest=longest,
-        win_cell=win_cell,
-        win_len=win_len,
-        win_step=win_step,
-        win_char=win_char,
-        win_states=_state_words(win_step, win_char, len(modes)),
-        complex=complex_mark,
-        cells=cells,
-        templates=templates,
-        template_len=template_len,
-    )
+    return {
+        "width": width,
+        "longest": longest,
+        "win_cell": win_cell,
+        "win_len": win_len,
+        "win_step": win_step,
+        "win_char": win_char,
+        "win_states": _state_words(win_step, win_char, len(modes)),
+        "complex": complex_mark,
+        "cells": cells,
+        "templates": templates,
+        "template_len": template_len,
+    }
 
 
 _CODE_KEY = "{}"  # the key of a CODE escape among the characters and signs
@@ -787,23 +801,8 @@ def _spliced(
     window = mode * c.windows + _window_at(c, padded_d, pos)
     cell = c.win_cell[window].astype(np.intp)
     length = c.win_len[window].astype(np.intp)
-    if replace is None and (bad := np.flatnonzero(cell == _INVALID)).size:
-        p, m, k = int(pos[bad[0]]), int(mode[bad[0]]), int(length[bad[0]])
-        code = "".join(str(x) for x in padded_d[p : p + k].tolist())
-        raise DecodeError(
-            f"code {code} at digit {p + 1} is not used on board {c.name} ({c.mode_names[m]} mode)",
-            p,
-        )
+    row = _hard_rows(c, padded_d, n, found, hard, pos, mode, cell, length, padded, replace)
     is_code = np.array([x.kind is Kind.CODE for x in c.cells] + [False, False])
-    row = np.where(cell >= 0, cell, len(c.cells) - 1 - cell)  # unused, then unfinished
-    last = row[-1]
-    if hard[-1] == len(found) - 1 and (
-        cell[-1] == _UNFINISHED or (is_code[last] and pos[-1] + length[-1] + CODE_DIGITS > n)
-    ):
-        if not (padded or replace is not None):
-            p = int(pos[-1])
-            raise DecodeError(f"the digits end inside a code (digit {p + 1} of {n})", p)
-        row[-1] = len(c.cells) + 1  # the fill: no text
     text = replace or ""
     width = max(c.templates.shape[1], len(text))
     table = np.zeros((len(c.cells) + 2, width), dtype=np.uint32)
@@ -823,3 +822,38 @@ def _spliced(
     for k in range(CODE_DIGITS):
         out[at[codes] + 1 + k] = ord("0") + padded_d[pos[codes] + length[codes] + k]
     return _decoded(out)
+
+
+def _hard_rows(
+    c: Compiled,
+    padded_d: U8,
+    n: int,
+    found: NDArray[np.unsignedinteger[Any]],
+    hard: NDArray[np.intp],
+    pos: NDArray[np.intp],
+    mode: NDArray[np.intp],
+    cell: NDArray[np.intp],
+    length: NDArray[np.intp],
+    padded: bool,
+    replace: str | None,
+) -> NDArray[np.intp]:
+    """The table row of each long code (its cell; then unused, then no text), or the
+    error the one-by-one decoder raises first: an unused code, or the digits ending
+    inside a code (not an error with ``padded`` or ``replace``: the fill)."""
+    if replace is None and (bad := np.flatnonzero(cell == _INVALID)).size:
+        p, m, k = int(pos[bad[0]]), int(mode[bad[0]]), int(length[bad[0]])
+        code = "".join(str(x) for x in padded_d[p : p + k].tolist())
+        raise DecodeError(
+            f"code {code} at digit {p + 1} is not used on board {c.name} ({c.mode_names[m]} mode)",
+            p,
+        )
+    row = np.where(cell >= 0, cell, len(c.cells) - 1 - cell)
+    is_code = np.array([x.kind is Kind.CODE for x in c.cells] + [False, False])
+    if hard[-1] == len(found) - 1 and (
+        cell[-1] == _UNFINISHED or (is_code[row[-1]] and pos[-1] + length[-1] + CODE_DIGITS > n)
+    ):
+        if not (padded or replace is not None):
+            p = int(pos[-1])
+            raise DecodeError(f"the digits end inside a code (digit {p + 1} of {n})", p)
+        row[-1] = len(c.cells) + 1  # the fill: no text
+    return row

@@ -126,30 +126,26 @@ def decode(
         if cell is None:
             if code in t.prefixes[mode]:  # ran out of digits inside a code
                 return _end_unfinished(out, pos, n, lenient)
-            if replace is not None:
-                out.append(replace)
-                pos = end
-                continue
-            raise DecodeError(
-                f"code {code} at digit {pos + 1} is not used on board {board.name} "
-                f"({board.modes[mode].name} mode)",
-                pos,
-            )
-        pos = end
-        if cell.kind is Kind.CHAR:
-            out.append(cell.text)
-        elif cell.kind is Kind.SHIFT:
-            mode = cell.target
+            if replace is None:
+                raise DecodeError(
+                    f"code {code} at digit {pos + 1} is not used on board {board.name} "
+                    f"({board.modes[mode].name} mode)",
+                    pos,
+                )
+            out.append(replace)
+        elif cell.kind is Kind.CODE:
+            if end + CODE_DIGITS > n:
+                return _end_unfinished(out, pos, n, lenient)
+            out.append("{" + s[end : end + CODE_DIGITS] + "}")
+            end += CODE_DIGITS
         elif cell.kind is Kind.PAREN:
             out.append(")" if paren_open else "(")
             paren_open = not paren_open
-        elif cell.kind is Kind.CODE:
-            if pos + CODE_DIGITS > n:
-                return _end_unfinished(out, pos - len(code), n, lenient)
-            out.append("{" + s[pos : pos + CODE_DIGITS] + "}")
-            pos += CODE_DIGITS
+        elif cell.kind is Kind.SHIFT:
+            mode = cell.target
         else:
-            out.append("{" + cell.text + "}")
+            out.append(cell.text if cell.kind is Kind.CHAR else "{" + cell.text + "}")
+        pos = end
     return "".join(out)
 
 

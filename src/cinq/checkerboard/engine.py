@@ -6,8 +6,10 @@ A :class:`Compiled` board holds lookup tables built once from the board's modes:
   a sign) to its code in each mode. A token held by every mode keeps the current mode;
   a token held by one mode only *forces* that mode, so the mode of every token is the
   forced mode of the last forcing token before it: a forward fill (a running maximum of
-  indices). Where the mode changes, the shift code goes first; the output offsets are a
-  cumulative sum of the code lengths, and the digits are scattered into place.
+  indices). Where the mode changes a shift goes in as a token of its own, as do the
+  three digits after a CODE escape. Each token's code is one machine word of digit
+  slots; gathering the words and keeping the used slots (a boolean mask) gives the
+  digits, with no per-token offsets at all.
 * **Decoding** first finds where the codes start. From a code start, the digits there
   (a window as wide as the longest code) and the mode say how far the next start is: a
   *step* table over (digit, mode) states. Following the steps from the first digit is
@@ -15,12 +17,19 @@ A :class:`Compiled` board holds lookup tables built once from the board's modes:
   block tries every state its first code could start in, and where those readings meet
   (a prefix-free code resynchronises within a few codes) the block's walk no longer
   depends on where the previous block ended. Blocks whose readings do not meet are
-  walked exactly, one after the other. The code at each start then gives its text by
-  table lookups, a cumulative sum and a scatter, as in encoding.
+  walked exactly, one after the other (each block carries a parity mark, so a walk that
+  runs a few codes past its block is told apart from the next block's own). The same
+  gather that builds the step table gives the one character each state reads as;
+  keeping those at the code starts is the text. Codes that read as more than one
+  character (CODE escapes, signs, unused or unfinished codes) are rare: their text is
+  written in after repeating each code's character by its length.
 
-Memory: about ``3 + 3m`` bytes per digit during decoding (``m`` modes) and about 30
-bytes per character during encoding, with :data:`~cinq.checkerboard.MAX_TEXT_CHARS`
-bounding both.
+Texts up to a few thousand digits are decoded by following the steps in plain Python
+(no block overhead); the block walk takes over above that.
+
+Memory: about 10 bytes per digit while decoding (15 on a board with characters beyond
+Latin-1) and about 30 bytes per character while encoding, with
+:data:`~cinq.checkerboard.MAX_TEXT_CHARS` bounding both.
 """
 
 from __future__ import annotations

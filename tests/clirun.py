@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,14 @@ def command() -> Any:
     return typer.main.get_command(app)
 
 
+def flush_std_streams() -> None:
+    """What a command wrote with a plain ``print`` sits in the text wrapper's buffer
+    until flushed (the interpreter flushes at exit; here the run is not over)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(ValueError, OSError):  # closed by the command
+            stream.flush()
+
+
 @dataclass(frozen=True)
 class Result:
     """What a user sees of one command: exit code, standard output, standard error
@@ -55,6 +64,7 @@ def cinq(
     folder = contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext()
     with folder, _ISOLATION.isolation(input=input, env={**BASE_ENV, **(env or {})}) as streams:
         code = run([str(a) for a in args], command=command())
+        flush_std_streams()
         out = streams[0].getvalue().decode("utf-8", "replace")
         err = streams[1].getvalue().decode("utf-8", "replace")
     return Result(code, out, err)

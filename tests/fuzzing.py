@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 
 from cinq.book import PadBook
 from cinq.cli import run
-from tests.clirun import BASE_ENV, command
+from tests.clirun import BASE_ENV, command, flush_std_streams
 
 # Exit codes a user may see: success, bad input, key management, authentication.
 ALLOWED = frozenset({0, 2, 3, 4})
@@ -80,6 +80,7 @@ class Runner:
         env = {**BASE_ENV, "CINQ_DEBUG": debug}
         with self.isolation.isolation(input=case.stdin, env=env) as streams:
             code = run(list(case.args), command=self.command)
+            flush_std_streams()
             out = streams[0].getvalue().decode("utf-8", "replace")
             err = streams[1].getvalue().decode("utf-8", "replace")
         # Exit 70 is run()'s answer to an exception other than a CinqError: the bug the

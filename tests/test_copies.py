@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from cinq.analysis.intercepts import InterceptLog
 from cinq.analysis.triage import (
@@ -24,13 +23,14 @@ from cinq.analysis.triage import (
 )
 from cinq.book import PadBook
 from cinq.checkerboard import MAX_TEXT_CHARS
-from cinq.cli import app
 from cinq.errors import BadInput
+from tests.clirun import cinq as run_cli
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = CliRunner().invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``."""
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 @pytest.fixture

@@ -9,20 +9,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from cinq import checkerboard as cb
 from cinq import language as lg
 from cinq import procedure
 from cinq.book import PadBook
-from cinq.cli import app
 from cinq.diagnose import WrongOption, undecodable
 from cinq.errors import AuthenticationFailed, BadInput
+from tests.clirun import cinq as run_cli
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = CliRunner().invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``."""
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 @pytest.fixture

@@ -14,19 +14,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from cinq import padtext
 from cinq.book import PadBook, PageSpec, PageState, Role
-from cinq.cli import app
 from cinq.errors import BadInput, KeyManagementError
-
-runner = CliRunner()
+from tests.clirun import cinq as run_cli
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = runner.invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``."""
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 def encrypt(book: Path, text: str) -> str:

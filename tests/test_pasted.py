@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
-from typer.testing import CliRunner
 
 from cinq.book import PadBook
-from cinq.cli import app
 from cinq.document import Document
 from cinq.errors import BadInput
+from tests.clirun import cinq as run_cli
 
 PLAIN = "MEET AT THE OLD STATION AT NOON, BRING THE DOCUMENTS"
 
 
 def run(*args: str | Path, input: str | bytes | None = None) -> tuple[int, str, str]:
-    r = CliRunner().invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``."""
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 @pytest.fixture

@@ -17,24 +17,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import cinq
 from cinq import procedure
 from cinq.book import PadBook, PageState
-from cinq.cli import app
 from cinq.errors import PageSpoiled
 from cinq.hazmat.pages import peek_key
+from tests.clirun import cinq as run_cli
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 FULL = Path("/dev/full")
 needs_dev_full = pytest.mark.skipif(not FULL.exists(), reason="no /dev/full here")
-runner = CliRunner()
 
 
 def run(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    r = runner.invoke(app, [str(a) for a in args], input=input)
-    return r.exit_code, r.stdout, r.stderr
+    """``cinq ARGS`` in process, through the console script's ``run()``."""
+    r = run_cli(*args, input=input)
+    return r.returncode, r.stdout, r.stderr
 
 
 def to_dev_full(*args: str | Path, input: str) -> subprocess.CompletedProcess[str]:

@@ -85,7 +85,8 @@ def _radio(groups: int) -> Section:
     import radio_bench  # type: ignore[import-not-found]  # only with --radio: heavy
 
     lines = tuple(f"{name:42} {value}" for name, value in radio_bench.rows(groups))
-    return Section("Radio: group error rates against SNR; real-time factors", (), lines)
+    note = "real-time factors: audio seconds per second of one run each, not interleaved"
+    return Section("Radio: group error rates against SNR; real-time factors", (), (*lines, note))
 
 
 def _run(number: int, key: str, make: Callable[[], Section]) -> Section:

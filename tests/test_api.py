@@ -1,6 +1,6 @@
 """The top-level API: every public name resolves, every error the recipes can raise and
-every type their signatures use is exported, the hazmat primitives are not, and the
-version is written in one place."""
+every type their signatures use is exported, the hazmat primitives are not, the
+version is written in one place, and requirements.lock satisfies pyproject.toml."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dataclasses
 import importlib.metadata
 import inspect
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -200,3 +201,37 @@ def test_the_license_is_the_declared_one() -> None:
     assert text.startswith("MIT License")
     assert "the cinq authors" in text
     assert importlib.metadata.metadata("cinq")["License"] == "MIT"
+
+
+# -- the lock --------------------------------------------------------------------------
+
+
+def test_the_lock_pins_what_the_project_asks_for() -> None:
+    """requirements.lock, which `make` installs, satisfies every dependency and extra of
+    pyproject.toml (Typer's upper bound included), and holds no pydantic: Typer 0.29
+    loads it at every start, which is why the bound is there."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    pins = {
+        canonicalize_name(name): version
+        for name, version in re.findall(r"^([A-Za-z0-9][\w.-]*)==(\S+) \\$", lock, re.M)
+    }
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [
+        *project["dependencies"],
+        *(r for rs in project["optional-dependencies"].values() for r in rs),
+    ]
+    checked = 0
+    for requirement in map(Requirement, wanted):
+        if canonicalize_name(requirement.name) == "cinq":
+            continue  # `all` names the other extras
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned is not None, f"{requirement.name} is not in requirements.lock"
+        assert requirement.specifier.contains(pinned), f"{requirement} but the lock has {pinned}"
+        checked += 1
+    assert checked >= len(project["dependencies"])
+    assert "pydantic" not in pins and "typer" in pins

@@ -8,6 +8,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,10 +45,15 @@ print(json.dumps({"code": code, "loaded": loaded}))
 
 
 def probe(
-    *args: str | Path, hide: tuple[str, ...] = (), stdin: str = "", cwd: Path | None = None
+    *args: str | Path,
+    hide: tuple[str, ...] = (),
+    stdin: str = "",
+    cwd: Path | None = None,
+    watch: tuple[str, ...] = (),
 ) -> tuple[int, list[str], str]:
-    """(exit code, the heavy modules loaded, stderr) of ``cinq ARGS`` in a new process."""
-    watched = (*HEAVY, "cinq.book", *LIGHT_SKIPS)
+    """(exit code, the heavy modules loaded, stderr) of ``cinq ARGS`` in a new process;
+    ``watch``: more modules to look for."""
+    watched = (*HEAVY, "cinq.book", *LIGHT_SKIPS, *watch)
     result = subprocess.run(
         [sys.executable, "-c", _PROBE % (watched,), *hide, "--", *map(str, args)],
         input=stdin,
@@ -101,6 +107,24 @@ def test_parse_encrypt_and_decrypt_load_no_optional_stack(tmp_path: Path) -> Non
     assert code == 0 and not set(loaded) & {*HEAVY, *LIGHT_SKIPS}, (err, loaded)
     code, loaded, err = probe("parse", stdin=document)
     assert code == 0 and loaded == [], (err, loaded)  # not even the pad books
+
+
+def test_a_quiet_success_loads_neither_rich_nor_pydantic(tmp_path: Path) -> None:
+    """encrypt and decrypt print their data and plain notices: Rich loads only for an
+    error or a help page, and the pinned Typer does not bring pydantic."""
+    quiet = ("rich", "pydantic")
+    send, receive = cinq.PadBook.create_pair(tmp_path / "q", pages=3, groups=20)
+    code, loaded, err = probe("encrypt", "--book", send, stdin="MEET AT DAWN\n", watch=quiet)
+    assert code == 0 and not set(loaded) & set(quiet), (err, loaded)
+    assert re.fullmatch(r"enciphered on page \d{5}: \d+ groups\n", err), err
+    with cinq.PadBook.open(send) as book:
+        document = cinq.encrypt("MEET AT NOON", book).render()
+    for _ in range(2):  # the second time, a notice: the page was already read
+        code, loaded, err = probe("decrypt", "--book", receive, stdin=document, watch=quiet)
+        assert code == 0 and not set(loaded) & set(quiet), (err, loaded)
+    assert re.fullmatch(r"note: page \d{5} was already read on \S+\n", err), err
+    code, loaded, err = probe("encrypt", "--book", tmp_path / "none.pad", watch=quiet)
+    assert code == 2 and "rich" in loaded and err.startswith("cinq: error: "), err
 
 
 # -- the lazy table --------------------------------------------------------------------

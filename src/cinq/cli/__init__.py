@@ -10,6 +10,7 @@ failed, 70 an internal error (a bug: one line, a traceback only with ``CINQ_DEBU
 from __future__ import annotations
 
 import errno
+import gc
 import importlib
 import os
 import sys
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
 import typer
-from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..errors import BadInput, CannotWrite, CinqError
@@ -28,20 +29,6 @@ from ..extras import missing_extra
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
 _DEBUG = "CINQ_DEBUG"
-
-
-def _flags_as_flags() -> None:
-    """Show a flag as a flag in --help (``--json``), not as ``--json <bool>``: a user
-    reading ``<bool>`` types ``--json true`` and gets a usage error."""
-    shown = TyperOption.display_type_rich
-
-    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
-        return None if self.is_flag else shown(self, ctx)
-
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_flags_as_flags()
 
 
 def report_error(e: CinqError) -> None:
@@ -388,4 +375,11 @@ def flush_stdout(code: int) -> int:
 
 def main() -> None:
     """Entry point of the ``cinq`` console script."""
-    sys.exit(flush_stdout(run()))
+    code = flush_stdout(run())
+    # The command is over and its output flushed. Freezing what the garbage collector
+    # tracks spares the interpreter's exit a last walk over every object of NumPy, Typer
+    # and cinq: about 20 ms, as long as the command itself. atexit handlers still run;
+    # only objects in reference cycles are then left to the end of the process, and
+    # every file and pad book a command opens is closed by its own `with` by now.
+    gc.freeze()
+    sys.exit(code)

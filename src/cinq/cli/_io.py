@@ -7,13 +7,12 @@ whole, so no command can be made to allocate without end.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING
 
 from ..errors import CannotWrite
 from ..files import (
@@ -27,12 +26,31 @@ from ..files import (
 )
 from ..pdftext import MAX_PDF_BYTES, document_text, is_pdf
 
-err = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    err: Console  # made by __getattr__ on first use
+
+
+@functools.cache
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def __getattr__(name: str) -> Console:
+    """``err``, the Rich console on stderr, made on first use (PEP 562): Rich takes
+    about as long to load as a quiet command takes to run, and a command that succeeds
+    says at most a plain line (:func:`notice`)."""
+    if name == "err":
+        return _stderr_console()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def notice(text: str) -> None:
-    """A line for the user on stderr (never data)."""
-    err.print(escape(text), soft_wrap=True)
+    """A line for the user on stderr (never data), as is: no markup, no Rich."""
+    print(text, file=sys.stderr)
 
 
 def read_bytes(path: Path | None, *, what: str = "input", limit: int = MAX_TEXT_BYTES) -> bytes:
@@ -52,7 +70,7 @@ def _prompt(what: str) -> None:
     # a silent wait; a pipe or a file on stdin gets no prompt.
     with contextlib.suppress(ValueError, OSError):
         if sys.stdin.isatty():
-            err.print(f"Type the {escape(what)}, then Ctrl-D on a new line:")
+            print(f"Type the {what}, then Ctrl-D on a new line:", file=sys.stderr)
 
 
 def _name(path: Path | None) -> str:
@@ -149,6 +167,9 @@ def stdout_reason(e: OSError) -> str:
 def progress(what: str) -> Iterator[None]:
     """A spinner with ``what`` on stderr while the block runs, when stderr is a
     terminal (never in a pipe or a log file, never on stdout)."""
+    from rich.markup import escape
+
+    err = _stderr_console()
     if not err.is_terminal:
         yield
         return

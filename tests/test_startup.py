@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 import cinq
-from cinq.cli import COMMANDS, app, load
+from cinq.cli import BLAS_THREADS, COMMANDS, app, load
 from cinq.errors import MissingExtra
 from cinq.extras import EXTRAS, missing_extra, require
 
@@ -125,6 +125,42 @@ def test_a_quiet_success_loads_neither_rich_nor_pydantic(tmp_path: Path) -> None
     assert re.fullmatch(r"note: page \d{5} was already read on \S+\n", err), err
     code, loaded, err = probe("encrypt", "--book", tmp_path / "none.pad", watch=quiet)
     assert code == 2 and "rich" in loaded and err.startswith("cinq: error: "), err
+
+
+# Runs the console script's main() with argv[1:], and prints at exit what OpenBLAS's
+# thread variables are then.
+_BLAS_PROBE = """
+import atexit, json, os, sys
+from cinq import cli
+atexit.register(lambda: print(json.dumps({v: os.environ.get(v) for v in cli.BLAS_THREADS})))
+sys.argv = ["cinq", *sys.argv[1:]]
+cli.main()
+"""
+
+
+def blas_threads_at_exit(*args: str, env: dict[str, str]) -> tuple[int, dict[str, str | None]]:
+    base = {k: v for k, v in os.environ.items() if k not in BLAS_THREADS}
+    done = subprocess.run(
+        [sys.executable, "-c", _BLAS_PROBE, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, **env, "PYTHONPATH": str(SRC)},
+    )
+    return done.returncode, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_console_script_runs_blas_single_threaded_unless_told(tmp_path: Path) -> None:
+    """NumPy's OpenBLAS threads would only compete with the command: one thread,
+    unless the user set a number of threads, which is kept."""
+    send, _ = cinq.PadBook.create_pair(tmp_path / "b", pages=2, groups=20)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("MEET AT DAWN\n", encoding="utf-8")
+    code, shown = blas_threads_at_exit("encrypt", "--book", str(send), str(plain), env={})
+    assert code == 0 and shown["OPENBLAS_NUM_THREADS"] == "1"
+    for name in BLAS_THREADS:
+        code, shown = blas_threads_at_exit("--version", env={name: "3"})
+        assert code == 0 and shown == {n: "3" if n == name else None for n in BLAS_THREADS}
 
 
 # -- the lazy table --------------------------------------------------------------------

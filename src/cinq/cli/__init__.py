@@ -373,8 +373,24 @@ def flush_stdout(code: int) -> int:
     return code
 
 
+#: What OpenBLAS (NumPy's BLAS) reads for its number of threads, first one first.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def single_threaded_blas() -> None:
+    """One BLAS thread for this process, unless the user chose a number (or NumPy is
+    loaded already, when it is too late). When NumPy loads, OpenBLAS starts a thread
+    per core that spins for about a tenth of a second waiting for work, and so competes
+    with the command itself: on a busy two-core machine, a quarter of ``cinq encrypt``'s
+    start-up. cinq has nothing for it to do: its matrix products are on integers,
+    which NumPy computes without BLAS, and its float arrays are small."""
+    if "numpy" not in sys.modules and not any(name in os.environ for name in BLAS_THREADS):
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
 def main() -> None:
     """Entry point of the ``cinq`` console script."""
+    single_threaded_blas()
     code = flush_stdout(run())
     # The command is over and its output flushed. Freezing what the garbage collector
     # tracks spares the interpreter's exit a last walk over every object of NumPy, Typer

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 import typer
-from fpdf import FPDF
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -35,6 +34,7 @@ from cinq.cli._io import MAX_TEXT_BYTES, read_document, read_text
 from cinq.errors import BadInput, CannotWrite
 from cinq.files import atomic_write
 from tests.clirun import cinq
+from tests.pdfs import pdf_of
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 GROUPS = "12345 67890 11111 22222 33333 44444"
@@ -360,18 +360,8 @@ def test_a_failed_write_in_the_library_is_cannot_write_naming_the_file(tmp_path:
 # -- PDFs --------------------------------------------------------------------------------------
 
 
-def _pdf(path: Path, lines: list[str]) -> Path:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Courier", size=12)
-    for line in lines:
-        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
-
-
 def test_parse_reads_a_pdf(tmp_path: Path) -> None:
-    doc = _pdf(tmp_path / "Intercept.PDF", ["Weather for the coast: fair.", "",
+    doc = pdf_of(tmp_path / "Intercept.PDF", ["Weather for the coast: fair.", "",
                                             "12345 67890 11111", "22222 33333 44444", "",
                                             "By KESTREL"])  # fmt: skip
     code, out, err = run("parse", doc, "--json")
@@ -389,7 +379,7 @@ def test_a_broken_pdf_and_a_missing_pdftotext_are_clear_errors(
     broken.write_bytes(b"%PDF-1.4\nthis is not really a PDF\n")
     code, _, err = run("parse", broken)
     assert code == 2 and f"cannot read PDF {broken}" in err
-    good = _pdf(tmp_path / "good.pdf", [GROUPS] * 20)
+    good = pdf_of(tmp_path / "good.pdf", [GROUPS] * 20)
     with pytest.raises(BadInput, match=r"the text of PDF .*good\.pdf is larger than 100 bytes"):
         read_document(good, limit=100)  # the text is bounded, not only the PDF
     monkeypatch.setenv("PATH", str(tmp_path))  # a system without poppler-utils

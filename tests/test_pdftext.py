@@ -11,20 +11,9 @@ from hypothesis import strategies as st
 from cinq.document import Document
 from cinq.errors import BadInput
 from cinq.pdftext import document_text, is_pdf, read_document_file
+from tests.pdfs import pdf_of
 
 GROUPS = ["12345", "67890", "11111", "22222", "33333", "44444"]
-
-
-def pdf_of(path: Path, lines: list[str]) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Courier", size=12)
-    for line in lines:
-        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
 
 
 @given(st.text(max_size=200).filter(lambda t: not t.startswith("%PDF-")))

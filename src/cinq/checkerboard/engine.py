@@ -56,6 +56,7 @@ U8 = NDArray[np.uint8]
 _END = 10  # the digit value that stands for "past the last digit" in a window
 _SMALL = 4096  # up to this many digits, the code starts are followed in plain Python
 _CHAINS = 512  # at most about this many blocks are walked side by side (see default_plan)
+_NO_DIGIT = 255  # a packed code word's slot past the code's last digit
 _INVALID = -1  # window table: a code this mode does not use
 _UNFINISHED = -2  # window table: the digits end inside a code
 
@@ -92,8 +93,8 @@ class Compiled:
     emit_len: U8  # per (mode * ids + id), then per shift: how many digits its code has
     emit_dig: U8  # the same rows: the digits
     emit_mask: NDArray[np.bool_]  # the same rows: which of those digits are used
-    emit_packed: NDArray[np.unsignedinteger[Any]] | None  # emit_dig rows as words
-    emit_used: NDArray[np.unsignedinteger[Any]] | None  # emit_mask rows as words
+    emit_packed: NDArray[np.unsignedinteger[Any]] | None  # emit_dig rows as words, each
+    # unused digit slot _NO_DIGIT
     back: tuple[tuple[int, ...], ...]  # per mode: the shift code back to the first mode
     # -- decoding
     width: int  # digits in a window: the longest code
@@ -165,8 +166,7 @@ def _encoding_tables(name: str, modes: tuple[Mode, ...]) -> dict[str, Any]:
         "emit_len": emit_len,
         "emit_dig": emit_dig,
         "emit_mask": used,
-        "emit_packed": _packed(emit_dig),
-        "emit_used": _packed(used),
+        "emit_packed": _packed(np.where(used, emit_dig, np.uint8(_NO_DIGIT))),
         "back": back,
     }
 
@@ -246,11 +246,12 @@ def _emit_tables(
     return emit_len, emit_dig, back
 
 
-def _packed(rows: NDArray[Any]) -> NDArray[np.unsignedinteger[Any]] | None:
-    """Rows of up to eight bytes as one little-endian word each (None if wider)."""
+def _packed(rows: U8) -> NDArray[np.unsignedinteger[Any]] | None:
+    """Rows of up to eight bytes as one little-endian word each, filled out with
+    _NO_DIGIT (None if wider)."""
     for size, dtype in ((2, "<u2"), (4, "<u4"), (8, "<u8")):
         if rows.shape[1] <= size:
-            wide = np.zeros((rows.shape[0], size), dtype=np.uint8)
+            wide = np.full((rows.shape[0], size), _NO_DIGIT, dtype=np.uint8)
             wide[:, : rows.shape[1]] = rows
             return wide.view(dtype).ravel()
     return None
@@ -524,12 +525,17 @@ def _emit(c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, l
     if escapes.size:
         literal = len(c.emit_len) - 10 + escape_digits.astype(np.int32)
         key = np.insert(key, np.repeat(escapes + 1, CODE_DIGITS), literal.ravel())
-    if c.emit_packed is not None and c.emit_used is not None:  # a row as one word
-        rows = c.emit_packed[key].view(np.uint8)
-        used = c.emit_used[key].view(np.bool_)
+    # np.take and np.compress: a third to a half faster here than [] with an index
+    # array or a mask (no index broadcasting, no casting checks)
+    if c.emit_packed is not None:  # a row as one word, the slots past its code marked
+        rows = np.take(c.emit_packed, key).view(np.uint8)
+        out = np.compress(rows != _NO_DIGIT, rows)
     else:
-        rows, used = c.emit_dig[key].ravel(), c.emit_mask[key].ravel()
-    return np.concatenate([rows[used], np.array(c.back[last], dtype=np.uint8)])
+        rows = np.take(c.emit_dig, key, axis=0).ravel()
+        out = np.compress(np.take(c.emit_mask, key, axis=0).ravel(), rows)
+    if not c.back[last]:
+        return out
+    return np.concatenate([out, np.array(c.back[last], dtype=np.uint8)])
 
 
 # -- decoding -------------------------------------------------------------------------

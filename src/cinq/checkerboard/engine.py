@@ -474,7 +474,8 @@ def _modes(c: Compiled, ids: I32, forced: I8) -> NDArray[np.integer[Any]] | None
     last = np.where(forced >= 0, np.arange(len(ids), dtype=np.int32), np.int32(-1))
     np.maximum.accumulate(last, out=last)
     mode = np.take(forced, last)
-    mode[: int(np.searchsorted(last, 0))] = 0  # no forcing token yet: the first mode
+    # no forcing token yet: the first mode (an int32 key, or NumPy widens all of last)
+    mode[: int(last.searchsorted(np.int32(0)))] = 0
     return mode
 
 

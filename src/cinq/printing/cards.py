@@ -113,13 +113,14 @@ def _instructions(board: Board) -> list[str]:
     ]
 
 
+_LABEL_W = 19.0  # worksheet rows: row number, then plain / key / cipher
+_BOX_W = 6.0  # one digit box of a worksheet group
+_HEAD_H = 22.0  # a worksheet sheet's title and note, above the rows
+
+
 def _work_rows(sheet: Sheet, rows: int, sheets_done: int) -> None:
     """The triples of boxed lines (plain / key / cipher), on as many sheets as needed."""
-    label_w = 19.0  # row number, then plain / key / cipher
-    box_w = 6.0
-    col_w = (sheet.width - label_w) / 5
-    head_h = 22.0
-    avail = sheet.bottom - 8 - (sheet.top + head_h)
+    avail = sheet.bottom - 8 - (sheet.top + _HEAD_H)
     plan = plan_rows(
         rows,
         avail,
@@ -127,39 +128,47 @@ def _work_rows(sheet: Sheet, rows: int, sheets_done: int) -> None:
         min_pitch=lambda h: 3 * h + 3,
         max_pitch=lambda h: 3 * h + 4.5,
     )
-    box_h = plan.scale
     for part in range(plan.sheets):
         sheet.new_page()
-        x, y = sheet.left, sheet.top
-        title = "WORKSHEET" + (f" (continued, sheet {part + 1} of {plan.sheets})" if part else "")
-        sheet.put(x, y, sheet.width - 70, 8, title, size=15, bold=True, what="title")
-        sheet.put(sheet.right - 68, y, 20, 8, "PAGE ID", size=8, bold=True, color=GREY)
-        sheet.digit_boxes(sheet.right - 47.5, y, 5, 9.5, 8, what="page-ID boxes")
-        y += 10
-        note = (
-            f"Encrypt: plain, key, cipher = plain {MINUS} key.   Decrypt: the same lines "
-            "read cipher, key, plain: plain = cipher + key."
-        )
-        text, size = sheet.fit_text(note, sheet.width, size=9)
-        sheet.put(x, y, sheet.width, 5, text, size=size, color=GREY, what="note")
-        y = sheet.top + head_h
+        _work_head(sheet, part, plan.sheets)
         first = part * plan.per_sheet
         for r in range(first, min(rows, first + plan.per_sheet)):
-            ty = y + (r - first) * plan.pitch
-            sheet.put(x, ty, 5.5, box_h, f"{r + 1}", size=8, bold=True, color=GREY,
-                      what="row number")  # fmt: skip
-            for line, name in enumerate(("plain", "key", "cipher")):
-                ly = ty + line * box_h
-                sheet.put(x + 6, ly, label_w - 7, box_h, name, size=8, bold=line != 1,
-                          what="line label")  # fmt: skip
-                for c in range(5):
-                    gx = x + label_w + c * col_w + (col_w - 5 * box_w) / 2
-                    # The key line is shaded: those digits come from the pad page.
-                    sheet.digit_boxes(gx, ly, 5, box_w, box_h, fill=LIGHT if line == 1 else 255,
-                                      what="worksheet group")  # fmt: skip
+            _work_row(sheet, sheet.top + _HEAD_H + (r - first) * plan.pitch, r, plan.scale)
         foot = f"Burn with the pad page. · {printed_note()} · sheet {sheets_done + part + 1}"
         text, size = sheet.fit_text(foot, sheet.width, size=7.5)
-        sheet.put(x, sheet.bottom - 5, sheet.width, 5, text, size=size, color=GREY)
+        sheet.put(sheet.left, sheet.bottom - 5, sheet.width, 5, text, size=size, color=GREY)
+
+
+def _work_head(sheet: Sheet, part: int, sheets: int) -> None:
+    """A worksheet sheet's title, its PAGE ID boxes and the one-line reminder of the sums."""
+    x, y = sheet.left, sheet.top
+    title = "WORKSHEET" + (f" (continued, sheet {part + 1} of {sheets})" if part else "")
+    sheet.put(x, y, sheet.width - 70, 8, title, size=15, bold=True, what="title")
+    sheet.put(sheet.right - 68, y, 20, 8, "PAGE ID", size=8, bold=True, color=GREY)
+    sheet.digit_boxes(sheet.right - 47.5, y, 5, 9.5, 8, what="page-ID boxes")
+    note = (
+        f"Encrypt: plain, key, cipher = plain {MINUS} key.   Decrypt: the same lines "
+        "read cipher, key, plain: plain = cipher + key."
+    )
+    text, size = sheet.fit_text(note, sheet.width, size=9)
+    sheet.put(x, y + 10, sheet.width, 5, text, size=size, color=GREY, what="note")
+
+
+def _work_row(sheet: Sheet, ty: float, r: int, box_h: float) -> None:
+    """Row ``r`` (from 0) at ``ty``: its number, then the plain, key and cipher lines."""
+    x = sheet.left
+    col_w = (sheet.width - _LABEL_W) / 5
+    sheet.put(x, ty, 5.5, box_h, f"{r + 1}", size=8, bold=True, color=GREY,
+              what="row number")  # fmt: skip
+    for line, name in enumerate(("plain", "key", "cipher")):
+        ly = ty + line * box_h
+        sheet.put(x + 6, ly, _LABEL_W - 7, box_h, name, size=8, bold=line != 1,
+                  what="line label")  # fmt: skip
+        for c in range(5):
+            gx = x + _LABEL_W + c * col_w + (col_w - 5 * _BOX_W) / 2
+            # The key line is shaded: those digits come from the pad page.
+            sheet.digit_boxes(gx, ly, 5, _BOX_W, box_h, fill=LIGHT if line == 1 else 255,
+                              what="worksheet group")  # fmt: skip
 
 
 def worksheet(

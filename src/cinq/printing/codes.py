@@ -90,6 +90,19 @@ def _fill(entries: Sequence[_Entry], height: int) -> tuple[list[list[_Entry]], i
     return page, i
 
 
+@dataclass(frozen=True)
+class _Widths:
+    column: float  # one of the COLUMNS columns
+    code: float  # a three-digit code in bold mono
+    text: float  # the phrase beside the code
+
+    @classmethod
+    def of(cls, sheet: Sheet) -> _Widths:
+        column = (sheet.width - (COLUMNS - 1) * GUTTER) / COLUMNS
+        code = sheet.text_width("000", "mono", CODE_PT, bold=True)
+        return cls(column=column, code=code, text=column - code - 2.5)
+
+
 def _part(
     sheet: Sheet,
     book: CodebookLike,
@@ -97,63 +110,86 @@ def _part(
     *,
     part: int,
 ) -> None:
-    col_w = (sheet.width - (COLUMNS - 1) * GUTTER) / COLUMNS
-    code_w = sheet.text_width("000", "mono", CODE_PT, bold=True)
-    text_w = col_w - code_w - 2.5
+    w = _Widths.of(sheet)
     entries = [
-        _Entry(f"{code:03d}", tuple(sheet.wrap(phrase, text_w - INDENT, size=PHRASE_PT)))
+        _Entry(f"{code:03d}", tuple(sheet.wrap(phrase, w.text - INDENT, size=PHRASE_PT)))
         for phrase, code in pairs
     ]
     avail = sheet.bottom - FOOT_H - (sheet.top + HEAD_H)
     capacity = max(1, math.floor(avail / LINE_H))
     pages = _columns(entries, capacity)
-    keyed = "keyed" if book.keyed else "not keyed"
-    title = "PART 1 · FOR ENCODING · by phrase" if part == 1 else "PART 2 · FOR DECODING · by code"
     for n, page in enumerate(pages, 1):
         sheet.new_page()
-        x, y = sheet.left, sheet.top
-        sheet.put(x, y, 40, 8, "CODEBOOK", size=15, bold=True, what="title")
-        head = f"language {book.lang.upper()} · {keyed} · {len(pairs)} entries"
-        text, size = sheet.fit_text(head, sheet.width - 42, size=10, bold=True)
-        sheet.put(x + 42, y, sheet.width - 42, 8, text, size=size, bold=True, align="R")
-        sheet.put(x, y + 8.5, sheet.width * 0.75, 6, title, size=11, bold=True, color=GREY)
-        sheet.put(sheet.right - 40, y + 8.5, 40, 6, f"sheet {n} of {len(pages)}", size=9,
-                  color=GREY, align="R")  # fmt: skip
-        sheet.rule(sheet.left, sheet.right, y + 15.5, width=0.5)
+        _part_head(sheet, book, len(pairs), part=part, sheet_no=n, sheets=len(pages))
         top = sheet.top + HEAD_H
         for c, column in enumerate(page):
-            cx = x + c * (col_w + GUTTER)
-            ly = top
-            for entry in column:
-                if part == 1:  # phrase ..... code
-                    for k, line in enumerate(entry.lines):
-                        indent = INDENT if k else 0.0
-                        sheet.put(cx + indent, ly + k * LINE_H, text_w - indent, LINE_H, line,
-                                  size=PHRASE_PT, what="phrase")  # fmt: skip
-                    last = entry.lines[-1]
-                    lx = cx + (INDENT if len(entry.lines) > 1 else 0.0) + 1
-                    lx += sheet.text_width(last, "sans", PHRASE_PT)
-                    ry = ly + (len(entry.lines) - 1) * LINE_H
-                    sheet.dotted(lx, cx + col_w - code_w - 1, ry + LINE_H * 0.72)
-                    sheet.put(cx + col_w - code_w, ry, code_w, LINE_H, entry.code, face="mono",
-                              size=CODE_PT, bold=True, align="R", what="code")  # fmt: skip
-                else:  # code  phrase
-                    sheet.put(cx, ly, code_w, LINE_H, entry.code, face="mono", size=CODE_PT,
-                              bold=True, what="code")  # fmt: skip
-                    for k, line in enumerate(entry.lines):
-                        indent = INDENT if k else 0.0
-                        sheet.put(cx + code_w + 2.5 + indent, ly + k * LINE_H, text_w - indent,
-                                  LINE_H, line, size=PHRASE_PT, what="phrase")  # fmt: skip
-                ly += len(entry.lines) * LINE_H
-            if c and column:
+            cx = sheet.left + c * (w.column + GUTTER)
+            bottom = _column(sheet, w, column, cx, top, part=part)
+            if c and column:  # a thin rule between columns
                 sheet.set_line_width(0.15)
                 sheet.set_draw_color(170)
-                sheet.line(cx - GUTTER / 2, top, cx - GUTTER / 2, ly)
+                sheet.line(cx - GUTTER / 2, top, cx - GUTTER / 2, bottom)
         if not entries:
-            sheet.put(x, top, sheet.width, 6, "(no entries)", size=10, color=GREY)
+            sheet.put(sheet.left, top, sheet.width, 6, "(no entries)", size=10, color=GREY)
         foot = f"cinq codebook · part {part} · {printed_note()}"
         text, size = sheet.fit_text(foot, sheet.width, size=7.5)
-        sheet.put(x, sheet.bottom - 5, sheet.width, 5, text, size=size, color=GREY)
+        sheet.put(sheet.left, sheet.bottom - 5, sheet.width, 5, text, size=size, color=GREY)
+
+
+def _part_head(
+    sheet: Sheet, book: CodebookLike, count: int, *, part: int, sheet_no: int, sheets: int
+) -> None:
+    """A codebook sheet's heading: CODEBOOK, the book's language, keying and size, the part."""
+    x, y = sheet.left, sheet.top
+    keyed = "keyed" if book.keyed else "not keyed"
+    title = "PART 1 · FOR ENCODING · by phrase" if part == 1 else "PART 2 · FOR DECODING · by code"
+    sheet.put(x, y, 40, 8, "CODEBOOK", size=15, bold=True, what="title")
+    head = f"language {book.lang.upper()} · {keyed} · {count} entries"
+    text, size = sheet.fit_text(head, sheet.width - 42, size=10, bold=True)
+    sheet.put(x + 42, y, sheet.width - 42, 8, text, size=size, bold=True, align="R")
+    sheet.put(x, y + 8.5, sheet.width * 0.75, 6, title, size=11, bold=True, color=GREY)
+    sheet.put(sheet.right - 40, y + 8.5, 40, 6, f"sheet {sheet_no} of {sheets}", size=9,
+              color=GREY, align="R")  # fmt: skip
+    sheet.rule(sheet.left, sheet.right, y + 15.5, width=0.5)
+
+
+def _column(
+    sheet: Sheet, w: _Widths, column: Sequence[_Entry], cx: float, top: float, *, part: int
+) -> float:
+    """One column of entries from ``top`` down; returns where it ends."""
+    ly = top
+    for entry in column:
+        if part == 1:
+            _phrase_first(sheet, w, entry, cx, ly)
+        else:
+            _code_first(sheet, w, entry, cx, ly)
+        ly += len(entry.lines) * LINE_H
+    return ly
+
+
+def _phrase_first(sheet: Sheet, w: _Widths, entry: _Entry, cx: float, ly: float) -> None:
+    """Part 1's entry: phrase ..... code, the dots and the code on the phrase's last line."""
+    for k, line in enumerate(entry.lines):
+        indent = INDENT if k else 0.0
+        sheet.put(cx + indent, ly + k * LINE_H, w.text - indent, LINE_H, line,
+                  size=PHRASE_PT, what="phrase")  # fmt: skip
+    last = entry.lines[-1]
+    lx = cx + (INDENT if len(entry.lines) > 1 else 0.0) + 1
+    lx += sheet.text_width(last, "sans", PHRASE_PT)
+    ry = ly + (len(entry.lines) - 1) * LINE_H
+    sheet.dotted(lx, cx + w.column - w.code - 1, ry + LINE_H * 0.72)
+    sheet.put(cx + w.column - w.code, ry, w.code, LINE_H, entry.code, face="mono",
+              size=CODE_PT, bold=True, align="R", what="code")  # fmt: skip
+
+
+def _code_first(sheet: Sheet, w: _Widths, entry: _Entry, cx: float, ly: float) -> None:
+    """Part 2's entry: the code, then the phrase beside it."""
+    sheet.put(cx, ly, w.code, LINE_H, entry.code, face="mono", size=CODE_PT,
+              bold=True, what="code")  # fmt: skip
+    for k, line in enumerate(entry.lines):
+        indent = INDENT if k else 0.0
+        sheet.put(cx + w.code + 2.5 + indent, ly + k * LINE_H, w.text - indent,
+                  LINE_H, line, size=PHRASE_PT, what="phrase")  # fmt: skip
 
 
 def codebook(book: CodebookLike, path: str | os.PathLike[str], *, paper: Paper = "A4") -> int:

@@ -516,6 +516,43 @@ def board_example(board: Board) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _BoardGrid:
+    """The measures of a checkerboard table as :func:`draw_board` lays it out."""
+
+    cells: list[list[str]]  # ten cells a row: the single-digit row, then the prefix rows
+    names: list[str]  # each row's label as printed ("" for the single-digit row)
+    big: float  # pt: a single letter, as large as the cell allows
+    small: float  # pt: SPC, CODE, L/F ...
+    label_w: float  # mm: the row-label column
+    cell_w: float
+    cell_h: float
+
+    @property
+    def height(self) -> float:
+        """The table with its 0-9 header row."""
+        return self.cell_h * (len(self.cells) + 1)
+
+
+def _board_grid(sheet: Sheet, board: Board, w: float, cell_h: float) -> _BoardGrid:
+    rows = board.table()
+    big = min(16.0, cell_h / PT * 0.5)
+    small = big * 0.72
+    names = [_row_name(label) for label, _ in rows]
+    # Row digits are coordinates just like the 0-9 header, and as large; a figures-mode
+    # row ("fig 8") gets a label column wide enough for its name in small type.
+    label_w = max(cell_h * 1.2, *(sheet.text_width(n, "mono", small, bold=True) + 3 for n in names))
+    return _BoardGrid(
+        cells=[cells for _, cells in rows],
+        names=names,
+        big=big,
+        small=small,
+        label_w=label_w,
+        cell_w=(w - label_w) / 10,
+        cell_h=cell_h,
+    )
+
+
 def draw_board(
     sheet: Sheet,
     board: Board,
@@ -532,54 +569,14 @@ def draw_board(
     """The checkerboard as a card: name, the 0-9 header, the single-digit row, the prefix
     rows, then description, legend and (``example``) a worked example. Returns the y
     below it; ``draw=False`` only measures."""
-    rows = board.table()
-    big = min(16.0, cell_h / PT * 0.5)  # a single letter: as large as the cell allows
-    small = big * 0.72  # SPC, CODE, L/F ...
-    names = [_row_name(label) for label, _ in rows]
-    # Row digits are coordinates just like the 0-9 header, and as large; a figures-mode
-    # row ("fig 8") gets a label column wide enough for its name in small type.
-    label_w = max(cell_h * 1.2, *(sheet.text_width(n, "mono", small, bold=True) + 3 for n in names))
-    cell_w = (w - label_w) / 10
-    table_h = cell_h * (len(rows) + 1)
+    g = _board_grid(sheet, board, w, cell_h)
     top = y
     if draw:
         sheet.put(x, y, w, 7, f"CHECKERBOARD {board.name}", size=13, bold=True, what="board name")
     y += 8.5
     if draw:
-        # Header row and row labels shaded: they are coordinates, not cells.
-        sheet.frame(x, y, w, cell_h, fill=LIGHT, line=None, what="board header")
-        sheet.frame(x, y, label_w, table_h, fill=LIGHT, line=None, what="board row labels")
-        for col in range(10):
-            sheet.put(x + label_w + col * cell_w, y, cell_w, cell_h, str(col), face="mono",
-                      size=big, bold=True, align="C", what="board header")  # fmt: skip
-        for r, ((_, cells), name) in enumerate(zip(rows, names, strict=True), 1):
-            ry = y + r * cell_h
-            if name:
-                size = sheet.fit_size(name, label_w - 2, face="mono", size=big, bold=True)
-                sheet.put(x + 1, ry, label_w - 2, cell_h, name, face="mono", size=size,
-                          bold=True, align="C", what="row name")  # fmt: skip
-            for col, text in enumerate(cells):
-                cx = x + label_w + col * cell_w
-                if not text and r == 1:  # the blank top-row columns: the row prefixes
-                    sheet.frame(cx, ry, cell_w, cell_h, fill=LIGHT, line=None, what="prefix")
-                if text:
-                    one = len(text) == 1
-                    size = sheet.fit_size(text, cell_w - 1.5, size=big if one else small,
-                                          bold=one, min_size=5)  # fmt: skip
-                    sheet.put(cx, ry, cell_w, cell_h, text, size=size, bold=one, align="C",
-                              what="board cell")  # fmt: skip
-        sheet.set_line_width(0.15)
-        sheet.set_draw_color(BLACK)
-        for r in range(2, len(rows) + 1):
-            sheet.line(x, y + r * cell_h, x + w, y + r * cell_h)
-        for col in range(1, 10):
-            lx = x + label_w + col * cell_w
-            sheet.line(lx, y, lx, y + table_h)
-        sheet.rule(x, x + w, y + cell_h, width=0.4)
-        sheet.frame(x, y, w, table_h, line=0.4, what="board table")
-        sheet.set_line_width(0.4)
-        sheet.line(x + label_w, y, x + label_w, y + table_h)
-    y += table_h + 2.5
+        _board_table(sheet, g, x, y, w)
+    y += g.height + 2.5
     if board.description:
         y = sheet.paragraph(x, y, w, board.description, size=text_size, color=GREY, draw=draw)
     if legend:
@@ -591,3 +588,52 @@ def draw_board(
         y = sheet.paragraph(x, y + 1, w, f"Example: {sample}", size=text_size, bold=True,
                             draw=draw)  # fmt: skip
     return max(y, top)
+
+
+def _board_table(sheet: Sheet, g: _BoardGrid, x: float, y: float, w: float) -> None:
+    """The shaded 0-9 header and row labels, every row's cells, then the rules."""
+    # Header row and row labels shaded: they are coordinates, not cells.
+    sheet.frame(x, y, w, g.cell_h, fill=LIGHT, line=None, what="board header")
+    sheet.frame(x, y, g.label_w, g.height, fill=LIGHT, line=None, what="board row labels")
+    for col in range(10):
+        sheet.put(x + g.label_w + col * g.cell_w, y, g.cell_w, g.cell_h, str(col), face="mono",
+                  size=g.big, bold=True, align="C", what="board header")  # fmt: skip
+    for r, (cells, name) in enumerate(zip(g.cells, g.names, strict=True), 1):
+        _board_row(sheet, g, x, y + r * g.cell_h, cells, name, first=r == 1)
+    _board_rules(sheet, g, x, y, w)
+
+
+def _board_row(
+    sheet: Sheet, g: _BoardGrid, x: float, ry: float, cells: list[str], name: str, *, first: bool
+) -> None:
+    """One row of the table at ``ry``: its label, then its ten cells."""
+    if name:
+        size = sheet.fit_size(name, g.label_w - 2, face="mono", size=g.big, bold=True)
+        sheet.put(x + 1, ry, g.label_w - 2, g.cell_h, name, face="mono", size=size,
+                  bold=True, align="C", what="row name")  # fmt: skip
+    for col, text in enumerate(cells):
+        cx = x + g.label_w + col * g.cell_w
+        if not text and first:  # the blank top-row columns: the row prefixes
+            sheet.frame(cx, ry, g.cell_w, g.cell_h, fill=LIGHT, line=None, what="prefix")
+        if text:
+            one = len(text) == 1
+            size = sheet.fit_size(text, g.cell_w - 1.5, size=g.big if one else g.small,
+                                  bold=one, min_size=5)  # fmt: skip
+            sheet.put(cx, ry, g.cell_w, g.cell_h, text, size=size, bold=one, align="C",
+                      what="board cell")  # fmt: skip
+
+
+def _board_rules(sheet: Sheet, g: _BoardGrid, x: float, y: float, w: float) -> None:
+    """Thin rules between rows and columns; heavier ones under the header, after the labels
+    and round the table."""
+    sheet.set_line_width(0.15)
+    sheet.set_draw_color(BLACK)
+    for r in range(2, len(g.cells) + 1):
+        sheet.line(x, y + r * g.cell_h, x + w, y + r * g.cell_h)
+    for col in range(1, 10):
+        lx = x + g.label_w + col * g.cell_w
+        sheet.line(lx, y, lx, y + g.height)
+    sheet.rule(x, x + w, y + g.cell_h, width=0.4)
+    sheet.frame(x, y, w, g.height, line=0.4, what="board table")
+    sheet.set_line_width(0.4)
+    sheet.line(x + g.label_w, y, x + g.label_w, y + g.height)

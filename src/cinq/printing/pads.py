@@ -81,9 +81,22 @@ def _header(sheet: Sheet, head: PageHead, part: int, parts: int) -> float:
     """Draw the header; returns the y where the grid may start."""
     x, y = sheet.left, sheet.top
     role_w = sheet.role_block(x, y, BAND_H, head.role, max_w=sheet.width - ID_BOX_W - 40)
-
-    # The page-ID box, right-aligned: the one group the operator copies in clear.
     bx = sheet.right - ID_BOX_W
+    _page_id_box(sheet, head, bx, y)
+    mx = x + role_w + 5
+    _paper_kind(sheet, head, mx, y, bx - 5 - mx)
+    y += BAND_H + 3
+    _info_line(sheet, head, part, parts, y)
+    y += INFO_H + 2
+    sheet.rule(sheet.left, sheet.right, y, width=0.5)
+    y += 0.5
+    _column_numbers(sheet, y)
+    return sheet.top + HEAD_H
+
+
+def _page_id_box(sheet: Sheet, head: PageHead, bx: float, y: float) -> None:
+    """The page-ID box, right-aligned: the one group the operator copies in clear (boxes to
+    fill in on a blank page)."""
     sheet.frame(bx, y, ID_BOX_W, BAND_H, line=0.6, what="page-ID box")
     sheet.put(bx + 3, y + 1.5, ID_BOX_W - 6, 4.5, "PAGE ID", size=8, bold=True, color=GREY)
     if head.page_id is not None:
@@ -96,9 +109,10 @@ def _header(sheet: Sheet, head: PageHead, part: int, parts: int) -> float:
         sheet.digit_boxes(bx + (ID_BOX_W - GROUP * box) / 2, y + 8.5, GROUP, box, 12.5,
                           what="page-ID boxes")  # fmt: skip
 
-    # Between the two: what kind of paper this is, and what the book may do.
-    mx = x + role_w + 5
-    mw = bx - 5 - mx
+
+def _paper_kind(sheet: Sheet, head: PageHead, mx: float, y: float, mw: float) -> None:
+    """Between the role block and the page ID: what kind of paper this is, and what the
+    book may do."""
     use = {"SEND": "encrypt only", "RECEIVE": "decrypt only"}.get(head.role, "")
     lines = [("ONE-TIME PAD", 12.0, True, BLACK), (use, 10.0, False, BLACK)]
     if head.note:
@@ -110,8 +124,9 @@ def _header(sheet: Sheet, head: PageHead, part: int, parts: int) -> float:
             sheet.put(mx, ly, mw, 6, fitted, size=s, bold=bold, color=color, what="header note")
         ly += 6.5
 
-    # The info line: book, serial, page, groups; the book name gives way if space is short.
-    y += BAND_H + 3
+
+def _info_line(sheet: Sheet, head: PageHead, part: int, parts: int, y: float) -> None:
+    """The info line: book, serial, page, groups; the book name gives way if space is short."""
     serial = head.serial if head.serial is not None else "_____"
     page = f"PAGE {head.number} OF {head.total}"
     if parts > 1:
@@ -123,17 +138,15 @@ def _header(sheet: Sheet, head: PageHead, part: int, parts: int) -> float:
               align="R", what="info line")  # fmt: skip
     name_w = sheet.width - right_w - 4
     name, size = sheet.fit_text(f"BOOK {head.book}", name_w, size=11, bold=True, min_size=9)
-    sheet.put(x, y, name_w, INFO_H, name, size=size, bold=True, what="book name")
-    y += INFO_H + 2
-    sheet.rule(sheet.left, sheet.right, y, width=0.5)
+    sheet.put(sheet.left, y, name_w, INFO_H, name, size=size, bold=True, what="book name")
 
-    # Column numbers, so a group can be named "row C, group 4".
-    y += 0.5
+
+def _column_numbers(sheet: Sheet, y: float) -> None:
+    """Column numbers, so a group can be named "row C, group 4"."""
     col_w = (sheet.width - LABEL_W) / GROUPS_PER_ROW
     for c in range(GROUPS_PER_ROW):
-        sheet.put(x + LABEL_W + c * col_w, y, col_w, 6, str(c + 1), size=8, color=GREY,
+        sheet.put(sheet.left + LABEL_W + c * col_w, y, col_w, 6, str(c + 1), size=8, color=GREY,
                   align="C", what="column number")  # fmt: skip
-    return sheet.top + HEAD_H
 
 
 def _footer(sheet: Sheet, head: PageHead, part: int, parts: int, *, blank: bool) -> float:
@@ -287,10 +300,25 @@ def _title_card(
     sheets: int,
     board: Board | None,
 ) -> None:
+    """The first sheet: the book's role and name, the facts about it, the handling rules
+    and (if given) the board, on a sheet of its own if it does not fit."""
     sheet.new_page()
+    y = _title_band(sheet, book)
+    y = _facts(sheet, sheet.left, y, _book_facts(book, infos, printed, sheets)) + 3
+    y = _handling(sheet, book, y)
+    if board is not None:
+        y += 4
+        height = draw_board(sheet, board, sheet.left, y, sheet.width, draw=False) - y
+        if y + height > sheet.bottom:
+            sheet.new_page()
+            y = sheet.top
+        draw_board(sheet, board, sheet.left, y, sheet.width)
+
+
+def _title_band(sheet: Sheet, book: PadBook) -> float:
+    """The role block, ONE-TIME PAD and the book's name, ruled off; returns the y below."""
     x, y = sheet.left, sheet.top
-    role = book.role.value.upper()
-    role_w = sheet.role_block(x, y, BAND_H, role, max_w=sheet.width / 2)
+    role_w = sheet.role_block(x, y, BAND_H, book.role.value.upper(), max_w=sheet.width / 2)
     sheet.put(x + role_w + 6, y, sheet.width - role_w - 6, 12, "ONE-TIME PAD", size=24,
               bold=True, what="title")  # fmt: skip
     # A long name is cut here (it is given whole in the facts below), never made tiny.
@@ -301,7 +329,14 @@ def _title_card(
     y += BAND_H + 4
     sheet.rule(sheet.left, sheet.right, y, width=0.5)
     y += 3
+    return y
 
+
+def _book_facts(
+    book: PadBook, infos: Sequence[PageInfo], printed: int, sheets: int
+) -> list[tuple[str, str]]:
+    """The title card's facts, label and text: the book, its role, what is printed here."""
+    role = book.role.value.upper()
     g = book.groups_per_page
     other = "RECEIVE" if book.role is Role.SEND else "SEND"
     may = "encrypt" if book.role is Role.SEND else "decrypt"
@@ -320,8 +355,12 @@ def _title_card(
     created = getattr(book, "created", None)  # if the book ever exposes its creation time
     note = f"{printed_note()}, from {book.path.name}"
     facts.append(("Created", f"book created {created}; {note}" if created else note))
-    y = _facts(sheet, x, y, facts) + 3
+    return facts
 
+
+def _handling(sheet: Sheet, book: PadBook, y: float) -> float:
+    """HANDLING and its numbered rules from ``y``; returns the y below them."""
+    x = sheet.left
     sheet.put(x, y, sheet.width, 7, "HANDLING", size=12, bold=True, what="heading")
     y += 8
     rules = [
@@ -340,14 +379,7 @@ def _title_card(
     ]  # fmt: skip
     for n, text in enumerate(rules, 1):
         y = sheet.paragraph(x, y, sheet.width, text, size=10, indent=f"{n}.") + 1.2
-
-    if board is not None:
-        y += 4
-        height = draw_board(sheet, board, x, y, sheet.width, draw=False) - y
-        if y + height > sheet.bottom:
-            sheet.new_page()
-            y = sheet.top
-        draw_board(sheet, board, x, y, sheet.width)
+    return y
 
 
 # -- public functions ------------------------------------------------------------------------------

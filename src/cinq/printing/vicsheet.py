@@ -387,55 +387,62 @@ def _steps(sheet: Sheet, y: float, width: float, steps: Sequence[str]) -> float:
     return y
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The measures of a transposition table: the row-label column and the cells."""
+
+    label_w: float
+    cell_w: float
+    cell_h: float
+    x: float  # the left edge of the labels
+    gx: float  # the left edge of the cells
+
+    @classmethod
+    def of(cls, sheet: Sheet) -> _Table:
+        label_w = 11.0
+        cell_w = (sheet.width - label_w) / COLUMNS
+        x = sheet.left
+        return cls(label_w, cell_w, min(7.0, cell_w), x, x + label_w)
+
+
 def _grid(sheet: Sheet, y: float, bottom: float) -> None:
     """Column numbers, the key and rank rows, then as many numbered rows as fit."""
-    x = sheet.left
-    label_w = 11.0
-    cell_w = (sheet.width - label_w) / COLUMNS
-    cell_h = min(7.0, cell_w)
-    gx = x + label_w
-    for c in range(COLUMNS):  # to count the columns a key needs
-        sheet.put(
-            gx + c * cell_w,
-            y,
-            cell_w,
-            3.5,
-            str(c + 1),
-            size=6.5,
-            color=GREY,
-            align="C",
-            what="column number",
-        )
+    t = _Table.of(sheet)
+    _grid_columns(sheet, t, y)
     y += 4
     for name in ("key", "rank"):
-        sheet.frame(x, y, label_w, cell_h, fill=LIGHT, line=None, what="row name")
-        sheet.put(x + 1, y, label_w - 2, cell_h, name, size=7.5, bold=True, what="row name")
-        sheet.digit_boxes(gx, y, COLUMNS, cell_w, cell_h, fill=LIGHT, what=f"{name} row")
-        y += cell_h
+        sheet.frame(t.x, y, t.label_w, t.cell_h, fill=LIGHT, line=None, what="row name")
+        sheet.put(t.x + 1, y, t.label_w - 2, t.cell_h, name, size=7.5, bold=True,
+                  what="row name")  # fmt: skip
+        sheet.digit_boxes(t.gx, y, COLUMNS, t.cell_w, t.cell_h, fill=LIGHT, what=f"{name} row")
+        y += t.cell_h
     y += 1.2
-    rows = math.floor((bottom - y) / cell_h)
+    rows = math.floor((bottom - y) / t.cell_h)
     if rows < 10:
         raise LayoutError(f"a transposition table would have only {rows} rows")
-    height = rows * cell_h
-    sheet.frame(gx, y, COLUMNS * cell_w, height, line=0.4, what="table")
+    _grid_rows(sheet, t, y, rows)
+
+
+def _grid_columns(sheet: Sheet, t: _Table, y: float) -> None:
+    """The column numbers, to count the columns a key needs."""
+    for c in range(COLUMNS):
+        sheet.put(t.gx + c * t.cell_w, y, t.cell_w, 3.5, str(c + 1), size=6.5, color=GREY,
+                  align="C", what="column number")  # fmt: skip
+
+
+def _grid_rows(sheet: Sheet, t: _Table, y: float, rows: int) -> None:
+    """``rows`` numbered rows of empty cells from ``y``, framed and ruled."""
+    height = rows * t.cell_h
+    sheet.frame(t.gx, y, COLUMNS * t.cell_w, height, line=0.4, what="table")
     for r in range(rows):
-        sheet.put(
-            x,
-            y + r * cell_h,
-            label_w - 2,
-            cell_h,
-            str(r + 1),
-            size=6.5,
-            color=GREY,
-            align="R",
-            what="row number",
-        )
+        sheet.put(t.x, y + r * t.cell_h, t.label_w - 2, t.cell_h, str(r + 1), size=6.5,
+                  color=GREY, align="R", what="row number")  # fmt: skip
     for r in range(1, rows):  # heavier every five rows and columns, for counting
         sheet.set_line_width(0.35 if r % 5 == 0 else 0.12)
-        sheet.line(gx, y + r * cell_h, gx + COLUMNS * cell_w, y + r * cell_h)
+        sheet.line(t.gx, y + r * t.cell_h, t.gx + COLUMNS * t.cell_w, y + r * t.cell_h)
     for c in range(1, COLUMNS):
         sheet.set_line_width(0.35 if c % 5 == 0 else 0.12)
-        sheet.line(gx + c * cell_w, y, gx + c * cell_w, y + height)
+        sheet.line(t.gx + c * t.cell_w, y, t.gx + c * t.cell_w, y + height)
 
 
 def _first_page(sheet: Sheet, board: _Language) -> None:

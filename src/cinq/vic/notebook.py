@@ -122,34 +122,8 @@ def explain(w: Worked, *, decrypting: bool = False) -> str:
             "",
         ]
     lines += [*key_lines(w), "", *board_lines(w.board), ""]
-    if w.lang == "ru" and w.cut is not None:
-        lines.append(
-            _text("TEXT  ", w.text)
-            + f"\n      cut after {w.cut} symbols: the part after the cut is sent "
-            f"first, then {START}, then the part before it"
-        )
-    else:
-        lines.append(_text("TEXT  ", w.text))
-    lines += ["", "SUBSTITUTION (each symbol over its code; figures three times)"]
-    lines += substitution_lines(w.symbols, w.board)
-    if w.nulls:
-        kind = "null letters R" if w.lang == "en" else f"nulls, starting with a second {START}"
-        lines.append(f"   + {w.nulls} digits of {kind}: {w.plain[-w.nulls :]}")
-    head = f"   {len(w.plain)} digits: "
-    lines += [head + _grouped(w.plain, len(head)), ""]
-    lines += [
-        f"FIRST TRANSPOSITION (key Q, {len(w.keys.Q)} columns)",
-        "   write the digits in rows; read the columns in numbered order",
-    ]
-    lines += first_table(w.plain, w.keys.Q)
-    lines += ["", f"   read off: {_grouped(w.first, 13)}", ""]
-    lines += [
-        f"SECOND TRANSPOSITION (key R, {len(w.keys.R)} columns)",
-        "   write the digits in rows around the triangles, then into the [triangles];",
-        "   read the columns in numbered order",
-    ]
-    lines += second_table(w.first, w.keys.R)
-    lines += ["", f"   read off: {_grouped(w.second, 13)}", ""]
+    lines += _substitution_part(w)
+    lines += _transposition_part(w)
     if decrypting:
         lines.append(_text("PLAINTEXT  ", w.text))
         if w.broken:
@@ -161,3 +135,38 @@ def explain(w: Worked, *, decrypting: bool = False) -> str:
             "MESSAGE  " + _lines(w.groups, 9),
         ]
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _substitution_part(w: Worked) -> list[str]:
+    """The text (and a Russian message's cut), each symbol over its code, the nulls, and
+    the digits they make."""
+    lines = [_text("TEXT  ", w.text)]
+    if w.lang == "ru" and w.cut is not None:
+        lines[0] += (
+            f"\n      cut after {w.cut} symbols: the part after the cut is sent "
+            f"first, then {START}, then the part before it"
+        )
+    lines += ["", "SUBSTITUTION (each symbol over its code; figures three times)"]
+    lines += substitution_lines(w.symbols, w.board)
+    if w.nulls:
+        kind = "null letters R" if w.lang == "en" else f"nulls, starting with a second {START}"
+        lines.append(f"   + {w.nulls} digits of {kind}: {w.plain[-w.nulls :]}")
+    head = f"   {len(w.plain)} digits: "
+    return [*lines, head + _grouped(w.plain, len(head)), ""]
+
+
+def _transposition_part(w: Worked) -> list[str]:
+    """Both transposition tables, each with the digits read off it."""
+    lines = [
+        f"FIRST TRANSPOSITION (key Q, {len(w.keys.Q)} columns)",
+        "   write the digits in rows; read the columns in numbered order",
+    ]
+    lines += first_table(w.plain, w.keys.Q)
+    lines += ["", f"   read off: {_grouped(w.first, 13)}", ""]
+    lines += [
+        f"SECOND TRANSPOSITION (key R, {len(w.keys.R)} columns)",
+        "   write the digits in rows around the triangles, then into the [triangles];",
+        "   read the columns in numbered order",
+    ]
+    lines += second_table(w.first, w.keys.R)
+    return [*lines, "", f"   read off: {_grouped(w.second, 13)}", ""]

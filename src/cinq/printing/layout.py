@@ -535,6 +535,7 @@ class _BoardGrid:
 
 
 def _board_grid(sheet: Sheet, board: Board, w: float, cell_h: float) -> _BoardGrid:
+    """Measure ``board``'s table for a card ``w`` wide with rows ``cell_h`` high."""
     rows = board.table()
     big = min(16.0, cell_h / PT * 0.5)
     small = big * 0.72

@@ -137,6 +137,25 @@ def test_decode_partial_with_every_digit_known_is_decode(b: Board, data: st.Data
         assert isinstance(got, tuple) and got[0] == "DecodeError"
 
 
+@pytest.mark.parametrize("b", BOARDS, ids=IDS)
+@FEW
+@given(data=st.data())
+def test_runs_held_by_every_mode_keep_the_mode_before_them(b: Board, data: st.DataObject) -> None:
+    """Runs of characters every mode holds, from none to longer than the encoder's
+    short-run fill takes (it then falls back to a running maximum), at the start and
+    between characters that force a mode."""
+    force = b._compiled.force
+    held = sorted(ch for ch in b.characters if len(ch) == 1 and ord(ch) < len(force))
+    shared = [ch for ch in held if force[ord(ch)] == -1]
+    forcing = [ch for ch in held if force[ord(ch)] >= 0]
+    if not shared or not forcing:
+        return
+    run = st.text(alphabet=shared, max_size=20)
+    parts = data.draw(st.lists(st.tuples(st.sampled_from(forcing), run), max_size=8))
+    text = data.draw(run) + "".join(ch + gap for ch, gap in parts)
+    assert outcome(lambda: b.encode(text)) == outcome(lambda: reference.encode(b, text))
+
+
 def test_a_long_text_takes_the_block_walk_and_agrees() -> None:
     """Past the engine's small-input limit the default plan is the block walk."""
     b = cb.board("CT-55")

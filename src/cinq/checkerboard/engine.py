@@ -471,12 +471,35 @@ def _modes(c: Compiled, ids: I32, forced: I8) -> NDArray[np.integer[Any]] | None
         return _modes_one_by_one(c, ids)
     if int(forced.min()) >= 0:  # every token forces its mode (no cell is shared)
         return forced
+    filled = _fill_short_gaps(forced, 8)
+    if filled is not None:
+        return filled
     last = np.where(forced >= 0, np.arange(len(ids), dtype=np.int32), np.int32(-1))
     np.maximum.accumulate(last, out=last)
     mode = np.take(forced, last)
     # no forcing token yet: the first mode (an int32 key, or NumPy widens all of last)
     mode[: int(last.searchsorted(np.int32(0)))] = 0
     return mode
+
+
+def _fill_short_gaps(forced: I8, rounds: int) -> I8 | None:
+    """The forward fill of :func:`_modes` when no run of tokens held by every mode (in
+    prose: a space, a comma and a space) is longer than ``rounds``, else None. Each round
+    gives every such token still open the mode of the token before it, so a round costs
+    a gather and a scatter over the open tokens alone: about a third of the running
+    maximum's time on prose, where a fifth of the tokens are open and runs are short."""
+    mode = forced.copy()
+    open_ = np.flatnonzero(forced < 0)
+    if open_.size and open_[0] == 0:  # no forcing token yet: the first mode
+        mode[0] = 0
+        open_ = open_[1:]
+    for _ in range(rounds):
+        if not open_.size:
+            return mode
+        before = mode[open_ - 1]
+        mode[open_] = before
+        open_ = open_[before < 0]
+    return mode if not open_.size else None
 
 
 def _modes_one_by_one(c: Compiled, ids: I32) -> I32:

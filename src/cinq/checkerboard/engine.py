@@ -849,8 +849,8 @@ def _spliced(
 ) -> str:
     """The text when some codes read as more than one character (``found[hard]``, at
     ``states``): CODE escapes, signs, unused or unfinished codes. Errors first, as the
-    one-by-one decoder raises them; then every code's text by repeating each code's
-    character by its length and writing the long ones in."""
+    one-by-one decoder raises them; then the one-character codes' text with each long
+    code's text inserted where it stands."""
     pos, mode = np.divmod(states, c.modes)
     window = mode * c.windows + _window_at(c, padded_d, pos)
     cell = c.win_cell[window].astype(np.intp)
@@ -865,17 +865,30 @@ def _spliced(
     sizes_of = np.concatenate([c.template_len, [len(text), 0]])
     top = int(table.max(initial=0))
     dtype = found.dtype if top < c.complex else np.uint16 if top < 0xFFFF else np.uint32
-    sizes = (found != 0).astype(np.int64)
-    sizes[hard] = sizes_of[row]
-    out = np.repeat(found.astype(dtype), sizes)
-    at = np.cumsum(sizes)[hard] - sizes[hard]
-    for j in range(width):
-        sel = np.flatnonzero(sizes_of[row] > j)
-        out[at[sel] + j] = table[row[sel], j]
+    texts = table[row].astype(dtype)  # each long code's text, CODE digits written in
     codes = np.flatnonzero(is_code[row])
-    for k in range(CODE_DIGITS):
-        out[at[codes] + 1 + k] = ord("0") + padded_d[pos[codes] + length[codes] + k]
-    return _decoded(out)
+    for k in range(CODE_DIGITS if codes.size else 0):  # no CODE cell: a narrower table
+        texts[codes, 1 + k] = ord("0") + padded_d[pos[codes] + length[codes] + k]
+    return _decoded(_inserted(found, hard, texts, sizes_of[row]))
+
+
+def _inserted(
+    found: NDArray[np.unsignedinteger[Any]],
+    hard: NDArray[np.intp],
+    texts: NDArray[np.unsignedinteger[Any]],
+    sizes: NDArray[np.integer[Any]],
+) -> NDArray[np.unsignedinteger[Any]]:
+    """The characters of ``found`` (0: none) with each ``found[hard]`` replaced by the
+    first ``sizes`` of its row of ``texts``. An insertion into the kept characters,
+    placed by the codes with no character before each long one: a few passes over
+    ``found`` where the long codes are rare (often one: the fill at the end)."""
+    keep = found != 0
+    keep[hard] = False
+    base = found[keep].astype(texts.dtype, copy=False)
+    none = np.flatnonzero(found == 0)
+    at = hard - np.searchsorted(none, hard) - np.arange(len(hard))
+    used = np.arange(texts.shape[1])[None, :] < sizes[:, None]
+    return np.insert(base, np.repeat(at, sizes), texts[used])
 
 
 def _hard_rows(

@@ -563,7 +563,11 @@ def _emit(c: Compiled, key: I32, escapes: NDArray[np.intp], escape_digits: U8, l
     # array or a mask (no index broadcasting, no casting checks)
     if c.emit_packed is not None:  # a row as one word, the slots past its code marked
         rows = np.take(c.emit_packed, key).view(np.uint8)
-        out = np.compress(rows != _NO_DIGIT, rows)
+        # bytes.translate deleting the marks: under half the time of a mask and
+        # np.compress (no mask, no unpredictable branch per slot); the bytearray keeps
+        # the digits writable, as every other path gives them
+        kept = rows.tobytes().translate(None, bytes([_NO_DIGIT]))
+        out = np.frombuffer(bytearray(kept), dtype=np.uint8)
     else:
         rows = np.take(c.emit_dig, key, axis=0).ravel()
         out = np.compress(np.take(c.emit_mask, key, axis=0).ravel(), rows)

@@ -6,10 +6,11 @@ A :class:`Compiled` board holds lookup tables built once from the board's modes:
   a sign) to its code in each mode. A token held by every mode keeps the current mode;
   a token held by one mode only *forces* that mode, so the mode of every token is the
   forced mode of the last forcing token before it: a forward fill (a running maximum of
-  indices). Where the mode changes a shift goes in as a token of its own, as do the
-  three digits after a CODE escape. Each token's code is one machine word of digit
-  slots; gathering the words and keeping the used slots (a boolean mask) gives the
-  digits, with no per-token offsets at all.
+  indices, or, where the runs of tokens every mode holds are short, a few rounds that
+  give each the mode before it). Where the mode changes a shift goes in as a token of
+  its own, as do the three digits after a CODE escape. Each token's code is one machine
+  word of digit slots, the slots past the code marked; gathering the words and deleting
+  the marks (``bytes.translate``) gives the digits, with no per-token offsets at all.
 * **Decoding** first finds where the codes start. From a code start, the digits there
   (a window as wide as the longest code) and the mode say how far the next start is: a
   *step* table over (digit, mode) states. Following the steps from the first digit is

@@ -242,9 +242,14 @@ def test_fifty_group_digits_are_large(printed: Path, pair: tuple[Path, Path]) ->
     with PadBook.open(pair[0]) as book:
         serial = book.serial
     expected = {g for _, groups in twin_groups(pair) for g in groups} - {serial}
-    found = [w for w in words(printed) if w.text in expected]
-    assert len(found) >= 3 * 50 - 5
-    assert min(w.y1 - w.y0 for w in found) >= 14 * 1.1
+    tallest: dict[str, float] = {}
+    for w in words(printed):
+        if w.text in expected:
+            tallest[w.text] = max(tallest.get(w.text, 0.0), w.y1 - w.y0)
+    # Each group's own printing is its tallest box: a random group may also happen to
+    # equal a smaller five-figure word elsewhere (a page ID, a count), seen once in CI.
+    assert len(tallest) >= len(expected) - 5
+    assert min(tallest.values()) >= 14 * 1.1
 
 
 def test_pads_on_letter_paper(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 
 from . import files, tempfiles
-from .digits import GROUP, Digits, to_groups
+from .digits import GROUP, Digits, group_problem, to_groups
 from .errors import BadInput, KeyManagementError, Location
 from .hazmat.pad import random_digits
 from .sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
@@ -282,16 +282,17 @@ class KeyPages:
 
 
 def check_page_id(page_id: str, *, what: str = "page ID") -> str:
-    """``page_id`` if it is exactly five ASCII digits, else :class:`BadInput`."""
+    """``page_id`` if it is a five-figure group (the one rule,
+    :func:`cinq.digits.group_problem`, with no ``?``), else :class:`BadInput`."""
     if not isinstance(page_id, str):
         raise BadInput(f"{what} must be a string of {GROUP} digits")
-    for i, ch in enumerate(page_id):
-        if not "0" <= ch <= "9":
-            loc = Location.of_offset(page_id, i, source=what)
-            raise BadInput(f"{what} must be {GROUP} digits", location=loc)
-    if len(page_id) != GROUP:
-        raise BadInput(f"{what} {page_id!r} has {len(page_id)} digits, not {GROUP}")
-    return page_id
+    problem = group_problem(page_id, unknown_allowed=False)
+    if problem is None:
+        return page_id
+    if problem.offset < len(page_id) and not "0" <= page_id[problem.offset] <= "9":
+        loc = Location.of_offset(page_id, problem.offset, source=what)
+        raise BadInput(f"{what} must be {GROUP} digits", location=loc)
+    raise BadInput(f"{what} {page_id!r} has {len(page_id)} digits, not {GROUP}")
 
 
 def message_digest(message: str) -> str:

@@ -179,3 +179,19 @@ def test_the_sweep_removes_only_temp_files_of_processes_that_are_gone(tmp_path: 
     removed = tempfiles.sweep(tmp_path)
     assert sorted(p.name for p in removed) == sorted([names["gone"], names["gone_journal"]])
     assert sorted(os.listdir(tmp_path)) == sorted([names["alive"], names["user"], names["other"]])
+
+
+def test_the_sweep_keeps_a_book_a_killed_run_had_already_linked(tmp_path: Path) -> None:
+    """Killed between linking a new book into place and removing its temp name: the
+    sweep removes the temp name and leaves the book whole (zeroing the temp file would
+    zero the book, which is the same file)."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=60)
+    send, _ = PadBook.create_pair(tmp_path / "b", pages=3, groups=10)
+    temp = tmp_path / f".b.send.pad{tempfiles.MARK}{dead.pid}-abc"
+    os.link(send, temp)
+    before = send.read_bytes()
+    assert tempfiles.sweep(tmp_path) == [temp]
+    assert not temp.exists() and send.read_bytes() == before
+    with PadBook.open(send) as book:
+        assert book.status().pages == 3

@@ -4,7 +4,8 @@ clean up after a process that was killed.
 A file that is being built before it is linked or renamed into place cannot be unlinked
 at once, so it is named ``.<final name>.cinq-tmp-<pid>-<random>``. Whoever creates
 such a file, or opens a pad book, in a folder first sweeps that folder: a temp file of
-a process that no longer runs is overwritten with zeros and removed. SQLite's own
+a process that no longer runs is overwritten with zeros and removed (only its name is
+removed when it has already been linked into place under another name). SQLite's own
 ``-journal`` beside such a temp file has the same prefix and is swept with it.
 """
 
@@ -67,8 +68,16 @@ def sweep(folder: Path) -> list[Path]:
 
 
 def scrub(path: Path) -> None:
-    """Overwrite a file with zeros, then remove it."""
+    """Overwrite a file with zeros, then remove it.
+
+    A temp file that already has another name (a process killed after linking a new
+    pad book into place but before removing the temp name) only loses its temp name:
+    zeroing it would zero the book it became.
+    """
     with path.open("r+b") as f:
+        if os.fstat(f.fileno()).st_nlink > 1:
+            path.unlink()
+            return
         size = f.seek(0, os.SEEK_END)
         f.seek(0)
         block = bytes(min(size, 1 << 20))

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from cinq import pagelist
 from cinq.cli.options import page_numbers
 from cinq.errors import BadInput
-from cinq.padtext import ranges
 
 numbers = st.lists(st.integers(1, 10**6), max_size=40)
 
@@ -43,7 +42,7 @@ def test_format_examples() -> None:
     assert pagelist.format([7, 1, 2, 3, 3]) == "1-3, 7"
     assert pagelist.format([]) == ""
     assert pagelist.format(iter([5])) == "5"
-    assert ranges([1, 2, 4, 5, 6, 9]) == "1-2, 4-6, 9"  # padtext's name for it
+    assert pagelist.format([1, 2, 4, 5, 6, 9]) == "1-2, 4-6, 9"
 
 
 @pytest.mark.parametrize(

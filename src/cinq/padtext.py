@@ -232,11 +232,6 @@ def _check_group(tok: str, line: int, col: int, source: str | None, what: str) -
 # -- export and import: paper pads are issued, not copied ---------------------------------
 
 
-def ranges(numbers: Sequence[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3, 7"`` (:func:`cinq.pagelist.format`)."""
-    return pagelist.format(numbers)
-
-
 @dataclass(frozen=True)
 class Exported:
     """What an export wrote: page numbers with digits, those of them marked USED,
@@ -252,18 +247,18 @@ class Exported:
         """One line for the user: what was written, and what was left out and why."""
         parts = [f"wrote {len(self.with_digits)} page(s) with their digits"]
         if self.with_digits:
-            parts[0] += f" (nos. {ranges(self.with_digits)})"
+            parts[0] += f" (nos. {pagelist.format(self.with_digits)})"
         if self.used:
-            parts.append(f"marked USED: nos. {ranges(self.used)}")
+            parts.append(f"marked USED: nos. {pagelist.format(self.used)}")
         if self.issued:
             parts.append(
                 f"issued to paper: book {self.book} will not encipher on nos. "
-                f"{ranges(self.issued)} again"
+                f"{pagelist.format(self.issued)} again"
             )
         for state in (PageState.BURNED, PageState.ISSUED, PageState.SPOILED):
             gone = [n for n, s in self.without_digits if s is state]
             if gone:
-                parts.append(f"left out, {state.value} (no digits): nos. {ranges(gone)}")
+                parts.append(f"left out, {state.value} (no digits): nos. {pagelist.format(gone)}")
         return "; ".join(parts)
 
 
@@ -308,7 +303,7 @@ def _spoiled(
         book.spoil(ids)
     reason = exc.message if isinstance(exc, CinqError) else (exc.strerror or str(exc))
     return PageSpoiled(
-        f"the pages could not be written ({reason}); pages {ranges(issued)} of book "
+        f"the pages could not be written ({reason}); pages {pagelist.format(issued)} of book "
         f"{book.name} (IDs {', '.join(ids)}) were already taken out of the book for paper "
         "and are spoiled: export other pages",
         page_ids=ids,

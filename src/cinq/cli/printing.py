@@ -97,7 +97,7 @@ def pads(
 
 def _report(pages: list[PageInfo], send: bool) -> None:
     """What the print did to the book, and what it left out."""
-    from ..padtext import ranges as number_ranges
+    from ..pagelist import format as number_ranges
 
     issued = [p.number for p in pages if send and p.state is PageState.UNUSED]
     if issued:

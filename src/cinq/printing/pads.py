@@ -18,7 +18,7 @@ from ..checkerboard import Board
 from ..digits import GROUP, to_groups
 from ..errors import BadInput, CinqError, PageSpoiled
 from ..hazmat.pages import peek_pages
-from ..padtext import ranges as number_ranges
+from ..pagelist import format as number_ranges
 from .layout import (
     BLACK,
     GREY,

@@ -187,7 +187,7 @@ COMMANDS: Mapping[str, Entry] = {
         extra="radio",
     ),
     "intercepts": Entry(
-        "triage",
+        "intercepts",
         "intercepts_app",
         "The intercept log: messages heard, in SQLite.",
         True,

@@ -1,11 +1,8 @@
-"""``cinq triage`` and ``cinq intercepts``: the analyst's commands."""
+"""``cinq triage``: the analyst's command (``cinq intercepts`` is in :mod:`.intercepts`)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,31 +11,13 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from ..analysis.intercepts import InterceptLog
 from ..book import PadBook
-from ..document import Document
-from ..errors import BadInput
 from ._io import check_folder, err, progress, read_document
+from .intercepts import open_log
 
 if TYPE_CHECKING:
     from ..analysis.logtriage import LogTriage
     from ..analysis.triage import Triage
-
-
-@contextlib.contextmanager
-def _log(path: Path, *, create: bool = False) -> Iterator[InterceptLog]:
-    """An intercept log; damage SQLite finds only when it reads a page ("database
-    disk image is malformed") is an error naming the file, not a crash."""
-    try:
-        with InterceptLog.open(path, create=create) as log:
-            yield log
-    except sqlite3.DatabaseError as e:
-        raise BadInput(f"intercept log {path} is damaged or not cinq's: {e}") from None
-
-
-intercepts_app = typer.Typer(
-    help="The intercept log: messages heard, in SQLite.", no_args_is_help=True
-)
 
 
 def triage_cmd(
@@ -103,7 +82,7 @@ def _show(t: Triage) -> None:
 def _triage_log(path: Path, as_json: bool) -> None:
     from ..analysis.logtriage import triage_log
 
-    with _log(path) as log:
+    with open_log(path) as log:
         items = log.list()
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("triage", total=len(items))
@@ -138,48 +117,3 @@ def _show_log(found: LogTriage) -> None:
             f"{d.reason}: one pad used twice",
             highlight=False,
         )
-
-
-@intercepts_app.command("add")
-def add(
-    log: Annotated[Path, typer.Argument(help="The intercept log (SQLite; created if new).")],
-    document: Annotated[
-        Path | None, typer.Argument(help="The copied document; '-' for stdin.")
-    ] = None,
-    station: Annotated[str, typer.Option(help="Station designation, e.g. E11.")] = "unknown",
-    when: Annotated[str | None, typer.Option(help="Date and time (ISO 8601, UTC).")] = None,
-    khz: Annotated[float | None, typer.Option(help="Frequency in kHz.")] = None,
-    notes: Annotated[str | None, typer.Option(help="Free notes.")] = None,
-) -> None:
-    """Log an intercepted message."""
-    doc = Document.parse(read_document(document, what="document"))
-    with _log(log, create=True) as lg:
-        item = lg.add(station, doc.groups, when=when, khz=khz, signature=doc.signature, notes=notes)
-    typer.echo(str(item.id))
-
-
-@intercepts_app.command("list")
-def list_(
-    log: Annotated[Path, typer.Argument(help="The intercept log.")],
-    station: Annotated[str | None, typer.Option(help="Only this station.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-) -> None:
-    """The logged messages."""
-    with _log(log) as lg:
-        items = lg.list(station=station)  # designations in any case: e11 finds E11
-    if as_json:
-        rows = [i.summary() for i in items]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    table = Table("id", "station", "when", "kHz", "groups", "first group")
-    for i in items:
-        table.add_row(str(i.id), i.station, i.when, "" if i.khz is None else f"{i.khz:g}",
-                      str(len(i.groups)), i.groups[0] if i.groups else "")  # fmt: skip
-    Console().print(table)
-
-
-@intercepts_app.command("export")
-def export(log: Annotated[Path, typer.Argument(help="The intercept log.")]) -> None:
-    """All logged messages as JSON."""
-    with _log(log) as lg:
-        typer.echo(json.dumps(lg.export(), ensure_ascii=False, indent=2))

@@ -1,0 +1,353 @@
+"""The search behind :mod:`cinq.depth.solve`: a beam over joint states of messages in depth.
+
+Messages enciphered on one key share its digits. At each key position the search
+chooses the key digit (ten branches); each message's plaintext digit follows from its
+cipher digit. A message's *state* is where its board's decoding stands (its
+:class:`~cinq.checkerboard.machine.State`) and the last ``order - 1`` symbols its
+language model has seen; the joint state is every message's state. A joint reading
+scores the sum of the log-probabilities of the characters the messages complete. Two
+readings in the same joint state have the same future, so only the better is kept
+(recombination), and only the best ``width`` joint states go on: a Viterbi search
+over a pruned trellis, not a guess digit by digit.
+
+For speed the board's machine is compiled once per board and language into integer
+tables (:class:`Automaton`: next state and completed symbol for every state and
+digit), and a step is a few gathers over the whole beam. An unreadable cipher digit
+leaves that message's plaintext digit free: the search branches over it too.
+
+The confidence of a digit is a fixed-lag smoothed share: the beam ``LAG`` digits later,
+weighted by the softmax of its scores, traced back to the position; the share whose
+reading has the chosen digit there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..checkerboard import Board
+from ..checkerboard.tokens import Token, TokenKind
+from ..language.model import model
+
+__all__ = ["LAG", "Automaton", "Lane", "Path", "Trellis", "automaton", "best_path", "search"]
+
+LAG = 12
+"""Digits of look-ahead used to judge a digit's confidence."""
+
+INACTIVE = 255
+"""A message's plaintext digit at a key position it does not cover."""
+
+_RNG = np.random.default_rng(0x5EED)
+_MIXERS = _RNG.integers(1, 2**63, size=8, dtype=np.uint64) | np.uint64(1)
+# Running text rarely holds a CODE escape or a procedural sign; the search must not
+# use them as free digits. An escape's three digits are uniform (1/10 each) on top.
+_RARE = 40.0
+_ESCAPE_COST = 3 * math.log(10) + _RARE
+
+
+@dataclass(frozen=True, eq=False)
+class Automaton:
+    """A board's machine compiled for one language model, as integer tables.
+
+    ``next_state[s, d]`` is -1 where the board uses no such code; ``symbol[s, d]`` the
+    model's symbol the digit completes (-1: none); ``extra[s, d]`` log-probability
+    beyond the model's (rare tokens). A character's log-probability is spread over
+    its code's digits: a digit that completes nothing scores the log of the mass of
+    the characters it still leads to (``mass[context, group[s']]``) less that of the
+    state it leaves; the sum over a code is the character's log-probability, so
+    readings stopped inside a code compare fairly with the others.
+    """
+
+    next_state: NDArray[np.int32]
+    symbol: NDArray[np.int32]
+    extra: NDArray[np.float64]
+    group: NDArray[np.int32]  # per state: a column of ``mass`` (0 at rest: log 1)
+    mass: NDArray[np.float64]  # (contexts, groups): log of the reachable characters' mass
+    table: NDArray[np.float32]  # the model's top order, flat: index = context * size + symbol
+    size: int
+    contexts: int  # size ** (order - 1)
+    space: int
+    start_context: int  # only spaces: the start of a text, and after any space
+
+    def gain(
+        self, state: NDArray[np.int64], digit: NDArray[np.int64], ctx: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """Next states (-1: no such code), contexts and log-probabilities of a digit."""
+        nxt = self.next_state[state, digit]
+        sym = self.symbol[state, digit]
+        emitted = sym >= 0
+        safe = np.maximum(sym, 0)
+        within = self.mass[ctx, self.group[np.maximum(nxt, 0)]]
+        done = self.table[ctx * self.size + safe] + self.extra[state, digit]
+        lp = np.where(emitted, done, within) - self.mass[ctx, self.group[state]]
+        lp[nxt < 0] = -np.inf
+        # The model cuts contexts at their last space: one context for all after a space.
+        after = np.where(
+            safe == self.space, self.start_context, (ctx * self.size + safe) % self.contexts
+        )
+        return nxt.astype(np.int64), np.where(emitted, after, ctx), lp
+
+
+@cache
+def automaton(board: Board, lang: str) -> Automaton:
+    """``board``'s machine as tables, scored by ``lang``'s character model (cached)."""
+    lm = model(lang)
+    machine = board.machine()
+    states = machine.states()
+    index = {s: i for i, s in enumerate(states)}
+    shape = (len(states), 10)
+    nxt = np.full(shape, -1, dtype=np.int32)
+    sym = np.full(shape, -1, dtype=np.int32)
+    extra = np.zeros(shape, dtype=np.float64)
+    for i, state in enumerate(states):
+        for d in range(10):
+            t = machine.step(state, d)
+            if t is None:
+                continue
+            nxt[i, d] = index[t.state]
+            if t.emitted is not None:
+                sym[i, d] = _symbol(t.emitted, lm.encode, lm.size - 1)
+                extra[i, d] = -_cost(t.emitted.kind)
+            elif t.state.mode != state.mode:  # a shift: as rare as any non-letter
+                sym[i, d] = lm.size - 1
+    rest = np.array([s.at_rest for s in states])
+    group, vectors = _groups(nxt, sym, extra, rest, lm.size)
+    probs = np.exp(lm.tables[-1].astype(np.float64)).reshape(-1, lm.size)
+    with np.errstate(divide="ignore"):
+        mass = np.log(probs @ vectors.T)
+    mass[:, 0] = 0.0
+    space = lm.alphabet.index(" ")
+    contexts = lm.size ** (lm.order - 1)
+    start = sum(space * lm.size**k for k in range(lm.order - 1))
+    return Automaton(nxt, sym, extra, group, mass, lm.tables[-1], lm.size, contexts, space, start)
+
+
+def _groups(
+    nxt: NDArray[np.int32],
+    sym: NDArray[np.int32],
+    extra: NDArray[np.float64],
+    rest: NDArray[np.bool_],
+    size: int,
+) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
+    """Per state, the weights of the symbols its code in progress can still complete
+    (a vector over symbols); equal vectors share a group. Group 0: at rest."""
+    reach: dict[int, NDArray[np.float64]] = {}
+
+    def weights(s: int) -> NDArray[np.float64]:
+        if s not in reach:
+            w = np.zeros(size)
+            for d in range(10):
+                if sym[s, d] >= 0:
+                    w[sym[s, d]] += math.exp(extra[s, d])
+                elif nxt[s, d] >= 0 and not rest[nxt[s, d]]:
+                    w += weights(int(nxt[s, d]))
+            reach[s] = w
+        return reach[s]
+
+    vectors: dict[bytes, int] = {b"": 0}
+    rows = [np.zeros(size)]
+    group = np.zeros(len(rest), dtype=np.int32)
+    for s in np.flatnonzero(~rest):
+        w = weights(int(s))
+        group[s] = vectors.setdefault(w.tobytes(), len(rows))
+        if group[s] == len(rows):
+            rows.append(w)
+    return group, np.array(rows)
+
+
+def _cost(kind: TokenKind) -> float:
+    """What a token costs beyond the model's log-probability of its symbol."""
+    return {TokenKind.CHAR: 0.0, TokenKind.CODE: _ESCAPE_COST, TokenKind.SIGN: _RARE}[kind]
+
+
+def _symbol(token: Token, encode: object, other: int) -> int:
+    if token.kind is not TokenKind.CHAR:
+        return other
+    codes = encode(token.text)  # type: ignore[operator]
+    return int(codes[0]) if len(codes) == 1 else other
+
+
+@dataclass(frozen=True, eq=False)
+class Lane:
+    """One message as the search reads it.
+
+    ``cipher``: its digits, -1 where unreadable; ``offset``: where its first digit
+    sits in the key; ``crib``: plaintext digits it must have, -1 where free (same
+    length as ``cipher``).
+    """
+
+    cipher: NDArray[np.int16]
+    offset: int
+    automaton: Automaton
+    crib: NDArray[np.int16]
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.cipher)
+
+
+@dataclass(frozen=True, eq=False)
+class Trellis:
+    """The beam at every key position: its scores, each entry's parent in the beam
+    before, and the plaintext digit of each message (:data:`INACTIVE` where a message
+    does not cover the position). Shapes ``(T, width)`` and ``(T, width, messages)``;
+    unused entries score ``-inf``."""
+
+    score: NDArray[np.float64]
+    parent: NDArray[np.int32]
+    plain: NDArray[np.uint8]
+
+
+@dataclass(frozen=True, eq=False)
+class Path:
+    """The best reading: each message's plaintext digit at each key position
+    (``(T, messages)``), their confidence, and its score (natural log)."""
+
+    plain: NDArray[np.uint8]
+    confidence: NDArray[np.float64]
+    score: float
+
+
+class DeadEnd(Exception):
+    """No reading of the digits up to ``position`` is consistent with the board and
+    the cribs."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"no reading at key position {position}")
+        self.position = position
+
+
+@dataclass
+class _Beam:
+    """The live beam between two steps (internal to :func:`search`)."""
+
+    score: NDArray[np.float64]
+    state: NDArray[np.int64]  # (width, messages)
+    ctx: NDArray[np.int64]  # (width, messages)
+
+
+def search(lanes: Sequence[Lane], *, width: int, sign: int = 1) -> Trellis:
+    """The pruned trellis of ``lanes`` (offsets from 0), keeping ``width`` joint states.
+
+    ``sign``: +1 when plain = cipher + key (cinq's ``subtract`` convention), -1 for
+    ``add``. Raises :class:`DeadEnd` when no reading survives a position.
+    """
+    total = max(lane.end for lane in lanes)
+    m = len(lanes)
+    score = np.full((total, width), -np.inf)
+    parent = np.zeros((total, width), dtype=np.int32)
+    plain = np.full((total, width, m), INACTIVE, dtype=np.uint8)
+    start = np.array([[lane.automaton.start_context for lane in lanes]], dtype=np.int64)
+    beam = _Beam(np.zeros(1), np.zeros((1, m), dtype=np.int64), start)
+    for t in range(total):
+        beam, par, digits = _step(beam, lanes, t, width, sign)
+        k = len(beam.score)
+        score[t, :k], parent[t, :k], plain[t, :k] = beam.score, par, digits
+    return Trellis(score, parent, plain)
+
+
+def _choices(
+    lanes: Sequence[Lane], t: int, width: int, sign: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """Every (parent, key digit, free digits) at position ``t``: the parents and each
+    message's plaintext digit (``(n, messages)``, -1 inactive), and which are allowed."""
+    free = [i for i, ln in enumerate(lanes) if _free(ln, t)]
+    grid = np.indices((width, *((10,) * (1 + len(free)))), dtype=np.int64).reshape(
+        2 + len(free), -1
+    )
+    par, key = grid[0], grid[1]
+    digits = np.full((len(par), len(lanes)), -1, dtype=np.int64)
+    ok = np.ones(len(par), dtype=bool)
+    for i, ln in enumerate(lanes):
+        if not ln.offset <= t < ln.end:
+            continue
+        c, q = int(ln.cipher[t - ln.offset]), int(ln.crib[t - ln.offset])
+        if i in free:
+            digits[:, i] = grid[2 + free.index(i)]
+        elif c < 0:
+            digits[:, i] = q
+        else:
+            digits[:, i] = (c + sign * key) % 10
+            if q >= 0:
+                ok &= digits[:, i] == q
+    return par, digits, ok
+
+
+def _free(lane: Lane, t: int) -> bool:
+    """The message's plaintext digit at ``t`` is free (unreadable and no crib)."""
+    if not lane.offset <= t < lane.end:
+        return False
+    j = t - lane.offset
+    return bool(lane.cipher[j] < 0 and lane.crib[j] < 0)
+
+
+def _step(
+    beam: _Beam, lanes: Sequence[Lane], t: int, width: int, sign: int
+) -> tuple[_Beam, NDArray[np.int64], NDArray[np.uint8]]:
+    """The beam after position ``t``, each entry's parent and plaintext digits."""
+    par, digits, ok = _choices(lanes, t, len(beam.score), sign)
+    score = beam.score[par] + np.where(ok, 0.0, -np.inf)
+    state = beam.state[par]
+    ctx = beam.ctx[par]
+    for i, ln in enumerate(lanes):
+        if not ln.offset <= t < ln.end:
+            continue
+        nxt, ctx[:, i], lp = ln.automaton.gain(state[:, i], digits[:, i], ctx[:, i])
+        score += lp
+        state[:, i] = np.maximum(nxt, 0)
+    keep = _prune(score, state, ctx, width)
+    if not len(keep):
+        raise DeadEnd(t)
+    out = np.where(digits[keep] >= 0, digits[keep], INACTIVE).astype(np.uint8)
+    return _Beam(score[keep], state[keep], ctx[keep]), par[keep], out
+
+
+def _prune(
+    score: NDArray[np.float64], state: NDArray[np.int64], ctx: NDArray[np.int64], width: int
+) -> NDArray[np.int64]:
+    """The best ``width`` distinct joint states, best first (indices into ``score``)."""
+    alive = np.flatnonzero(score > -np.inf)
+    if len(alive) > 2 * width:
+        alive = alive[np.argpartition(-score[alive], 2 * width)[: 2 * width]]
+    alive = alive[np.argsort(-score[alive], kind="stable")]
+    key = ((state[alive] << 32) | ctx[alive]).astype(np.uint64)  # contexts < 2**32
+    mixed = (key * _MIXERS[: key.shape[1]]).sum(axis=1, dtype=np.uint64)
+    _, first = np.unique(mixed, return_index=True)
+    return alive[np.sort(first)[:width]]
+
+
+def best_path(trellis: Trellis, lag: int = LAG) -> Path:
+    """The best reading in ``trellis`` and each digit's confidence (see the module)."""
+    total = len(trellis.score)
+    rows = np.arange(total)
+    best = np.empty(total, dtype=np.int64)
+    best[-1] = int(np.argmax(trellis.score[-1]))
+    for t in range(total - 1, 0, -1):
+        best[t - 1] = trellis.parent[t, best[t]]
+    chosen = trellis.plain[rows, best]  # (T, messages)
+    return Path(chosen, _confidence(trellis, chosen, lag), float(trellis.score[-1, best[-1]]))
+
+
+def _confidence(trellis: Trellis, chosen: NDArray[np.uint8], lag: int) -> NDArray[np.float64]:
+    """Per position and message: the smoothed share agreeing with ``chosen``."""
+    total, width = trellis.score.shape
+    rows = np.arange(total)
+    later = np.minimum(rows + lag, total - 1)
+    s = trellis.score[later]
+    w = np.exp(s - s.max(axis=1, keepdims=True))  # -inf entries weigh 0
+    w /= w.sum(axis=1, keepdims=True)
+    anc = np.broadcast_to(np.arange(width), (total, width)).copy()
+    at = later.copy()
+    for _ in range(lag):
+        move = at > rows
+        anc[move] = trellis.parent[at[move][:, None], anc[move]]
+        at[move] -= 1
+    digits = trellis.plain[rows[:, None], anc]  # (T, width, messages)
+    agree = digits == chosen[:, None, :]
+    out: NDArray[np.float64] = np.einsum("tw,twm->tm", w, agree.astype(np.float64))
+    return out

@@ -34,7 +34,7 @@ def test_add_list_get_export_round_trip(tmp_path: Path) -> None:
     assert exported[0] == {"id": b.id, "station": "S06", "when": "2026-11-19T07:30:00Z",
                            "khz": 6840.5, "groups": list(GROUPS), "signature": None,
                            "notes": "weak signal", "cover": "Météo : beau temps.",
-                           "added_at": b.added_at}  # fmt: skip
+                           "added_at": b.added_at, "label": str(b.id)}  # fmt: skip
 
 
 def test_filter_by_station(tmp_path: Path) -> None:

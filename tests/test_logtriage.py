@@ -97,6 +97,7 @@ def test_pairs_serialise_with_positions_or_ids() -> None:
 def test_intercept_summary_and_station_filter_in_any_case(log: list[Intercept]) -> None:
     assert log[0].summary() == {
         "id": 1,
+        "label": "1",
         "station": "E11",
         "when": "2026-11-01T18:00:00Z",
         "khz": None,

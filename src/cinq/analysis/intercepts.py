@@ -2,33 +2,55 @@
 
 Each intercept records the station designation ("E11"), when it was heard (ISO 8601,
 stored in UTC), the frequency in kHz, its five-figure groups and optional cover text,
-signature and notes; a digit nobody could read is logged as ``?``. A new log is built
-in a temporary file and linked into place, so no half-created log ever exists and an
-existing file is never overwritten.
+signature and notes; a digit nobody could read is logged as ``?``. Every message has a
+*label*, the name findings call it by: the monitor's own id when it came with one (``cinq
+intercepts import``, ``add --id``), else cinq's numeric id as text. Labels are unique in
+a log.
+
+Many messages load at once from JSON lines (:func:`read_jsonl`,
+:meth:`InterceptLog.import_lines`), one message a line, in one transaction: all or
+nothing. :meth:`InterceptLog.export_jsonl` writes the same shape, so an export imports
+again as it was.
+
+A new log is built in a temporary file and linked into place, so no half-created log
+ever exists and an existing file is never overwritten. A log of format version 1 (no
+labels) is read as it is and migrated in place, in the transaction of its first write.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import json
 import math
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .. import files
-from ..digits import check_group
-from ..errors import BadInput
+from ..digits import check_group, is_group
+from ..errors import BadInput, Location
 from ..sqlitefile import SqliteHandle, check_sqlite_file, closed_on_failure, connect, read_meta
 
-__all__ = ["FORMAT", "VERSION", "Intercept", "InterceptLog"]
+__all__ = [
+    "FIELDS",
+    "FORMAT",
+    "VERSION",
+    "ImportResult",
+    "Intercept",
+    "InterceptLog",
+    "NewIntercept",
+    "new_intercept",
+    "read_jsonl",
+]
 
 FORMAT = "cinq-intercepts"
-VERSION = "1"
+VERSION = "2"
+_OLDER = ("1",)
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE intercept (
@@ -40,15 +62,35 @@ _SCHEMA = (
         cover TEXT,
         signature TEXT,
         notes TEXT,
-        added_at TEXT NOT NULL
+        added_at TEXT NOT NULL,
+        label TEXT
     )""",
+    "CREATE UNIQUE INDEX intercept_label ON intercept (label)",
+)
+# Version 1 had no labels: its messages take their numeric ids as labels. A migrated log
+# has the very shape of a new one (the column last, the uniqueness an index).
+_FROM_1 = (
+    "ALTER TABLE intercept ADD COLUMN label TEXT",
+    "UPDATE intercept SET label = CAST(id AS TEXT)",
+    "CREATE UNIQUE INDEX intercept_label ON intercept (label)",
+    "UPDATE meta SET value = '2' WHERE key = 'version'",
 )
 _COLUMNS = "id, station, heard_at, khz, groups, signature, notes, cover, added_at"
+_LABEL = {"1": "CAST(id AS TEXT)", VERSION: "COALESCE(label, CAST(id AS TEXT))"}
+_INSERT = (
+    "INSERT INTO intercept (station, heard_at, khz, groups, cover, signature, notes, "
+    "added_at, label) VALUES (:station, :when, :khz, :groups, :cover, :signature, :notes, "
+    ":added_at, :label)"
+)
+
+#: The fields of a JSON line (:func:`read_jsonl`): ``groups`` is required.
+FIELDS = ("id", "station", "date", "frequency", "groups", "cover", "signature", "notes")
 
 
 @dataclass(frozen=True)
 class Intercept:
-    """One logged message. ``when`` and ``added_at`` are ISO 8601 UTC."""
+    """One logged message. ``when`` and ``added_at`` are ISO 8601 UTC; ``label`` is the
+    name findings use (the monitor's id, or ``id`` as text when the message had none)."""
 
     id: int
     station: str
@@ -59,6 +101,11 @@ class Intercept:
     notes: str | None
     cover: str | None = None
     added_at: str = ""
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label:  # built without one (a test, an older caller): cinq's id
+            object.__setattr__(self, "label", str(self.id))
 
     @classmethod
     def _of(cls, row: Sequence[Any]) -> Intercept:
@@ -68,11 +115,26 @@ class Intercept:
         """Every field as a JSON-ready dict (``cinq intercepts export``)."""
         return asdict(self) | {"groups": list(self.groups)}
 
+    def to_line(self) -> dict[str, object]:
+        """The message as a line of JSON lines (:data:`FIELDS`), as
+        :func:`read_jsonl` reads it back: ``id`` is the label."""
+        return {
+            "id": self.label,
+            "station": self.station,
+            "date": self.when,
+            "frequency": self.khz,
+            "groups": list(self.groups),
+            "cover": self.cover,
+            "signature": self.signature,
+            "notes": self.notes,
+        }
+
     def summary(self) -> dict[str, object]:
-        """Id, station, time, frequency, how many groups and the first one (the
+        """Id, label, station, time, frequency, how many groups and the first one (the
         indicator), as a JSON-ready dict (a row of ``cinq intercepts list --json``)."""
         return {
             "id": self.id,
+            "label": self.label,
             "station": self.station,
             "when": self.when,
             "khz": self.khz,
@@ -81,14 +143,64 @@ class Intercept:
         }
 
 
+@dataclass(frozen=True)
+class NewIntercept:
+    """A message checked and ready to log: what :func:`read_jsonl` reads from a line
+    (``line``, 1-based; 0 for one given to :meth:`InterceptLog.add`). ``label`` None:
+    the log names it by its numeric id."""
+
+    station: str
+    when: str
+    khz: float | None
+    groups: tuple[str, ...]
+    label: str | None = None
+    cover: str | None = None
+    signature: str | None = None
+    notes: str | None = None
+    line: int = 0
+
+    def _params(self, added_at: str) -> dict[str, object]:
+        """The named parameters of the INSERT."""
+        return {
+            "station": self.station,
+            "when": self.when,
+            "khz": self.khz,
+            "groups": " ".join(self.groups),
+            "cover": self.cover,
+            "signature": self.signature,
+            "notes": self.notes,
+            "added_at": added_at,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What :meth:`InterceptLog.import_lines` did: messages read from ``source``, added,
+    and skipped because the log had them already (``skip_existing``)."""
+
+    source: str
+    read: int
+    added: int
+    skipped: int
+
+    def to_json(self) -> dict[str, object]:
+        """The counts as a JSON-ready dict (``cinq intercepts import --json``)."""
+        return asdict(self)
+
+
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _when(text: str | None) -> str:
+def _now() -> str:
+    return _utc(datetime.now(UTC))
+
+
+def _when(text: object) -> str:
     """``text`` (ISO 8601; naive means UTC) as UTC; a bare date stays a date."""
     if text is None:
-        return _utc(datetime.now(UTC))
+        return _now()
     if not isinstance(text, str):
         raise BadInput(f"date and time {text!r} must be ISO 8601 text")
     s = text.strip()
@@ -98,7 +210,10 @@ def _when(text: str | None) -> str:
         moment = datetime.fromisoformat(s)
     except (ValueError, TypeError):
         raise BadInput(f"date and time {text!r} is not ISO 8601 (e.g. 2026-11-20T18:00Z)") from None
-    return _utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    try:
+        return _utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    except (ValueError, OverflowError):  # year 1 or 9999 pushed out of range by the offset
+        raise BadInput(f"date and time {text!r} is out of range in UTC") from None
 
 
 def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
@@ -109,22 +224,185 @@ def _check_groups(groups: Sequence[str]) -> tuple[str, ...]:
         raise BadInput("an intercept needs at least one group")
     for n, g in enumerate(out, 1):
         # "?" is a digit the monitor could not read: logged as heard.
-        check_group(g, unknown_allowed=True, name=f"group {n}")
+        if not is_group(g, unknown_allowed=True):  # the pattern first: 20,000 messages
+            check_group(g, unknown_allowed=True, name=f"group {n}")
     return out
 
 
-def _text(value: str | None, what: str) -> str | None:
+def _text(value: object, what: str) -> str | None:
     if value is not None and not isinstance(value, str):
         raise BadInput(f"{what} must be text")
     return value if value and value.strip() else None
 
 
+def _station(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise BadInput(f"station {value!r} must be printable text, not empty")
+    return value.strip()
+
+
+def _khz(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadInput(f"frequency {value!r} is not a number of kHz")
+    try:
+        khz = float(value)
+    except OverflowError:  # a JSON integer of hundreds of digits
+        khz = math.inf
+    if not math.isfinite(khz):
+        raise BadInput(f"frequency {value!r} is not a number of kHz")
+    if khz <= 0:
+        raise BadInput(f"frequency {khz:g} kHz must be positive")
+    return khz
+
+
+def _label(value: object) -> str | None:
+    """A monitor's id: text, or a whole number kept as text (``117`` is ``"117"``)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value.strip() or not value.isprintable():
+        raise BadInput(f"id {value!r} must be printable text or a whole number, not empty")
+    return value.strip()
+
+
+def new_intercept(
+    station: object,
+    groups: Sequence[str],
+    *,
+    when: object = None,
+    khz: object = None,
+    label: object = None,
+    cover: object = None,
+    signature: object = None,
+    notes: object = None,
+) -> NewIntercept:
+    """A message checked field by field; :class:`BadInput` naming the first bad one."""
+    return NewIntercept(
+        station=_station(station),
+        when=_when(when),
+        khz=_khz(khz),
+        groups=_check_groups(groups),
+        label=_label(label),
+        cover=_text(cover, "cover"),
+        signature=_text(signature, "signature"),
+        notes=_text(notes, "notes"),
+    )
+
+
+# -- JSON lines ------------------------------------------------------------------------
+
+
+def read_jsonl(
+    text_or_lines: str | Iterable[str], *, source: str = "input", station: str = "unknown"
+) -> tuple[NewIntercept, ...]:
+    """The messages of JSON lines, one JSON object a line (blank lines skipped).
+
+    Each line has ``groups`` (a list of five-figure groups, ``?`` for an unreadable
+    digit) and optionally ``id`` (text or a whole number; unique in the input),
+    ``station`` (else ``station``), ``date`` (ISO 8601; else now), ``frequency`` (kHz),
+    ``cover``, ``signature`` and ``notes``; ``null`` is as absent. Any other key is an
+    error, so that a misspelt field is never dropped unseen.
+
+    Raises:
+        BadInput: The first bad line, naming ``source``, the line and the field
+            (``groups[3]`` is the fourth group, as ``jq`` counts), or the column of a
+            JSON syntax error.
+    """
+    lines = text_or_lines.split("\n") if isinstance(text_or_lines, str) else text_or_lines
+    default = _station(station)
+    now = _now()  # one import, one moment for the messages without a date
+    out: list[NewIntercept] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        message = _line(line.removeprefix("\ufeff"), number, source, default, now)
+        if message.label is not None:
+            if message.label in seen:
+                raise BadInput(
+                    f"{source}: line {number}: id {message.label!r} is on line "
+                    f"{seen[message.label]} already"
+                )
+            seen[message.label] = number
+        out.append(message)
+    return tuple(out)
+
+
+def _line(line: str, number: int, source: str, station: str, now: str) -> NewIntercept:
+    obj = _json_object(line, number, source)
+    try:
+        unknown = sorted(set(obj) - set(FIELDS))
+        if unknown:
+            raise BadInput(f"unknown field {unknown[0]!r} (the fields: {', '.join(FIELDS)})")
+        message = new_intercept(
+            station if obj.get("station") is None else obj["station"],
+            _groups(obj.get("groups")),
+            when=now if obj.get("date") is None else obj["date"],
+            khz=obj.get("frequency"),
+            label=obj.get("id"),
+            cover=obj.get("cover"),
+            signature=obj.get("signature"),
+            notes=obj.get("notes"),
+        )
+    except BadInput as e:
+        raise BadInput(f"{source}: line {number}: {e.message}") from None
+    return replace(message, line=number)
+
+
+def _json_object(line: str, number: int, source: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        where = Location(number, e.colno, None, source)
+        raise BadInput(f"not JSON: {e.msg}{_hint(line)}", location=where) from None
+    except (ValueError, RecursionError) as e:  # an integer of 5,000 digits, [[[[...]]]]
+        raise BadInput(f"{source}: line {number}: not JSON cinq reads: {e}") from None
+    if not isinstance(obj, dict):
+        raise BadInput(
+            f"{source}: line {number}: a message is a JSON object {{...}}, "
+            f"not {type(obj).__name__}{_hint(line)}"
+        )
+    return obj
+
+
+def _hint(line: str) -> str:
+    if line.lstrip().startswith("["):
+        return (
+            " (one message a line: JSON lines, as `cinq intercepts export --jsonl` writes, "
+            "not one JSON array)"
+        )
+    return ""
+
+
+def _groups(value: object) -> tuple[str, ...]:
+    if value is None:
+        raise BadInput("no groups: a message needs 'groups', a list of five-figure groups")
+    if not isinstance(value, list) or not value:
+        raise BadInput("groups must be a list of five-figure groups, not empty")
+    for n, g in enumerate(value):
+        if not is_group(g, unknown_allowed=True):
+            check_group(g, unknown_allowed=True, name=f"groups[{n}]")
+    return tuple(value)
+
+
+# -- the log ---------------------------------------------------------------------------
+
+
 class InterceptLog(SqliteHandle):
     """An open intercept log; use :meth:`open`, then :meth:`close` or a ``with`` block."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, version: str) -> None:
+        super().__init__(path, conn)
+        self._version = version
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> InterceptLog:
         """Open the log at ``path``, creating it if missing and ``create`` is true.
+
+        A version 1 log opens as it is; its first write migrates it.
 
         Raises:
             BadInput: The file is missing (``create=False``) or is not an intercept log.
@@ -137,9 +415,11 @@ class InterceptLog(SqliteHandle):
         check_sqlite_file(p, short="an intercept log", full="an intercept log")
         conn = connect(p, lambda: sqlite3.connect(p, timeout=30.0))
         with closed_on_failure(conn, p, full="an intercept log"):
-            read_meta(conn, p, full="an intercept log", format=FORMAT, version=VERSION)
-            conn.execute(f"SELECT {_COLUMNS} FROM intercept LIMIT 0")
-        return cls(p, conn)
+            full = "an intercept log"
+            meta = read_meta(conn, p, full=full, format=FORMAT, version=VERSION, older=_OLDER)
+            log = cls(p, conn, meta["version"])
+            conn.execute(f"SELECT {log._columns()} FROM intercept LIMIT 0")
+        return log
 
     def __repr__(self) -> str:
         return f"InterceptLog({str(self._path)!r})"
@@ -147,6 +427,9 @@ class InterceptLog(SqliteHandle):
     @property
     def path(self) -> Path:
         return self._path
+
+    def _columns(self) -> str:
+        return f"{_COLUMNS}, {_LABEL[self._version]}"
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -162,6 +445,24 @@ class InterceptLog(SqliteHandle):
         except sqlite3.DatabaseError as exc:
             raise BadInput(f"intercept log {self._path} is damaged: {exc}") from None
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before anything is read so that two writers
+        never interleave; a version 1 log is migrated first, inside it."""
+        with self._reading() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if version is not None and version[0] == "1":
+                    for statement in _FROM_1:
+                        db.execute(statement)
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+            self._version = VERSION
+
     def add(
         self,
         station: str,
@@ -172,27 +473,87 @@ class InterceptLog(SqliteHandle):
         signature: str | None = None,
         notes: str | None = None,
         cover: str | None = None,
+        label: str | int | None = None,
     ) -> Intercept:
-        """Log a message; ``when`` defaults to now. Raises :class:`BadInput` if invalid."""
-        if not isinstance(station, str) or not station.strip() or not station.isprintable():
-            raise BadInput(f"station {station!r} must be printable and not empty")
-        gs = _check_groups(groups)
-        heard = _when(when)
-        if khz is not None:
-            if isinstance(khz, bool) or not isinstance(khz, int | float) or not math.isfinite(khz):
-                raise BadInput(f"frequency {khz!r} is not a number of kHz")
-            if khz <= 0:
-                raise BadInput(f"frequency {khz:g} kHz must be positive")
-            khz = float(khz)
-        texts = (_text(cover, "cover"), _text(signature, "signature"), _text(notes, "notes"))
-        row = (station.strip(), heard, khz, " ".join(gs), *texts, _utc(datetime.now(UTC)))
-        with self._reading() as db, db:
-            cur = db.execute(
-                "INSERT INTO intercept (station, heard_at, khz, groups, cover, signature, notes, "
-                "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
+        """Log a message; ``when`` defaults to now, ``label`` to the numeric id.
+
+        Raises:
+            BadInput: A field is invalid, or ``label`` names a message already logged.
+        """
+        message = new_intercept(station, groups, when=when, khz=khz, label=label,
+                                cover=cover, signature=signature, notes=notes)  # fmt: skip
+        with self._writing() as db:
+            if message.label is not None:
+                self._refuse_taken(db, message.label)
+            cur = db.execute(_INSERT, message._params(_now()))
+            _label_the_unlabelled(db)
         return self.get(cur.lastrowid or 0)
+
+    def _refuse_taken(self, db: sqlite3.Connection, label: str) -> None:
+        if db.execute("SELECT 1 FROM intercept WHERE label = ?", (label,)).fetchone():
+            raise BadInput(f"intercept log {self._path} has a message {label!r} already")
+
+    def import_lines(
+        self,
+        text_or_lines: str | Iterable[str],
+        *,
+        source: str = "input",
+        station: str = "unknown",
+        skip_existing: bool = False,
+    ) -> ImportResult:
+        """Log every message of JSON lines (:func:`read_jsonl`) in one transaction.
+
+        Args:
+            text_or_lines: The JSON lines, as one text or line by line.
+            source: What errors call the input (a file name).
+            station: The station of the messages whose line names none.
+            skip_existing: Skip a message whose id the log has already with the same
+                groups (re-importing a monitor's updated export); an id logged with
+                other groups is still an error.
+
+        Raises:
+            BadInput: A bad line, or an id the log has already: nothing is logged.
+        """
+        messages = read_jsonl(text_or_lines, source=source, station=station)
+        return self.import_messages(messages, source=source, skip_existing=skip_existing)
+
+    def import_messages(
+        self,
+        messages: Sequence[NewIntercept],
+        *,
+        source: str = "input",
+        skip_existing: bool = False,
+    ) -> ImportResult:
+        """Log ``messages`` (from :func:`read_jsonl`) in one transaction: all or none.
+        See :meth:`import_lines`."""
+        with self._writing() as db:
+            new = [m for m in messages if not self._logged(db, m, source, skip_existing)]
+            added_at = _now()
+            db.executemany(_INSERT, (m._params(added_at) for m in new))
+            _label_the_unlabelled(db)
+        return ImportResult(source, len(messages), len(new), len(messages) - len(new))
+
+    def _logged(
+        self, db: sqlite3.Connection, message: NewIntercept, source: str, skip_existing: bool
+    ) -> bool:
+        """Whether the log has ``message`` already (same id, same groups) and
+        ``skip_existing`` says to skip it; :class:`BadInput` if its id is taken otherwise."""
+        if message.label is None:
+            return False
+        row = db.execute("SELECT groups FROM intercept WHERE label = ?", (message.label,))
+        found = row.fetchone()
+        if found is None:
+            return False
+        if skip_existing and tuple(str(found[0]).split()) == message.groups:
+            return True
+        why = (
+            "with other groups (a message is skipped only when its groups are the same)"
+            if skip_existing
+            else "(--skip-existing skips the messages a log has already)"
+        )
+        raise BadInput(
+            f"{source}: line {message.line}: id {message.label!r} is in the log already {why}"
+        )
 
     def list(self, *, station: str | None = None) -> list[Intercept]:
         """Logged messages by time heard (then id), optionally only one station's.
@@ -200,7 +561,7 @@ class InterceptLog(SqliteHandle):
         A designation matches in any case (``e11`` finds ``E11``): monitors write them
         both ways.
         """
-        sql = f"SELECT {_COLUMNS} FROM intercept ORDER BY heard_at, id"
+        sql = f"SELECT {self._columns()} FROM intercept ORDER BY heard_at, id"
         with self._reading() as db:
             rows = db.execute(sql).fetchall()
         items = [self._intercept(r) for r in rows]
@@ -211,7 +572,7 @@ class InterceptLog(SqliteHandle):
 
     def get(self, id: int) -> Intercept:
         """The intercept with this id; :class:`BadInput` if there is none."""
-        sql = f"SELECT {_COLUMNS} FROM intercept WHERE id = ?"
+        sql = f"SELECT {self._columns()} FROM intercept WHERE id = ?"
         with self._reading() as db:
             row = db.execute(sql, (id,)).fetchone()
         if row is None:
@@ -224,7 +585,7 @@ class InterceptLog(SqliteHandle):
         try:
             item = Intercept._of(row)
             _check_groups(item.groups)
-            if not all(isinstance(x, str) for x in (item.station, item.when)):
+            if not all(isinstance(x, str) for x in (item.station, item.when, item.label)):
                 raise TypeError
         except (AttributeError, TypeError, ValueError, BadInput):
             raise BadInput(f"intercept log {self._path}: message {row[0]!r} is damaged") from None
@@ -233,6 +594,26 @@ class InterceptLog(SqliteHandle):
     def export(self) -> builtins.list[dict[str, object]]:
         """Every intercept as a JSON-ready dict, in :meth:`list` order."""
         return [i.to_json() for i in self.list()]
+
+    def export_jsonl(self) -> str:
+        """Every intercept as a JSON line (:meth:`Intercept.to_line`), in :meth:`list`
+        order: what :meth:`import_lines` reads back."""
+        return "".join(json.dumps(i.to_line(), ensure_ascii=False) + "\n" for i in self.list())
+
+
+def _label_the_unlabelled(db: sqlite3.Connection) -> None:
+    """Name the messages logged without an id by their numeric id; one whose number
+    is some monitor's id already is ``cinq-<id>`` (then ``cinq-<id>-2``, ...)."""
+    db.execute(
+        "UPDATE intercept SET label = CAST(id AS TEXT) WHERE label IS NULL AND "
+        "CAST(id AS TEXT) NOT IN (SELECT label FROM intercept WHERE label IS NOT NULL)"
+    )
+    for (rowid,) in db.execute("SELECT id FROM intercept WHERE label IS NULL").fetchall():
+        candidate, n = f"cinq-{rowid}", 1
+        while db.execute("SELECT 1 FROM intercept WHERE label = ?", (candidate,)).fetchone():
+            n += 1
+            candidate = f"cinq-{rowid}-{n}"
+        db.execute("UPDATE intercept SET label = ? WHERE id = ?", (candidate, rowid))
 
 
 def _create(final: Path) -> None:
@@ -259,7 +640,7 @@ def _write_empty_log(path: Path) -> None:
         with conn:
             for statement in _SCHEMA:
                 conn.execute(statement)
-            meta = {"format": FORMAT, "version": VERSION, "created": _utc(datetime.now(UTC))}
+            meta = {"format": FORMAT, "version": VERSION, "created": _now()}
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     finally:
         conn.close()

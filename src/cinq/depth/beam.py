@@ -117,14 +117,16 @@ def automaton(board: Board, lang: str) -> Automaton:
                 sym[i, d] = lm.size - 1
     rest = np.array([s.at_rest for s in states])
     group, vectors = _groups(nxt, sym, extra, rest, lm.size)
-    probs = np.exp(lm.tables[-1].astype(np.float64)).reshape(-1, lm.size)
+    # A board without a space cell writes text without spaces: the model's own tables.
+    table = lm.tables[-1] if " " in board.characters or not lm.solid else lm.solid[-1]
+    probs = np.exp(table.astype(np.float64)).reshape(-1, lm.size)
     with np.errstate(divide="ignore"):
         mass = np.log(probs @ vectors.T)
     mass[:, 0] = 0.0
     space = lm.alphabet.index(" ")
     contexts = lm.size ** (lm.order - 1)
     start = sum(space * lm.size**k for k in range(lm.order - 1))
-    return Automaton(nxt, sym, extra, group, mass, lm.tables[-1], lm.size, contexts, space, start)
+    return Automaton(nxt, sym, extra, group, mass, table, lm.size, contexts, space, start)
 
 
 def _groups(

@@ -77,13 +77,15 @@ class Reading:
     """One message read back.
 
     ``text``: the best reading, U+FFFD where its confidence is below :data:`SURE`;
-    ``best``: the same without marks; ``confidence``: per character of ``best`` (CODE
-    escapes and signs count as one); ``starts``: the digit of the message where each
-    character's code begins; ``digits``: the plaintext digits.
+    ``best``: the same without marks; ``characters``: its characters as written (a
+    CODE escape or a sign is one); ``confidence``: per character; ``starts``: the
+    digit of the message where each character's code begins; ``digits``: the
+    plaintext digits.
     """
 
     text: str
     best: str
+    characters: tuple[str, ...] = field(repr=False)  # as written: A, {123}, {RPT}
     confidence: tuple[float, ...] = field(repr=False)
     starts: tuple[int, ...] = field(repr=False)
     digits: Stream = field(repr=False)
@@ -285,8 +287,9 @@ def _reading(path: bm.Path, i: int, lane: bm.Lane, board: Board, lang: str) -> R
         state = t.state
     text = "".join(c if s >= SURE else UNREADABLE for c, s in zip(chars, sure, strict=True))
     return Reading(
-        text, "".join(chars), tuple(sure), tuple(starts), digits.copy(), lang, lane.offset
-    )
+        text, "".join(chars), tuple(chars), tuple(sure), tuple(starts), digits.copy(), lang,
+        lane.offset,
+    )  # fmt: skip
 
 
 def _key(path: bm.Path, lanes: Sequence[bm.Lane], sign: int) -> tuple[Stream, NDArray[np.float64]]:

@@ -36,6 +36,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import numpy as np
@@ -113,6 +114,8 @@ class Tally:
     own: int
     pair: int
     total: int
+    sure: int = 0
+    """Right in the right message and shown as sure (not marked U+FFFD)."""
 
 
 def code_spans(board: Board, digits: Digits) -> list[range]:
@@ -141,11 +144,14 @@ def _at_key(depth: dc.Depth, streams: Sequence[Digits]) -> NDArray[np.int16]:
     return out
 
 
-def tallies(depth: dc.Depth, recovered: Sequence[Digits]) -> list[Tally]:
+def tallies(
+    depth: dc.Depth, recovered: Sequence[Digits], sure: Sequence[set[int]] | None = None
+) -> list[Tally]:
     """Score each message's recovered plaintext digits (own coordinates) against the
     truth: a character is right in the right message when its own digits are, and
     right as a pair when at each of its key positions the recovered digits of all the
-    messages there are the true ones in some order (streams swapped)."""
+    messages there are the true ones in some order (streams swapped). ``sure``: per
+    message, the digits (own coordinates) where a character shown as sure begins."""
     board = cb.board(depth.cell.board)
     mine = _at_key(depth, recovered)
     true = _at_key(depth, [w.digits for w in depth.plain])
@@ -154,9 +160,10 @@ def tallies(depth: dc.Depth, recovered: Sequence[Digits]) -> list[Tally]:
     for i, window in enumerate(depth.plain):
         base = 5 * depth.offsets[i]
         spans = [range(base + s.start, base + s.stop) for s in code_spans(board, window.digits)]
-        own = sum(bool((mine[i, s] == true[i, s]).all()) for s in spans)
+        right = [s for s in spans if (mine[i, s] == true[i, s]).all()]
         pair = sum(bool(as_set[s].all()) for s in spans)
-        out.append(Tally(own, pair, len(spans)))
+        shown = len(right) if sure is None else sum(s.start - base in sure[i] for s in right)
+        out.append(Tally(len(right), pair, len(spans), shown))
     return out
 
 
@@ -170,21 +177,51 @@ class CellResult:
     """CPU seconds per key digit, per depth solved."""
     failures: tuple[str, ...] = field(default=())
 
-    def rate(self, pair: bool, long_only: bool = False) -> float | None:
-        chosen = [t for t, ok in zip(self.tallies, self.long, strict=True) if ok or not long_only]
-        total = sum(t.total for t in chosen)
-        right = sum(t.pair if pair else t.own for t in chosen)
-        return 100 * right / total if total else None
+    def rate(self, count: Count, long_only: bool = False) -> float | None:
+        """% of the characters right by ``count`` (``long_only``: of the messages of
+        at least :data:`LETTERS` characters), None for no characters."""
+        return _rate(
+            [t for t, ok in zip(self.tallies, self.long, strict=True) if ok or not long_only],
+            count,
+        )
 
 
-def _solve_one(solve: Callable[..., Any], depth: dc.Depth) -> tuple[list[Digits], float]:
+class Count(Enum):
+    """Which characters count as right (a :class:`Tally` field)."""
+
+    OWN = "own"
+    PAIR = "pair"
+    SURE = "sure"
+
+
+def _rate(tallies: Sequence[Tally], count: Count) -> float | None:
+    total = sum(t.total for t in tallies)
+    right = sum(getattr(t, count.value) for t in tallies)
+    return 100 * right / total if total else None
+
+
+@dataclass(frozen=True)
+class Solved:
+    digits: list[Digits]
+    sure: list[set[int]]
+    cpu_per_digit: float
+
+
+def _solve_one(solve: Callable[..., Any], depth: dc.Depth) -> Solved:
     board = cb.board(depth.cell.board)
     offsets = [5 * o for o in depth.offsets]
     cpu = time.process_time()
     solution = solve(list(depth.ciphers), board=board, langs=[depth.cell.lang], offsets=offsets)
     cpu = time.process_time() - cpu
-    digits = [np.asarray(r.digits) for r in solution.readings]
-    return digits, cpu / len(depth.key)
+    limit = importlib.import_module("cinq.depth.solve").SURE
+    return Solved(
+        [np.asarray(r.digits) for r in solution.readings],
+        [
+            {s for s, c in zip(r.starts, r.confidence, strict=True) if c >= limit}
+            for r in solution.readings
+        ],
+        cpu / len(depth.key),
+    )
 
 
 def solve_cell(solve: Callable[..., Any], cell: dc.Cell, plan: Plan, seed: int) -> CellResult:
@@ -197,59 +234,71 @@ def solve_cell(solve: Callable[..., Any], cell: dc.Cell, plan: Plan, seed: int) 
     for k in range(plan.samples):
         for depth in dc.depths(cell, 1, seed + k, shift=0 if k == 0 else 5):
             try:
-                recovered, per_digit = _solve_one(solve, depth)
+                solved = _solve_one(solve, depth)
             except Exception as e:  # a failure is a result: count it as nothing read
                 failures.append(f"{type(e).__name__}: {e}")
-                recovered, per_digit = [np.full(len(c), 255) for c in depth.ciphers], 0.0
-            found += tallies(depth, recovered)
+                nothing = [np.full(len(c), 255, dtype=np.int16) for c in depth.ciphers]
+                solved = Solved(nothing, [set() for _ in nothing], 0.0)
+            found += tallies(depth, solved.digits, solved.sure)
             long += [len(w.text) >= LETTERS for w in depth.plain]
-            cpu.append(per_digit)
+            cpu.append(solved.cpu_per_digit)
     return CellResult(cell, tuple(found), tuple(long), tuple(cpu), tuple(failures))
 
 
-def _pooled(results: Sequence[CellResult], depth: int, pair: bool) -> tuple[float, int]:
-    chosen = [r for r in results if r.cell.depth == depth]
-    right = total = 0
-    for r in chosen:
-        for t, ok in zip(r.tallies, r.long, strict=True):
-            if ok:
-                right += t.pair if pair else t.own
-                total += t.total
-    return (100 * right / total if total else float("nan")), total
+def _long_tallies(results: Sequence[CellResult], depth: int) -> list[Tally]:
+    """The tallies of the messages of at least :data:`LETTERS` characters at ``depth``."""
+    return [
+        t
+        for r in results
+        if r.cell.depth == depth
+        for t, ok in zip(r.tallies, r.long, strict=True)
+        if ok
+    ]
 
 
 def _table(results: Sequence[CellResult], groups: tuple[int, ...]) -> list[str]:
     """One line per language and board: per depth and length, % right in the right
     message / as pairs (all messages of the cell)."""
-    head = "   ".join(f"d{d} x{g:>3}" for d in dc.DEPTHS for g in groups)
-    lines = [f"{'':10} {head}   (% right in the right message / as pairs)"]
+    head = " ".join(f"{f'd{d} x{g}':>9}" for d in dc.DEPTHS for g in groups)
+    lines = [f"{'':10} {head}   (% right in its message / as pairs)"]
     by_row: dict[tuple[str, str], list[str]] = {}
     for r in results:
-        own, pair = r.rate(False), r.rate(True)
-        cell = "   -  " if own is None or pair is None else f"{own:3.0f}/{pair:3.0f}"
-        by_row.setdefault((r.cell.lang, r.cell.board), []).append(f"{cell:>10}")
+        own, pair = r.rate(Count.OWN), r.rate(Count.PAIR)
+        cell = "-" if own is None or pair is None else f"{own:3.0f}/{pair:3.0f}"
+        by_row.setdefault((r.cell.lang, r.cell.board), []).append(f"{cell:>9}")
     for (lang, board), cells in by_row.items():
-        lines.append(f"{lang} {board:<7} " + "   ".join(cells))
+        lines.append(f"{lang} {board:<7} " + " ".join(cells))
     return lines
+
+
+GOALS = {
+    (2, Count.OWN): 90.0,
+    (2, Count.PAIR): 97.0,
+    (3, Count.OWN): 99.0,
+    (3, Count.PAIR): 99.0,
+}
+_WHAT = {
+    Count.OWN: "right in its message",
+    Count.PAIR: "right as pairs",
+    Count.SURE: "right in its message, shown sure",
+}
 
 
 def _recovery_rows(results: Sequence[CellResult]) -> list[Figure]:
     rows = []
-    goals = {2: (90.0, 97.0), 3: (99.0, None), 4: (None, None)}
-    for d, (own_goal, pair_goal) in goals.items():
-        for pair, goal in ((False, own_goal), (True, pair_goal)):
-            rate, chars = _pooled(results, d, pair)
-            what = "as pairs" if pair else "in the right message"
-            target = Target(Goal.AT_LEAST, goal) if goal is not None else None
-            if d == 3 and pair:
-                target = Target(Goal.AT_LEAST, 99.0)
+    for d in dc.DEPTHS:
+        long = _long_tallies(results, d)
+        chars = sum(t.total for t in long)
+        for count in Count:
+            goal = GOALS.get((d, count))
+            rate = _rate(long, count)
             rows.append(
                 Figure(
-                    f"depth {d}, >= {LETTERS} letters: right {what}",
-                    rate,
+                    f"depth {d}: {_WHAT[count]}",
+                    float("nan") if rate is None else rate,
                     "%",
-                    target,
-                    note=f"{chars:,} characters",
+                    None if goal is None else Target(Goal.AT_LEAST, goal),
+                    note=f"{chars:,} characters of messages >= {LETTERS} letters",
                 )
             )
     cpu = [c for r in results for c in r.cpu if c > 0]

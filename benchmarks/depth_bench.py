@@ -31,6 +31,7 @@ Run alone: ``python benchmarks/depth_bench.py [--quick] [--only solve,find,scale
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import statistics
 import time
@@ -49,10 +50,13 @@ from cinq.checkerboard import Board
 from cinq.digits import Digits
 from cinq.hazmat.cipher import encipher
 from measure import (  # type: ignore[import-not-found]
+    Comparison,
     Figure,
     Goal,
     Section,
     Target,
+    interleave,
+    timed,
 )
 
 ALPHA = 0.01
@@ -86,8 +90,8 @@ class Plan:
     langs: tuple[str, ...] = dc.LANGS
 
 
-FULL = Plan(2, 9, 100, 1000, 10_000, 20_000, 5, 5000, 2000)
-QUICK = Plan(1, 5, 20, 200, 1000, 2000, 5, 1000, 500, (20, 100), ("en", "ru"))
+FULL = Plan(2, 9, 100, 1000, 10_000, 20_000, 5, 2000, 2000)
+QUICK = Plan(1, 5, 20, 200, 1000, 2000, 5, 500, 500, (20, 100), ("en", "ru"))
 
 
 def _api(module: str, name: str) -> Callable[..., Any] | None:
@@ -401,3 +405,104 @@ def planted_log(plan: Plan, shifted: bool, seed: int) -> Planted:
         log[r2] = encipher(second.digits, key[5 * g :], dc.CONVENTION)
         pairs.append(Flag(r1, r2, g) if g or r1 < r2 else Flag(r2, r1, 0))
     return Planted(log, tuple(pairs))
+
+
+# ---------------------------------------------------------------- scale
+
+SCALE_GROUPS = 50
+SCALE_BOARD = "CT-55"
+
+
+def _features_width(weights: Any, groups: int) -> int:
+    """Columns of the screen's per-message feature matrix: one block of features per
+    ``order``-digit window of the message."""
+    return int((5 * groups - weights.order + 1) * weights.features)
+
+
+def _bare_blas(messages: int, width: int, seed: int) -> Callable[[], object]:
+    """A float32 product ``(N x W) @ (W x N)``: the screen's one product, bare."""
+    a = np.random.default_rng(seed).standard_normal((messages, width), dtype=np.float32)
+    return lambda: a @ a.T
+
+
+def _screen_run(screen: Callable[..., Any], weights: Any, log: list[Digits]) -> Callable[[], Any]:
+    return lambda: screen(log, weights, [0])
+
+
+def scale_rows(plan: Plan, seed: int = 5) -> list[Comparison | Figure]:
+    """The screen at scale (one run), and against bare BLAS (interleaved, median)."""
+    mod = importlib.import_module("cinq.depth.screen")
+    weights = mod.weights_for(cb.board(SCALE_BOARD))
+    small = dc.random_log(plan.ratio_messages, SCALE_GROUPS, seed)
+    width = _features_width(weights, SCALE_GROUPS)
+    runs = interleave(
+        timed(_screen_run(mod.screen, weights, small)),
+        timed(_bare_blas(plan.ratio_messages, width, seed)),
+        plan.scale_runs,
+    )
+    ratio = Comparison(
+        f"screen throughput, {plan.ratio_messages:,} x {SCALE_GROUPS} groups aligned",
+        f"depth.screen (board {SCALE_BOARD}, {weights.features} features)",
+        f"bare float32 BLAS ({plan.ratio_messages:,} x {width:,}) @ its transpose",
+        runs.subject,
+        runs.baseline,
+        inverse=True,
+        notes=("ratio = the screen's throughput as a fraction of the bare product's",),
+    )
+    big = dc.random_log(plan.scale_messages, SCALE_GROUPS, seed + 1)
+    span = timed(_screen_run(mod.screen, weights, big))()
+    pairs = plan.scale_messages * (plan.scale_messages - 1) / 2
+    total = Figure(
+        f"screen {plan.scale_messages:,} x {SCALE_GROUPS} groups, aligned",
+        span.wall,
+        "s",
+        Target(Goal.AT_MOST, 600.0) if plan.scale_messages >= 20_000 else None,
+        note=f"one run; CPU {span.cpu:.0f} s; {pairs / span.wall:,.0f} pairs/s",
+    )
+    return [ratio, total]
+
+
+def scale_section(plan: Plan) -> Section:
+    title = "Depth scale: the pair screen against a bare BLAS product (cinq.depth.screen)"
+    if _api("cinq.depth.screen", "screen") is None:
+        return _not_built(title, "cinq.depth.screen.screen")
+    rows: list[Comparison | Figure] = scale_rows(plan)
+    notes: list[str] = []
+    dask = dask_rows(plan)
+    if dask is None:
+        notes.append("Dask: not built yet (cinq.depth.find with a scheduler)")
+    else:
+        rows += dask
+    return Section(title, tuple(rows), tuple(notes))
+
+
+def dask_rows(plan: Plan) -> list[Figure] | None:
+    """The same log found in-process and on a Dask LocalCluster of 2 workers."""
+    return None
+
+
+# ---------------------------------------------------------------- finding (API pending)
+
+
+def find_section(plan: Plan) -> Section:
+    title = "Depth finding: recall at 30 overlapping groups, false alarms (cinq.depth.find)"
+    if _api("cinq.depth.find", "find") is None:
+        return _not_built(title, "cinq.depth.find.find")
+    return _not_built(title, "the benchmark's finding section")
+
+
+SECTIONS = {"solve": solve_section, "find": find_section, "scale": scale_section}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="the small sizes")
+    ap.add_argument("--only", default="solve,find,scale", help="comma-separated sections")
+    args = ap.parse_args()
+    plan = QUICK if args.quick else FULL
+    for name in args.only.split(","):
+        print("\n".join(SECTIONS[name](plan).lines()), end="\n\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()

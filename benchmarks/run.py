@@ -14,7 +14,10 @@ whether it is met. Never used in tests. What each section measures is in its mod
 5. Pad books (system_bench.py): taking the next page at 1,000 and 100,000 pages.
 6. Codebook (codebook_bench.py): % shorter on neutral prose, per language.
 7. Triage (triage_bench.py): plaintext found and false alarms against chance.
-8. Radio (radio_bench.py), only with --radio: it takes many minutes.
+8. Depth (depth_bench.py): messages on one key read back (``solve``), found in a log
+   against kappa's recall (``find``), and the pair screen at 20,000 messages against a
+   bare BLAS product (``scale``); ``--only depth`` runs the three.
+9. Radio (radio_bench.py), only with --radio: it takes many minutes.
 
 Results also go to a JSON file (``--json``; default build/bench/results.json, which
 git ignores).
@@ -36,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 import codebook_bench  # type: ignore[import-not-found]
+import depth_bench  # type: ignore[import-not-found]
 import primitives_bench  # type: ignore[import-not-found]
 import system_bench  # type: ignore[import-not-found]
 import text_bench  # type: ignore[import-not-found]
@@ -57,10 +61,11 @@ class Plan:
     command_runs: int
     triage_samples: int
     radio_groups: int
+    depth: depth_bench.Plan
 
 
-FULL = Plan(10_000_000, 5, 10**7, 11, 7, 300, 200)
-QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 100, 40)
+FULL = Plan(10_000_000, 5, 10**7, 11, 7, 300, 200, depth_bench.FULL)
+QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 100, 40, depth_bench.QUICK)
 
 
 def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]:
@@ -72,13 +77,30 @@ def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]
         ("pages", lambda: system_bench.pages_section(plan.fast_runs)),
         ("codebook", codebook_bench.section),
         ("triage", lambda: triage_bench.section(plan.triage_samples)),
+        ("solve", lambda: depth_bench.solve_section(plan.depth)),
+        ("find", lambda: depth_bench.find_section(plan.depth)),
+        ("scale", lambda: depth_bench.scale_section(plan.depth)),
     ]
     if radio:
         out.append(("radio", lambda: _radio(plan.radio_groups)))
     return out
 
 
-KEYS = ("text", "pad", "cipher", "startup", "pages", "codebook", "triage", "radio")
+KEYS = (
+    "text",
+    "pad",
+    "cipher",
+    "startup",
+    "pages",
+    "codebook",
+    "triage",
+    "solve",
+    "find",
+    "scale",
+    "radio",
+)
+GROUPS = {"depth": ("solve", "find", "scale")}
+"""Names ``--only`` takes for several sections."""
 
 
 def _radio(groups: int) -> Section:
@@ -120,11 +142,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     ap.add_argument("--radio", action="store_true", help="also the radio section (slow)")
-    ap.add_argument("--only", help=f"comma-separated sections of: {','.join(KEYS)}")
+    ap.add_argument("--only", help=f"comma-separated sections of: {','.join((*KEYS, *GROUPS))}")
     ap.add_argument("--json", type=Path, default=DEFAULT_JSON, help="write results here")
     args = ap.parse_args()
     plan = QUICK if args.quick else FULL
-    wanted = set(args.only.split(",")) if args.only else None
+    wanted = {k for w in args.only.split(",") for k in GROUPS.get(w, (w,))} if args.only else None
     if wanted is not None and not wanted <= set(KEYS):
         ap.error(f"--only: unknown section(s) {sorted(wanted - set(KEYS))}; known: {KEYS}")
     started = machine()

@@ -1,0 +1,222 @@
+"""Two plaintexts on one key: the likelihood ratio of a difference stream.
+
+Two messages enciphered on the same key digits leave, digit by digit,
+``D = C1 - C2 = P1 - P2 (mod 10)``: the difference of two checkerboard plaintexts.
+Two messages on independent keys leave a ``D`` that is uniform. :class:`PairModel`
+tests
+
+* H1, "two checkerboard plaintexts on one key": ``P_H1(D) = mean over languages L of
+  sum over plaintext digit strings P1 of P_L(P1) * P_L(P1 - D)``, each text a
+  :class:`~cinq.depth.source.Source` (the language model read through the board), the
+  sum taken by a forward pass over the pair of states (both texts' board parse state
+  and character context), digit by digit; against
+* H0, "independent keys": ``P_H0(D) = 10^-n`` over the ``n`` known digits.
+
+and returns ``LLR = ln P_H1(D) - n ln(1/10)``. An unknown digit of ``D`` (255) is summed
+over all ten values in both models: it adds nothing to ``n`` and the forward pass sums
+each text's ten next digits (leading and trailing unknown digits are skipped, which is
+the same sum done exactly).
+
+Calibration (what :mod:`.find` builds its threshold on)
+-----------------------------------------------------
+``P_H1`` is a proper distribution over the digit strings of each length ``n``: each
+source is proper (:mod:`.source`), so for fixed ``n`` the pairs ``(P1, P2)`` have total
+probability one, and ``D = P1 - P2`` is a function of the pair, so the probabilities
+of all ``D`` sum to one; a mixture of proper models is proper. Under H0 (``D`` uniform
+and independent of the model; which digits are unknown fixed in advance)::
+
+    E_H0[LR] = sum_D 10^-n * P_H1(D) / 10^-n = sum_D P_H1(D) = 1,
+
+so by Markov's inequality ``P_H0(LLR >= t) = P_H0(LR >= e^t) <= e^-t`` for every ``n``,
+every pattern of unknown digits and every board and language set. A threshold
+``t = ln(M / alpha)`` over ``M`` tests therefore gives at most ``M e^-t = alpha``
+expected false depths (union bound; no independence needed).
+
+The forward pass is pruned to the ``beam`` most probable pairs of states after each
+digit. Pruning only drops paths, so the sum it returns is a lower bound on
+``P_H1(D)``: the LLR returned is at most the exact one, its expectation under H0 is at
+most one, and the bound above holds as it stands. A wider beam only adds power.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..checkerboard import Board
+from ..errors import BadInput
+from ..language.model import LANGS, alphabet_of
+from .source import MODEL_ORDER, Source, source
+from .stream import UNKNOWN, Stream
+
+__all__ = ["BEAM", "PairModel", "languages"]
+
+BEAM = 64
+"""Pairs of states kept after each digit (see the module docstring: a lower bound)."""
+LN10 = float(np.log(10.0))
+
+
+def languages(board: Board) -> tuple[str, ...]:
+    """The languages whose letters the board writes (most of them): en fr de es on the
+    Latin boards, ru on RU-1."""
+    out = []
+    for lang in LANGS:
+        letters = alphabet_of(lang)[:-2]
+        if sum(c in board.characters for c in letters) >= 0.9 * len(letters):
+            out.append(lang)
+    return tuple(out)
+
+
+@dataclass(frozen=True, eq=False)
+class PairModel:
+    """H1 for one board: two texts in one of ``langs`` on one key (module docstring)."""
+
+    board: Board
+    sources: tuple[Source, ...]
+    beam: int = BEAM
+
+    @classmethod
+    def for_board(
+        cls,
+        board: Board,
+        langs: Sequence[str] | None = None,
+        *,
+        order: int = MODEL_ORDER,
+        beam: int = BEAM,
+    ) -> PairModel:
+        """The model of ``board`` over ``langs`` (default: :func:`languages`), cached."""
+        chosen = tuple(langs) if langs is not None else languages(board)
+        if not chosen:
+            raise BadInput(f"no language model writes on board {board.name}")
+        return _pair_model(board, chosen, order, beam)
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        return tuple(s.lang for s in self.sources)
+
+    def llr(self, diff: Stream) -> float:
+        """The natural-log likelihood ratio of one difference stream (0 if no digit is
+        known)."""
+        return float(self.llr_many(np.asarray(diff, dtype=np.uint8).reshape(1, -1))[0])
+
+    def llr_many(self, diffs: NDArray[np.uint8]) -> NDArray[np.float64]:
+        """:meth:`llr` of each row of ``diffs`` (shape ``(B, T)``; 255 is an unknown digit
+        or padding after a shorter stream)."""
+        d = _checked(diffs)
+        if d.shape[0] == 0:
+            return np.zeros(0)
+        known = (d != UNKNOWN).sum(axis=1)
+        logs = np.stack([_forward(s, d, self.beam) for s in self.sources])
+        top = logs.max(axis=0)
+        safe = np.where(np.isfinite(top), top, 0.0)
+        mix = safe + np.log(np.exp(logs - safe).mean(axis=0))
+        out: NDArray[np.float64] = np.where(known > 0, mix + known * LN10, 0.0)
+        return out
+
+
+@cache
+def _pair_model(board: Board, langs: tuple[str, ...], order: int, beam: int) -> PairModel:
+    return PairModel(board, tuple(source(board, lang, order) for lang in langs), beam)
+
+
+def _checked(diffs: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    d = np.asarray(diffs)
+    if d.ndim != 2:
+        raise BadInput(f"difference streams must be a 2-D array, not {d.ndim}-D")
+    if d.size and (d.dtype.kind not in "ui" or ((d > 9) & (d != UNKNOWN)).any() or (d < 0).any()):
+        raise BadInput("a difference stream holds a value that is not a digit 0-9 or 255")
+    return d.astype(np.uint8)
+
+
+@dataclass
+class _Beam:
+    """The pairs of states kept for each row: states of text 1 and 2, and log weights
+    relative to ``norm`` (the log of the mass already taken out)."""
+
+    first: NDArray[np.int64]  # (B, K)
+    second: NDArray[np.int64]
+    weight: NDArray[np.float64]
+    norm: NDArray[np.float64]  # (B,)
+
+
+def _forward(src: Source, diffs: NDArray[np.uint8], beam: int) -> NDArray[np.float64]:
+    """ln P(D) under two texts of ``src`` (a lower bound: the pruned forward pass)."""
+    rows, length = diffs.shape
+    known = diffs != UNKNOWN
+    begin = np.argmax(known, axis=1)
+    end = length - np.argmax(known[:, ::-1], axis=1)  # past the last known digit
+    b = _start(src, rows)
+    nxt = src.next_state.ravel().astype(np.int64)
+    lp = src.log_prob.ravel().astype(np.float64)
+    for t in range(length):
+        active = (begin <= t) & (t < end)
+        for rows_now, unknown in ((active & known[:, t], False), (active & ~known[:, t], True)):
+            r = np.flatnonzero(rows_now)
+            if len(r):
+                _step(b, r, diffs[r, t], unknown, nxt, lp, beam)
+    total = np.log(np.exp(b.weight).sum(axis=1)) + b.norm
+    out: NDArray[np.float64] = np.where(known.any(axis=1), total, 0.0)
+    return out
+
+
+def _start(src: Source, rows: int) -> _Beam:
+    """Every pair of start states (the beam widens as the pass needs)."""
+    n = len(src.start_states)
+    first = np.repeat(src.start_states.astype(np.int64), n)
+    second = np.tile(src.start_states.astype(np.int64), n)
+    weight = np.add.outer(src.start_log_prob, src.start_log_prob).ravel()
+    return _Beam(
+        np.tile(first, (rows, 1)),
+        np.tile(second, (rows, 1)),
+        np.tile(weight, (rows, 1)),
+        np.zeros(rows),
+    )
+
+
+def _step(
+    b: _Beam,
+    r: NDArray[np.intp],
+    digit: NDArray[np.uint8],
+    unknown: bool,
+    nxt: NDArray[np.int64],
+    lp: NDArray[np.float64],
+    beam: int,
+) -> None:
+    """Advance rows ``r`` of the beam by one digit of D and prune it back to ``beam``."""
+    d1 = np.arange(10)
+    if unknown:  # every pair of digits
+        i1 = (b.first[r] * 10)[:, :, None, None] + d1[:, None]
+        i2 = (b.second[r] * 10)[:, :, None, None] + d1[None, :]
+        i1, i2 = np.broadcast_arrays(i1, i2)
+    else:  # text 2's digit is text 1's minus D's
+        d2 = (d1[None, :] - digit[:, None].astype(np.int64)) % 10
+        i1 = (b.first[r] * 10)[:, :, None] + d1
+        i2 = (b.second[r] * 10)[:, :, None] + d2[:, None, :]
+    rows = len(r)
+    w = (b.weight[r][(...,) + (None,) * (i1.ndim - 2)] + lp[i1] + lp[i2]).reshape(rows, -1)
+    n1, n2 = nxt[i1].reshape(rows, -1), nxt[i2].reshape(rows, -1)
+    width = min(beam, w.shape[1])
+    if width > b.weight.shape[1]:
+        _widen(b, width)
+    width = b.weight.shape[1]
+    if w.shape[1] > width:
+        keep = np.argpartition(-w, width - 1, axis=1)[:, :width]
+        w, n1, n2 = (np.take_along_axis(x, keep, axis=1) for x in (w, n1, n2))
+    elif w.shape[1] < width:
+        pad = ((0, 0), (0, width - w.shape[1]))
+        w = np.pad(w, pad, constant_values=-np.inf)
+        n1, n2 = np.pad(n1, pad), np.pad(n2, pad)
+    top = w.max(axis=1)
+    top = np.where(np.isfinite(top), top, 0.0)
+    b.first[r], b.second[r], b.weight[r] = n1, n2, w - top[:, None]
+    b.norm[r] += top
+
+
+def _widen(b: _Beam, width: int) -> None:
+    pad = ((0, 0), (0, width - b.weight.shape[1]))
+    b.first, b.second = np.pad(b.first, pad), np.pad(b.second, pad)
+    b.weight = np.pad(b.weight, pad, constant_values=-np.inf)

@@ -32,6 +32,7 @@ Run alone: ``python benchmarks/depth_bench.py [--quick] [--only solve,find,scale
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import statistics
 import time
@@ -90,8 +91,8 @@ class Plan:
     langs: tuple[str, ...] = dc.LANGS
 
 
-FULL = Plan(2, 4, 100, 1000, 10_000, 20_000, 5, 2000, 2000)
-QUICK = Plan(1, 1, 20, 200, 1000, 2000, 5, 500, 500, (20, 100))
+FULL = Plan(2, 4, 100, 1000, 10_000, 20_000, 5, 2000, 1000)
+QUICK = Plan(1, 1, 20, 200, 1000, 2000, 5, 500, 200, (20, 100))
 
 
 def _api(module: str, name: str) -> Callable[..., Any] | None:
@@ -404,7 +405,7 @@ def kappa(log: NDArray[np.uint8], max_offset: int, alpha: float = ALPHA) -> set[
     return out
 
 
-# ---------------------------------------------------------------- finding
+# ---------------------------------------------------------------- logs with hidden depths
 
 
 @dataclass(frozen=True)
@@ -505,19 +506,126 @@ def scale_section(plan: Plan) -> Section:
     return Section(title, tuple(rows), tuple(notes))
 
 
-def dask_rows(plan: Plan) -> list[Figure] | None:
-    """The same log found in-process and on a Dask LocalCluster of 2 workers."""
-    return None
+def dask_rows(plan: Plan, seed: int = 19) -> list[Figure] | None:
+    """The same log (with hidden depths) found in-process and on a Dask LocalCluster of
+    2 workers: the same depths, scores and all?"""
+    find = _api("cinq.depth.find", "find")
+    if find is None:
+        return None
+    log = planted_log(dataclasses.replace(plan, recall_log=plan.dask_messages), False, seed).log
+    messages = [dc.as_groups(row) for row in log]
+    ids = [str(i) for i in range(len(messages))]
+    start = time.perf_counter()
+    here = find(messages, ids=ids).to_json()
+    middle = time.perf_counter()
+    there = find(messages, ids=ids, scheduler="local", workers=2).to_json()
+    end = time.perf_counter()
+    same = here == there
+    return [
+        Figure(
+            f"Dask (2 workers) = in-process, {plan.dask_messages:,} messages",
+            float(same),
+            "(1 = same)",
+            Target(Goal.AT_LEAST, 1.0),
+            note=f"{len(here['depths'])} depths; in-process {middle - start:.0f} s, "
+            f"Dask {end - middle:.0f} s",
+        )
+    ]
 
 
-# ---------------------------------------------------------------- finding (API pending)
+# ---------------------------------------------------------------- finding
 
 
-def find_section(plan: Plan) -> Section:
-    title = "Depth finding: recall at 30 overlapping groups, false alarms (cinq.depth.find)"
-    if _api("cinq.depth.find", "find") is None:
+def _flags(report: Any) -> set[Flag]:
+    """The depths of a ``find`` report on a log whose ids are row numbers, as flags."""
+    out = set()
+    for d in report.depths:
+        a, b = (int(m) for m in d.messages)
+        if d.offset.ahead is None or d.offset.groups == 0:
+            out.add(Flag(min(a, b), max(a, b), 0))
+        else:
+            ahead = int(d.offset.ahead)
+            out.add(Flag(ahead, b if ahead == a else a, d.offset.groups))
+    return out
+
+
+@dataclass(frozen=True)
+class Found:
+    """One log through ``find`` and through kappa."""
+
+    flags: set[Flag]
+    kappa: set[Flag]
+    summary: str
+    seconds: float
+
+
+def _find_log(find: Callable[..., Any], log: NDArray[np.uint8], **options: Any) -> Found:
+    messages = [dc.as_groups(row) for row in log]
+    start = time.perf_counter()
+    report = find(messages, ids=[str(i) for i in range(len(messages))], **options)
+    seconds = time.perf_counter() - start
+    return Found(_flags(report), kappa(log, 5), report.summary(), seconds)
+
+
+def recall_rows(find: Callable[..., Any], plan: Plan, seed: int) -> tuple[list[Figure], list[str]]:
+    """Recall of the hidden pairs (aligned, and 5 groups apart), ``find`` against kappa."""
+    rows: list[Figure] = []
+    notes: list[str] = []
+    for shifted in (False, True):
+        planted = planted_log(plan, shifted, seed)
+        found = _find_log(find, planted.log)
+        truth = set(planted.pairs)
+        how = "5 groups apart" if shifted else "aligned"
+        n = len(truth)
+        rows += [
+            Figure(
+                f"recall, {RECALL_GROUPS} groups in common, {how}",
+                100 * len(found.flags & truth) / n,
+                "%",
+                Target(Goal.AT_LEAST, 95.0),
+                note=f"kappa: {100 * len(found.kappa & truth) / n:.0f} %; "
+                f"{n} pairs in {plan.recall_log:,} messages",
+            ),
+            Figure(
+                f"false depths beside them, {how}",
+                len(found.flags - truth),
+                "",
+                Target(Goal.AT_MOST, 0),
+                note=f"kappa: {len(found.kappa - truth)}",
+            ),
+        ]
+        notes.append(f"{how}: {found.summary}; {found.seconds:.0f} s")
+    return rows, notes
+
+
+def alarm_rows(find: Callable[..., Any], plan: Plan, seed: int) -> tuple[list[Figure], list[str]]:
+    """False depths on a log of random messages (independent keys)."""
+    log = np.stack(dc.random_log(plan.alarm_log, SCALE_GROUPS, seed))
+    found = _find_log(find, log)
+    row = Figure(
+        f"false depths, {plan.alarm_log:,} random x {SCALE_GROUPS} groups",
+        len(found.flags),
+        "",
+        Target(Goal.AT_MOST, 0),
+        note=f"kappa: {len(found.kappa)}; {found.seconds:.0f} s",
+    )
+    return [row], [f"random log: {found.summary}"]
+
+
+def find_section(plan: Plan, seed: int = 17) -> Section:
+    title = "Depth finding: recall at 30 groups in common, false depths (cinq.depth.find)"
+    find = _api("cinq.depth.find", "find")
+    if find is None:
         return _not_built(title, "cinq.depth.find.find")
-    return _not_built(title, "the benchmark's finding section")
+    rows, notes = recall_rows(find, plan, seed)
+    more, more_notes = alarm_rows(find, plan, seed)
+    notes += [
+        *more_notes,
+        "every built-in board tried; threshold corrected for all pairs, offsets (+-5 groups),"
+        " boards and first-group readings; kappa Bonferroni-corrected for the same pairs and"
+        " offsets",
+    ]
+    return Section(title, (*rows, *more), tuple(notes))
 
 
 SECTIONS = {"solve": solve_section, "find": find_section, "scale": scale_section}

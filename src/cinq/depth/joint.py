@@ -57,6 +57,8 @@ __all__ = ["BEAM", "PairModel", "languages"]
 
 BEAM = 64
 """Pairs of states kept after each digit (see the module docstring: a lower bound)."""
+PRESELECT = 4
+"""Before paths that meet are summed, each row keeps its ``PRESELECT * beam`` best."""
 LN10 = float(np.log(10.0))
 
 
@@ -150,17 +152,31 @@ def _forward(src: Source, diffs: NDArray[np.uint8], beam: int) -> NDArray[np.flo
     begin = np.argmax(known, axis=1)
     end = length - np.argmax(known[:, ::-1], axis=1)  # past the last known digit
     b = _start(src, rows)
-    nxt = src.next_state.ravel().astype(np.int64)
-    lp = src.log_prob.ravel().astype(np.float64)
+    tables = _tables(src)
     for t in range(length):
         active = (begin <= t) & (t < end)
         for rows_now, unknown in ((active & known[:, t], False), (active & ~known[:, t], True)):
             r = np.flatnonzero(rows_now)
             if len(r):
-                _step(b, r, diffs[r, t], unknown, nxt, lp, beam)
+                _step(b, r, diffs[r, t], unknown, tables, beam)
     total = np.log(np.exp(b.weight).sum(axis=1)) + b.norm
     out: NDArray[np.float64] = np.where(known.any(axis=1), total, 0.0)
     return out
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """A source's transitions, flat (index ``state * 10 + digit``), as the pass reads them."""
+
+    nxt: NDArray[np.int64]
+    lp: NDArray[np.float64]
+    size: int
+
+
+@cache
+def _tables(src: Source) -> _Tables:
+    nxt = src.next_state.ravel().astype(np.int64)
+    return _Tables(nxt, src.log_prob.ravel().astype(np.float64), src.size)
 
 
 def _start(src: Source, rows: int) -> _Beam:
@@ -182,11 +198,11 @@ def _step(
     r: NDArray[np.intp],
     digit: NDArray[np.uint8],
     unknown: bool,
-    nxt: NDArray[np.int64],
-    lp: NDArray[np.float64],
+    src: _Tables,
     beam: int,
 ) -> None:
-    """Advance rows ``r`` of the beam by one digit of D and prune it back to ``beam``."""
+    """Advance rows ``r`` of the beam by one digit of D: every pair of next digits
+    allowed, paths that reach the same pair of states summed, the ``beam`` best kept."""
     d1 = np.arange(10)
     if unknown:  # every pair of digits
         i1 = (b.first[r] * 10)[:, :, None, None] + d1[:, None]
@@ -197,8 +213,9 @@ def _step(
         i1 = (b.first[r] * 10)[:, :, None] + d1
         i2 = (b.second[r] * 10)[:, :, None] + d2[:, None, :]
     rows = len(r)
-    w = (b.weight[r][(...,) + (None,) * (i1.ndim - 2)] + lp[i1] + lp[i2]).reshape(rows, -1)
-    n1, n2 = nxt[i1].reshape(rows, -1), nxt[i2].reshape(rows, -1)
+    w = (b.weight[r][(...,) + (None,) * (i1.ndim - 2)] + src.lp[i1] + src.lp[i2]).reshape(rows, -1)
+    n1, n2 = src.nxt[i1].reshape(rows, -1), src.nxt[i2].reshape(rows, -1)
+    w, n1, n2 = _merge(w, n1, n2, src.size, PRESELECT * beam)
     width = min(beam, w.shape[1])
     if width > b.weight.shape[1]:
         _widen(b, width)
@@ -214,6 +231,35 @@ def _step(
     top = np.where(np.isfinite(top), top, 0.0)
     b.first[r], b.second[r], b.weight[r] = n1, n2, w - top[:, None]
     b.norm[r] += top
+
+
+Triple = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]
+
+
+def _merge(
+    w: NDArray[np.float64], n1: NDArray[np.int64], n2: NDArray[np.int64], size: int, most: int
+) -> Triple:
+    """The ``most`` best paths of each row, those that reach the same pair of states
+    summed into one (the others left at weight -inf): many paths differ only in symbols
+    older than the context, and a beam without merging would spend most of its room on
+    them."""
+    rows, count = w.shape
+    if count > most:
+        keep = np.argpartition(-w, most - 1, axis=1)[:, :most]
+        w, n1, n2 = (np.take_along_axis(x, keep, axis=1) for x in (w, n1, n2))
+    key = n1 * size + n2
+    order = np.argsort(key, axis=1)
+    key, w, n1, n2 = (np.take_along_axis(x, order, axis=1) for x in (key, w, n1, n2))
+    top = w.max(axis=1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    first = np.ones(key.shape, dtype=bool)
+    first[:, 1:] = key[:, 1:] != key[:, :-1]
+    starts = np.flatnonzero(first.ravel())
+    sums = np.add.reduceat(np.exp(w - top).ravel(), starts)
+    merged = np.full(w.size, -np.inf)
+    with np.errstate(divide="ignore"):
+        merged[starts] = np.log(sums)
+    return merged.reshape(w.shape) + top, n1, n2
 
 
 def _widen(b: _Beam, width: int) -> None:

@@ -55,9 +55,13 @@ from ..language.model import OTHER, SPACE, LanguageModel, model
 __all__ = ["Code", "Source", "source"]
 
 MODEL_ORDER = 4  # the order of the language models the sources read
+# A figure section begins before a symbol this often, whatever the context: the
+# language models know nothing of numbers (their OTHER is punctuation after a word).
+FIGURES = 0.005
 # The weight of a cell in OTHER's share (cells not named: 1): running text has far more
 # full stops and commas than any other sign.
 _OTHER_WEIGHTS = {".": 8.0, ",": 6.0, "'": 2.0, "-": 2.0, "?": 1.5}
+_FIGURE_WEIGHTS = {" ": 20.0, ".": 8.0, ",": 6.0, "/": 2.0, "-": 2.0}  # inside a figure section
 
 
 @dataclass(frozen=True)
@@ -126,11 +130,16 @@ def source(board: Board, lang: str, order: int = MODEL_ORDER) -> Source:
     symbols, mapping, spaced = _symbols(board, lm)
     codes = _codes(board, symbols)
     conditionals = _conditionals(lm, mapping, len(symbols), spaced)
-    table = _context_table(conditionals, order)
+    rate = FIGURES if any(c.figures for c in codes) else 0.0
+    table = _with_figures(_context_table(conditionals, order), rate)
     phases = ("", *sorted({c.digits[:i] for c in codes for i in range(1, len(c.digits))}))
     figure_codes = _figure_codes(board)
-    next_state, log_prob = _automaton(table, codes, phases, len(symbols), order, figure_codes)
-    start_states, start_log_prob = _start(conditionals[0], codes, phases, table.shape[0])
+    # After a figure section: a word begins (CT-55 writes the space in figures) or, with
+    # no context (the start's), a sign or space.
+    after = symbols.index(SPACE) if _spaced_figures(board) else None
+    next_state, log_prob = _automaton(table, codes, phases, order, figure_codes, after)
+    unigram = _with_figures(conditionals[0][None, :], rate)[0]
+    start_states, start_log_prob = _start(unigram, codes, phases, table.shape[0])
     return Source(
         board, lang, order, symbols, codes, phases,
         next_state, log_prob, start_states, start_log_prob,
@@ -166,13 +175,30 @@ def _codes(board: Board, symbols: str) -> tuple[Code, ...]:
     }
     out = [Code(symbols.index(ch), code, 1.0) for ch, code in sorted(own.items())]
     rest = sorted(code for code in mode if code not in own.values())
+    shifts = [c for c in rest if _is_figure_shift(mode[c]) and len(board.modes) > 1]
+    rest = [c for c in rest if c not in shifts]
     weights = np.array([_OTHER_WEIGHTS.get(mode[code].text, 1.0) for code in rest])
     other = len(symbols) - 1
     out += [
-        Code(other, code, float(w), _is_figure_shift(mode[code]) and len(board.modes) > 1)
-        for code, w in zip(rest, weights / weights.sum(), strict=True)
+        Code(other, code, float(w)) for code, w in zip(rest, weights / weights.sum(), strict=True)
     ]
+    # The figure shift writes the extra symbol FIGURES (see _with_figures).
+    out += [Code(len(symbols), code, 1.0 / len(shifts), True) for code in shifts]
     return tuple(out)
+
+
+def _with_figures(table: NDArray[np.float64], rate: float) -> NDArray[np.float64]:
+    """The table with one more column: a figure section begins (``rate``, the other
+    columns scaled down to leave room for it)."""
+    return np.hstack([table * (1.0 - rate), np.full((table.shape[0], 1), rate)])
+
+
+def _spaced_figures(board: Board) -> bool:
+    """Whether the figures mode writes spaces (CT-55: then the shift back comes just
+    before the next word's letters)."""
+    return len(board.modes) > 1 and any(
+        c.kind is Kind.CHAR and c.text == SPACE for c in board.modes[1].codes.values()
+    )
 
 
 def _is_figure_shift(cell: Cell) -> bool:
@@ -181,18 +207,21 @@ def _is_figure_shift(cell: Cell) -> bool:
 
 def _figure_codes(board: Board) -> tuple[Code, ...]:
     """The codes of the figures mode (symbol -1: the context does not move), with
-    absolute weights: a figure in all 3/4 of the time, the shift back 1/5, any other
-    cell (CT-55's signs) the rest; ``figures`` marks the shift back."""
+    absolute weights: a figure 7 or 8 times in 10, the shift back 2, any other cell
+    (CT-55's signs, space first) the rest; ``figures`` marks the shift back."""
     if len(board.modes) < 2:
         return ()
     mode = board.modes[1].codes
     figures = [c for c, cell in mode.items() if cell.kind is Kind.CHAR and cell.text.isdigit()]
     back = [c for c, cell in mode.items() if cell.kind is Kind.SHIFT]
     rest = [c for c in mode if c not in figures and c not in back]
-    share = {"figures": 0.75 if rest else 0.8, "back": 0.2, "rest": 0.05 if rest else 0.0}
+    share = {"figures": 0.7 if rest else 0.8, "back": 0.2}
     out = [Code(-1, c, share["figures"] / len(figures)) for c in sorted(figures)]
     out += [Code(-1, c, share["back"] / len(back), True) for c in sorted(back)]
-    out += [Code(-1, c, share["rest"] / len(rest)) for c in sorted(rest)]
+    if rest:
+        weights = np.array([_FIGURE_WEIGHTS.get(mode[c].text, 1.0) for c in sorted(rest)])
+        weights *= 0.1 / weights.sum()
+        out += [Code(-1, c, float(w)) for c, w in zip(sorted(rest), weights, strict=True)]
     return tuple(out)
 
 
@@ -261,14 +290,21 @@ def _automaton(
     table: NDArray[np.float64],
     codes: tuple[Code, ...],
     phases: tuple[str, ...],
-    size: int,
     order: int,
     figure_codes: tuple[Code, ...],
+    after: int | None,
 ) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
     """The next state and log-probability of every (state, digit): the letters mode's
     states (context x phase), then the figures mode's (phase only)."""
+    size = table.shape[1] - 1  # the symbols; the last column: FIGURES
     letters_next, letters_lp = _letter_steps(table, codes, phases, size, order)
-    figures_next, figures_lp = _figure_steps(figure_codes, size, order, len(phases), len(table))
+    context = 0
+    for j in range(order - 1):  # blanks, then the symbol ``after`` if any
+        last = j == order - 2 and after is not None
+        context = context * (size + 1) + (after if last and after is not None else size)
+    figures_next, figures_lp = _figure_steps(
+        figure_codes, context * len(phases), len(table) * len(phases)
+    )
     next_state = np.concatenate([letters_next, figures_next])
     log_prob = np.concatenate([letters_lp, figures_lp])
     return next_state.astype(np.int32), log_prob.astype(np.float32)
@@ -282,7 +318,7 @@ def _letter_steps(
     order: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     contexts, nq = table.shape[0], len(phases)
-    mass = table @ _shares(codes, phases, size)  # P(the next code begins with the phase)
+    mass = table @ _shares(codes, phases, size + 1)  # P(the next code begins with the phase)
     ctx = np.arange(contexts, dtype=np.int64)
     shifted = (ctx % (size + 1) ** (order - 2)) * (size + 1) if order > 1 else 0 * ctx
     full = {c.digits: c for c in codes}
@@ -306,20 +342,17 @@ def _letter_steps(
 
 
 def _figure_steps(
-    codes: tuple[Code, ...], size: int, order: int, nq: int, contexts: int
+    codes: tuple[Code, ...], back: int, first: int
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """The figures mode: its codes' fixed weights; the context is not kept through a
-    figure section, and after one the text goes on as after OTHER (the stationary
-    bigram context)."""
+    """The figures mode (states from ``first`` on): its codes' fixed weights. The
+    context is not kept through a figure section; the shift back leads to state
+    ``back``: the text goes on as after one space (CT-55, whose figures mode writes
+    spaces) or as at the start (the stationary unigram)."""
     if not codes:
         return np.zeros((0, 10), dtype=np.int64), np.zeros((0, 10))
     phases = ("", *sorted({c.digits[:i] for c in codes for i in range(1, len(c.digits))}))
     mass = _shares(tuple(replace(c, symbol=0) for c in codes), phases, 1)[0]
-    after = 0
-    for j in range(order - 1):  # blanks, then OTHER
-        after = after * (size + 1) + (size - 1 if j == order - 2 else size)
     full = {c.digits: c for c in codes}
-    first = contexts * nq
     next_state = np.full((len(phases), 10), first, dtype=np.int64)
     log_prob = np.full((len(phases), 10), -np.inf)
     for q, phase in enumerate(phases):
@@ -327,7 +360,7 @@ def _figure_steps(
             digits = phase + str(d)
             if digits in full:
                 c = full[digits]
-                next_state[q, d] = after * nq if c.figures else first
+                next_state[q, d] = back if c.figures else first
                 log_prob[q, d] = np.log(c.weight / mass[q])
             elif digits in phases:
                 next_state[q, d] = first + phases.index(digits)
@@ -350,7 +383,7 @@ def _start(
 ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
     """The start: no context yet, and each phase in its stationary share of digit
     positions (at rest: one per code; inside a code: its share of longer codes)."""
-    share = _shares(codes, phases, len(unigram))
+    share = _shares(codes, phases, len(unigram))  # the last symbol: FIGURES
     length = sum(unigram[c.symbol] * c.weight * len(c.digits) for c in codes)
     p = unigram @ share / length
     p[0] = 1.0 / length

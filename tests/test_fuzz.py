@@ -808,9 +808,84 @@ def intercepts_add_options(rng: random.Random, ws: Workspace) -> Case:
             lambda: ("--khz", pick(rng, *BAD_FLOATS)),
             lambda: ("--station", junk_arg(rng)),
             lambda: ("--notes", junk_text(rng, 50).replace("\x00", "")),
+            lambda: ("--id", junk_arg(rng)),
         ]
     )()
     return Case(("intercepts", "add", "case.log.db", "doc.txt", *opt))
+
+
+def jsonl_value(rng: random.Random) -> object:
+    """A value for a field of a JSON line: often the right kind, often not."""
+    return rng.choice(
+        [
+            None,
+            True,
+            0,
+            -1,
+            10**30,
+            1.5,
+            float("nan"),
+            float("inf"),
+            "",
+            " ",
+            "2026-11-20T18:00Z",
+            "2026-02-30",
+            "9999-12-31T23:59:59-14:00",
+            "0001-01-01T00:00:00+14:00",
+            junk_arg(rng),
+            [digits(rng, 5)],
+            [digits(rng, rng.choice([4, 5, 6])) + rng.choice(["", "?", "x", "٣"])],
+            {"a": 1},
+        ]
+    )
+
+
+def jsonl_line(rng: random.Random) -> str:
+    """A line of `cinq intercepts import`: a good message with some fields wrong,
+    missing, misspelt or added; now and then not JSON at all."""
+    message: dict[str, object] = {"groups": [digits(rng, 5) for _ in range(rng.randint(1, 8))]}
+    for name in ("id", "station", "date", "frequency", "cover", "signature", "notes"):
+        if rng.random() < 0.3:
+            message[name] = jsonl_value(rng)
+    if rng.random() < 0.2:
+        message[rng.choice(["groups", "grops", "when", "khz", "id", ""])] = jsonl_value(rng)
+    text = json.dumps(message, ensure_ascii=rng.random() < 0.5)
+    if rng.random() < 0.1:
+        return mutate(rng, text.encode()).decode("utf-8", "replace")
+    return rng.choice([text, text, text, junk_text(rng, 40), "[" + text + "]", text + ","])
+
+
+def jsonl_file(rng: random.Random) -> bytes:
+    lines = [jsonl_line(rng) for _ in range(rng.randint(0, 6))]
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+def intercepts_import_lines(rng: random.Random, ws: Workspace) -> Case:
+    opts = (*maybe(rng, "--skip-existing"), *json_or_not(rng))
+    log = pick(rng, "log.db", "case.log.db")
+    if rng.random() < 0.5:
+        return Case(("intercepts", "import", log, "-", *opts), jsonl_file(rng))
+    return file_case(("intercepts", "import", log, "case.jsonl", *opts), "case.jsonl",
+                     jsonl_file(rng))  # fmt: skip
+
+
+def intercepts_import_log(rng: random.Random, ws: Workspace) -> Case:
+    name, files = bad_log(rng, ws)
+    good = b'{"id": "fuzz", "groups": ["12345", "6789?"]}\n'
+    return Case(("intercepts", "import", name, "-"), good, files)
+
+
+def intercepts_import_options(rng: random.Random, ws: Workspace) -> Case:
+    good = b'{"groups": ["12345"]}\n{"id": 1, "groups": ["12345"]}\n'
+    opt = rng.choice(
+        [
+            lambda: ("--station", junk_arg(rng)),
+            lambda: ("--skip-existing", *json_or_not(rng)),
+            lambda: ("--json", pick(rng, "--station", "--skip-existing", "x")),
+        ]
+    )()
+    source, files = junk_path_arg(rng, ws) if rng.random() < 0.3 else ("-", ())
+    return Case(("intercepts", "import", "case.log.db", source, *opt), good, files)
 
 
 def intercepts_list(rng: random.Random, ws: Workspace) -> Case:
@@ -997,6 +1072,11 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "options": intercepts_add_options,
     },
     "intercepts list": {"args": intercepts_list},
+    "intercepts import": {
+        "lines": intercepts_import_lines,
+        "log": intercepts_import_log,
+        "options": intercepts_import_options,
+    },
     "vic encrypt": {
         "keys": vic_encrypt_keys,
         "text": vic_encrypt_text,

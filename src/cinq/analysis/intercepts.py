@@ -147,7 +147,8 @@ class Intercept:
 class NewIntercept:
     """A message checked and ready to log: what :func:`read_jsonl` reads from a line
     (``line``, 1-based; 0 for one given to :meth:`InterceptLog.add`). ``label`` None:
-    the log names it by its numeric id."""
+    the log names it by its numeric id. ``dated`` False: its line gave no date, and
+    ``when`` is the time it was read."""
 
     station: str
     when: str
@@ -158,6 +159,7 @@ class NewIntercept:
     signature: str | None = None
     notes: str | None = None
     line: int = 0
+    dated: bool = True
 
     def _params(self, added_at: str) -> dict[str, object]:
         """The named parameters of the INSERT."""
@@ -349,7 +351,7 @@ def _line(line: str, number: int, source: str, station: str, now: str) -> NewInt
         )
     except BadInput as e:
         raise BadInput(f"{source}: line {number}: {e.message}") from None
-    return replace(message, line=number)
+    return replace(message, line=number, dated=obj.get("date") is not None)
 
 
 def _json_object(line: str, number: int, source: str) -> dict[str, Any]:
@@ -509,7 +511,9 @@ class InterceptLog(SqliteHandle):
             station: The station of the messages whose line names none.
             skip_existing: Skip a message whose id the log has already with the same
                 groups (re-importing a monitor's updated export); an id logged with
-                other groups is still an error.
+                other groups is still an error. A message without an id is skipped
+                when its line has a date and the log has one of the same station,
+                time and groups.
 
         Raises:
             BadInput: A bad line, or an id the log has already: nothing is logged.
@@ -527,19 +531,31 @@ class InterceptLog(SqliteHandle):
         """Log ``messages`` (from :func:`read_jsonl`) in one transaction: all or none.
         See :meth:`import_lines`."""
         with self._writing() as db:
-            new = [m for m in messages if not self._logged(db, m, source, skip_existing)]
+            # A message without an id is skipped when the log has one heard from the same
+            # station at the same time with the same groups.
+            heard = (
+                _heard(db) if skip_existing and any(m.label is None for m in messages) else set()
+            )
+            new = [m for m in messages if not self._logged(db, m, source, skip_existing, heard)]
             added_at = _now()
             db.executemany(_INSERT, (m._params(added_at) for m in new))
             _label_the_unlabelled(db)
         return ImportResult(source, len(messages), len(new), len(messages) - len(new))
 
     def _logged(
-        self, db: sqlite3.Connection, message: NewIntercept, source: str, skip_existing: bool
+        self,
+        db: sqlite3.Connection,
+        message: NewIntercept,
+        source: str,
+        skip_existing: bool,
+        heard: set[tuple[str, str, str]],
     ) -> bool:
-        """Whether the log has ``message`` already (same id, same groups) and
-        ``skip_existing`` says to skip it; :class:`BadInput` if its id is taken otherwise."""
+        """Whether the log has ``message`` already (same id and groups; without an id,
+        in ``heard``) and ``skip_existing`` says to skip it; :class:`BadInput` if its id
+        is taken otherwise."""
         if message.label is None:
-            return False
+            seen = (message.station, message.when, " ".join(message.groups)) in heard
+            return message.dated and seen
         row = db.execute("SELECT groups FROM intercept WHERE label = ?", (message.label,))
         found = row.fetchone()
         if found is None:
@@ -599,6 +615,12 @@ class InterceptLog(SqliteHandle):
         """Every intercept as a JSON line (:meth:`Intercept.to_line`), in :meth:`list`
         order: what :meth:`import_lines` reads back."""
         return "".join(json.dumps(i.to_line(), ensure_ascii=False) + "\n" for i in self.list())
+
+
+def _heard(db: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """Station, time heard and groups of every logged message."""
+    return {(str(a), str(b), str(c)) for a, b, c in db.execute(
+        "SELECT station, heard_at, groups FROM intercept")}  # fmt: skip
 
 
 def _label_the_unlabelled(db: sqlite3.Connection) -> None:

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from ..checkerboard import Board
 from ..checkerboard.tokens import Token, TokenKind
 from ..language.model import model
+from .lexicon import Lexicon, empty, lexicon
 
 __all__ = ["LAG", "Automaton", "Lane", "Path", "Trellis", "automaton", "best_path", "search"]
 
@@ -52,58 +53,105 @@ _ESCAPE_COST = 3 * math.log(10) + _RARE
 
 @dataclass(frozen=True, eq=False)
 class Automaton:
-    """A board's machine compiled for one language model, as integer tables.
+    """A board's machine compiled for one language, as integer tables.
 
     ``next_state[s, d]`` is -1 where the board uses no such code; ``symbol[s, d]`` the
     model's symbol the digit completes (-1: none); ``extra[s, d]`` log-probability
-    beyond the model's (rare tokens). A character's log-probability is spread over
-    its code's digits: a digit that completes nothing scores the log of the mass of
-    the characters it still leads to (``mass[context, group[s']]``) less that of the
-    state it leaves; the sum over a code is the character's log-probability, so
-    readings stopped inside a code compare fairly with the others.
+    beyond the model's (rare tokens). A message's *code* packs the node of the
+    lexicon (:mod:`.lexicon`) it reads a word at and its 4-gram context:
+    ``node * contexts + context``. A symbol's probability mixes the two.
+
+    A character's log-probability is spread over its code's digits: a digit that
+    completes nothing scores the log of the mass of the characters it still leads to
+    (:meth:`mass` of the next state's group) less that of the state it leaves; the sum
+    over a code is the character's log-probability, so readings stopped inside a code
+    compare fairly with the others.
     """
 
     next_state: NDArray[np.int32]
     symbol: NDArray[np.int32]
     extra: NDArray[np.float64]
-    group: NDArray[np.int32]  # per state: a column of ``mass`` (0 at rest: log 1)
-    mass: NDArray[np.float64]  # (contexts, groups): log of the reachable characters' mass
-    table: NDArray[np.float32]  # the model's top order, flat: index = context * size + symbol
+    group: NDArray[np.int32]  # per state: a column of the masses (0 at rest: mass 1)
+    probs: NDArray[np.float32]  # the 4-gram model, flat: index = context * size + symbol
+    context_mass: NDArray[np.float32]  # (contexts, groups): the 4-gram mass of each group
+    lexicon: Lexicon
+    tree_mass: NDArray[np.float32]  # (nodes, groups): the lexicon's share of each group
     size: int
     contexts: int  # size ** (order - 1)
     space: int
-    start_context: int  # only spaces: the start of a text, and after any space
+    start: int  # the lexicon's root, only spaces as context: a text's start
+
+    def mass(
+        self, node: NDArray[np.int64], ctx: NDArray[np.int64], group: NDArray[np.int32]
+    ) -> NDArray[np.float64]:
+        """The probability of completing a symbol of ``group`` (1 at rest)."""
+        groups = self.tree_mass.shape[1]
+        tree = self.tree_mass.ravel().take(node * groups + group)
+        four = self.context_mass.ravel().take(ctx * groups + group)
+        m: NDArray[np.float64] = tree + self.lexicon.rest.take(node) * four
+        m[group == 0] = 1.0
+        return m
 
     def gain(
-        self, state: NDArray[np.int64], digit: NDArray[np.int64], ctx: NDArray[np.int64]
+        self, state: NDArray[np.int64], digit: NDArray[np.int64], code: NDArray[np.int64]
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Next states (-1: no such code), contexts and log-probabilities of a digit."""
-        nxt = self.next_state[state, digit]
-        sym = self.symbol[state, digit]
-        emitted = sym >= 0
-        safe = np.maximum(sym, 0)
-        within = self.mass[ctx, self.group[np.maximum(nxt, 0)]]
-        done = self.table[ctx * self.size + safe] + self.extra[state, digit]
-        lp = np.where(emitted, done, within) - self.mass[ctx, self.group[state]]
+        """Next states (-1: no such code), codes and log-probabilities of a digit."""
+        node, ctx = np.divmod(code, self.contexts)
+        move = state * 10 + digit
+        nxt = self.next_state.ravel().take(move)
+        sym = self.symbol.ravel().take(move)
+        p = self.mass(node, ctx, self.group.take(np.maximum(nxt, 0)))
+        out = code.copy()
+        e = np.flatnonzero(sym >= 0)  # the digits that complete a symbol
+        if len(e):
+            n, c, x = node[e], ctx[e], sym[e].astype(np.int64)
+            lex = self.lexicon
+            four = self.probs.take(c * self.size + x)
+            p[e] = (lex.weight.ravel().take(n * self.size + x) + lex.rest.take(n) * four) * np.exp(
+                self.extra.ravel().take(move[e])
+            )
+            # The model cuts contexts at their last space: one context for all after one.
+            after = np.where(x == self.space, self.start, (c * self.size + x) % self.contexts)
+            out[e] = after + lex.child.ravel().take(n * self.size + x) * self.contexts
+        with np.errstate(divide="ignore"):
+            lp = np.log(p / self.mass(node, ctx, self.group.take(state)))
         lp[nxt < 0] = -np.inf
-        # The model cuts contexts at their last space: one context for all after a space.
-        after = np.where(
-            safe == self.space, self.start_context, (ctx * self.size + safe) % self.contexts
-        )
-        return nxt.astype(np.int64), np.where(emitted, after, ctx), lp
+        return nxt.astype(np.int64), out, lp
 
 
 @cache
 def automaton(board: Board, lang: str) -> Automaton:
-    """``board``'s machine as tables, scored by ``lang``'s character model (cached)."""
+    """``board``'s machine as tables, scored by ``lang``'s models (cached)."""
     lm = model(lang)
+    nxt, sym, extra, rest = _machine(board, lm.encode, lm.size - 1)
+    group, vectors = _groups(nxt, sym, extra, rest, lm.size)
+    # A board without a space cell writes text without spaces: the model's own tables,
+    # and no words (they cannot be told apart).
+    spaced = " " in board.characters or not lm.solid
+    table = lm.tables[-1] if spaced else lm.solid[-1]
+    lex = lexicon(lang) if spaced else empty(lm.size)
+    probs = np.exp(table.astype(np.float64))
+    space = lm.alphabet.index(" ")
+    start = sum(space * lm.size**k for k in range(lm.order - 1))
+    return Automaton(
+        nxt, sym, extra, group, probs.astype(np.float32),
+        (probs.reshape(-1, lm.size) @ vectors.T).astype(np.float32), lex,
+        (lex.weight @ vectors.T).astype(np.float32), lm.size, lm.size ** (lm.order - 1),
+        space, start,
+    )  # fmt: skip
+
+
+def _machine(
+    board: Board, encode: object, other: int
+) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64], NDArray[np.bool_]]:
+    """The machine's next states, symbols and extra log-probabilities per state and
+    digit, and which states are at rest."""
     machine = board.machine()
     states = machine.states()
     index = {s: i for i, s in enumerate(states)}
-    shape = (len(states), 10)
-    nxt = np.full(shape, -1, dtype=np.int32)
-    sym = np.full(shape, -1, dtype=np.int32)
-    extra = np.zeros(shape, dtype=np.float64)
+    nxt = np.full((len(states), 10), -1, dtype=np.int32)
+    sym = np.full((len(states), 10), -1, dtype=np.int32)
+    extra = np.zeros((len(states), 10), dtype=np.float64)
     for i, state in enumerate(states):
         for d in range(10):
             t = machine.step(state, d)
@@ -111,22 +159,11 @@ def automaton(board: Board, lang: str) -> Automaton:
                 continue
             nxt[i, d] = index[t.state]
             if t.emitted is not None:
-                sym[i, d] = _symbol(t.emitted, lm.encode, lm.size - 1)
+                sym[i, d] = _symbol(t.emitted, encode, other)
                 extra[i, d] = -_cost(t.emitted.kind)
             elif t.state.mode != state.mode:  # a shift: as rare as any non-letter
-                sym[i, d] = lm.size - 1
-    rest = np.array([s.at_rest for s in states])
-    group, vectors = _groups(nxt, sym, extra, rest, lm.size)
-    # A board without a space cell writes text without spaces: the model's own tables.
-    table = lm.tables[-1] if " " in board.characters or not lm.solid else lm.solid[-1]
-    probs = np.exp(table.astype(np.float64)).reshape(-1, lm.size)
-    with np.errstate(divide="ignore"):
-        mass = np.log(probs @ vectors.T)
-    mass[:, 0] = 0.0
-    space = lm.alphabet.index(" ")
-    contexts = lm.size ** (lm.order - 1)
-    start = sum(space * lm.size**k for k in range(lm.order - 1))
-    return Automaton(nxt, sym, extra, group, mass, table, lm.size, contexts, space, start)
+                sym[i, d] = other
+    return nxt, sym, extra, np.array([s.at_rest for s in states])
 
 
 def _groups(
@@ -230,7 +267,7 @@ class _Beam:
 
     score: NDArray[np.float64]
     state: NDArray[np.int64]  # (width, messages)
-    ctx: NDArray[np.int64]  # (width, messages)
+    ctx: NDArray[np.int64]  # (width, messages): lexicon node and context (Automaton)
 
 
 def search(lanes: Sequence[Lane], *, width: int, sign: int = 1) -> Trellis:
@@ -244,7 +281,7 @@ def search(lanes: Sequence[Lane], *, width: int, sign: int = 1) -> Trellis:
     score = np.full((total, width), -np.inf)
     parent = np.zeros((total, width), dtype=np.int32)
     plain = np.full((total, width, m), INACTIVE, dtype=np.uint8)
-    start = np.array([[lane.automaton.start_context for lane in lanes]], dtype=np.int64)
+    start = np.array([[lane.automaton.start for lane in lanes]], dtype=np.int64)
     beam = _Beam(np.zeros(1), np.zeros((1, m), dtype=np.int64), start)
     for t in range(total):
         beam, par, digits = _step(beam, lanes, t, width, sign)
@@ -317,7 +354,7 @@ def _prune(
     if len(alive) > 2 * width:
         alive = alive[np.argpartition(-score[alive], 2 * width)[: 2 * width]]
     alive = alive[np.argsort(-score[alive], kind="stable")]
-    key = ((state[alive] << 32) | ctx[alive]).astype(np.uint64)  # contexts < 2**32
+    key = ((state[alive] << 40) | ctx[alive]).astype(np.uint64)  # codes < 2**40
     mixed = (key * _MIXERS[: key.shape[1]]).sum(axis=1, dtype=np.uint64)
     _, first = np.unique(mixed, return_index=True)
     return alive[np.sort(first)[:width]]

@@ -9,7 +9,7 @@ pin digits of a message; each message may be in its own language.
 Offsets are key positions in digits: ``offsets[i]`` is where message ``i``'s first
 digit sits in the key (only differences matter). Without them :func:`find_offsets`
 tries every shift of each message against the first, up to ``span`` digits either way,
-and keeps the one whose best joint reading is most likely against independent keys.
+and keeps the one ``depth find``'s test (:mod:`cinq.depth.joint`) likes best.
 
 What comes back (:class:`Solution`) holds each message's best reading with a
 confidence per character (:mod:`.beam`'s smoothed share of the beam); a character
@@ -34,7 +34,8 @@ from ..checkerboard import UNREADABLE, Board, DecodeError
 from ..errors import BadInput
 from ..hazmat.cipher import Convention
 from . import beam as bm
-from .stream import UNKNOWN, Stream
+from .joint import PairModel
+from .stream import UNKNOWN, Stream, difference
 
 __all__ = ["BEAM", "SPAN", "SURE", "Crib", "Reading", "Solution", "find_offsets", "solve"]
 
@@ -44,7 +45,6 @@ SPAN = 25
 """Digits each way :func:`find_offsets` shifts a message by default (five groups)."""
 SURE = 0.5
 """A character whose confidence is below this is shown as U+FFFD."""
-_PROBE = 48  # the beam of the offset search: only the best reading's score counts
 _LN10 = math.log(10)
 _CRIB = re.compile(r"(?:(?P<message>[0-9]+):)?(?P<text>.+)@(?P<pos>[0-9]+)", re.DOTALL)
 
@@ -171,7 +171,7 @@ def solve(
     langs = _langs(messages, langs)
     sign = 1 if Convention(convention) is Convention.SUBTRACT else -1
     if offsets is None:
-        offsets = find_offsets(messages, board=board, langs=langs, span=span, convention=convention)
+        offsets = find_offsets(messages, board=board, langs=langs, span=span)
     starts = _offsets(messages, offsets)
     lanes = [
         bm.Lane(_signed(m), s, bm.automaton(board, lang), _crib_digits(i, m, cribs, board, lang))
@@ -316,39 +316,27 @@ def find_offsets(
     board: Board,
     langs: Sequence[str],
     span: int = SPAN,
-    convention: Convention = Convention.SUBTRACT,
 ) -> list[int]:
     """Each message's offset in the key relative to the first (which gets 0): the
-    shift within ``span`` digits either way whose best joint reading with the first
-    message has the highest likelihood ratio against independent keys."""
+    shift within ``span`` digits either way whose difference stream with the first
+    message has the highest likelihood ratio of "one key" against "independent keys"
+    (:class:`cinq.depth.joint.PairModel`, the test ``depth find`` makes). The
+    difference of two cipher streams is the same under either convention."""
     langs = _langs(messages, langs)
-    sign = 1 if Convention(convention) is Convention.SUBTRACT else -1
+    shifts = np.arange(-span, span + 1)
     out = [0]
     for j in range(1, len(messages)):
-        scores = {
-            s: _pair_score(messages[0], messages[j], s, board, (langs[0], langs[j]), sign)
-            for s in range(-span, span + 1)
-        }
-        out.append(max(scores, key=lambda s: scores[s]))
+        pair = PairModel.for_board(board, sorted({langs[0], langs[j]}))
+        rows = _differences(messages[0], messages[j], shifts)
+        out.append(int(shifts[int(np.argmax(pair.llr_many(rows)))]))
     return out
 
 
-def _pair_score(
-    a: Stream, b: Stream, shift: int, board: Board, langs: tuple[str, str], sign: int
-) -> float:
-    """The log-likelihood ratio of the best joint reading of the digits ``a`` and
-    ``b`` share when ``b`` starts ``shift`` digits after ``a`` (-inf: none shared)."""
-    lo, hi = max(0, shift), min(len(a), shift + len(b))
-    if hi - lo < 2:
-        return -math.inf
-    x, y = a[lo:hi], b[lo - shift : hi - shift]
-    lanes = [
-        bm.Lane(_signed(s), 0, bm.automaton(board, lang), np.full(len(s), -1, dtype=np.int16))
-        for s, lang in zip((x, y), langs, strict=True)
-    ]
-    try:
-        trellis = bm.search(lanes, width=_PROBE, sign=sign)
-    except bm.DeadEnd:
-        return -math.inf
-    both = int(((x != UNKNOWN) & (y != UNKNOWN)).sum())
-    return float(trellis.score[-1].max()) + both * _LN10
+def _differences(a: Stream, b: Stream, shifts: NDArray[np.int64]) -> NDArray[np.uint8]:
+    """One row per shift: ``a - b`` over the key digits they share when ``b`` starts
+    ``shift`` digits after ``a``, padded with UNKNOWN."""
+    rows = np.full((len(shifts), max(len(a), len(b))), UNKNOWN, dtype=np.uint8)
+    for r, s in enumerate(shifts.tolist()):
+        d = difference(a[max(0, s) :], b[max(0, -s) :])
+        rows[r, : len(d)] = d
+    return rows

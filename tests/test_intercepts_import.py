@@ -387,3 +387,25 @@ def test_cli_add_takes_an_id(tmp_path: Path) -> None:
     done = cinq("intercepts", "add", log, "-", "--id", "E11-0042", input=" ".join(B))
     assert done.returncode == 2 and "already" in done.stderr
     assert cinq("intercepts", "add", log, "-", input=" ".join(B)).stdout == "2\n"
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text("0123456789? x٣", max_size=7),
+            st.sampled_from(["12345", "6789?", "?????", "12345 67890", "1234", " 1234"]),
+            st.integers(0, 99999),
+        ),
+        max_size=5,
+    )
+)
+def test_one_pattern_for_a_whole_message_agrees_with_the_group_rule(
+    groups: list[object],
+) -> None:
+    from cinq.analysis.intercepts import _all_groups
+    from cinq.digits import group_problem
+
+    each = all(
+        isinstance(g, str) and group_problem(g, unknown_allowed=True) is None for g in groups
+    )
+    assert _all_groups(groups) == (each and bool(groups))

@@ -13,7 +13,7 @@ whether it is met. Never used in tests. What each section measures is in its mod
    ``python -c "import numpy"`` (target <= 2.5x).
 5. Pad books (system_bench.py): taking the next page at 1,000 and 100,000 pages.
 6. Codebook (codebook_bench.py): % shorter on neutral prose, per language.
-7. Triage (triage_bench.py): plaintext found and false alarms against chance.
+7. Triage (triage_bench.py): random groups called plaintext; real prose found.
 8. Depth (depth_bench.py): messages on one key read back (``solve``), found in a log
    against kappa's recall (``find``), and the pair screen at 20,000 messages against a
    bare BLAS product (``scale``); ``--only depth`` runs the three.
@@ -64,8 +64,8 @@ class Plan:
     depth: depth_bench.Plan
 
 
-FULL = Plan(10_000_000, 5, 10**7, 11, 7, 300, 200, depth_bench.FULL)
-QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 100, 40, depth_bench.QUICK)
+FULL = Plan(10_000_000, 5, 10**7, 11, 7, 10_000, 200, depth_bench.FULL)
+QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 1_000, 40, depth_bench.QUICK)
 
 
 def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]:

@@ -47,10 +47,15 @@ none differing, three clean groups; two copies of one 50-group message score sev
 hundred. Gaps (5 nats each) only join two segments that are each already rare; the
 rate measured on random logs is 0 (tests/test_depth_copies.py and benchmarks).
 
+Real logs are not random digits: a fill group (``00000``) or a fixed header held by many
+messages would make them look alike. A clean group held more than :data:`COMMON` times
+in the log scores, read alike, no more than ``ln(0.98**5 / f)``, ``f`` its share of the
+log's groups beyond those (:func:`_caps`): evidence as strong as its rarity.
+
 Limits: only the first :data:`MAX_ALIGN` groups of a message are compared and merged;
-a message whose groups all hold a ``?`` has nothing to index and is found only through
-the copies it shares clean groups with; identical fill groups at the end of many
-messages of one station look like copies when there are three or more of them.
+copies that share fewer than two clean groups at one shift (and are not short) are not
+paired (each needs a ``?`` or a misheard digit in all but one group); a run of three or
+more identical fill groups shared by at most :data:`COMMON` messages still pairs them.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ from .stream import UNKNOWN, stream
 __all__ = [
     "AGREE",
     "ALPHA",
+    "COMMON",
     "DIFFER",
     "GAP",
     "MAX_ALIGN",
@@ -93,6 +99,9 @@ SHORT = 3
 """A message with at most this many readable groups is a candidate on one shared group."""
 WINDOW = 64
 """A group held by more messages than this pairs each only with its next ``WINDOW``."""
+COMMON = 8
+"""A clean group held more often than this in a log scores less when read alike
+(:func:`_caps`)."""
 MAX_ALIGN = 2_000
 """Groups of a message compared and merged (an alignment costs ``m n`` cells)."""
 
@@ -185,8 +194,11 @@ def find_copies(messages: Sequence[Sequence[str]], *, alpha: float = ALPHA) -> t
     arrays = _arrays(messages)
     limit = threshold([len(a) for a in arrays], alpha=alpha)
     sets = _UnionFind(len(arrays))
+    caps = _caps(arrays)
     for i, j in _candidates(arrays):
-        if sets.find(i) != sets.find(j) and _pair_score(arrays[i], arrays[j]) >= limit:
+        if sets.find(i) == sets.find(j):
+            continue
+        if _pair_score(arrays[i], arrays[j], caps[i]) >= limit:
             sets.join(i, j)
     return tuple(_merge(members, arrays) for members in sets.sets())
 
@@ -310,6 +322,25 @@ def _candidates(arrays: Sequence[Groups]) -> list[tuple[int, int]]:
     return [(int(p // n), int(p % n)) for p in keep]
 
 
+def _caps(arrays: Sequence[Groups]) -> list[NDArray[np.float64]]:
+    """For each group of each message, the most a clean group read alike in another
+    message may score: ``ln(0.98**5 / f)``, ``f`` the share of the log's groups that
+    hold its value beyond the first :data:`COMMON` (a fill group such as ``00000``
+    held by many messages is weak evidence; a few copies of one message are not
+    weakened); infinite where ``f`` is 0."""
+    if not arrays:
+        return []
+    digits = np.concatenate(arrays).astype(np.int64)
+    value = digits @ (10 ** np.arange(GROUP - 1, -1, -1))
+    value[(digits == UNKNOWN).any(axis=1)] = -1
+    _, where, counts = np.unique(value, return_inverse=True, return_counts=True)
+    others = np.maximum(counts[where] - COMMON, 0) / len(value)
+    caps = np.full(len(value), np.inf)
+    common = (others > 0) & (value >= 0)
+    caps[common] = GROUP * math.log(0.98) - np.log(others[common])
+    return np.split(caps, np.cumsum([len(a) for a in arrays])[:-1])
+
+
 # -- alignment ------------------------------------------------------------------------
 
 
@@ -330,12 +361,15 @@ def _substitution(a: Groups, b: Groups) -> NDArray[np.float64]:
     return out
 
 
-def _pair_score(a: Groups, b: Groups) -> float:
+def _pair_score(a: Groups, b: Groups, caps: NDArray[np.float64]) -> float:
     """The best local alignment score of two messages; agreeing indicators (both
-    first groups) add nothing."""
+    first groups) add nothing, a common group read alike no more than its cap
+    (:func:`_caps`, for the groups of ``a``)."""
     if len(a) == 0 or len(b) == 0:
         return 0.0
     sub = _substitution(a, b)
+    whole = sub >= GROUP * AGREE - 1e-9  # the same clean group in both
+    sub = np.where(whole, np.minimum(sub, caps[:, None]), sub)
     sub[0, 0] = min(sub[0, 0], 0.0)
     table, _ = _fill(sub, local=True)
     return float(table.max())
@@ -370,7 +404,9 @@ def _fill(sub: NDArray[np.float64], *, local: bool) -> tuple[NDArray[np.float64]
 def _global_path(a: Groups, b: Groups) -> list[tuple[int, int]]:
     """The best global alignment of ``a`` and ``b`` as pairs of group indices, -1 for
     a group against nothing, in order."""
-    _, moves = _fill(_substitution(a, b), local=False)
+    # A misheard group is one group, never a group dropped next to one added.
+    sub = np.maximum(_substitution(a, b), 0.1 - 2 * GAP)
+    _, moves = _fill(sub, local=False)
     r, c = len(a), len(b)
     path = []
     while r > 0 or c > 0:

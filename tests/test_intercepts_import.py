@@ -409,3 +409,28 @@ def test_one_pattern_for_a_whole_message_agrees_with_the_group_rule(
         isinstance(g, str) and group_problem(g, unknown_allowed=True) is None for g in groups
     )
     assert _all_groups(groups) == (each and bool(groups))
+
+
+_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.text("0123456789?", min_size=5, max_size=5)
+)
+_VALUE = st.recursive(_LEAF, lambda inner: st.lists(inner, max_size=4), max_leaves=8)
+_KEY = st.sampled_from([*FIELDS, "grops", "when", ""])
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(st.lists(st.dictionaries(_KEY, _VALUE, max_size=9) | _VALUE, max_size=4))
+def test_any_json_lines_give_messages_or_bad_input(objects: list[object]) -> None:
+    text = "\n".join(json.dumps(o) for o in objects)
+    try:
+        messages = read_jsonl(text, source="fuzz.jsonl")
+    except BadInput as e:
+        assert str(e).startswith("fuzz.jsonl: line ")
+        return
+    assert len(messages) == len(objects)
+    assert all(m.groups and all(len(g) == 5 for g in m.groups) for m in messages)

@@ -476,7 +476,10 @@ class InterceptLog(SqliteHandle):
         """One write transaction, taken before anything is read so that two writers
         never interleave; a version 1 log is migrated first, inside it."""
         with self._reading() as db:
-            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:  # read-only, or locked for 30 s
+                raise BadInput(f"cannot write intercept log {self._path}: {exc}") from None
             try:
                 version = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
                 if version is not None and version[0] == "1":

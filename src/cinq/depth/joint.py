@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,6 +61,7 @@ BEAM = 64
 PRESELECT = 4
 """Before paths that meet are summed, each row keeps its ``PRESELECT * beam`` best."""
 LN10 = float(np.log(10.0))
+_T = TypeVar("_T", bound=np.generic)
 
 
 def languages(board: Board) -> tuple[str, ...]:
@@ -203,53 +205,73 @@ def _step(
 ) -> None:
     """Advance rows ``r`` of the beam by one digit of D: every pair of next digits
     allowed, paths that reach the same pair of states summed, the ``beam`` best kept."""
-    d1 = np.arange(10)
-    if unknown:  # every pair of digits
-        i1 = (b.first[r] * 10)[:, :, None, None] + d1[:, None]
-        i2 = (b.second[r] * 10)[:, :, None, None] + d1[None, :]
-        i1, i2 = np.broadcast_arrays(i1, i2)
-    else:  # text 2's digit is text 1's minus D's
-        d2 = (d1[None, :] - digit[:, None].astype(np.int64)) % 10
-        i1 = (b.first[r] * 10)[:, :, None] + d1
-        i2 = (b.second[r] * 10)[:, :, None] + d2[:, None, :]
-    rows = len(r)
-    w = (b.weight[r][(...,) + (None,) * (i1.ndim - 2)] + src.lp[i1] + src.lp[i2]).reshape(rows, -1)
-    n1, n2 = src.nxt[i1].reshape(rows, -1), src.nxt[i2].reshape(rows, -1)
-    w, n1, n2 = _merge(w, n1, n2, src.size, PRESELECT * beam)
+    i1, i2 = _indices(b.first[r], b.second[r], digit, unknown)
+    grow = i1.shape[1] // b.weight.shape[1]
+    w = np.repeat(b.weight[r], grow, axis=1) + src.lp[i1] + src.lp[i2]
+    keep = _best(w, PRESELECT * beam)
+    w, i1, i2 = _pick(w, keep), _pick(i1, keep), _pick(i2, keep)
+    w, n1, n2 = _merge(w, src.nxt[i1], src.nxt[i2], src.size)
     width = min(beam, w.shape[1])
     if width > b.weight.shape[1]:
         _widen(b, width)
     width = b.weight.shape[1]
-    if w.shape[1] > width:
-        keep = np.argpartition(-w, width - 1, axis=1)[:, :width]
-        w, n1, n2 = (np.take_along_axis(x, keep, axis=1) for x in (w, n1, n2))
-    elif w.shape[1] < width:
+    if w.shape[1] < width:
         pad = ((0, 0), (0, width - w.shape[1]))
         w = np.pad(w, pad, constant_values=-np.inf)
         n1, n2 = np.pad(n1, pad), np.pad(n2, pad)
+    keep = _best(w, width)
+    w, n1, n2 = _pick(w, keep), _pick(n1, keep), _pick(n2, keep)
     top = w.max(axis=1)
     top = np.where(np.isfinite(top), top, 0.0)
     b.first[r], b.second[r], b.weight[r] = n1, n2, w - top[:, None]
     b.norm[r] += top
 
 
+def _indices(
+    first: NDArray[np.int64], second: NDArray[np.int64], digit: NDArray[np.uint8], unknown: bool
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Flat table indices (state * 10 + digit) of both texts' next digits, path by path:
+    text 2's digit is text 1's minus D's, or any digit where D is unknown."""
+    rows = first.shape[0]
+    d1 = np.arange(10)
+    if unknown:
+        i1 = np.repeat(first * 10, 100, axis=1) + np.tile(np.repeat(d1, 10), first.shape[1])
+        i2 = np.repeat(second * 10, 100, axis=1) + np.tile(np.tile(d1, 10), first.shape[1])
+        return i1, i2
+    d2 = (d1[None, :] - digit[:, None].astype(np.int64)) % 10
+    i1 = ((first * 10)[:, :, None] + d1).reshape(rows, -1)
+    i2 = ((second * 10)[:, :, None] + d2[:, None, :]).reshape(rows, -1)
+    return i1, i2
+
+
+def _best(w: NDArray[np.float64], count: int) -> NDArray[np.intp]:
+    """The columns of the ``count`` largest weights of each row (all, if no more)."""
+    if w.shape[1] <= count:
+        return np.broadcast_to(np.arange(w.shape[1]), w.shape)
+    out: NDArray[np.intp] = np.argpartition(-w, count - 1, axis=1)[:, :count]
+    return out
+
+
+def _pick(x: NDArray[_T], columns: NDArray[np.intp]) -> NDArray[_T]:
+    """``x[i, columns[i]]`` for each row ``i``."""
+    rows, width = x.shape
+    flat = columns + (np.arange(rows) * width)[:, None]
+    out: NDArray[_T] = x.ravel()[flat]
+    return out
+
+
 Triple = tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]
 
 
 def _merge(
-    w: NDArray[np.float64], n1: NDArray[np.int64], n2: NDArray[np.int64], size: int, most: int
+    w: NDArray[np.float64], n1: NDArray[np.int64], n2: NDArray[np.int64], size: int
 ) -> Triple:
-    """The ``most`` best paths of each row, those that reach the same pair of states
-    summed into one (the others left at weight -inf): many paths differ only in symbols
-    older than the context, and a beam without merging would spend most of its room on
-    them."""
-    rows, count = w.shape
-    if count > most:
-        keep = np.argpartition(-w, most - 1, axis=1)[:, :most]
-        w, n1, n2 = (np.take_along_axis(x, keep, axis=1) for x in (w, n1, n2))
+    """The paths of each row that reach the same pair of states summed into one (the
+    others left at weight -inf): many paths differ only in symbols older than the
+    context, and a beam without merging spends most of its room on them."""
     key = n1 * size + n2
     order = np.argsort(key, axis=1)
-    key, w, n1, n2 = (np.take_along_axis(x, order, axis=1) for x in (key, w, n1, n2))
+    key, w, n1, n2 = _pick(key, order), _pick(w, order), _pick(n1, order), _pick(n2, order)
     top = w.max(axis=1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     first = np.ones(key.shape, dtype=bool)

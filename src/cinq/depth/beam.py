@@ -30,7 +30,7 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from ..checkerboard import Board
+from ..checkerboard import Board, Kind
 from ..checkerboard.tokens import Token, TokenKind
 from ..language.model import model
 from .lexicon import Lexicon, empty, lexicon
@@ -49,6 +49,13 @@ _MIXERS = _RNG.integers(1, 2**63, size=8, dtype=np.uint64) | np.uint64(1)
 # use them as free digits. An escape's three digits are uniform (1/10 each) on top.
 _RARE = 40.0
 _ESCAPE_COST = 3 * math.log(10) + _RARE
+# A number is one OTHER to the character model (the shift into figures); its figures
+# are uniform, and the shift back costs as much as a figure.
+FIXED = -2
+"""The symbol of a completion the character model does not see (a figure)."""
+_FIGURE = -math.log(10) - 1.5
+_BACK = -math.log(10)
+_INTO = -3.0  # numbers are rarer than the other OTHERs (punctuation)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,8 +63,9 @@ class Automaton:
     """A board's machine compiled for one language, as integer tables.
 
     ``next_state[s, d]`` is -1 where the board uses no such code; ``symbol[s, d]`` the
-    model's symbol the digit completes (-1: none); ``extra[s, d]`` log-probability
-    beyond the model's (rare tokens). A message's *code* packs the node of the
+    model's symbol the digit completes (-1: none; :data:`FIXED`: a figure, which the
+    model does not see); ``extra[s, d]`` log-probability beyond the model's (rare
+    tokens) or instead of it (figures). A message's *code* packs the node of the
     lexicon (:mod:`.lexicon`) it reads a word at and its 4-gram context:
     ``node * contexts + context``. A symbol's probability mixes the two.
 
@@ -76,6 +84,7 @@ class Automaton:
     context_mass: NDArray[np.float32]  # (contexts, groups): the 4-gram mass of each group
     lexicon: Lexicon
     tree_mass: NDArray[np.float32]  # (nodes, groups): the lexicon's share of each group
+    fixed_mass: NDArray[np.float64]  # (groups,): the figures' share of each group
     size: int
     contexts: int  # size ** (order - 1)
     space: int
@@ -89,6 +98,7 @@ class Automaton:
         tree = self.tree_mass.ravel().take(node * groups + group)
         four = self.context_mass.ravel().take(ctx * groups + group)
         m: NDArray[np.float64] = tree + self.lexicon.rest.take(node) * four
+        m += self.fixed_mass.take(group)
         m[group == 0] = 1.0
         return m
 
@@ -113,6 +123,8 @@ class Automaton:
             # The model cuts contexts at their last space: one context for all after one.
             after = np.where(x == self.space, self.start, (c * self.size + x) % self.contexts)
             out[e] = after + lex.child.ravel().take(n * self.size + x) * self.contexts
+        f = np.flatnonzero(sym == FIXED)  # figures: the context stays
+        p[f] = np.exp(self.extra.ravel().take(move[f]))
         with np.errstate(divide="ignore"):
             lp = np.log(p / self.mass(node, ctx, self.group.take(state)))
         lp[nxt < 0] = -np.inf
@@ -135,9 +147,9 @@ def automaton(board: Board, lang: str) -> Automaton:
     start = sum(space * lm.size**k for k in range(lm.order - 1))
     return Automaton(
         nxt, sym, extra, group, probs.astype(np.float32),
-        (probs.reshape(-1, lm.size) @ vectors.T).astype(np.float32), lex,
-        (lex.weight @ vectors.T).astype(np.float32), lm.size, lm.size ** (lm.order - 1),
-        space, start,
+        (probs.reshape(-1, lm.size) @ vectors[:, :-1].T).astype(np.float32), lex,
+        (lex.weight @ vectors[:, :-1].T).astype(np.float32), vectors[:, -1], lm.size,
+        lm.size ** (lm.order - 1), space, start,
     )  # fmt: skip
 
 
@@ -149,6 +161,7 @@ def _machine(
     machine = board.machine()
     states = machine.states()
     index = {s: i for i, s in enumerate(states)}
+    letters = {c.text for c in board.modes[0].codes.values() if c.kind is Kind.CHAR}
     nxt = np.full((len(states), 10), -1, dtype=np.int32)
     sym = np.full((len(states), 10), -1, dtype=np.int32)
     extra = np.zeros((len(states), 10), dtype=np.float64)
@@ -159,10 +172,13 @@ def _machine(
                 continue
             nxt[i, d] = index[t.state]
             if t.emitted is not None:
-                sym[i, d] = _symbol(t.emitted, encode, other)
-                extra[i, d] = -_cost(t.emitted.kind)
-            elif t.state.mode != state.mode:  # a shift: as rare as any non-letter
-                sym[i, d] = other
+                token = t.emitted
+                figure = state.mode and token.kind is TokenKind.CHAR and token.text not in letters
+                sym[i, d] = FIXED if figure else _symbol(t.emitted, encode, other)
+                extra[i, d] = _FIGURE if figure else -_cost(t.emitted.kind)
+            elif t.state.mode != state.mode:  # a shift: as rare as any non-letter ...
+                sym[i, d] = other if state.mode == 0 else FIXED
+                extra[i, d] = _INTO if state.mode == 0 else _BACK  # ... and back at a cost
     return nxt, sym, extra, np.array([s.at_rest for s in states])
 
 
@@ -174,22 +190,23 @@ def _groups(
     size: int,
 ) -> tuple[NDArray[np.int32], NDArray[np.float64]]:
     """Per state, the weights of the symbols its code in progress can still complete
-    (a vector over symbols); equal vectors share a group. Group 0: at rest."""
+    (a vector over symbols, then the weight of figures); equal vectors share a group.
+    Group 0: at rest."""
     reach: dict[int, NDArray[np.float64]] = {}
 
     def weights(s: int) -> NDArray[np.float64]:
         if s not in reach:
-            w = np.zeros(size)
+            w = np.zeros(size + 1)  # the last: completions of fixed probability
             for d in range(10):
-                if sym[s, d] >= 0:
-                    w[sym[s, d]] += math.exp(extra[s, d])
+                if sym[s, d] >= 0 or sym[s, d] == FIXED:
+                    w[sym[s, d] if sym[s, d] >= 0 else size] += math.exp(extra[s, d])
                 elif nxt[s, d] >= 0 and not rest[nxt[s, d]]:
                     w += weights(int(nxt[s, d]))
             reach[s] = w
         return reach[s]
 
     vectors: dict[bytes, int] = {b"": 0}
-    rows = [np.zeros(size)]
+    rows = [np.zeros(size + 1)]
     group = np.zeros(len(rest), dtype=np.int32)
     for s in np.flatnonzero(~rest):
         w = weights(int(s))

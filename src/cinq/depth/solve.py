@@ -37,7 +37,17 @@ from . import beam as bm
 from .joint import PairModel
 from .stream import UNKNOWN, Stream, difference
 
-__all__ = ["BEAM", "SPAN", "SURE", "Crib", "Reading", "Solution", "find_offsets", "solve"]
+__all__ = [
+    "BEAM",
+    "MAX_DIGITS",
+    "SPAN",
+    "SURE",
+    "Crib",
+    "Reading",
+    "Solution",
+    "find_offsets",
+    "solve",
+]
 
 BEAM = 256
 """Joint states kept at each key position (see the README's measurements)."""
@@ -45,6 +55,10 @@ SPAN = 25
 """Digits each way :func:`find_offsets` shifts a message by default (five groups)."""
 SURE = 0.5
 """A character whose confidence is below this is shown as U+FFFD."""
+MAX_DIGITS = 5_000
+"""The longest message read (1,000 groups: pad pages hold 50 to 100)."""
+MAX_MESSAGES = 6
+"""The most messages read together (the search's cost grows with each)."""
 _LN10 = math.log(10)
 _CRIB = re.compile(r"(?:(?P<message>[0-9]+):)?(?P<text>.+)@(?P<pos>[0-9]+)", re.DOTALL)
 
@@ -189,8 +203,14 @@ def solve(
 
 
 def _langs(messages: Sequence[Stream], langs: Sequence[str]) -> list[str]:
-    if len(messages) < 2:
-        raise BadInput(f"a depth needs at least two messages, got {len(messages)}")
+    """One language per message, after checking the messages' count and lengths."""
+    if not 2 <= len(messages) <= MAX_MESSAGES:
+        raise BadInput(f"depth solve reads 2 to {MAX_MESSAGES} messages, got {len(messages)}")
+    for i, m in enumerate(messages):
+        if not 0 < len(m) <= MAX_DIGITS:
+            raise BadInput(
+                f"message {i + 1} has {len(m)} digits; depth solve reads 1 to {MAX_DIGITS:,}"
+            )
     if len(langs) == 1:
         langs = list(langs) * len(messages)
     if len(langs) != len(messages):
@@ -204,8 +224,6 @@ def _offsets(messages: Sequence[Stream], offsets: Sequence[int]) -> list[int]:
     low = min(offsets)
     starts = [int(o) - low for o in offsets]
     for i, m in enumerate(messages):
-        if len(m) == 0:
-            raise BadInput(f"message {i + 1} has no digits")
         others = [k for k in range(len(messages)) if k != i]
         if not any(_covers(starts[i], len(m), starts[k], len(messages[k])) for k in others):
             raise BadInput(f"message {i + 1} shares no key digit with any other at these offsets")

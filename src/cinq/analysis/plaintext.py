@@ -8,8 +8,11 @@ readings on the built-in boards) the digits get two probabilities:
   mode each code has the language model's probability of its character after the
   characters before it, the mass of the model's OTHER symbol shared equally among the
   mode's codes that are not a letter or the space (signs, figures, shifts, the CODE
-  escape); in the figures mode, and for the three digits after CODE, each code has
-  probability ``10 ** -len(code)`` (no evidence either way). A code the board does not
+  escape), mixed with :data:`SURPRISE` (5 %) of ``10 ** -len(code)``, so that a
+  number, a sign or a word the model did not expect costs at most 3 nats (without it
+  real prose was found 97.4 % of the time at 10 groups, with it 99.7 %). In the
+  figures mode, and for the three digits after CODE, each code has probability
+  ``10 ** -len(code)`` (no evidence either way). A code the board does not
   use is a miscode, probability :data:`MISCODE` times ``10 ** -len``, after which
   reading goes on: one misheard digit does not sink a real message. Digits that end
   inside a code get the probability of all the codes that begin with them.
@@ -28,14 +31,19 @@ Where to cut it:
   whole messages on the built-in boards get the threshold simulated for their length
   (:data:`CALIBRATION`, made by ``scripts/plaintext_thresholds.py``: the best ``log L``
   that random messages of that many groups reach 0.2 % of the time; 40,000 messages a
-  length): 6.8 nats at one group, 3.8 at three, 0.8 at four, below 0 from five on.
+  length): 6.7 nats at one group, 5.1 at three, 1.0 at five, below 0 from six on.
 * **Never below 0**: the digits must also be likelier text than random digits. From
-  five groups on that floor is the threshold: random digits pass it 0.09 % of the time
-  at five groups, 0.01 % at six and almost never beyond (simulated).
+  six groups on that floor is the threshold.
 
 The threshold of a message is ``max(0, min(bound, simulated))`` (:func:`threshold`). A
 fixed score per character cannot do this: the one used before (``THRESHOLD``) called
 6.6 % of random 5-group messages plaintext.
+
+Measured (``benchmarks/triage_bench.py``, 10,000 new random messages a length): random
+groups called plaintext 0.13 % at 5 groups, 0.16 % at 6, 0.01 % at 7 and 8, none at
+10, 15 and 20 (target: at most 1 %); real prose (Debian's fortunes and FAQ, 100
+windows on each of the 25 board/language pairs) found 99.7 % of the time at 10 groups
+and 99.8 % at 20.
 
 Unreadable digits (``?``, :data:`cinq.depth.stream.UNKNOWN`) cut the digits into
 stretches, each read from the start of a word; their ratios multiply (stretches of
@@ -80,6 +88,11 @@ with or without unreadable digits, are called plaintext."""
 MISCODE = 1e-3
 """Probability, in the plaintext model, that a code is one the board does not use."""
 
+SURPRISE = 0.05
+"""Share of each letters-mode code's probability that does not come from the language
+model but is ``10 ** -len(code)``, as for random digits: a figure, a sign or a word
+the model finds unlikely costs at most ``log(1 / SURPRISE)`` against random digits."""
+
 MAX_DIGITS = 1_000
 """The digits judged (and read) of a message: the first 200 groups."""
 
@@ -94,7 +107,17 @@ threshold called 6.6 % of random 5-group messages plaintext."""
 
 _LOG10 = math.log(10)
 _NO_DIGIT = 10  # pads the rows of a batch: the reading stays where it is
-_DEAD = "\x01"  # the token of a miscode: the model's context sees OTHER, nothing is scored
+_DEAD = "\x01"  # the character of a miscode: the model's context sees OTHER, nothing scored
+_END = "\x02"  # the character of the end of a row
+
+
+@dataclass(frozen=True, order=True)
+class _Token:
+    """What a letters-mode code stands for, to the model: its character (OTHER for any
+    sign), and its length in digits."""
+
+    char: str
+    length: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,7 +210,7 @@ class _Move:
 
     node: _Node
     const: float
-    token: str | None = None
+    token: _Token | None = None
 
 
 @dataclass(frozen=True)
@@ -195,13 +218,13 @@ class _Subtree:
     """The codes that begin with some digits: letters-mode codes counted by character,
     and the probability mass of the codes and of the miscodes."""
 
-    chars: dict[str, float]
+    tokens: dict[_Token, float]
     code_mass: float
     dead_mass: float
 
 
-def _token_char(text: str, kind: Kind) -> str:
-    return text if kind is Kind.CHAR and len(text) == 1 else OTHER
+def _token(code: str, text: str, kind: Kind) -> _Token:
+    return _Token(text if kind is Kind.CHAR and len(text) == 1 else OTHER, len(code))
 
 
 def _move(board: Board, node: _Node, digit: int) -> _Move:
@@ -217,7 +240,7 @@ def _move(board: Board, node: _Node, digit: int) -> _Move:
         return _Move(_Node(node.mode, code), _LOG10)
     if cell is None:
         const = _LOG10 + math.log(MISCODE) - len(code) * _LOG10
-        return _Move(_Node(node.mode), const, _DEAD if letters else None)
+        return _Move(_Node(node.mode), const, _Token(_DEAD) if letters else None)
     nxt = (
         _Node(cell.target)
         if cell.kind is Kind.SHIFT
@@ -225,30 +248,30 @@ def _move(board: Board, node: _Node, digit: int) -> _Move:
     )
     const = _LOG10 + math.log1p(-MISCODE)
     if letters:
-        return _Move(nxt, const, _token_char(cell.text, cell.kind))
+        return _Move(nxt, const, _token(code, cell.text, cell.kind))
     return _Move(nxt, const - len(code) * _LOG10)
 
 
 def _subtree(board: Board, mode: int, pending: str) -> _Subtree:
     """The codes of ``mode`` that begin with ``pending``."""
-    chars: dict[str, float] = {}
+    tokens: dict[_Token, float] = {}
     code_mass = dead_mass = 0.0
     codes, prefixes = board.modes[mode].codes, board.prefixes(mode)
     for d in "0123456789":
         code = pending + d
         if code in codes:
-            ch = _token_char(codes[code].text, codes[code].kind)
-            chars[ch] = chars.get(ch, 0.0) + 1.0
+            t = _token(code, codes[code].text, codes[code].kind)
+            tokens[t] = tokens.get(t, 0.0) + 1.0
             code_mass += 10.0 ** -len(code)
         elif code in prefixes:
             sub = _subtree(board, mode, code)
-            for ch, k in sub.chars.items():
-                chars[ch] = chars.get(ch, 0.0) + k
+            for t, k in sub.tokens.items():
+                tokens[t] = tokens.get(t, 0.0) + k
             code_mass += sub.code_mass
             dead_mass += sub.dead_mass
         else:
             dead_mass += 10.0 ** -len(code)
-    return _Subtree(chars, code_mass, dead_mass)
+    return _Subtree(tokens, code_mass, dead_mass)
 
 
 def _nodes(board: Board) -> list[_Node]:
@@ -263,22 +286,23 @@ def _nodes(board: Board) -> list[_Node]:
 @dataclass(frozen=True, eq=False)
 class _Automaton:
     """A board's reading as arrays: ``step``, ``const`` and ``token`` are indexed by
-    node and digit (column 10: no digit), tokens by number (``chars``)."""
+    node and digit (column 10: no digit), tokens by number (``tokens``)."""
 
     board: Board
     step: NDArray[np.int64]
     const: NDArray[np.float64]
     token: NDArray[np.int64]
-    chars: tuple[str, ...]  # the last is the end of a row
+    tokens: tuple[_Token, ...]  # the last is the end of a row
     mult: NDArray[np.float64]  # letters-mode codes of each token
     pending: NDArray[np.float64]  # letters-mode codes of each token beginning at a node
     lm_pending: NDArray[np.bool_]  # a letters-mode code begun: the end needs the model
     end: NDArray[np.float64]  # log prefix probability of other nodes' pending digits
     dead: NDArray[np.float64]  # mass of the miscodes beginning at a node
+    mass: NDArray[np.float64]  # mass (10 ** -len) of the codes beginning at a node
 
     @property
     def end_token(self) -> int:
-        return len(self.chars) - 1
+        return len(self.tokens) - 1
 
 
 @dataclass(frozen=True)
@@ -290,7 +314,7 @@ class _Steps:
     token: NDArray[np.int64]
 
 
-def _steps(board: Board, nodes: list[_Node], tok: dict[str, int]) -> _Steps:
+def _steps(board: Board, nodes: list[_Node], tok: dict[_Token, int]) -> _Steps:
     index = {n: i for i, n in enumerate(nodes)}
     shape = (len(nodes), _NO_DIGIT + 1)
     out = _Steps(np.zeros(shape, np.int64), np.zeros(shape), np.full(shape, -1, np.int64))
@@ -310,18 +334,20 @@ class _Ends:
     pending: NDArray[np.float64]
     end: NDArray[np.float64]
     dead: NDArray[np.float64]
+    mass: NDArray[np.float64]
 
 
-def _ends(board: Board, nodes: list[_Node], tok: dict[str, int]) -> _Ends:
-    out = _Ends(np.zeros((len(nodes), len(tok))), np.zeros(len(nodes)), np.zeros(len(nodes)))
+def _ends(board: Board, nodes: list[_Node], tok: dict[_Token, int]) -> _Ends:
+    n = len(nodes)
+    out = _Ends(np.zeros((n, len(tok))), np.zeros(n), np.zeros(n), np.zeros(n))
     for i, node in enumerate(nodes):
         if node.escape >= 0 or not node.pending:
             continue  # at rest, or inside an escape: the digits read are all accounted
         sub = _subtree(board, node.mode, node.pending)
-        out.dead[i] = sub.dead_mass
+        out.dead[i], out.mass[i] = sub.dead_mass, sub.code_mass
         if node.mode == 0:
-            for ch, k in sub.chars.items():
-                out.pending[i, tok[ch]] = k
+            for t, k in sub.tokens.items():
+                out.pending[i, tok[t]] = k
         else:
             out.end[i] = math.log((1 - MISCODE) * sub.code_mass + MISCODE * sub.dead_mass)
     return out
@@ -330,21 +356,22 @@ def _ends(board: Board, nodes: list[_Node], tok: dict[str, int]) -> _Ends:
 @cache
 def _automaton(board: Board) -> _Automaton:
     nodes = _nodes(board)
-    root = _subtree(board, 0, "").chars
-    chars = [*sorted(root), _DEAD, "end"]
-    tok = {c: i for i, c in enumerate(chars)}
+    root = _subtree(board, 0, "").tokens
+    tokens = [*sorted(root), _Token(_DEAD), _Token(_END)]
+    tok = {t: i for i, t in enumerate(tokens)}
     steps, ends = _steps(board, nodes, tok), _ends(board, nodes, tok)
     return _Automaton(
         board=board,
         step=steps.step,
         const=steps.const,
         token=steps.token,
-        chars=tuple(chars),
-        mult=np.array([root.get(c, 0.0) for c in chars]),
+        tokens=tuple(tokens),
+        mult=np.array([root.get(t, 0.0) for t in tokens]),
         pending=ends.pending,
         lm_pending=np.array([n.mode == 0 and bool(n.pending) for n in nodes]),
         end=ends.end,
         dead=ends.dead,
+        mass=ends.mass,
     )
 
 
@@ -359,6 +386,7 @@ class _Reader:
     lm: LanguageModel
     sym: NDArray[np.int64]
     logw: NDArray[np.float64]  # log of the token's share of its symbol's probability
+    uniform: NDArray[np.float64]  # log SURPRISE + log 10 ** -len: the part not from the model
     scored: NDArray[np.bool_]  # the token is a code with a probability from the model
     table: NDArray[np.float32]  # full-order table: with spaces, or without if no space
     weights: NDArray[np.float64]  # (node, symbol): pending codes' share of each symbol
@@ -370,19 +398,21 @@ def _reader(board: Board, lang: str) -> _Reader:
     other, v = lm.alphabet.index(OTHER), lm.size
     sym = np.array(
         [
-            int(codes[0]) if len(codes := lm.encode(c)) == 1 and c not in (_DEAD, "end") else other
-            for c in auto.chars
+            int(codes[0]) if len(codes := lm.encode(t.char)) == 1 and t.length else other
+            for t in auto.tokens
         ]
     )
     k = np.bincount(sym, weights=auto.mult, minlength=v)
     scored = auto.mult > 0
-    logw = np.where(scored, -np.log(np.maximum(k[sym], 1.0)), 0.0)
+    logw = np.where(scored, np.log1p(-SURPRISE) - np.log(np.maximum(k[sym], 1.0)), 0.0)
+    length = np.array([t.length for t in auto.tokens])
+    uniform = math.log(SURPRISE) - length * _LOG10
     weights = np.zeros((len(auto.step), v))
     for t in np.flatnonzero(scored):
         weights[:, sym[t]] += auto.pending[:, t] / k[sym[t]]
     spaced = any(c.kind is Kind.CHAR and c.text == SPACE for c in board.modes[0].codes.values())
     table = (lm.tables if spaced or not lm.solid else lm.solid)[lm.order - 1]
-    return _Reader(auto, lm, sym, logw, scored, table, weights)
+    return _Reader(auto, lm, sym, logw, uniform, scored, table, weights)
 
 
 # -- reading many messages at once ----------------------------------------------------
@@ -484,7 +514,8 @@ def _end(reader: _Reader, node: NDArray[np.int64], ctx: NDArray[np.int64]) -> ND
         v = reader.lm.size
         probs = np.exp(reader.table.reshape(-1, v)[ctx[begun]].astype(np.float64))
         at = node[begun]
-        p = (1 - MISCODE) * (probs * reader.weights[at]).sum(axis=1) + MISCODE * auto.dead[at]
+        codes = (1 - SURPRISE) * (probs * reader.weights[at]).sum(axis=1) + SURPRISE * auto.mass[at]
+        p = (1 - MISCODE) * codes + MISCODE * auto.dead[at]
         out[begun] = np.log(p)
     return out
 
@@ -497,7 +528,8 @@ def _score(reader: _Reader, walk: _Walk, rows: _Rows) -> _Scores:
     lp = reader.table[ctx * reader.lm.size + sym].astype(np.float64)
     scored = reader.scored[t]
     n = len(walk.const)
-    model_part = np.bincount(r, np.where(scored, lp + reader.logw[t], 0.0), minlength=n)
+    mixed = np.logaddexp(lp + reader.logw[t], reader.uniform[t])
+    model_part = np.bincount(r, np.where(scored, mixed, 0.0), minlength=n)
     row_lr = walk.const + model_part + _end(reader, walk.node, ctx[t == reader.auto.end_token])
     row_logp = np.bincount(r, np.where(scored, lp, 0.0), minlength=n)
     row_chars = np.bincount(r, scored.astype(np.float64), minlength=n)

@@ -82,9 +82,9 @@ def two() -> tuple[Planted, Solution]:
 def test_depth_two_reads_most_of_both_messages(two: tuple[Planted, Solution]) -> None:
     p, sol = two
     acc = accuracy(sol, p.plains, CT55)
-    # Measured 0.76 / 0.75 per message and 0.76 as pairs.
-    assert acc.worst >= 0.6
-    assert acc.pairs >= 0.6
+    # Measured 0.91 / 0.88 per message and 0.90 as pairs.
+    assert acc.worst >= 0.8
+    assert acc.pairs >= 0.8
     assert acc.pairs >= min(acc.messages)  # a character right in its message is right as a pair
 
 
@@ -101,14 +101,14 @@ def test_languages_may_differ_per_message() -> None:
     p = plant(["en", "fr", "en"], CT55, 300, seed=5)
     sol = solve(p.ciphers, board=CT55, langs=["en", "fr", "en"], offsets=p.offsets)
     assert [r.lang for r in sol.readings] == ["en", "fr", "en"]
-    assert accuracy(sol, p.plains, CT55).worst >= 0.95
+    assert accuracy(sol, p.plains, CT55).worst >= 0.95  # measured 1.0
 
 
 def test_messages_may_start_at_different_key_digits() -> None:
     p = plant(["en", "en", "en"], CT55, 250, seed=6, offsets=[0, 15, 5])
     sol = solve(p.ciphers, board=CT55, langs=["en"], offsets=p.offsets)
     assert [r.offset for r in sol.readings] == [0, 15, 5]
-    assert accuracy(sol, p.plains, CT55).worst >= 0.9
+    assert accuracy(sol, p.plains, CT55).worst >= 0.9  # measured 0.96
 
 
 def test_offsets_are_found_when_not_given() -> None:

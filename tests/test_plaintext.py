@@ -143,3 +143,17 @@ def test_the_keyed_hint_leaves_unreadable_digits_out() -> None:
     digits = rng.integers(0, 10, 60, dtype=np.uint8)
     holed = np.insert(digits, [3, 30], UNKNOWN)
     assert pt.keyed_hint(holed) == pt.keyed_hint(digits)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([*range(10), UNKNOWN]), max_size=120))
+def test_any_digits_read_without_error(values: list[int]) -> None:
+    digits = np.array(values, dtype=np.uint8)
+    hits = pt.board_readings(digits)
+    unknown = bool((digits == UNKNOWN).any())
+    bar = pt.threshold(int((digits != UNKNOWN).sum()), unknown=unknown)
+    assert [h.log_lr for h in hits] == sorted((h.log_lr for h in hits), reverse=True)
+    for h in hits:
+        assert h.found == (h.log_lr >= bar)
+        assert h.text.count(cb.UNREADABLE) == int((digits == UNKNOWN).sum())
+    assert bool(pt.plaintext_found([digits])[0]) == any(h.found for h in hits)

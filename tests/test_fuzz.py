@@ -891,7 +891,9 @@ def intercepts_import_options(rng: random.Random, ws: Workspace) -> Case:
 def intercepts_list(rng: random.Random, ws: Workspace) -> Case:
     if rng.random() < 0.6:
         name, files = bad_log(rng, ws)
-        return Case(("intercepts", pick(rng, "list", "export"), name), None, files)
+        command = pick(rng, "list", "export")
+        jsonl = maybe(rng, "--jsonl", p=0.5) if command == "export" else ()
+        return Case(("intercepts", command, name, *jsonl), None, files)
     return Case(("intercepts", "list", "log.db", "--station", junk_arg(rng), *json_or_not(rng)))
 
 

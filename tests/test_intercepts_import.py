@@ -7,6 +7,7 @@ import contextlib
 import json
 import shutil
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,6 +263,35 @@ def shape(path: Path) -> list[object]:
         indexes = db.execute("SELECT sql FROM sqlite_master WHERE type = 'index'").fetchall()
     db.close()
     return [*columns, *indexes]
+
+
+def test_writers_at_once_migrate_a_version_1_log_once(tmp_path: Path) -> None:
+    path = tmp_path / "v1.sqlite"
+    version_1_log(path)
+    writers = 4
+    start = threading.Barrier(writers)
+    failed: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            with InterceptLog.open(path, create=False) as log:  # every one opens a v1 log
+                start.wait(timeout=30)
+                log.import_lines("\n".join(line(id=f"{n}-{k}", groups=A) for k in range(20)))
+                log.add("E11", B)
+        except BaseException as e:
+            failed.append(e)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not failed
+    assert meta(path)["version"] == "2"
+    with InterceptLog.open(path, create=False) as log:
+        labels = [i.label for i in log.list()]
+    assert len(labels) == len(set(labels)) == 2 + 4 * 21
+    assert {"1", "2", "0-0", "3-19"} <= set(labels)
 
 
 def test_a_log_of_a_later_version_is_refused(tmp_path: Path) -> None:

@@ -127,16 +127,23 @@ class BoardHit:
     board: str
     lang: str
     log_lr: float  # log(P text on this board / P random digits), nats
+    threshold: float  # the message's threshold (:func:`threshold`)
     score: float  # mean log-probability per character under the language model
     text: str
-    found: bool  # log_lr passes the bound: random digits do this with probability <= ALPHA
+
+    @property
+    def found(self) -> bool:
+        """The reading passes the threshold: checkerboard plaintext."""
+        return self.log_lr >= self.threshold
 
     def to_json(self) -> dict[str, object]:
-        """Board, language, ``log_lr`` (to 1 decimal), score (to 3) and whether found."""
+        """Board, language, ``log_lr`` and ``threshold`` (to 2 decimals), score (to 3)
+        and whether found."""
         return {
             "board": self.board,
             "lang": self.lang,
-            "log_lr": round(self.log_lr, 1),
+            "log_lr": round(self.log_lr, 2),
+            "threshold": round(self.threshold, 2),
             "score": round(self.score, 3),
             "found": self.found,
         }
@@ -631,7 +638,7 @@ def board_readings(digits: Digits, boards: Sequence[Board] | None = None) -> lis
             continue
         log_lr = float(best.log_lr[0])
         score = float(best.logp[0] / best.chars[0])
-        hits.append(BoardHit(b.name, lang, log_lr, score, _text(b, digits), log_lr >= bar))
+        hits.append(BoardHit(b.name, lang, log_lr, bar, score, _text(b, digits)))
     return sorted(hits, key=lambda h: -h.log_lr)
 
 

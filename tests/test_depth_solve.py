@@ -22,7 +22,7 @@ from cinq import padtext
 from cinq.checkerboard import UNREADABLE, Board, board
 from cinq.depth.accuracy import accuracy, spans
 from cinq.depth.readout import key_text, known_prefix, render
-from cinq.depth.solve import Crib, Solution, solve
+from cinq.depth.solve import SURE, Crib, Solution, solve
 from cinq.depth.stream import UNKNOWN
 from cinq.digits import Digits
 from cinq.errors import BadInput
@@ -218,9 +218,9 @@ def test_unsure_characters_are_marked_not_guessed(two: tuple[Planted, Solution])
     _, sol = two
     for r in sol.readings:
         conf = np.array(r.confidence)
-        assert (conf < 0.5).any()  # depth 2 leaves some characters unsure
-        marked = [c == UNREADABLE for c in r.text]
-        assert sum(marked) >= (conf < 0.5).sum()
+        assert (conf < SURE).any()  # depth 2 leaves some characters unsure
+        shown = [c for c, x in zip(r.characters, conf, strict=True) if x >= SURE]
+        assert r.text.replace(UNREADABLE, "") == "".join(shown)
 
 
 @settings(max_examples=15)

@@ -37,8 +37,9 @@ from .lexicon import Lexicon, empty, lexicon
 
 __all__ = ["LAG", "Automaton", "Lane", "Path", "Trellis", "automaton", "best_path", "search"]
 
-LAG = 12
-"""Digits of look-ahead used to judge a digit's confidence."""
+LAG = 8
+"""Digits of look-ahead used to judge a digit's confidence (a longer lag sees fewer
+alternatives survive and is overconfident; a shorter one the opposite)."""
 
 INACTIVE = 255
 """A message's plaintext digit at a key position it does not cover."""

@@ -27,14 +27,16 @@ from functools import cache
 import numpy as np
 from numpy.typing import NDArray
 
-from ..language.model import PUNCTUATION, WORDS, model
+from ..language.model import PUNCTUATION, model
 
 __all__ = ["BETA", "DEAD", "ROOT", "Lexicon", "lexicon"]
 
 ROOT = 0
 DEAD = 1
-BETA = 2.0
+BETA = 0.1
 """How little a node trusts its words: larger leaves more to the 4-gram model."""
+WORDS = 50_000
+"""Words of the list in the tree (the character models are built from as many)."""
 
 
 @dataclass(frozen=True, eq=False)

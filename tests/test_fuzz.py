@@ -897,6 +897,28 @@ def intercepts_list(rng: random.Random, ws: Workspace) -> Case:
     return Case(("intercepts", "list", "log.db", "--station", junk_arg(rng), *json_or_not(rng)))
 
 
+# ----------------------------------------------------------------------------- depth
+
+
+def depth_find_log(rng: random.Random, ws: Workspace) -> Case:
+    name, files = bad_log(rng, ws)
+    return Case(("depth", "find", name, *json_or_not(rng)), None, files)
+
+
+def depth_find_options(rng: random.Random, ws: Workspace) -> Case:
+    # log.db holds one message: nothing to test, so every good option returns at once.
+    opt = rng.choice(
+        [
+            lambda: ("--board", pick(rng, "CT-55", "ct 37", "RU-1", junk_arg(rng))),
+            lambda: ("--offsets", pick(rng, "all", "ALL", "0", "5", *BAD_INTS, junk_arg(rng))),
+            lambda: ("--alpha", pick(rng, "0.01", "1", "0", *BAD_FLOATS)),
+            lambda: ("--scheduler", pick(rng, "local", "tcp://", "host:99999", junk_arg(rng))),
+            lambda: ("--workers", pick(rng, "1", "2", "257", *BAD_INTS)),
+        ]
+    )()
+    return Case(("depth", "find", "log.db", *opt, *json_or_not(rng)))
+
+
 # ----------------------------------------------------------------------------- vic
 
 
@@ -1079,6 +1101,7 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "log": intercepts_import_log,
         "options": intercepts_import_options,
     },
+    "depth find": {"log": depth_find_log, "options": depth_find_options},
     "vic encrypt": {
         "keys": vic_encrypt_keys,
         "text": vic_encrypt_text,

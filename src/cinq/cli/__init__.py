@@ -193,6 +193,9 @@ COMMANDS: Mapping[str, Entry] = {
         True,
         extra="analysis",
     ),
+    "depth": Entry(
+        "depth", "app", "Depths: messages enciphered on one pad.", True, extra="analysis"
+    ),
     "vic": Entry(
         "vic",
         "app",

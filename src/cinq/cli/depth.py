@@ -1,0 +1,128 @@
+"""``cinq depth``: messages on one pad, found in a log (and read back)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from ..errors import BadInput
+from ._io import err
+from .intercepts import open_log
+
+if TYPE_CHECKING:
+    from ..depth.find import DepthReport
+
+app = typer.Typer(help="Depths: messages enciphered on one pad.", no_args_is_help=True)
+
+
+def _offsets(text: str) -> int | None:
+    """``all`` or a number of groups."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither 'all' nor a number of groups") from None
+    if value < 0:
+        raise typer.BadParameter(f"{value} is not 0 or more groups")
+    return value
+
+
+@app.command("find")
+def find_cmd(
+    log: Annotated[Path, typer.Argument(help="The intercept log (`cinq intercepts import`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    board: Annotated[
+        str | None,
+        typer.Option(help="The checkerboard, if known (default: try every built-in board)."),
+    ] = None,
+    offsets: Annotated[
+        str, typer.Option(help="Group offsets tried either way: a number, or 'all'.")
+    ] = "5",
+    alpha: Annotated[
+        float,
+        typer.Option(help="Expected false depths in the whole log, at most (0 < alpha < 1)."),
+    ] = 0.01,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler's address (a cluster); 'local' for this machine."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Run on a local Dask cluster of this many workers."),
+    ] = None,
+) -> None:
+    """Find the messages of a log enciphered on one pad: every pair and offset tested.
+
+    Copies of one message (rebroadcasts, two monitors' copies) are merged and listed as
+    copies, never as depths. The threshold is corrected for the number of tests made,
+    so a log of random messages gives at most ALPHA false depths in all.
+    """
+    from ..checkerboard import board as builtin_board
+    from ..depth.find import find
+
+    chosen = None if board is None else [builtin_board(board)]
+    span = _offsets(offsets)
+    with open_log(log) as lg:
+        items = lg.list()
+    if not items:
+        raise BadInput(f"intercept log {log} holds no message")
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("depth find", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = find(
+            [i.groups for i in items],
+            ids=[i.label for i in items],
+            boards=chosen,
+            offsets=span,
+            alpha=alpha,
+            scheduler=scheduler,
+            workers=workers,
+            progress=advance,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    _show(report)
+
+
+def _show(report: DepthReport) -> None:
+    con = Console()
+    if report.copies:
+        copies = Table("copies of one message", "merged groups", "summary")
+        for c in report.copies:
+            copies.add_row(
+                ", ".join(report.ids[m] for m in c.members), str(len(c.merged)), c.summary()
+            )
+        con.print(copies)
+    if report.depths:
+        table = Table(
+            "messages", "offset", "board", "first group", "score (nats)", "false alarm", "evidence"
+        )
+        for d in report.depths:
+            shift = (
+                "aligned"
+                if d.offset.ahead is None
+                else (f"{d.offset.ahead} ahead by {d.offset.groups} group(s)")
+            )
+            table.add_row(
+                " + ".join(d.messages),
+                shift,
+                d.board,
+                d.variant.value,
+                f"{d.llr:.1f}",
+                f"{d.false_alarm:.2g}",
+                "same indicator" if d.same_indicator else "",
+            )
+        con.print(table)
+    found = f"{len(report.depths)} depth(s), {len(report.copies)} copy set(s)"
+    con.print(f"[bold]{found}[/]: {report.summary()}", highlight=False)

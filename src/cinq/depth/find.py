@@ -1,0 +1,484 @@
+"""Every pair of messages of a log tested for a depth, false alarms corrected.
+
+``cinq depth find`` runs :func:`find`. The work, in order:
+
+1. **Copies first.** Copies of one message (:mod:`.copies`) are merged into one
+   message and reported as copies; depths are tested between the merged messages,
+   never between two copies of one message (they would look like a perfect depth).
+2. **Tests.** For every pair of messages, every group offset, every board and both
+   readings of the first group, one likelihood-ratio test of the difference stream
+   ``D = C_ahead - C_behind (mod 10)`` under "two plaintexts on one key" against
+   "independent keys" (:class:`~.joint.PairModel`).
+
+   * *Offsets in whole groups*: a pad page's key is used from its start, and a
+     sender who continues on a page does so at a group boundary, so two messages on one
+     key are shifted by whole groups. ``offsets`` groups either way (default
+     :data:`OFFSETS`, ``None``: every offset at which the two messages overlap).
+     Testing digit offsets would multiply the tests (and the threshold's correction)
+     by five for shifts that hand procedures do not make.
+   * *The first group*: it may be an indicator (the page's id) sent in clear, not
+     enciphered on the key. Each test is made on the whole stream and on the bodies
+     after the first group (``Variant``); both count as tests.
+   * *Boards*: the one given, or every built-in board; each counts.
+   * The same indicator on two messages with different bodies is strong evidence of a
+     page used twice, but it is only reported beside a finding (``same_indicator``):
+     such a pair is tested like any other and is a depth only if its test says so.
+
+3. **False alarms, calibrated.** Under "independent keys" each test's likelihood ratio
+   has mean at most 1 (:mod:`.joint`), so ``P(LLR >= t) <= e^-t`` (Markov). With ``M``
+   the number of tests -- every (pair, offset, board, reading) whose streams overlap,
+   INCLUDING those the screen skips -- the threshold ``t = ln(M / alpha)`` gives at most
+   ``M e^-t = alpha`` expected false depths in the whole log (the union bound), for any
+   number of messages. Each depth's ``false_alarm`` is that bound for its own score,
+   ``min(1, M e^-LLR)``.
+4. **Scale.** The cheap screen (:mod:`.screen`) scores all pairs at each offset as
+   matrix products; only what passes gets the full test. The blocks of the screen and
+   the batches of full tests are pure functions, run in-process or as Dask tasks with
+   the same results: in-process for a log under :data:`DASK_FROM` messages, else on a
+   Dask ``LocalCluster`` (one single-threaded worker per core, in this process, so
+   nothing is copied); ``scheduler``: the address of a running Dask scheduler (a real
+   cluster, whose workers must reach the same language-model cache), or ``"local"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..checkerboard import BOARDS, Board
+from ..errors import BadInput
+from .copies import CopySet, find_copies, merged_messages
+from .screen import BLOCK, GROUP, Passed, pad, screen_block, weights_for
+from .stream import UNKNOWN, Stream, difference, stream
+
+__all__ = [
+    "ALPHA",
+    "BATCH",
+    "DASK_FROM",
+    "OFFSETS",
+    "Depth",
+    "DepthReport",
+    "Offset",
+    "Progress",
+    "Variant",
+    "count_tests",
+    "find",
+    "threshold",
+]
+
+ALPHA = 0.01
+"""Expected false depths in a whole log of random messages, at most."""
+OFFSETS = 5
+"""Group offsets tried either way by default."""
+DASK_FROM = 2_000
+"""Messages from which :func:`find` runs on a Dask LocalCluster by default."""
+BATCH = 256
+"""Full tests in one batch (one Dask task)."""
+MAX_WORKERS = 256
+"""The most workers a local cluster may be asked for."""
+
+_ADDRESS = re.compile(r"(?:[a-z]+://)?[\w.\-\[\]:]+:\d{1,5}")  # [proto://]host:port
+
+Progress = Callable[[int, int], None]
+"""Called with (steps done, steps in all) as the work goes."""
+
+
+class Variant(Enum):
+    """Which digits of the two messages a test reads."""
+
+    WHOLE = "whole"  # every group: the first one enciphered on the key too
+    BODY = "body"  # after the first group: an indicator sent in clear
+
+    @property
+    def skip(self) -> int:
+        """Digits left out at the start of each message."""
+        return GROUP if self is Variant.BODY else 0
+
+
+VARIANTS = (Variant.WHOLE, Variant.BODY)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """How two messages sit on the key: ``ahead`` began ``groups`` groups earlier
+    (``None`` when aligned)."""
+
+    groups: int
+    ahead: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"groups": self.groups, "digits": GROUP * self.groups, "ahead": self.ahead}
+
+
+@dataclass(frozen=True)
+class Depth:
+    """Two messages found on one key.
+
+    ``messages``: their ids (the one ahead first); ``heard_as``: for each, the ids of
+    its copies merged into it (itself alone when heard once); ``llr``: the test's score
+    in nats; ``false_alarm``: ``min(1, M e^-llr)``, the chance that a log of random
+    messages scores this high somewhere; ``digits``: readable digits of the difference
+    tested."""
+
+    messages: tuple[str, str]
+    heard_as: tuple[tuple[str, ...], tuple[str, ...]]
+    offset: Offset
+    board: str
+    variant: Variant
+    llr: float
+    false_alarm: float
+    digits: int
+    same_indicator: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "messages": list(self.messages),
+            "heard_as": [list(h) for h in self.heard_as],
+            "offset": self.offset.to_json(),
+            "board": self.board,
+            "first_group": self.variant.value,
+            "llr": round(self.llr, 3),
+            "false_alarm": self.false_alarm,
+            "digits": self.digits,
+            "same_indicator": self.same_indicator,
+        }
+
+
+@dataclass(frozen=True)
+class DepthReport:
+    """What :func:`find` found: depths (best test of each pair over the threshold, by
+    score) and copy sets, with the count of tests behind the threshold."""
+
+    depths: tuple[Depth, ...]
+    copies: tuple[CopySet, ...]
+    ids: tuple[str, ...]
+    tests: int
+    threshold: float
+    alpha: float
+    boards: tuple[str, ...]
+    screened: int  # tests the screen passed to the full test
+
+    def to_json(self) -> dict[str, object]:
+        """``{"depths": [...], "copies": [...]}``; copies name their members by id."""
+        return {
+            "depths": [d.to_json() for d in self.depths],
+            "copies": [c.to_json(self.ids) for c in self.copies],
+        }
+
+    def summary(self) -> str:
+        """One line: how much was tested and against what threshold."""
+        return (
+            f"{len(self.ids)} messages, {self.tests:,} tests on {len(self.boards)} "
+            f"board(s); threshold {self.threshold:.1f} nats (at most {self.alpha:g} false "
+            f"depth expected); {self.screened:,} tests passed the screen"
+        )
+
+
+def threshold(tests: int, alpha: float = ALPHA) -> float:
+    """``ln(M / alpha)``: the score ``M`` tests need for at most ``alpha`` expected false
+    depths (at least ``ln(1 / alpha)``)."""
+    return math.log(max(tests, 1) / alpha)
+
+
+def count_tests(lengths: Sequence[int], max_offset: int, variants: int = 2) -> int:
+    """Tests of one board: every pair, at every group offset up to ``max_offset``
+    either way, for each reading of the first group, whose streams overlap.
+
+    ``lengths`` in digits. A message of length ``L`` ahead by ``g`` groups overlaps any
+    other when ``L > 5 g`` (after the skipped first group for the body reading)."""
+    total = 0
+    for skip in (0, GROUP)[:variants]:
+        live = np.asarray([n - skip for n in lengths if n > skip], dtype=np.int64)
+        n = len(live)
+        total += n * (n - 1) // 2
+        for g in range(1, max_offset + 1):
+            total += int((live > GROUP * g).sum()) * (n - 1)
+    return total
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every step needs: the merged messages and the choices made."""
+
+    streams: tuple[Stream, ...]
+    digits: NDArray[np.uint8]  # the streams, padded
+    boards: tuple[Board, ...]
+    max_offset: int
+    variants: tuple[Variant, ...]
+    tests: int
+    threshold: float
+    blocks: tuple[range, ...] = field(default=())
+
+
+def find(
+    messages: Sequence[Sequence[str]],
+    *,
+    ids: Sequence[str] | None = None,
+    boards: Sequence[Board] | None = None,
+    offsets: int | None = OFFSETS,
+    alpha: float = ALPHA,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> DepthReport:
+    """The depths and copies in ``messages`` (each a sequence of five-figure groups,
+    ``?`` allowed), named by ``ids`` (default: their positions from 1).
+
+    Parameters
+    ----------
+    boards
+        The boards to try (default: every built-in board); each counts as tests.
+    offsets
+        Group offsets tried either way; ``None``: all.
+    alpha
+        Expected false depths in the whole log, at most (``0 < alpha < 1``).
+    scheduler, workers
+        Where to run (module notes): ``None`` chooses; ``"local"`` a LocalCluster of
+        ``workers`` (default: one per core); else a Dask scheduler's address.
+    progress
+        Called as the work goes.
+
+    Raises
+    ------
+    BadInput
+        A bad group (named), ids that do not match the messages, a bad option.
+    """
+    names = _names(messages, ids)
+    _check_options(offsets, alpha, workers, scheduler)
+    copies = find_copies(messages)
+    merged, stands_for = merged_messages(messages, copies)
+    job = _job([stream(m, checked=False) for m in merged], boards, offsets, alpha)
+    where = scheduler or ("local" if workers or len(merged) >= DASK_FROM else None)
+    results: list[_BoardResult] = []
+    if job.tests:  # one message, or none: nothing to test, no cluster to start
+        with _runner(where, workers) as run:
+            results = _run_job(job, run, progress)
+    depths = _depths(job, results, merged, stands_for, names)
+    return DepthReport(
+        depths,
+        copies,
+        names,
+        job.tests,
+        job.threshold,
+        alpha,
+        tuple(b.name for b in job.boards),
+        sum(len(r.passed) for r in results),
+    )
+
+
+def _names(messages: Sequence[Sequence[str]], ids: Sequence[str] | None) -> tuple[str, ...]:
+    if ids is None:
+        return tuple(str(n) for n in range(1, len(messages) + 1))
+    names = tuple(str(i) for i in ids)
+    if len(names) != len(messages):
+        raise BadInput(f"{len(names)} ids for {len(messages)} messages")
+    if len(set(names)) != len(names):
+        raise BadInput("two messages have the same id")
+    return names
+
+
+def _check_options(
+    offsets: int | None, alpha: float, workers: int | None, scheduler: str | None
+) -> None:
+    if offsets is not None and offsets < 0:
+        raise BadInput(f"offsets must be 0 or more groups, not {offsets}")
+    if not 0 < alpha < 1:
+        raise BadInput(f"alpha (expected false depths) must be between 0 and 1, not {alpha}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise BadInput(f"workers must be 1 to {MAX_WORKERS}, not {workers}")
+    if scheduler is not None and scheduler != "local" and not _ADDRESS.fullmatch(scheduler):
+        raise BadInput(
+            f"scheduler {scheduler!r} is not 'local' nor an address such as tcp://host:8786"
+        )
+
+
+def _job(
+    streams: list[Stream], boards: Sequence[Board] | None, offsets: int | None, alpha: float
+) -> _Job:
+    chosen = tuple(boards) if boards is not None else tuple(BOARDS.values())
+    lengths = [len(s) for s in streams]
+    longest = max(lengths, default=0)
+    max_offset = (longest - 1) // GROUP if offsets is None else offsets
+    max_offset = max(0, min(max_offset, (longest - 1) // GROUP))
+    tests = count_tests(lengths, max_offset, len(VARIANTS)) * len(chosen)
+    digits = pad(streams)
+    blocks = tuple(range(s, min(s + BLOCK, len(streams))) for s in range(0, len(streams), BLOCK))
+    return _Job(
+        tuple(streams),
+        digits,
+        chosen,
+        max_offset,
+        VARIANTS,
+        tests,
+        threshold(tests, alpha),
+        blocks,
+    )
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+Run = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
+"""Calls a function on each argument tuple, in order, wherever it runs."""
+
+
+def _in_process(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
+    return [fn(*a) for a in args]
+
+
+@contextmanager
+def _runner(where: str | None, workers: int | None) -> Iterator[Run]:
+    """In-process, or on Dask (imported only here: the analysis extra)."""
+    if where is None:
+        yield _in_process
+        return
+    import importlib
+
+    dask: Any = importlib.import_module("distributed")  # untyped: used through Any
+    if where == "local":
+        cluster = dask.LocalCluster(
+            n_workers=workers or _cores(),
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+        )
+        with cluster, dask.Client(cluster) as client:
+            yield _dask_run(client)
+        return
+    try:
+        client = dask.Client(where, timeout=30)
+    except OSError as e:
+        raise BadInput(f"cannot reach the Dask scheduler at {where}: {e}") from None
+    with client:
+        yield _dask_run(client)
+
+
+def _cores() -> int:
+    import os
+
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _dask_run(client: Any) -> Run:
+    def run(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
+        futures = [client.submit(fn, *a, pure=False) for a in args]
+        return list(client.gather(futures))
+
+    return run
+
+
+@dataclass(frozen=True, eq=False)
+class _BoardResult:
+    """One board: what its screen passed and the full test's score of each."""
+
+    board: Board
+    passed: Passed
+    llr: NDArray[np.float64]  # (tests, variants)
+    known: NDArray[np.int64]  # (tests, variants): readable digits of each difference
+
+
+def _run_job(job: _Job, run: Run, progress: Progress | None) -> list[_BoardResult]:
+    """Screen every board, then the full tests of what passed, board by board."""
+    out = []
+    steps = len(job.boards) * 2
+    for n, board in enumerate(job.boards):
+        offsets = list(range(job.max_offset + 1))
+        args = [(job.digits, rows, board, offsets) for rows in job.blocks]
+        passed = Passed.join(run(_screen_task, args))
+        if progress:
+            progress(2 * n + 1, steps)
+        diffs = _differences(job, passed)
+        batches = [(board, diffs[s : s + BATCH]) for s in range(0, len(diffs), BATCH)]
+        scores = run(_full_task, batches)
+        llr = np.concatenate(scores) if scores else np.zeros(0)
+        known = (diffs != UNKNOWN).sum(axis=1)
+        shape = (len(passed), len(job.variants))
+        out.append(_BoardResult(board, passed, llr.reshape(shape), known.reshape(shape)))
+        if progress:
+            progress(2 * n + 2, steps)
+    return out
+
+
+def _screen_task(
+    digits: NDArray[np.uint8], rows: range, board: Board, offsets: list[int]
+) -> Passed:
+    """One block of the screen (a Dask task: builds its board's weights where it runs)."""
+    return screen_block(digits, rows, weights_for(board), offsets)
+
+
+def _full_task(board: Board, diffs: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """A batch of full tests (a Dask task: builds its board's model where it runs)."""
+    from .joint import PairModel
+
+    return PairModel.for_board(board).llr_many(diffs)
+
+
+def _differences(job: _Job, passed: Passed) -> NDArray[np.uint8]:
+    """The difference stream of each passed test and reading, as rows padded with
+    UNKNOWN: ``(tests * variants, longest)``, the readings of one test together."""
+    rows = []
+    for a, b, g in zip(passed.ahead, passed.behind, passed.offset, strict=True):
+        for v in job.variants:
+            ahead = job.streams[a][GROUP * g + v.skip :]
+            rows.append(difference(ahead, job.streams[b][v.skip :]))
+    return pad(rows)
+
+
+# -- findings ----------------------------------------------------------------------------
+
+
+def _depths(
+    job: _Job,
+    results: list[_BoardResult],
+    merged: list[tuple[str, ...]],
+    stands_for: list[tuple[int, ...]],
+    names: tuple[str, ...],
+) -> tuple[Depth, ...]:
+    """The best test of each pair over the threshold, best first."""
+    best: dict[tuple[int, int], Depth] = {}
+    for r in results:
+        for t, v in zip(*np.nonzero(r.llr >= job.threshold), strict=True):
+            a, b = int(r.passed.ahead[t]), int(r.passed.behind[t])
+            found = _depth(job, r, int(t), int(v), (a, b), merged, stands_for, names)
+            key = (min(a, b), max(a, b))
+            if key not in best or found.llr > best[key].llr:
+                best[key] = found
+    return tuple(sorted(best.values(), key=lambda d: (-d.llr, d.messages)))
+
+
+def _depth(
+    job: _Job,
+    r: _BoardResult,
+    t: int,
+    v: int,
+    pair: tuple[int, int],
+    merged: list[tuple[str, ...]],
+    stands_for: list[tuple[int, ...]],
+    names: tuple[str, ...],
+) -> Depth:
+    a, b = pair
+    g = int(r.passed.offset[t])
+    llr = float(r.llr[t, v])
+    first_a, first_b = merged[a][:1], merged[b][:1]
+    return Depth(
+        messages=(names[stands_for[a][0]], names[stands_for[b][0]]),
+        heard_as=(
+            tuple(names[m] for m in stands_for[a]),
+            tuple(names[m] for m in stands_for[b]),
+        ),
+        offset=Offset(g, names[stands_for[a][0]] if g else None),
+        board=r.board.name,
+        variant=job.variants[v],
+        llr=llr,
+        false_alarm=min(1.0, job.tests * math.exp(-llr)),
+        digits=int(r.known[t, v]),
+        same_indicator=first_a == first_b and "?" not in "".join(first_a),
+    )

@@ -12,7 +12,7 @@ import typer
 from .. import auth
 from .. import language as lg
 from ..depth import readout
-from ..depth.solve import BEAM, BEAM_DEEP, SPAN, Crib, Solution, solve
+from ..depth.solve import BEAM, SPAN, Crib, Solution, solve
 from ..depth.stream import Stream, stream
 from ..document import Document
 from ..errors import BadInput
@@ -64,14 +64,8 @@ def solve_cmd(
         bool, typer.Option("--no-indicator", help="The documents have no indicator group.")
     ] = False,
     beam: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            max=4096,
-            help=f"Joint states kept at each key digit (default {BEAM} for two messages, "
-            f"{BEAM_DEEP} for more).",
-        ),
-    ] = None,
+        int, typer.Option(min=1, max=4096, help="Joint states kept at each key digit.")
+    ] = BEAM,
     key_out: Annotated[
         Path | None,
         typer.Option(

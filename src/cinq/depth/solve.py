@@ -39,7 +39,6 @@ from .stream import UNKNOWN, Stream, difference
 
 __all__ = [
     "BEAM",
-    "BEAM_DEEP",
     "MAX_DIGITS",
     "SPAN",
     "SURE",
@@ -51,11 +50,8 @@ __all__ = [
 ]
 
 BEAM = 256
-"""Joint states kept at each key position for two messages (wider found nothing more on
-depth 2 English, 100 groups; 128 lost about 1 % of the characters)."""
-BEAM_DEEP = 96
-"""The same for three or more messages: they constrain the key so much that 64 already
-read 99 % (and each message adds to the cost of a step)."""
+"""Joint states kept at each key position (wider found nothing more on depth 2 and 3,
+English, 100 to 250 digits; 128 lost 1 to 3 % of the characters)."""
 SPAN = 25
 """Digits each way :func:`find_offsets` shifts a message by default (five groups)."""
 SURE = 0.3
@@ -180,7 +176,7 @@ def solve(
     langs: Sequence[str],
     offsets: Sequence[int] | None = None,
     cribs: Sequence[Crib] = (),
-    beam: int | None = None,
+    beam: int = BEAM,
     convention: Convention = Convention.SUBTRACT,
     span: int = SPAN,
 ) -> Solution:
@@ -188,10 +184,10 @@ def solve(
 
     ``langs``: one language for all, or one per message. ``offsets``: where each
     message starts in the key (digits), or None to find them (:func:`find_offsets`,
-    within ``span``). ``beam``: joint states kept (default :data:`BEAM` for two
-    messages, :data:`BEAM_DEEP` for more). Raises :class:`BadInput` for fewer than two
-    messages, languages or offsets that do not match the messages, a crib that does
-    not fit, or digits that no reading on ``board`` explains.
+    within ``span``). ``beam``: joint states kept at each key position. Raises
+    :class:`BadInput` for fewer than two messages, languages or offsets that do not
+    match the messages, a crib that does not fit, or digits that no reading on
+    ``board`` explains.
     """
     langs = _langs(messages, langs)
     sign = 1 if Convention(convention) is Convention.SUBTRACT else -1
@@ -203,8 +199,7 @@ def solve(
         for i, (m, s, lang) in enumerate(zip(messages, starts, langs, strict=True))
     ]
     _check_cribs(cribs, len(messages))
-    width = beam or (BEAM if len(lanes) == 2 else BEAM_DEEP)
-    path = bm.best_path(_search(lanes, width, sign))
+    path = bm.best_path(_search(lanes, beam, sign))
     readings = tuple(
         _reading(path, i, lane, board, lang)
         for i, (lane, lang) in enumerate(zip(lanes, langs, strict=True))

@@ -25,9 +25,12 @@ from cinq.depth.readout import key_text, known_prefix, render
 from cinq.depth.solve import SURE, Crib, Solution, solve
 from cinq.depth.stream import UNKNOWN
 from cinq.digits import Digits
+from cinq.document import Document
 from cinq.errors import BadInput
 from cinq.hazmat.cipher import Convention, encipher
 from cinq.language import Policy, encode
+from cinq.message import Message, pad_to_groups
+from tests.clirun import cinq
 
 TEXTS = Path(__file__).resolve().parent.parent / "benchmarks" / "texts"
 
@@ -265,3 +268,67 @@ def test_key_text_holds_the_sure_key_from_the_start() -> None:
     assert np.array_equal(digits, p.key[: len(digits)])
     with pytest.raises(BadInput, match="page ID"):
         key_text(sol, "1234")
+
+
+# -- the command ----------------------------------------------------------------------
+
+
+def _document(key: Digits, plain: Digits, page_id: str) -> str:
+    body = encipher(plain, key)
+    return Document.from_figures(Message(page_id, body).figures).render(5)
+
+
+def test_the_recovered_key_reads_further_traffic(tmp_path: Path) -> None:
+    """Three intercepts on one page: solve them, write the key as a pad page, import it
+    into a receive book, and `cinq decrypt` reads a fourth message on that page."""
+    p = plant(["en", "en", "en"], CT55, 250, seed=12)
+    for n, plain in enumerate(p.plains, 1):
+        (tmp_path / f"m{n}.txt").write_text(_document(p.key, plain, "31337"))
+    later = "MEET AT THE OLD BRIDGE AT NOON"
+    plain = pad_to_groups(encode(later, CT55, "en"), CT55)
+    (tmp_path / "later.txt").write_text(_document(p.key, plain, "31337"))
+    got = cinq("depth", "solve", "m1.txt", "m2.txt", "m3.txt", "--offset", "0", "--offset", "0",
+               "--key-out", "key.txt", cwd=tmp_path)  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    assert "wrote" in got.stderr and "page 31337" in got.stderr
+    assert (tmp_path / "key.txt").stat().st_mode & 0o777 == 0o600
+    lines = got.stdout.splitlines()
+    assert any(line.startswith("key  ") for line in lines)
+    imported = cinq("pad", "import", "rx", "key.txt", "--role", "receive", cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    read = cinq("decrypt", "--book", "rx.receive.pad", "--check", "none", "later.txt",
+                cwd=tmp_path)  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == later
+
+
+def test_the_command_prints_json_and_reads_stdin(tmp_path: Path) -> None:
+    p = plant(["en", "fr"], CT55, 100, seed=13, offsets=[0, 5])
+    (tmp_path / "a.txt").write_text(_document(p.key, p.plains[0], "11111"))
+    doc = _document(p.key[5:], p.plains[1], "22222")
+    got = cinq("depth", "solve", "a.txt", "-", "--lang", "en", "--lang", "fr", "--offset", "5",
+               "--json", "--crib", "2:" + CT55.decode(p.plains[1][:20], padded=True) + "@1",
+               input=doc, cwd=tmp_path)  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    data = json.loads(got.stdout)
+    assert [m["offset"] for m in data["messages"]] == [0, 5]
+    assert [m["lang"] for m in data["messages"]] == ["en", "fr"]
+
+
+def test_the_command_refuses_clearly(tmp_path: Path) -> None:
+    p = plant(["en", "en"], CT55, 50, seed=14)
+    (tmp_path / "a.txt").write_text(_document(p.key, p.plains[0], "11111"))
+    (tmp_path / "b.txt").write_text(_document(p.key, p.plains[1], "11111"))
+    cases = {
+        ("a.txt",): "2 to 6 messages",
+        ("a.txt", "b.txt", "--crib", "oops"): "crib",
+        ("a.txt", "b.txt", "--offset", "1", "--offset", "2", "--offset", "3"): "--offset",
+        ("a.txt", "b.txt", "--lang", "xx"): "xx",
+        ("a.txt", "b.txt", "--no-indicator", "--key-out", "k.txt", "--offset", "0"): "page ID",
+        ("a.txt", "missing.txt"): "missing.txt",
+    }
+    for args, said in cases.items():
+        got = cinq("depth", "solve", *args, cwd=tmp_path)
+        assert got.returncode == 2, (args, got.stdout, got.stderr)
+        assert said in got.stderr and "Traceback" not in got.stderr, args
+    assert not (tmp_path / "k.txt").exists()

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..errors import BadInput
 from ._io import err
+from .depth_solve import solve_cmd
 from .intercepts import open_log
 
 if TYPE_CHECKING:
@@ -126,3 +127,6 @@ def _show(report: DepthReport) -> None:
         con.print(table)
     found = f"{len(report.depths)} depth(s), {len(report.copies)} copy set(s)"
     con.print(f"[bold]{found}[/]: {report.summary()}", highlight=False)
+
+
+app.command("solve")(solve_cmd)  # cinq depth solve: in cli/depth_solve.py

@@ -53,9 +53,9 @@ def solve_cmd(
         list[int] | None,
         typer.Option(
             "--offset",
-            help="Where each message starts in the key, in digits, as `depth find` reports "
-            "it: once per message, or once per message after the first (which is at 0). "
-            f"Default: found within {SPAN} digits either way.",
+            help="Where each message starts in the key, in digits (`depth find --json` "
+            "gives them as the offset's digits): once per message, or once per message "
+            f"after the first (which is at 0). Default: found within {SPAN} digits either way.",
         ),
     ] = None,
     convention: ConvOpt = Convention.SUBTRACT,

@@ -104,30 +104,35 @@ class Automaton:
         return m
 
     def gain(
-        self, state: NDArray[np.int64], digit: NDArray[np.int64], code: NDArray[np.int64]
+        self,
+        state: NDArray[np.int64],
+        code: NDArray[np.int64],
+        parent: NDArray[np.int64],
+        digit: NDArray[np.int64],
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Next states (-1: no such code), codes and log-probabilities of a digit."""
-        node, ctx = np.divmod(code, self.contexts)
-        move = state * 10 + digit
+        """Next states (-1: no such code), codes and log-probabilities of ``digit``
+        after beam entry ``parent`` (``state`` and ``code``: the beam's)."""
+        node_b, ctx_b = np.divmod(code, self.contexts)
+        before = np.log(self.mass(node_b, ctx_b, self.group.take(state)))[parent]
+        node, ctx = node_b[parent], ctx_b[parent]
+        move = state[parent] * 10 + digit
         nxt = self.next_state.ravel().take(move)
         sym = self.symbol.ravel().take(move)
-        p = self.mass(node, ctx, self.group.take(np.maximum(nxt, 0)))
-        out = code.copy()
+        p = np.exp(self.extra.ravel().take(move))  # figures: that alone, the context stays
+        out = code[parent]
+        w = np.flatnonzero(sym == -1)  # inside a code: the mass it still leads to
+        p[w] = self.mass(node[w], ctx[w], self.group.take(np.maximum(nxt[w], 0)))
         e = np.flatnonzero(sym >= 0)  # the digits that complete a symbol
         if len(e):
             n, c, x = node[e], ctx[e], sym[e].astype(np.int64)
             lex = self.lexicon
             four = self.probs.take(c * self.size + x)
-            p[e] = (lex.weight.ravel().take(n * self.size + x) + lex.rest.take(n) * four) * np.exp(
-                self.extra.ravel().take(move[e])
-            )
+            p[e] *= lex.weight.ravel().take(n * self.size + x) + lex.rest.take(n) * four
             # The model cuts contexts at their last space: one context for all after one.
             after = np.where(x == self.space, self.start, (c * self.size + x) % self.contexts)
             out[e] = after + lex.child.ravel().take(n * self.size + x) * self.contexts
-        f = np.flatnonzero(sym == FIXED)  # figures: the context stays
-        p[f] = np.exp(self.extra.ravel().take(move[f]))
         with np.errstate(divide="ignore"):
-            lp = np.log(p / self.mass(node, ctx, self.group.take(state)))
+            lp = np.log(p) - before
         lp[nxt < 0] = -np.inf
         return nxt.astype(np.int64), out, lp
 
@@ -354,7 +359,8 @@ def _step(
     for i, ln in enumerate(lanes):
         if not ln.offset <= t < ln.end:
             continue
-        nxt, ctx[:, i], lp = ln.automaton.gain(state[:, i], digits[:, i], ctx[:, i])
+        a = ln.automaton
+        nxt, ctx[:, i], lp = a.gain(beam.state[:, i], beam.ctx[:, i], par, digits[:, i])
         score += lp
         state[:, i] = np.maximum(nxt, 0)
     keep = _prune(score, state, ctx, width)

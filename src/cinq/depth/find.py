@@ -155,7 +155,9 @@ class Depth:
 @dataclass(frozen=True)
 class DepthReport:
     """What :func:`find` found: depths (best test of each pair over the threshold, by
-    score) and copy sets, with the count of tests behind the threshold."""
+    score) and copy sets, with the count of tests behind the threshold. ``best``: the
+    highest score of all the full tests made, found or not (on a random log, how far
+    below the threshold chance came)."""
 
     depths: tuple[Depth, ...]
     copies: tuple[CopySet, ...]
@@ -165,6 +167,7 @@ class DepthReport:
     alpha: float
     boards: tuple[str, ...]
     screened: int  # tests the screen passed to the full test
+    best: float | None  # the highest score of any full test (None: none made)
 
     def to_json(self) -> dict[str, object]:
         """``{"depths": [...], "copies": [...]}``; copies name their members by id."""
@@ -271,6 +274,7 @@ def find(
         alpha,
         tuple(b.name for b in job.boards),
         sum(len(r.passed) for r in results),
+        max((float(r.llr.max()) for r in results if r.llr.size), default=None),
     )
 
 

@@ -15,4 +15,8 @@ The modules follow the analyst's work:
 * :mod:`.find` -- every pair and offset tested, false alarms corrected for the number of
   tests (``cinq depth find``).
 * :mod:`.solve` -- plaintexts and key recovered from messages in depth (``cinq depth solve``).
+* :mod:`.beam` -- the search behind it: a beam over the messages' joint states.
+* :mod:`.lexicon` -- the word lists as prefix trees, mixed into the character models.
+* :mod:`.readout` -- a depth read back as aligned text, and its key as a pad page.
+* :mod:`.accuracy` -- a reading scored against the truth (tests and benchmarks).
 """

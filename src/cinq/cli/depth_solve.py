@@ -19,11 +19,11 @@ from ..errors import BadInput
 from ..hazmat.cipher import Convention
 from ._io import check_writable, notice, read_document, write_output
 from .crypt import _board
-from .options import BoardOpt, CheckOpt, ConvOpt, KeyOpt, TopOpt, lowered
+from .options import BoardOpt, ConvOpt, KeyOpt, TopOpt, lowered
 
 MessagesArg = Annotated[
     list[Path],
-    typer.Argument(help="Two to four documents of messages on one key; '-' for stdin (once)."),
+    typer.Argument(help="Two to six documents of messages on one key; '-' for stdin (once)."),
 ]
 
 
@@ -59,7 +59,14 @@ def solve_cmd(
         ),
     ] = None,
     convention: ConvOpt = Convention.SUBTRACT,
-    check: CheckOpt = "none",
+    check: Annotated[
+        str,
+        typer.Option(
+            "--check",
+            callback=lowered,
+            help="The check groups the messages end with (not text): strong, hand or none.",
+        ),
+    ] = "none",
     no_indicator: Annotated[
         bool, typer.Option("--no-indicator", help="The documents have no indicator group.")
     ] = False,
@@ -76,7 +83,10 @@ def solve_cmd(
     ] = None,
     page_id: Annotated[
         str | None,
-        typer.Option(help="Name the --key-out page (default: the indicator of the first message)."),
+        typer.Option(
+            help="Name the --key-out page (default: the indicator of the message that starts "
+            "the key).",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

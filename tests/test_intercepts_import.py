@@ -114,6 +114,10 @@ def test_lines_are_split_on_line_feeds_only() -> None:
         ('{"groups": ["12345"], "frequency": "5310"}', "line 3: frequency '5310' is not"),
         ('{"groups": ["12345"], "frequency": 1' + "0" * 400 + "}", "line 3: frequency"),
         ('{"groups": ["12345"], "date": "yesterday"}', "line 3: date and time .* ISO 8601"),
+        (
+            '{"groups": ["12345"], "date": "0001-01-01T00:00+14:00"}',
+            "line 3: .* out of range in UTC",
+        ),
         ('{"groups": ["12345"], "date": 20261120}', "line 3: date and time .* ISO 8601 text"),
         ('{"groups": ["12345"], "station": ""}', "line 3: station '' must be printable"),
         ('{"groups": ["12345"], "notes": 7}', "line 3: notes must be text"),

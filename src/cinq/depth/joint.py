@@ -156,6 +156,7 @@ def _forward(src: Source, diffs: NDArray[np.uint8], beam: int) -> NDArray[np.flo
     b = _start(src, rows)
     tables = _tables(src)
     for t in range(length):
+        _compact(b)
         active = (begin <= t) & (t < end)
         for rows_now, unknown in ((active & known[:, t], False), (active & ~known[:, t], True)):
             r = np.flatnonzero(rows_now)
@@ -211,7 +212,7 @@ def _step(
     keep = _best(w, PRESELECT * beam)
     w, i1, i2 = _pick(w, keep), _pick(i1, keep), _pick(i2, keep)
     w, n1, n2 = _merge(w, src.nxt[i1], src.nxt[i2], src.size)
-    width = min(beam, w.shape[1])
+    width = min(beam, int(np.isfinite(w).sum(axis=1).max(initial=1)))
     if width > b.weight.shape[1]:
         _widen(b, width)
     width = b.weight.shape[1]
@@ -288,3 +289,16 @@ def _widen(b: _Beam, width: int) -> None:
     pad = ((0, 0), (0, width - b.weight.shape[1]))
     b.first, b.second = np.pad(b.first, pad), np.pad(b.second, pad)
     b.weight = np.pad(b.weight, pad, constant_values=-np.inf)
+
+
+def _compact(b: _Beam) -> None:
+    """Narrow the beam to its most live pairs in any row, when that halves it (paths
+    summed by :func:`_merge` leave dead slots; an exact pass would otherwise carry them)."""
+    live = int(np.isfinite(b.weight).sum(axis=1).max(initial=1))
+    if live <= b.weight.shape[1] // 2:
+        keep = _best(b.weight, live)
+        b.first, b.second, b.weight = (
+            _pick(b.first, keep),
+            _pick(b.second, keep),
+            _pick(b.weight, keep),
+        )

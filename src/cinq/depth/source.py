@@ -54,7 +54,8 @@ from ..language.model import OTHER, SPACE, LanguageModel, model
 
 __all__ = ["Code", "Source", "source"]
 
-MODEL_ORDER = 4  # the order of the language models the sources read
+MODEL_ORDER = 4  # the order of the language models the sources read by default
+MAX_ORDER = 5  # order 5 reads the order-5 models (built on first use: 20 s, 140 MB each)
 # A figure section begins before a symbol this often, whatever the context: the
 # language models know nothing of numbers (their OTHER is punctuation after a word).
 FIGURES = 0.005
@@ -124,9 +125,9 @@ class Source:
 def source(board: Board, lang: str, order: int = MODEL_ORDER) -> Source:
     """The digit source of text in ``lang`` written on ``board``, with a character
     context of ``order - 1`` symbols (1 to 4); built once (a second or two) and cached."""
-    if not 1 <= order <= MODEL_ORDER:
-        raise ValueError(f"order must be 1 to {MODEL_ORDER}")
-    lm = model(lang, MODEL_ORDER)
+    if not 1 <= order <= MAX_ORDER:
+        raise ValueError(f"order must be 1 to {MAX_ORDER}")
+    lm = model(lang, max(order, MODEL_ORDER))
     symbols, mapping, spaced = _symbols(board, lm)
     codes = _codes(board, symbols)
     conditionals = _conditionals(lm, mapping, len(symbols), spaced)
@@ -228,12 +229,12 @@ def _figure_codes(board: Board) -> tuple[Code, ...]:
 def _conditionals(
     lm: LanguageModel, mapping: NDArray[np.int64], size: int, spaced: bool
 ) -> list[NDArray[np.float64]]:
-    """The stationary conditionals P(x | k previous symbols), k = 0 .. MODEL_ORDER - 1,
+    """The stationary conditionals P(x | k previous symbols), k = 0 .. ``lm.order - 1``,
     of the model mapped onto the board's symbols; element k has shape ``(size,) * (k + 1)``.
     """
-    v = lm.size
+    v, n = lm.size, lm.order
     tables = lm.tables if spaced else lm.solid
-    full = np.exp(tables[MODEL_ORDER - 1].astype(np.float64)).reshape((v,) * MODEL_ORDER)
+    full = np.exp(tables[n - 1].astype(np.float64)).reshape((v,) * n)
     kept = mapping >= 0
     merge = np.zeros((v, size))
     merge[np.flatnonzero(kept), mapping[kept]] = 1.0
@@ -242,12 +243,12 @@ def _conditionals(
     rep = np.array(
         [int(np.flatnonzero(mapping == y)[-1 if y == size - 1 else 0]) for y in range(size)]
     )
-    cond = full[np.ix_(rep, rep, rep)] @ merge
+    cond = full[np.ix_(*(rep,) * (n - 1))] @ merge
     cond /= cond.sum(axis=-1, keepdims=True)
     joint = _stationary(cond)[..., None] * cond
     out = []
-    for k in range(MODEL_ORDER):
-        j = joint.sum(axis=tuple(range(MODEL_ORDER - 1 - k)))
+    for k in range(n):
+        j = joint.sum(axis=tuple(range(n - 1 - k)))
         out.append(j / j.sum(axis=-1, keepdims=True))
     return out
 
@@ -255,16 +256,17 @@ def _conditionals(
 def _stationary(cond: NDArray[np.float64], steps: int = 200) -> NDArray[np.float64]:
     """The stationary distribution of the contexts of the chain ``cond`` (power iteration:
     the chain forgets its start within a few words)."""
-    size = cond.shape[0]
-    pi = np.full((size,) * (MODEL_ORDER - 1), 1.0 / size ** (MODEL_ORDER - 1))
+    size, width = cond.shape[0], cond.ndim - 1
+    flat = cond.reshape(size, -1, size)
+    pi = np.full((size, size ** (width - 1)), 1.0 / size**width)
     for _ in range(steps):
-        new = np.einsum("abc,abcx->bcx", pi, cond)
+        new = np.einsum("am,amx->mx", pi, flat).reshape(size, -1)
         new /= new.sum()
         done = np.abs(new - pi).sum() < 1e-12
         pi = new
         if done:
             break
-    return pi
+    return pi.reshape((size,) * width)
 
 
 def _context_table(conditionals: list[NDArray[np.float64]], order: int) -> NDArray[np.float64]:

@@ -56,7 +56,7 @@ from numpy.typing import NDArray
 from ..checkerboard import BOARDS, Board
 from ..errors import BadInput
 from .copies import CopySet, find_copies, merged_messages
-from .screen import BLOCK, GROUP, Passed, pad, screen_block, weights_for
+from .screen import BLOCK, GROUP, Passed, features, pad, screen_block, weights_for
 from .stream import UNKNOWN, Stream, difference, stream
 
 __all__ = [
@@ -330,19 +330,29 @@ def _job(
 # -- running -----------------------------------------------------------------------------
 
 
-Run = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
-"""Calls a function on each argument tuple, in order, wherever it runs."""
+@dataclass(frozen=True)
+class _Runner:
+    """Where the tasks run: ``map`` calls a function on each argument tuple (results in
+    order); ``share`` makes a big argument available to every task (a Dask future,
+    sent once); ``local``: in this process, where the screen may keep its features."""
+
+    map: Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
+    share: Callable[[Any], Any]
+    local: bool
 
 
-def _in_process(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
+def _in_process_map(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
     return [fn(*a) for a in args]
 
 
+IN_PROCESS = _Runner(_in_process_map, lambda x: x, local=True)
+
+
 @contextmanager
-def _runner(where: str | None, workers: int | None) -> Iterator[Run]:
+def _runner(where: str | None, workers: int | None) -> Iterator[_Runner]:
     """In-process, or on Dask (imported only here: the analysis extra)."""
     if where is None:
-        yield _in_process
+        yield IN_PROCESS
         return
     import importlib
 
@@ -371,12 +381,12 @@ def _cores() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-def _dask_run(client: Any) -> Run:
+def _dask_run(client: Any) -> _Runner:
     def run(fn: Callable[..., Any], args: list[tuple[Any, ...]]) -> list[Any]:
         futures = [client.submit(fn, *a, pure=False) for a in args]
         return list(client.gather(futures))
 
-    return run
+    return _Runner(run, lambda x: client.scatter(x, broadcast=True), local=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -389,26 +399,42 @@ class _BoardResult:
     known: NDArray[np.int64]  # (tests, variants): readable digits of each difference
 
 
-def _run_job(job: _Job, run: Run, progress: Progress | None) -> list[_BoardResult]:
+def _run_job(job: _Job, run: _Runner, progress: Progress | None) -> list[_BoardResult]:
     """Screen every board, then the full tests of what passed, board by board."""
     out = []
     steps = len(job.boards) * 2
+    digits = run.share(job.digits)
     for n, board in enumerate(job.boards):
-        offsets = list(range(job.max_offset + 1))
-        args = [(job.digits, rows, board, offsets) for rows in job.blocks]
-        passed = Passed.join(run(_screen_task, args))
+        passed = _screened(job, run, digits, board)
         if progress:
             progress(2 * n + 1, steps)
         diffs = _differences(job, passed)
-        batches = [(board, diffs[s : s + BATCH]) for s in range(0, len(diffs), BATCH)]
-        scores = run(_full_task, batches)
-        llr = np.concatenate(scores) if scores else np.zeros(0)
-        known = (diffs != UNKNOWN).sum(axis=1)
+        # Batches of similar lengths: a batch costs as much as its longest stream.
+        order = np.argsort([len(d) for d in diffs], kind="stable")
+        batches = [
+            (board, pad([diffs[i] for i in order[s : s + BATCH]]))
+            for s in range(0, len(diffs), BATCH)
+        ]
+        llr = np.zeros(len(diffs))
+        llr[order] = np.concatenate(run.map(_full_task, batches)) if batches else np.zeros(0)
+        known = np.array([int((d != UNKNOWN).sum()) for d in diffs], dtype=np.int64)
         shape = (len(passed), len(job.variants))
         out.append(_BoardResult(board, passed, llr.reshape(shape), known.reshape(shape)))
         if progress:
             progress(2 * n + 2, steps)
     return out
+
+
+def _screened(job: _Job, run: _Runner, digits: Any, board: Board) -> Passed:
+    """What passes the screen of ``board``: block by block, each block a task; in this
+    process the features of each block are computed once, not once per task."""
+    offsets = list(range(job.max_offset + 1))
+    if run.local:
+        w = weights_for(board)
+        cache = [features(job.digits[r.start : r.stop], w) for r in job.blocks]
+        return Passed.join([screen_block(job.digits, r, w, offsets, cache) for r in job.blocks])
+    args = [(digits, rows, board, offsets) for rows in job.blocks]
+    return Passed.join(run.map(_screen_task, args))
 
 
 def _screen_task(
@@ -425,15 +451,15 @@ def _full_task(board: Board, diffs: NDArray[np.uint8]) -> NDArray[np.float64]:
     return PairModel.for_board(board).llr_many(diffs)
 
 
-def _differences(job: _Job, passed: Passed) -> NDArray[np.uint8]:
-    """The difference stream of each passed test and reading, as rows padded with
-    UNKNOWN: ``(tests * variants, longest)``, the readings of one test together."""
+def _differences(job: _Job, passed: Passed) -> list[Stream]:
+    """The difference stream of each passed test and reading, the readings of one test
+    together (``tests * variants`` streams)."""
     rows = []
     for a, b, g in zip(passed.ahead, passed.behind, passed.offset, strict=True):
         for v in job.variants:
             ahead = job.streams[a][GROUP * g + v.skip :]
             rows.append(difference(ahead, job.streams[b][v.skip :]))
-    return pad(rows)
+    return rows
 
 
 # -- findings ----------------------------------------------------------------------------

@@ -15,6 +15,9 @@ texts, which did not build the language models), from a random paragraph on, enc
 on each built-in board in each language it carries (``Policy.FOLD | Policy.DROP``: a
 board without a cell for a sign leaves it out), cut to 10 and 20 groups.
 
+Unreadable digits: random messages of 5 groups with one ``?`` and prose of 20 groups
+with two, at random places; such messages are held to the Markov bound (0.1 %).
+
 Run alone: ``python benchmarks/triage_bench.py [--quick]``.
 """
 
@@ -29,10 +32,11 @@ import corpora  # type: ignore[import-not-found]
 from cinq import checkerboard as cb
 from cinq import language as lg
 from cinq.analysis import plaintext as pt
+from cinq.depth.stream import UNKNOWN
 from measure import Figure, Goal, Section, Target  # type: ignore[import-not-found]
 
-FALSE_SIZES = (5, 6, 7, 8, 10, 15, 20)
-FOUND_SIZES = (10, 20)
+FALSE_SIZES = ((5, 0), (6, 0), (7, 0), (8, 0), (10, 0), (15, 0), (20, 0), (5, 1))
+FOUND_SIZES = ((10, 0), (20, 0), (20, 2))  # (groups, unreadable digits)
 RANDOM = 10_000  # random messages a length
 WINDOWS = 100  # prose windows a board, language and length
 
@@ -42,15 +46,30 @@ def upper95(k: int, n: int) -> float:
     return 1.0 if k >= n else float(stats.beta.ppf(0.975, k + 1, n - k))
 
 
+def holed(messages: np.ndarray, holes: int, rng: np.random.Generator) -> np.ndarray:
+    """``messages`` with ``holes`` digits of each, at random places, unreadable."""
+    if not holes:
+        return messages
+    out = messages.copy()
+    for row in out:
+        row[rng.choice(len(row), holes, replace=False)] = UNKNOWN
+    return out
+
+
+def _named(n: int, holes: int) -> str:
+    return f"{n} groups" + (f" with {holes} ? digit{'s' * (holes > 1)}" if holes else "")
+
+
 def false_rows(samples: int, rng: np.random.Generator) -> list[Figure]:
     rows = []
-    for n in FALSE_SIZES:
-        best = pt.strongest(rng.integers(0, 10, (samples, 5 * n), dtype=np.uint8))
-        bar = pt.threshold(5 * n)
+    for n, holes in FALSE_SIZES:
+        x = holed(rng.integers(0, 10, (samples, 5 * n), dtype=np.uint8), holes, rng)
+        best = pt.strongest(list(x) if holes else x)
+        bar = pt.threshold(5 * n - holes, unknown=bool(holes))
         alarms = int((best >= bar).sum())
         rows.append(
             Figure(
-                f"{n} groups: random called plaintext",
+                f"{_named(n, holes)}: random called plaintext",
                 100 * alarms / samples,
                 "%",
                 Target(Goal.AT_MOST, 1),
@@ -78,16 +97,18 @@ def prose_digits(lang: str, board: cb.Board, n: int, rng: np.random.Generator) -
 
 def found_rows(samples: int, rng: np.random.Generator) -> tuple[list[Figure], list[str]]:
     rows, notes = [], []
-    for n in FOUND_SIZES:
+    for n, holes in FOUND_SIZES:
         rates = {}
         for board in cb.all_boards():
             for lang in pt.languages(board):
                 x = np.array([prose_digits(lang, board, n, rng) for _ in range(samples)])
-                rates[f"{board.name}/{lang}"] = float(pt.plaintext_found(x).mean())
+                x = holed(x, holes, rng)
+                found = pt.plaintext_found(list(x) if holes else x)
+                rates[f"{board.name}/{lang}"] = float(found.mean())
         worst = min(rates, key=lambda k: rates[k])
         rows.append(
             Figure(
-                f"{n} groups: real prose found",
+                f"{_named(n, holes)}: real prose found",
                 100 * float(np.mean(list(rates.values()))),
                 "%",
                 note=f"{samples} windows on each of {len(rates)} board/language pairs; "
@@ -95,7 +116,7 @@ def found_rows(samples: int, rng: np.random.Generator) -> tuple[list[Figure], li
             )
         )
         notes.append(
-            f"{n} groups, found by board/language: "
+            f"{_named(n, holes)}, found by board/language: "
             + ", ".join(f"{k} {100 * v:.0f} %" for k, v in rates.items())
         )
     return rows, notes

@@ -64,6 +64,7 @@ __all__ = [
     "BATCH",
     "DASK_FROM",
     "OFFSETS",
+    "ROUND",
     "Depth",
     "DepthReport",
     "Offset",
@@ -82,6 +83,8 @@ DASK_FROM = 2_000
 """Messages from which :func:`find` runs on a Dask LocalCluster by default."""
 BATCH = 256
 """Full tests in one batch (one Dask task)."""
+ROUND = 16
+"""Batches of full tests sent out at once (progress is told after each round)."""
 MAX_WORKERS = 256
 """The most workers a local cluster may be asked for."""
 
@@ -400,29 +403,47 @@ class _BoardResult:
 
 
 def _run_job(job: _Job, run: _Runner, progress: Progress | None) -> list[_BoardResult]:
-    """Screen every board, then the full tests of what passed, board by board."""
-    out = []
-    steps = len(job.boards) * 2
+    """Screen every board, then the full tests of what passed: progress is told after
+    each board's screen and each round of :data:`ROUND` batches of full tests."""
+    tell = progress or (lambda done, total: None)
     digits = run.share(job.digits)
+    screened = []
     for n, board in enumerate(job.boards):
-        passed = _screened(job, run, digits, board)
-        if progress:
-            progress(2 * n + 1, steps)
-        diffs = _differences(job, passed)
-        # Batches of similar lengths: a batch costs as much as its longest stream.
-        order = np.argsort([len(d) for d in diffs], kind="stable")
-        batches = [
-            (board, pad([diffs[i] for i in order[s : s + BATCH]]))
-            for s in range(0, len(diffs), BATCH)
-        ]
-        llr = np.zeros(len(diffs))
-        llr[order] = np.concatenate(run.map(_full_task, batches)) if batches else np.zeros(0)
-        known = np.array([int((d != UNKNOWN).sum()) for d in diffs], dtype=np.int64)
+        screened.append(_screened(job, run, digits, board))
+        tell(n + 1, len(job.boards))
+    work = [_batches(job, board, p) for board, p in zip(job.boards, screened, strict=True)]
+    total = len(job.boards) + sum(len(w.batches) for w in work)
+    done = len(job.boards)
+    out = []
+    for board, passed, w in zip(job.boards, screened, work, strict=True):
+        scores: list[NDArray[np.float64]] = []
+        for s in range(0, len(w.batches), ROUND):
+            scores += run.map(_full_task, [(board, b) for b in w.batches[s : s + ROUND]])
+            done += len(w.batches[s : s + ROUND])
+            tell(done, total)
+        llr = np.zeros(len(w.order))
+        llr[w.order] = np.concatenate(scores) if scores else np.zeros(0)
         shape = (len(passed), len(job.variants))
-        out.append(_BoardResult(board, passed, llr.reshape(shape), known.reshape(shape)))
-        if progress:
-            progress(2 * n + 2, steps)
+        out.append(_BoardResult(board, passed, llr.reshape(shape), w.known.reshape(shape)))
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Work:
+    """One board's full tests: the difference streams in batches of similar lengths (a
+    batch costs as much as its longest stream), ``order`` putting them back."""
+
+    batches: list[NDArray[np.uint8]]
+    order: NDArray[np.int64]
+    known: NDArray[np.int64]
+
+
+def _batches(job: _Job, board: Board, passed: Passed) -> _Work:
+    diffs = _differences(job, passed)
+    order = np.argsort([len(d) for d in diffs], kind="stable")
+    batches = [pad([diffs[i] for i in order[s : s + BATCH]]) for s in range(0, len(diffs), BATCH)]
+    known = np.array([int((d != UNKNOWN).sum()) for d in diffs], dtype=np.int64)
+    return _Work(batches, order, known)
 
 
 def _screened(job: _Job, run: _Runner, digits: Any, board: Board) -> Passed:

@@ -332,3 +332,15 @@ def test_the_command_refuses_clearly(tmp_path: Path) -> None:
         assert got.returncode == 2, (args, got.stdout, got.stderr)
         assert said in got.stderr and "Traceback" not in got.stderr, args
     assert not (tmp_path / "k.txt").exists()
+
+
+def test_a_group_nobody_could_read_in_every_message() -> None:
+    """Four messages with the same group unreadable in all: each step of the search
+    stays bounded (fewer parents branch), and the rest is read."""
+    p = plant(["en"] * 4, CT55, 150, seed=15)
+    holed = [c.copy() for c in p.ciphers]
+    for c in holed:
+        c[50:55] = UNKNOWN
+    sol = solve(holed, board=CT55, langs=["en"], offsets=p.offsets)
+    assert (sol.key[50:55] == UNKNOWN).all()  # no readable digit fixes the key there
+    assert accuracy(sol, p.plains, CT55).worst >= 0.85

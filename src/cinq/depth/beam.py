@@ -13,7 +13,9 @@ over a pruned trellis, not a guess digit by digit.
 For speed the board's machine is compiled once per board and language into integer
 tables (:class:`Automaton`: next state and completed symbol for every state and
 digit), and a step is a few gathers over the whole beam. An unreadable cipher digit
-leaves that message's plaintext digit free: the search branches over it too.
+leaves that message's plaintext digit free: the search branches over it too (from
+fewer of the best parents when several are free at once, so that a step never weighs
+more than a hundred times the beam).
 
 The confidence of a digit is a fixed-lag smoothed share: the beam ``LAG`` digits later,
 weighted by the softmax of its scores, traced back to the position; the share whose
@@ -318,8 +320,9 @@ def _choices(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
     """Every (parent, key digit, free digits) at position ``t``: the parents and each
     message's plaintext digit (``(n, messages)``, -1 inactive), and which are allowed."""
-    free = [i for i, ln in enumerate(lanes) if _free(ln, t)]
-    grid = np.indices((width, *((10,) * (1 + len(free)))), dtype=np.int64).reshape(
+    free = _free_lanes(lanes, t)
+    keys = 10 if _keyed(lanes, t) else 1  # no readable digit: the key digit is moot
+    grid = np.indices((width, keys, *((10,) * len(free))), dtype=np.int64).reshape(
         2 + len(free), -1
     )
     par, key = grid[0], grid[1]
@@ -340,6 +343,15 @@ def _choices(
     return par, digits, ok
 
 
+def _free_lanes(lanes: Sequence[Lane], t: int) -> list[int]:
+    return [i for i, ln in enumerate(lanes) if _free(ln, t)]
+
+
+def _keyed(lanes: Sequence[Lane], t: int) -> bool:
+    """Some message has a readable cipher digit at ``t``: the key digit matters."""
+    return any(ln.offset <= t < ln.end and ln.cipher[t - ln.offset] >= 0 for ln in lanes)
+
+
 def _free(lane: Lane, t: int) -> bool:
     """The message's plaintext digit at ``t`` is free (unreadable and no crib)."""
     if not lane.offset <= t < lane.end:
@@ -352,6 +364,10 @@ def _step(
     beam: _Beam, lanes: Sequence[Lane], t: int, width: int, sign: int
 ) -> tuple[_Beam, NDArray[np.int64], NDArray[np.uint8]]:
     """The beam after position ``t``, each entry's parent and plaintext digits."""
+    branches = 10 ** len(_free_lanes(lanes, t)) * (10 if _keyed(lanes, t) else 1)
+    if branches > 100:  # unreadable digits multiply the branches by ten: fewer parents
+        keep = max(1, 100 * width // branches)  # the beam is best first
+        beam = _Beam(beam.score[:keep], beam.state[:keep], beam.ctx[:keep])
     par, digits, ok = _choices(lanes, t, len(beam.score), sign)
     score = beam.score[par] + np.where(ok, 0.0, -np.inf)
     state = beam.state[par]

@@ -150,6 +150,8 @@ class _Beam:
 def _forward(src: Source, diffs: NDArray[np.uint8], beam: int) -> NDArray[np.float64]:
     """ln P(D) under two texts of ``src`` (a lower bound: the pruned forward pass)."""
     rows, length = diffs.shape
+    if length == 0:
+        return np.zeros(rows)
     known = diffs != UNKNOWN
     begin = np.argmax(known, axis=1)
     end = length - np.argmax(known[:, ::-1], axis=1)  # past the last known digit

@@ -173,15 +173,15 @@ def _forward(src: Source, diffs: NDArray[np.uint8], beam: int) -> NDArray[np.flo
 class _Tables:
     """A source's transitions, flat (index ``state * 10 + digit``), as the pass reads them."""
 
-    nxt: NDArray[np.int64]
-    lp: NDArray[np.float64]
+    nxt: NDArray[np.int32]
+    lp: NDArray[np.float32]
     size: int
 
 
 @cache
 def _tables(src: Source) -> _Tables:
-    nxt = src.next_state.ravel().astype(np.int64)
-    return _Tables(nxt, src.log_prob.ravel().astype(np.float64), src.size)
+    # Views of the source's own arrays (no copy: an order-5 source is 200 MB).
+    return _Tables(src.next_state.ravel(), src.log_prob.ravel(), src.size)
 
 
 def _start(src: Source, rows: int) -> _Beam:
@@ -213,7 +213,7 @@ def _step(
     w = np.repeat(b.weight[r], grow, axis=1) + src.lp[i1] + src.lp[i2]
     keep = _best(w, PRESELECT * beam)
     w, i1, i2 = _pick(w, keep), _pick(i1, keep), _pick(i2, keep)
-    w, n1, n2 = _merge(w, src.nxt[i1], src.nxt[i2], src.size)
+    w, n1, n2 = _merge(w, src.nxt[i1].astype(np.int64), src.nxt[i2].astype(np.int64), src.size)
     width = min(beam, int(np.isfinite(w).sum(axis=1).max(initial=1)))
     if width > b.weight.shape[1]:
         _widen(b, width)

@@ -62,64 +62,88 @@ def empty(size: int) -> Lexicon:
 @cache
 def lexicon(lang: str) -> Lexicon:
     """The prefix tree of ``lang``'s word list (cached)."""
-    import wordfreq
-
     lm = model(lang)
     size, space, other = lm.size, lm.alphabet.index(" "), lm.size - 1
-    freqs = wordfreq.get_frequency_dict(lang)
-    words = wordfreq.top_n_list(lang, WORDS)
-    codes = lm.encode(" ".join(words)).tolist()
-    nodes: dict[tuple[int, ...], int] = {(): ROOT}
-    edges: list[tuple[int, int, int, float, bool]] = []  # parent, symbol, child, f, end
-    for text, word in zip(words, _split(codes, space), strict=True):
-        if word and other not in word:
-            _insert(nodes, edges, tuple(word), freqs.get(text, 0.0))
-    return _tables(len(nodes) + 1, edges, size, space, other)
+    words, f = _top(lang, WORDS)
+    codes = lm.encode(" ".join(words)).astype(np.int64)
+    cuts = np.flatnonzero(codes == space)
+    starts = np.r_[0, cuts + 1]
+    lengths = np.r_[cuts, len(codes)] - starts
+    if len(starts) != len(words):  # a word the model folds into a space: none known
+        raise ValueError(f"the {lang} word list does not split into its words")
+    at = starts[:, None] + np.arange(max(lengths.max(initial=0), 1))
+    letters = np.where(at < (starts + lengths)[:, None], codes[np.minimum(at, len(codes) - 1)], -1)
+    usable = (lengths > 0) & ~(letters == other).any(axis=1)
+    return _tables(_edges(letters[usable], lengths[usable], f[usable], size), size, space, other)
 
 
-def _split(codes: list[int], space: int) -> list[list[int]]:
-    out: list[list[int]] = [[]]
-    for x in codes:
-        if x == space:
-            out.append([])
-        else:
-            out[-1].append(x)
-    return out
+def _top(lang: str, n: int) -> tuple[list[str], NDArray[np.float64]]:
+    """The ``n`` most frequent words and their frequencies, read from wordfreq's bands
+    (band ``i`` holds the words of frequency ``10 ** (-i / 100)``), as ``top_n_list``
+    (which leaves out numbers) and ``get_frequency_dict`` give them, without the
+    dictionary of every word."""
+    import wordfreq
+    from wordfreq.numbers import has_digit_sequence
+
+    words: list[str] = []
+    freqs: list[float] = []
+    for band, bucket in enumerate(wordfreq.get_frequency_list(lang)):
+        take = [w for w in bucket if not has_digit_sequence(w)][: n - len(words)]
+        words += take
+        freqs += [10 ** (-band / 100)] * len(take)
+        if len(words) >= n:
+            break
+    return words, np.array(freqs)
 
 
-def _insert(
-    nodes: dict[tuple[int, ...], int],
-    edges: list[tuple[int, int, int, float, bool]],
-    word: tuple[int, ...],
-    f: float,
-) -> None:
-    """Every prefix of ``word`` as a node (DEAD keeps id 1), each edge with ``f``."""
-    parent = ROOT
-    for i in range(1, len(word) + 1):
-        node = nodes.get(word[:i])
-        if node is None:
-            node = nodes[word[:i]] = len(nodes) + 1  # ids 0 (root) and 1 (DEAD) taken
-        edges.append((parent, word[i - 1], node, f, i == len(word)))
-        parent = node
+@dataclass(frozen=True)
+class _Edges:
+    """Every word's path through the tree: one row per letter of each word."""
+
+    parent: NDArray[np.int64]
+    symbol: NDArray[np.int64]
+    child: NDArray[np.int64]
+    freq: NDArray[np.float64]  # the word's frequency
+    end: NDArray[np.bool_]  # the word's last letter
+    nodes: int
 
 
-def _tables(
-    n: int, edges: list[tuple[int, int, int, float, bool]], size: int, space: int, other: int
-) -> Lexicon:
-    e = np.array([(p, x, c) for p, x, c, _, _ in edges], dtype=np.int64).reshape(-1, 3)
-    f = np.array([x[3] for x in edges])
-    end = np.array([x[4] for x in edges], dtype=bool)
+def _edges(
+    letters: NDArray[np.int64], lengths: NDArray[np.int64], f: NDArray[np.float64], size: int
+) -> _Edges:
+    """The tree built a letter position at a time: the nodes at depth ``j + 1`` are the
+    distinct (node at depth ``j``, letter) pairs. Ids 0 (root) and 1 (DEAD) are taken."""
+    parent = np.full(len(letters), ROOT, dtype=np.int64)
+    cols: list[tuple[NDArray[np.int64], ...]] = []
+    ends: list[NDArray[np.bool_]] = []
+    freq: list[NDArray[np.float64]] = []
+    nodes = 2
+    for j in range(letters.shape[1]):
+        alive = np.flatnonzero(lengths > j)
+        keys, child = np.unique(parent[alive] * size + letters[alive, j], return_inverse=True)
+        child = child.reshape(-1) + nodes
+        nodes += len(keys)
+        cols.append((parent[alive], letters[alive, j], child))
+        ends.append(lengths[alive] == j + 1)
+        freq.append(f[alive])
+        parent[alive] = child
+    p, x, c = (np.concatenate([col[k] for col in cols]) for k in range(3))
+    return _Edges(p, x, c, np.concatenate(freq), np.concatenate(ends), nodes)
+
+
+def _tables(e: _Edges, size: int, space: int, other: int) -> Lexicon:
+    n = e.nodes
     child = np.full((n, size), DEAD, dtype=np.int32)
-    child[e[:, 0], e[:, 1]] = e[:, 2]
+    child[e.parent, e.symbol] = e.child
     child[:, space] = ROOT
     child[:, other] = DEAD
     mass = np.zeros((n, size))
-    np.add.at(mass, (e[:, 0], e[:, 1]), f)
+    np.add.at(mass, (e.parent, e.symbol), e.freq)
     ends = np.zeros(n)
-    np.add.at(ends, e[end, 2], f[end])
+    np.add.at(ends, e.child[e.end], e.freq[e.end])
     mass[:, space] += ends * (1 - PUNCTUATION)
     mass[:, other] += ends * PUNCTUATION
-    types = _types_through(n, e, end)
+    types = _types_through(e)
     branches = (mass[:, :other] > 0).sum(axis=1) + (ends > 0)
     total = mass.sum(axis=1)
     lam = np.where(total > 0, types / (types + BETA * np.maximum(branches, 1)), 0.0)
@@ -128,10 +152,10 @@ def _tables(
     return Lexicon(child, weight * lam[:, None], 1.0 - lam)
 
 
-def _types_through(n: int, e: NDArray[np.int64], end: NDArray[np.bool_]) -> NDArray[np.float64]:
+def _types_through(e: _Edges) -> NDArray[np.float64]:
     """Words passing through (or ending at) each node: each word's edges are counted
     once at its child node, and the root holds them all."""
-    through = np.zeros(n)
-    np.add.at(through, e[:, 2], 1.0)
-    through[ROOT] = float(end.sum())
+    through = np.zeros(e.nodes)
+    np.add.at(through, e.child, 1.0)
+    through[ROOT] = float(e.end.sum())
     return through

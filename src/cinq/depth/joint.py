@@ -58,7 +58,7 @@ __all__ = ["BEAM", "PairModel", "languages"]
 
 BEAM = 64
 """Pairs of states kept after each digit (see the module docstring: a lower bound)."""
-PRESELECT = 4
+PRESELECT = 2
 """Before paths that meet are summed, each row keeps its ``PRESELECT * beam`` best."""
 LN10 = float(np.log(10.0))
 _T = TypeVar("_T", bound=np.generic)
@@ -211,7 +211,7 @@ def _step(
     i1, i2 = _indices(b.first[r], b.second[r], digit, unknown)
     grow = i1.shape[1] // b.weight.shape[1]
     w = np.repeat(b.weight[r], grow, axis=1) + src.lp[i1] + src.lp[i2]
-    keep = _best(w, PRESELECT * beam)
+    keep = _best(w, int(PRESELECT * beam))
     w, i1, i2 = _pick(w, keep), _pick(i1, keep), _pick(i2, keep)
     w, n1, n2 = _merge(w, src.nxt[i1].astype(np.int64), src.nxt[i2].astype(np.int64), src.size)
     width = min(beam, int(np.isfinite(w).sum(axis=1).max(initial=1)))

@@ -1,28 +1,22 @@
-"""Copies are not depths, and triage's work is bounded (issue 11, problems 13 and 12).
+"""Copies are not depths, and triage's work is bounded (issues 11 and 13).
 
 The same broadcast logged twice, or copied by two monitors with a digit or two wrong or
-unreadable, is one message heard twice: "2 copies", never "one pad used twice". A real
-reuse of one page for two different messages is still a depth."""
+unreadable, is one message heard twice: "2 copies", never "one pad used twice"
+(:mod:`cinq.depth.copies`, what ``cinq triage --intercepts`` reports)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cinq.analysis.intercepts import InterceptLog
-from cinq.analysis.triage import (
-    MAX_CHARS,
-    MAX_GROUPS,
-    MAX_MESSAGES,
-    copies,
-    copy_sets,
-    depths,
-    triage,
-)
+from cinq.analysis.triage import MAX_CHARS, MAX_GROUPS, triage
 from cinq.book import PadBook
 from cinq.checkerboard import MAX_TEXT_CHARS
+from cinq.depth.copies import find_copies
 from cinq.errors import BadInput
 from tests.clirun import cinq as run_cli
 
@@ -48,21 +42,46 @@ def miscopied(groups: tuple[str, ...], *where: tuple[int, int, str]) -> tuple[st
     return tuple(out)
 
 
-def test_identical_copies_are_copies_not_a_depth(message: tuple[str, ...]) -> None:
-    assert depths([message, message]) == []
-    (c,) = copies([message, message])
-    assert (c.first, c.second, c.differing) == (0, 1, 0)
+def triage_log(log: Path) -> tuple[dict[str, Any], str]:
+    """``cinq triage --intercepts LOG`` as JSON and as text (one board: fast)."""
+    code, out, err = run("triage", "--intercepts", log, "--board", "CT-55", "--json")
+    assert code == 0, err
+    code, text, err = run("triage", "--intercepts", log, "--board", "CT-55")
+    assert code == 0, err
+    return json.loads(out), " ".join(text.split())
 
 
-def test_near_identical_copies_are_copies_not_a_depth(message: tuple[str, ...]) -> None:
+def test_near_identical_copies_are_copies_not_a_depth(
+    message: tuple[str, ...], tmp_path: Path
+) -> None:
     wrong = str((int(message[3][1]) + 1) % 10)
     other = miscopied(message, (3, 1, wrong), (5, 0, "?"), (6, 4, "?"))
-    assert depths([message, other]) == []
-    (c,) = copies([message, other])
-    assert c.differing == 1 and c.compared == 5 * len(message) - 2
+    log = tmp_path / "log.sqlite"
+    with InterceptLog.open(log) as il:
+        il.add("E11", message, when="2026-11-20T18:00:00Z", khz=5310)
+        il.add("E11", other, when="2026-11-20T18:00:00Z", khz=6840)
+    data, text = triage_log(log)
+    assert data["depths"] == []
+    (copies,) = data["copies"]
+    assert copies["members"] == ["1", "2"] and copies["disagreeing_digits"] == 1
+    # Two copies that disagree on a digit: the vote cannot choose, the merge says "?".
+    assert copies["merged"] == list(miscopied(message, (3, 1, "?")))
+    assert "messages 1 and 2: 2 copies, 1 disagreeing digit;" in text
+    assert "one pad used twice" not in text
 
 
-def test_a_real_reuse_of_the_page_is_still_a_depth(tmp_path: Path) -> None:
+def test_three_copies_are_one_set(message: tuple[str, ...], tmp_path: Path) -> None:
+    log = tmp_path / "log.sqlite"
+    with InterceptLog.open(log) as il:
+        for khz in (5310, 6840, 7660):
+            il.add("E11", message, when="2026-11-20T18:00:00Z", khz=khz, label=f"kHz-{khz}")
+    data, text = triage_log(log)
+    assert data["depths"] == []
+    assert [c["members"] for c in data["copies"]] == [["kHz-5310", "kHz-6840", "kHz-7660"]]
+    assert "messages kHz-5310, kHz-6840 and kHz-7660: 3 copies, 0 disagreeing digits" in text
+
+
+def test_another_message_on_the_same_page_is_no_copy(tmp_path: Path) -> None:
     send, _ = PadBook.create_pair(tmp_path / "net", pages=10, groups=40)
     code, one, _ = run("encrypt", "--book", send, input="THE MEETING IS MOVED TO THURSDAY\n")
     assert code == 0
@@ -70,40 +89,7 @@ def test_a_real_reuse_of_the_page_is_still_a_depth(tmp_path: Path) -> None:
     assert code == 0
     # Another message sent under the first one's page ID: the classic reuse.
     other = (one.split()[0], *two.split()[1:])
-    found = depths([tuple(one.split()), other])
-    assert len(found) == 1 and "same indicator" in found[0].reason
-    assert copies([tuple(one.split()), other]) == []
-
-
-def test_triage_of_a_log_reports_copies_and_no_depth(
-    message: tuple[str, ...], tmp_path: Path
-) -> None:
-    log = tmp_path / "log.sqlite"
-    with InterceptLog.open(log) as il:
-        il.add("E11", message, when="2026-11-20T18:00:00Z", khz=5310)
-        il.add("E11", miscopied(message, (4, 2, "?")), when="2026-11-20T18:00:00Z", khz=6840)
-    code, out, err = run("triage", "--intercepts", log, "--json")
-    assert code == 0, err
-    data = json.loads(out)
-    assert data["depths"] == []
-    assert [(c["first"], c["second"], c["differing"]) for c in data["copies"]] == [(1, 2, 0)]
-    code, out, err = run("triage", "--intercepts", log)
-    assert code == 0, err
-    assert "messages 1 and 2 are 2 copies of one message" in out
-    assert "one pad used twice" not in out
-
-
-def test_three_copies_are_one_set(message: tuple[str, ...], tmp_path: Path) -> None:
-    log = tmp_path / "log.sqlite"
-    with InterceptLog.open(log) as il:
-        for khz in (5310, 6840, 7660):
-            il.add("E11", message, when="2026-11-20T18:00:00Z", khz=khz)
-    code, out, err = run("triage", "--intercepts", log, "--json")
-    assert code == 0, err
-    data = json.loads(out)
-    assert data["depths"] == [] and data["copy_sets"] == [[1, 2, 3]]
-    code, out, _ = run("triage", "--intercepts", log)
-    assert "messages 1, 2 and 3 are 3 copies of one message" in out.replace("\n", " ")
+    assert find_copies([tuple(one.split()), other]) == ()
 
 
 # -- bounds ---------------------------------------------------------------------------------
@@ -118,14 +104,6 @@ def test_triage_of_a_huge_document_is_bounded_and_says_so() -> None:
     assert t.to_json()["truncated"] is True
 
 
-def test_depth_search_refuses_too_many_messages_before_any_work() -> None:
-    msgs = [("12345", "67890")] * (MAX_MESSAGES + 1)
-    with pytest.raises(BadInput, match=f"at most {MAX_MESSAGES}"):
-        depths(msgs)
-    with pytest.raises(BadInput, match=f"at most {MAX_MESSAGES}"):
-        copies(msgs)
-
-
 def test_encoding_a_huge_text_is_refused_before_any_work(tmp_path: Path) -> None:
     send, _ = PadBook.create_pair(tmp_path / "net", pages=2, groups=10)
     text = "Le cafe est tres bon! " * (MAX_TEXT_CHARS // 22 + 1)  # one over, within 16 MiB
@@ -137,9 +115,3 @@ def test_triage_refuses_a_text_over_its_limit_before_parsing() -> None:
     text = "58523 " * (MAX_CHARS // 6 + 1)
     with pytest.raises(BadInput, match="triage reads at most"):
         triage(text)
-
-
-def test_copy_sets_join_pairs_that_share_a_message(message: tuple[str, ...]) -> None:
-    other = ("12345",) * len(message)
-    found = copies([message, other, message, other, message])
-    assert copy_sets(found) == [(0, 2, 4), (1, 3)]

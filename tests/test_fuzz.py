@@ -765,7 +765,9 @@ def bad_log(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, by
 
 def triage_intercepts(rng: random.Random, ws: Workspace) -> Case:
     name, files = bad_log(rng, ws)
-    return Case(("triage", "--intercepts", name, *json_or_not(rng)), None, files)
+    boards = ("--board", pick(rng, "CT-55", "ct 37", "NOPE", "", "\udcff"))
+    board = boards if rng.random() < 0.5 else ()
+    return Case(("triage", "--intercepts", name, *board, *json_or_not(rng)), None, files)
 
 
 def triage_report(rng: random.Random, ws: Workspace) -> Case:

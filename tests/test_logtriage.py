@@ -12,10 +12,14 @@ import pytest
 from cinq import digits as dg
 from cinq.analysis import report
 from cinq.analysis.intercepts import Intercept, InterceptLog
-from cinq.analysis.logtriage import LogTriage, triage_log
-from cinq.analysis.triage import MAX_MESSAGES, Copies, Depth, triage
+from cinq.analysis.logtriage import triage_log
+from cinq.analysis.triage import triage
+from cinq.checkerboard import BOARDS
 from cinq.errors import BadInput, CannotWrite
 from tests.fixtures import SEED_GROUPS
+
+# One board and no shifts keep the depth search small (its own tests: test_depth_find).
+CT55 = [BOARDS["CT-55"]]
 
 
 def random_groups(seed: int, n: int = 30) -> tuple[str, ...]:
@@ -24,80 +28,70 @@ def random_groups(seed: int, n: int = 30) -> tuple[str, ...]:
 
 @pytest.fixture
 def log(tmp_path: Path) -> list[Intercept]:
-    """Five messages: 1 and 3 copies of one message (one digit unreadable), 2 and 4 in
-    depth (the same indicator), 5 alone; ids 1..5 in the order heard."""
+    """Five messages: 1 and 3 copies of one message (one digit unreadable), 2 and 4
+    sharing only their indicator, 5 alone; monitors' labels E11-1..E11-5."""
     a, b, c = random_groups(1), random_groups(2), random_groups(3)
-    reused = (b[0], *random_groups(4)[1:])
+    same_indicator = (b[0], *random_groups(4)[1:])
     miscopied = (a[0], "?" + a[1][1:], *a[2:])
     with InterceptLog.open(tmp_path / "log.db") as il:
-        for n, groups in enumerate((a, b, miscopied, reused, c), 1):
-            il.add("E11" if n % 2 else "s06", groups, when=f"2026-11-0{n}T18:00Z")
+        for n, groups in enumerate((a, b, miscopied, same_indicator, c), 1):
+            station = "E11" if n % 2 else "s06"
+            il.add(station, groups, when=f"2026-11-0{n}T18:00Z", label=f"E11-{n}")
         return il.list()
 
 
 def test_a_log_is_triaged_message_by_message_then_as_a_whole(log: list[Intercept]) -> None:
     seen: list[tuple[int, int]] = []
-    found = triage_log(log, progress=lambda done, total: seen.append((done, total)))
+    found = triage_log(
+        log, progress=lambda done, total: seen.append((done, total)), boards=CT55, offsets=0
+    )
     assert seen == [(n, 5) for n in range(1, 6)]
     assert [m.intercept for m in found.messages] == log
-    assert found.ids == (1, 2, 3, 4, 5)
     assert [m.triage.kind for m in found.messages] == ["otp"] * 5
-    assert [(d.first, d.second) for d in found.depths] == [(1, 3)]
-    assert [(c.first, c.second, c.differing) for c in found.copies] == [(0, 2, 0)]
-    assert found.copy_sets() == [(1, 3)] and found.id_of(3) == 4
+    # A shared indicator alone is no depth; the copies are copies, named by label.
+    assert found.depths == ()
+    (copies,) = found.copies
+    assert found.members(copies) == ("E11-1", "E11-3") and copies.disagreeing == 0
+    assert copies.merged == log[0].groups  # the "?" filled in by the other copy
 
 
-def test_log_triage_json_names_messages_by_their_log_ids(log: list[Intercept]) -> None:
-    found = triage_log(log[1:])  # ids 2..5: positions and ids differ
+def test_log_triage_json_names_messages_by_their_labels(log: list[Intercept]) -> None:
+    found = triage_log(log[1:], boards=CT55, offsets=0)  # positions and labels differ
     data = json.loads(json.dumps(found.to_json()))
-    assert set(data) == {"messages", "depths", "copies", "copy_sets"}
-    assert [m["id"] for m in data["messages"]] == [2, 3, 4, 5]
+    assert set(data) == {"messages", "depths", "copies", "depth_search"}
+    assert [m["label"] for m in data["messages"]] == ["E11-2", "E11-3", "E11-4", "E11-5"]
     first = found.messages[0].triage.to_json()
     assert data["messages"][0] == json.loads(
-        json.dumps({"id": 2, "station": "s06", "when": "2026-11-02T18:00:00Z", **first})
+        json.dumps(
+            {"id": 2, "label": "E11-2", "station": "s06", "when": "2026-11-02T18:00:00Z", **first}
+        )
     )
-    (depth,) = data["depths"]
-    assert (depth["first"], depth["second"]) == (2, 4) and "same indicator" in depth["reason"]
-    assert set(depth) == {"first", "second", "reason", "coincidences", "overlap", "p"}
-    assert data["copies"] == [] and data["copy_sets"] == []
+    assert data["depths"] == [] and data["copies"] == []
+    assert data["depth_search"].startswith("4 messages, 12 tests on 1 board(s)")
+    both = json.loads(json.dumps(triage_log(log, boards=CT55, offsets=0).to_json()))
+    assert [c["members"] for c in both["copies"]] == [["E11-1", "E11-3"]]
 
 
-def test_an_empty_log_and_a_log_over_the_bound() -> None:
+def test_an_empty_log_and_a_bad_group() -> None:
     empty = triage_log([])
-    assert empty == LogTriage((), (), ())
-    assert empty.to_json() == {"messages": [], "depths": [], "copies": [], "copy_sets": []}
-    one = Intercept(1, "E11", "2026-11-01", None, SEED_GROUPS, None, None)
+    assert empty.messages == () and empty.depths == () and empty.copies == ()
+    assert {k: v for k, v in empty.to_json().items() if k != "depth_search"} == {
+        "messages": [],
+        "depths": [],
+        "copies": [],
+    }
+    good = Intercept(1, "E11", "2026-11-01", None, SEED_GROUPS, None, None)
+    bad = Intercept(2, "E11", "2026-11-01", None, ("12a45",), None, None)
     calls: list[int] = []
-    with pytest.raises(BadInput, match="at most"):
-        triage_log([one] * (MAX_MESSAGES + 1), progress=lambda d, t: calls.append(d))
+    with pytest.raises(BadInput, match="12a45"):
+        triage_log([good, bad], progress=lambda d, t: calls.append(d))
     assert calls == []  # refused before any message was triaged
-
-
-def test_pairs_serialise_with_positions_or_ids() -> None:
-    d = Depth(0, 2, 140, 30, 1e-9, "same indicator 12345")
-    assert d.to_json() == {
-        "first": 0,
-        "second": 2,
-        "reason": "same indicator 12345",
-        "coincidences": 30,
-        "overlap": 140,
-        "p": 1e-9,
-    }
-    assert d.to_json([7, 8, 9])["first"] == 7 and d.to_json([7, 8, 9])["second"] == 9
-    c = Copies(1, 2, 145, 1, 0)
-    assert c.to_json([5, 6, 9]) == {
-        "first": 6,
-        "second": 9,
-        "compared": 145,
-        "differing": 1,
-        "groups_missing": 0,
-    }
 
 
 def test_intercept_summary_and_station_filter_in_any_case(log: list[Intercept]) -> None:
     assert log[0].summary() == {
         "id": 1,
-        "label": "1",
+        "label": "E11-1",
         "station": "E11",
         "when": "2026-11-01T18:00:00Z",
         "khz": None,

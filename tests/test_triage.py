@@ -13,9 +13,8 @@ import cinq
 from cinq import digits as dg
 from cinq import language as lg
 from cinq.analysis.intercepts import InterceptLog
-from cinq.analysis.triage import depths, triage
+from cinq.analysis.triage import triage
 from cinq.book import PadBook, Role
-from cinq.hazmat.cipher import subtract
 from cinq.hazmat.pages import peek_pages
 from cinq.message import pad_to_groups
 from tests.fixtures import SEED_GROUPS, french_sample
@@ -133,30 +132,81 @@ def test_a_pad_used_twice_is_found_in_the_intercept_log(tmp_path: Path) -> None:
         docs.append(
             cinq.encrypt("AN UNRELATED MESSAGE ON ANOTHER PAD ENTIRELY, OF SIMILAR LENGTH", b)
         )
-    found = depths([d.groups for d in docs])
-    assert [(x.first, x.second) for x in found] == [(0, 1)] and "same indicator" in found[0].reason
-    # A skewed board shows the depth in the digits themselves, whatever the indicators say.
-    st1 = cinq.board("STANDARD-TABLE-1")
-    streams = [lg.encode(t * 3, st1, "en") for t in texts]
-    rng = np.random.default_rng(9)
-    key = rng.integers(0, 10, 2000, dtype=np.uint8)
-    msgs = [
-        ("11111", *dg.to_groups(subtract(s[: len(s) // 5 * 5], key[: len(s) // 5 * 5])))
-        for s in streams
-    ]
-    msgs[1] = ("22222", *msgs[1][1:])
-    found = depths(msgs)
-    assert len(found) == 1 and "digits agree" in found[0].reason
     log = tmp_path / "log.sqlite"
     with InterceptLog.open(log) as il:
         for n, d in enumerate(docs):
-            il.add("E11", d.groups, when=f"2026-11-2{n}T18:00:00Z", khz=5310)
-    r = run("triage", "--intercepts", log, "--json")
+            il.add("E11", d.groups, when=f"2026-11-2{n}T18:00:00Z", khz=5310, label="abc"[n])
+    r = run("triage", "--intercepts", log, "--board", "CT-55", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert len(data["messages"]) == 3 and len(data["depths"]) == 1
-    r = run("triage", "--intercepts", log)
+    assert len(data["messages"]) == 3 and data["copies"] == []
+    (depth,) = data["depths"]
+    assert sorted(depth["messages"]) == ["a", "b"] and depth["same_indicator"] is True
+    assert depth["offset"]["groups"] == 0 and depth["false_alarm"] < 0.01
+    r = run("triage", "--intercepts", log, "--board", "CT-55")
     assert "one pad used twice" in r.stdout
+    r = run("triage", "--board", "CT-55", input="12345 67890\n")  # only with a log
+    assert r.returncode == 2 and "give --intercepts LOG" in r.stderr
+
+
+def test_an_unreadable_digit_is_marked_in_a_reading_not_glued_over() -> None:
+    profile = lg.language("en")
+    digits = pad_to_groups(lg.encode(PLAINTEXTS["en"], profile.board, profile), profile.board)
+    text = "".join(map(str, digits))
+    text = text[:12] + "?" + text[13:40] + "?" + text[41:]  # two digits nobody read
+    t = triage(cinq.Document(groups=tuple(text[i : i + 5] for i in range(0, len(text), 5))))
+    assert t.kind == "checkerboard" and t.unknown_digits == 2
+    # Each stretch between unreadable digits is read apart, the gap marked (the digits
+    # either side were once glued together: "MEETIG", a letter silently lost).
+    reading = t.boards[0].text
+    assert reading.count("\ufffd") == 2 and reading.startswith("THE MEETI\ufffdG IS MOVED")
+    assert reading.endswith("BRING THE DOCUMENTS AND THE MONEY")
+
+
+def _unreadable_copy() -> tuple[str, ...]:
+    rng = np.random.default_rng(21)
+    digits = [str(d) for d in rng.integers(0, 10, 150)]
+    for k in (3, 4, 17, 60, 61, 62, 63, 64, 149):  # a "?????" group among them
+        digits[k] = "?"
+    text = "".join(digits)
+    return tuple(text[i : i + 5] for i in range(0, 150, 5))
+
+
+@pytest.mark.parametrize("form", ["plain", "e-mail", "html", "received"])
+def test_triage_reads_a_copy_with_unreadable_digits_in_every_form(
+    form: str, tmp_path: Path
+) -> None:
+    groups = _unreadable_copy()
+    lines = [" ".join(groups[i : i + 10]) for i in range(0, len(groups), 10)]
+    text = {
+        "plain": "\n".join(lines) + "\n",
+        "e-mail": "Heard tonight:\n\n" + "".join(f"> {line}\n" for line in lines) + "\n-- \nA.\n",
+        "html": "<html><body><p>" + "<br>".join(lines) + "</p></body></html>\n",
+        "received": cinq.Document(groups=groups).render(),
+    }[form]
+    (tmp_path / "copy.txt").write_text(text, encoding="utf-8")
+    r = run("triage", tmp_path / "copy.txt", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["groups"] == list(groups) and data["unknown_digits"] == 9
+    assert data["kind"] == "otp" and "9 unreadable" in data["verdict"]
+
+
+def test_log_triage_reads_messages_with_unreadable_digits(tmp_path: Path) -> None:
+    groups = _unreadable_copy()
+    log = tmp_path / "log.sqlite"
+    with InterceptLog.open(log) as il:
+        il.add("E11", groups)
+        second = groups[1][0] + "?" + groups[1][2] + "?" + groups[1][4]
+        il.add("E11", ("?????", second, *groups[2:]))  # a second copy, worse heard
+        il.add("E11", ("?????",) * 3)
+    r = run("triage", "--intercepts", log, "--board", "CT-55", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [m["kind"] for m in data["messages"]] == ["otp", "otp", "unreadable"]
+    assert [m["unknown_digits"] for m in data["messages"]] == [9, 14, 15]
+    (copies,) = data["copies"]
+    assert copies["members"] == ["1", "2"] and copies["merged"] == list(groups)
 
 
 def test_with_the_book_the_message_is_read(tmp_path: Path) -> None:

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 import cinq
-from cinq.analysis.triage import Evidence, Kind, PadReading, read_with, triage
+from cinq.analysis.triage import (
+    Conclusion,
+    Evidence,
+    Kind,
+    PadReading,
+    Triage,
+    conclude,
+    read_with,
+    triage,
+)
 from cinq.book import PadBook
 from tests.fixtures import SEED_GROUPS, french_sample
 from tests.test_startup import probe
@@ -18,7 +27,7 @@ from tests.test_startup import probe
 
 def test_the_result_is_frozen_and_typed() -> None:
     t = triage(french_sample())
-    assert t.kind is Kind.OTP and t.kind == "otp"
+    assert t.kind == "otp" and t.kind is Kind.OTP
     with pytest.raises(dataclasses.FrozenInstanceError):
         t.kind = Kind.DECRYPTED  # type: ignore[misc]
     assert all(isinstance(e, Evidence) for e in t.evidence)
@@ -28,6 +37,18 @@ def test_the_result_is_frozen_and_typed() -> None:
     data = json.loads(json.dumps(t.to_json()))
     assert data["kind"] == "otp"
     assert data["evidence"] == [{"what": e.what, "finding": e.finding} for e in t.evidence]
+
+
+def test_the_verdict_is_a_pure_function_of_the_findings() -> None:
+    t = triage(french_sample())
+    # The value holds findings only; kind, evidence and verdict are computed from them.
+    assert {"kind", "verdict", "evidence"}.isdisjoint(f.name for f in dataclasses.fields(Triage))
+    assert t.conclusion == conclude(t) == Conclusion(t.kind, t.evidence, t.verdict)
+    many = {"tests", "findings", "boards", "book_cipher", "other_numbers"}
+    assert all(isinstance(getattr(t, name), tuple) for name in many)
+    read = dataclasses.replace(t, pad=PadReading("MEET AT NOON", "page 1; check groups verified"))
+    assert read.kind is Kind.DECRYPTED and read.verdict.endswith("'MEET AT NOON'")
+    assert t.kind is Kind.OTP and t.decrypted is None  # the original value is unchanged
 
 
 def test_every_kind_is_named_in_json_as_its_value() -> None:

@@ -1,8 +1,11 @@
 """Triage of a whole intercept log: each message's verdict, and what the messages show
-together: copies of one message (heard twice), and depths (one pad used twice).
+together -- copies of one message (heard twice, merged by a vote) and depths (one pad
+used twice) -- from :func:`cinq.depth.find.find`.
 
-Copies and depths are looked for first, so that a log over their bound
-(:data:`~cinq.analysis.triage.MAX_MESSAGES`) is refused before any message is triaged.
+Messages are named by their log label (:attr:`~.intercepts.Intercept.label`: the
+monitor's own id when it came with one, else cinq's numeric id as text), in every
+finding. The depth search runs first, so that a bad group is refused before any message
+is triaged.
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..checkerboard import Board
+from ..depth.copies import CopySet
+from ..depth.find import OFFSETS, Depth, DepthReport, find
 from ..document import Document
 from .intercepts import Intercept
-from .triage import Copies, Depth, Triage, copies, copy_sets, depths, triage
+from .triage import Triage, triage
 
 __all__ = ["LogTriage", "TriagedIntercept", "triage_log"]
 
@@ -25,53 +31,58 @@ class TriagedIntercept:
     triage: Triage
 
     def to_json(self) -> dict[str, object]:
-        """The message's id, station and time, then its triage (:meth:`Triage.to_json`)."""
+        """The message's id, label, station and time, then its triage
+        (:meth:`Triage.to_json`)."""
         i = self.intercept
-        return {"id": i.id, "station": i.station, "when": i.when, **self.triage.to_json()}
+        return {
+            "id": i.id,
+            "label": i.label,
+            "station": i.station,
+            "when": i.when,
+            **self.triage.to_json(),
+        }
 
 
 @dataclass(frozen=True)
 class LogTriage:
-    """The triage of every message of a log, in the log's order.
-
-    ``depths`` and ``copies`` name their messages by position in ``messages``;
-    :meth:`id_of` turns a position into the log's id.
-    """
+    """The triage of every message of a log, in the log's order, and the depth search
+    over them all (``found``: depths and copy sets, messages named by label)."""
 
     messages: tuple[TriagedIntercept, ...]
-    depths: tuple[Depth, ...]
-    copies: tuple[Copies, ...]
+    found: DepthReport
 
     @property
-    def ids(self) -> tuple[int, ...]:
-        """The log's id of each message, by position."""
-        return tuple(m.intercept.id for m in self.messages)
+    def depths(self) -> tuple[Depth, ...]:
+        """Pairs of messages on one key (:class:`cinq.depth.find.Depth`)."""
+        return self.found.depths
 
-    def id_of(self, position: int) -> int:
-        """The log's id of the message at ``position``."""
-        return self.messages[position].intercept.id
+    @property
+    def copies(self) -> tuple[CopySet, ...]:
+        """Sets of copies of one message; :meth:`members` names them."""
+        return self.found.copies
 
-    def copy_sets(self) -> list[tuple[int, ...]]:
-        """The messages that are copies of one message, as sets of log ids (see
-        :func:`~cinq.analysis.triage.copy_sets`)."""
-        return [tuple(self.id_of(i) for i in members) for members in copy_sets(self.copies)]
+    def members(self, copies: CopySet) -> tuple[str, ...]:
+        """The labels of a copy set's members."""
+        return tuple(self.found.ids[m] for m in copies.members)
 
     def to_json(self) -> dict[str, object]:
-        """Every message's triage, then the depths, copies and copy sets, messages named
-        by their log ids."""
-        ids = self.ids
+        """Every message's triage, then ``depths`` and ``copies`` as ``cinq depth find
+        --json`` gives them, and the depth search's summary."""
         return {
             "messages": [m.to_json() for m in self.messages],
-            "depths": [d.to_json(ids) for d in self.depths],
-            "copies": [c.to_json(ids) for c in self.copies],
-            "copy_sets": [list(members) for members in self.copy_sets()],
+            **self.found.to_json(),
+            "depth_search": self.found.summary(),
         }
 
 
 def triage_log(
-    intercepts: Sequence[Intercept], *, progress: Callable[[int, int], None] | None = None
+    intercepts: Sequence[Intercept],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    boards: Sequence[Board] | None = None,
+    offsets: int | None = OFFSETS,
 ) -> LogTriage:
-    """Triage every message of an intercept log, and compare them all.
+    """Triage every message of an intercept log, and look for copies and depths.
 
     Parameters
     ----------
@@ -79,6 +90,9 @@ def triage_log(
         The logged messages (:meth:`InterceptLog.list`), in the order to report them.
     progress
         Called as ``progress(done, total)`` after each message is triaged.
+    boards, offsets
+        The depth search's boards (default: every built-in board) and group offsets
+        (:func:`cinq.depth.find.find`).
 
     Returns
     -------
@@ -88,16 +102,14 @@ def triage_log(
     Raises
     ------
     BadInput
-        More messages than copies and depths compare (before any is triaged).
+        A group that is not five digits or ``?`` (before any message is triaged).
     """
-    groups = [item.groups for item in intercepts]
-    # Copies and depths first: they refuse a log over their bound before any work.
-    found_depths = tuple(depths(groups))
-    found_copies = tuple(copies(groups))
+    labels = [item.label for item in intercepts]
+    found = find([item.groups for item in intercepts], ids=labels, boards=boards, offsets=offsets)
     messages = []
     for n, item in enumerate(intercepts, 1):
         t = triage(Document(groups=item.groups, signature=item.signature))
         messages.append(TriagedIntercept(item, t))
         if progress:
             progress(n, len(intercepts))
-    return LogTriage(tuple(messages), found_depths, found_copies)
+    return LogTriage(tuple(messages), found)

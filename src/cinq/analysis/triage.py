@@ -5,30 +5,32 @@ only when a language model says it is language (checkerboard plaintext, a book c
 on the cover) or when the user's own pad book decrypts it.
 
 A copy with unreadable digits (``?``) is analysed on the digits that could be read: the
-randomness tests see the known digits only, the structure detectors skip what they
-cannot judge, and a pad book gives an unverified reading with the undecided characters
-marked (:mod:`cinq.partial`). Work is bounded: at most :data:`MAX_GROUPS` groups of a
-document are analysed (the verdict says so when there were more) and :func:`depths`
-compares at most :data:`MAX_MESSAGES` messages.
+randomness tests see the known digits only, the checkerboard readings read the stretches
+between unreadable digits apart (never gluing digits across a gap), the structure
+detectors skip what they cannot judge, and a pad book gives an unverified reading with
+the undecided characters marked (:mod:`cinq.partial`). Work is bounded: at most
+:data:`MAX_GROUPS` groups of a document are analysed (the verdict says so when there
+were more).
 
-Copies of one message (the same broadcast logged twice, or copied by two monitors, with
-a few digits miscopied or unreadable) are :class:`Copies`, never a :class:`Depth`: one
-message heard twice is not one pad used twice.
+:func:`triage` gathers the findings into a frozen :class:`Triage`; its verdict (kind,
+evidence, words) is :func:`conclude`, a pure function of those findings. Several
+messages together (copies, depths) are :mod:`cinq.depth`'s work, and a whole intercept
+log's triage is :mod:`.logtriage`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
 
 from .. import digits as dg
 from ..book import PadBook
+from ..depth.stream import stream
 from ..document import UNKNOWN, Document
 from ..errors import BadInput, CinqError
 from ..language import LANGUAGES
@@ -90,33 +92,71 @@ class PadReading:
 
 
 @dataclass(frozen=True)
+class Conclusion:
+    """What the findings add up to: the kind, each line of evidence, and the verdict in
+    plain language (the evidence in order, then what it means)."""
+
+    kind: Kind
+    evidence: tuple[Evidence, ...]
+    verdict: str
+
+
+@dataclass(frozen=True)
 class Triage:
-    """Everything triage found, and its verdict in plain language."""
+    """Everything triage found; :attr:`conclusion` (kind, evidence, verdict) is computed
+    from it by :func:`conclude`."""
 
     groups: tuple[str, ...]
     cover: str | None
     cover_language: str | None
     signature: str | None
-    other_numbers: list[str]
-    tests: list[randomness.Test]
+    other_numbers: tuple[str, ...]
+    tests: tuple[randomness.Test, ...]
     random: randomness.Verdict
-    findings: list[structure.Finding]
-    boards: list[BoardHit]
+    findings: tuple[structure.Finding, ...]
+    boards: tuple[BoardHit, ...]
     keyed: KeyedHint | None
-    book_cipher: list[BookCipherReading]
-    unknown_digits: int = 0  # "?" among the analysed groups
-    total_groups: int = 0  # groups in the document (more than analysed when truncated)
-    decrypted: str | None = None
-    decrypt_note: str | None = None
-    kind: Kind = Kind.OTP
-    verdict: str = ""
-    evidence: tuple[Evidence, ...] = ()
+    book_cipher: tuple[BookCipherReading, ...]
+    unknown_digits: int  # "?" among the analysed groups
+    total_groups: int  # groups in the document (more than analysed when truncated)
+    pad: PadReading | None = None  # what the user's pad book made of it, when given
+
+    @property
+    def conclusion(self) -> Conclusion:
+        """:func:`conclude` of these findings."""
+        return conclude(self)
+
+    @property
+    def kind(self) -> Kind:
+        """What the document is."""
+        return self.conclusion.kind
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Each line of evidence, in the order the verdict gives them."""
+        return self.conclusion.evidence
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in plain language."""
+        return self.conclusion.verdict
+
+    @property
+    def decrypted(self) -> str | None:
+        """The pad book's reading, if it read the message."""
+        return None if self.pad is None else self.pad.text
+
+    @property
+    def decrypt_note(self) -> str | None:
+        """Which page read it, verified or not, or why the book did not."""
+        return None if self.pad is None else self.pad.note
 
     def to_json(self) -> dict[str, object]:
         """Everything found, the verdict and its evidence, as a JSON-ready dict."""
+        c = self.conclusion
         return {
-            "kind": self.kind.value,
-            "verdict": self.verdict,
+            "kind": c.kind.value,
+            "verdict": c.verdict,
             "groups": list(self.groups),
             "digits": 5 * len(self.groups),
             "unknown_digits": self.unknown_digits,
@@ -124,7 +164,7 @@ class Triage:
             "truncated": self.total_groups > len(self.groups),
             "cover_language": self.cover_language,
             "signature": self.signature,
-            "other_numbers": self.other_numbers,
+            "other_numbers": list(self.other_numbers),
             "randomness": [t.to_json() for t in self.tests],
             "random_verdict": self.random.summary,
             "structure": [f.to_json() for f in self.findings],
@@ -133,7 +173,7 @@ class Triage:
             "book_cipher": [b.to_json() for b in self.book_cipher],
             "decrypted": self.decrypted,
             "decrypt_note": self.decrypt_note,
-            "evidence": [e._asdict() for e in self.evidence],
+            "evidence": [e._asdict() for e in c.evidence],
         }
 
 
@@ -145,33 +185,34 @@ def triage(text: str | Document, *, book: PadBook | None = None) -> Triage:
         )
     doc = Document.parse(text) if isinstance(text, str) else text
     groups = doc.groups[:MAX_GROUPS]  # bounded work; the verdict says when there were more
-    digits = known_digits(groups)
-    tests = randomness.run_all(digits)
-    verdict = randomness.verdict(tests)
-    findings = structure.all_findings(groups, doc.cover)
-    cover_lang = identify(doc.cover)[0][0] if doc.cover and len(doc.cover) >= 20 else None
-    t = Triage(
+    tests = tuple(randomness.run_all(known_digits(groups)))
+    findings = tuple(structure.all_findings(groups, doc.cover))
+    # The readings see each "?" in its place: digits are never glued across a gap.
+    digits = stream(groups, checked=False)
+    return Triage(
         groups=groups,
         cover=doc.cover,
-        cover_language=cover_lang,
+        cover_language=_cover_language(doc.cover),
         signature=doc.signature,
         other_numbers=_other_numbers(doc),
         tests=tests,
-        random=verdict,
+        random=randomness.verdict(list(tests)),
         findings=findings,
-        boards=board_readings(digits),
+        boards=tuple(board_readings(digits)),
         keyed=keyed_hint(digits),
         book_cipher=_book_cipher(findings),
         unknown_digits=sum(g.count(UNKNOWN) for g in groups),
         total_groups=len(doc.groups),
+        pad=None if book is None else read_with(doc, book),
     )
-    if book is not None:
-        reading = read_with(doc, book)
-        t = replace(t, decrypted=reading.text, decrypt_note=reading.note)
-    return _concluded(t)
 
 
-def _book_cipher(findings: Sequence[structure.Finding]) -> list[BookCipherReading]:
+def _cover_language(cover: str | None) -> str | None:
+    """The language of a cover text long enough to tell."""
+    return identify(cover)[0][0] if cover and len(cover) >= 20 else None
+
+
+def _book_cipher(findings: Sequence[structure.Finding]) -> tuple[BookCipherReading, ...]:
     """The schemes whose candidate plaintext reads as a language."""
     found = []
     for f in findings:
@@ -179,7 +220,7 @@ def _book_cipher(findings: Sequence[structure.Finding]) -> list[BookCipherReadin
             lang, score = max(((lg, model(lg).score(f.text)) for lg in _LANGS), key=lambda x: x[1])
             if score > THRESHOLD:
                 found.append(BookCipherReading(f, lang, score))
-    return found
+    return tuple(found)
 
 
 _LANGS = ("en", "fr", "de", "es", "ru")
@@ -191,18 +232,16 @@ a longer document is analysed on its first ``MAX_GROUPS`` groups, and says so.""
 MAX_CHARS = 16 * 2**20
 """The longest text triage parses (the CLI's limit for a document, 16 MiB)."""
 
-MAX_MESSAGES = 1_000
-"""The most messages :func:`depths` and :func:`copies` compare (half a million pairs)."""
-
 
 def known_digits(groups: Sequence[str]) -> dg.Digits:
     """The digits of ``groups`` that could be read, in order (each ``?`` left out)."""
     return dg.from_str("".join(groups).replace(UNKNOWN, ""))
 
 
-def _other_numbers(doc: Document) -> list[str]:
+def _other_numbers(doc: Document) -> tuple[str, ...]:
+    """Numbers in the cover text and after the groups (dates, phone numbers...)."""
     text = "\n".join(x for x in (doc.cover, doc.trailer) if x)
-    return re.findall(r"(?<![\w.])\d[\d.,:/-]*\d|(?<![\w.])\d(?![\w])", text)
+    return tuple(re.findall(r"(?<![\w.])\d[\d.,:/-]*\d|(?<![\w.])\d(?![\w])", text))
 
 
 def read_with(doc: Document, book: PadBook) -> PadReading:
@@ -283,206 +322,54 @@ def _evidence(t: Triage) -> list[Evidence]:
     return ev
 
 
-def _concluded(t: Triage) -> Triage:
-    """``t`` with its evidence, its kind and the verdict that sums them up."""
+def conclude(t: Triage) -> Conclusion:
+    """What the findings of ``t`` add up to: its kind, its evidence, and the verdict
+    that sums them up (a pure function of ``t``)."""
     evidence = tuple(_evidence(t))
-    head = "; ".join(e.finding for e in evidence)
-    kind, tail = _kind(t)
-    return replace(t, evidence=evidence, kind=kind, verdict=head + tail)
+    ending = _kind(t)
+    verdict = "; ".join(e.finding for e in evidence) + ending.tail
+    return Conclusion(ending.kind, evidence, verdict)
 
 
-def _kind(t: Triage) -> tuple[Kind, str]:
+class _Ending(NamedTuple):
+    """What the document is, and the end of the verdict that says so."""
+
+    kind: Kind
+    tail: str
+
+
+def _kind(t: Triage) -> _Ending:
     """What the document is, and the end of the verdict that says so (after the
     evidence)."""
     hit = _board_hit(t)
     if t.unknown_digits == 5 * len(t.groups):  # "?????" only: the tests saw no digit
-        return Kind.UNREADABLE, ". No digit of the copy could be read: nothing to judge."
+        return _Ending(Kind.UNREADABLE, ". No digit of the copy could be read: nothing to judge.")
     if t.decrypted is not None:
-        return Kind.DECRYPTED, f". Read with your pad book: {t.decrypted!r}"
+        return _Ending(Kind.DECRYPTED, f". Read with your pad book: {t.decrypted!r}")
     if hit:
-        return Kind.CHECKERBOARD, f". Checkerboard plaintext without a pad: {_excerpt(hit.text)!r}"
+        return _Ending(
+            Kind.CHECKERBOARD, f". Checkerboard plaintext without a pad: {_excerpt(hit.text)!r}"
+        )
     if t.book_cipher:
         b = t.book_cipher[0]
-        return Kind.BOOK_CIPHER, (
+        return _Ending(
+            Kind.BOOK_CIPHER,
             f". A book cipher on the cover text ({b.finding.name}), in {b.lang}: "
-            + repr(_excerpt(b.finding.text or ""))
+            + repr(_excerpt(b.finding.text or "")),
         )
     if _checks(t):
-        return Kind.CHECK_DIGITS, ". Numbers carrying check digits, not ciphertext."
+        return _Ending(Kind.CHECK_DIGITS, ". Numbers carrying check digits, not ciphertext.")
     if not t.random.uniform:
-        return Kind.NOT_RANDOM, (
+        return _Ending(
+            Kind.NOT_RANDOM,
             ". The digits are not uniform random: made by a person or a weak "
-            "generator, or a structured code; not one-time-pad ciphertext from a good pad."
+            "generator, or a structured code; not one-time-pad ciphertext from a good pad.",
         )
-    return Kind.OTP, "; consistent with one-time-pad ciphertext: unreadable without the pad."
+    return _Ending(
+        Kind.OTP, "; consistent with one-time-pad ciphertext: unreadable without the pad."
+    )
 
 
 def _excerpt(text: str, n: int = 80) -> str:
     clean = text.replace("\x00", "·")
     return clean if len(clean) <= n else clean[:n] + "…"
-
-
-# -- several messages: copies and depth ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Copies:
-    """Two messages that are copies of one message: they agree on all but
-    ``differing`` of the ``compared`` digits both could read (a few miscopied, the
-    rest the same); ``shorter`` groups are missing from one of them."""
-
-    first: int
-    second: int
-    compared: int
-    differing: int
-    shorter: int = 0
-
-    def to_json(self, ids: Sequence[int] | None = None) -> dict[str, object]:
-        """The pair as a JSON-ready dict; ``ids`` names the messages (an intercept
-        log's ids, by position), else their positions are given."""
-        return {
-            "first": _named(self.first, ids),
-            "second": _named(self.second, ids),
-            "compared": self.compared,
-            "differing": self.differing,
-            "groups_missing": self.shorter,
-        }
-
-
-@dataclass(frozen=True)
-class Depth:
-    """Two messages that look enciphered on the same pad digits."""
-
-    first: int
-    second: int
-    overlap: int
-    coincidences: int
-    p_value: float
-    reason: str
-
-    def to_json(self, ids: Sequence[int] | None = None) -> dict[str, object]:
-        """The pair as a JSON-ready dict; ``ids`` names the messages (an intercept
-        log's ids, by position), else their positions are given."""
-        return {
-            "first": _named(self.first, ids),
-            "second": _named(self.second, ids),
-            "reason": self.reason,
-            "coincidences": self.coincidences,
-            "overlap": self.overlap,
-            "p": self.p_value,
-        }
-
-
-def _named(index: int, ids: Sequence[int] | None) -> int:
-    return index if ids is None else ids[index]
-
-
-COPY_AGREEMENT = 0.9
-"""Digits two copies of one message share at least (of those both could read). Two
-messages enciphered on one pad (a depth) agree only as often as their plaintexts'
-digits do, far less; independent pads agree on 1 digit in 10."""
-
-
-@dataclass(frozen=True)
-class _Pairs:
-    """For every pair (i < j) of messages: digits both could read, and how many of those
-    are equal, from the start (``*_all``) and after the indicators (``*_body``)."""
-
-    lengths: np.ndarray  # digits of each message
-    both_all: np.ndarray
-    same_all: np.ndarray
-    both_body: np.ndarray
-    same_body: np.ndarray
-
-
-def _pairs(messages: Sequence[Sequence[str]]) -> _Pairs:
-    """Every pair compared at once, row by row (NumPy); refused over the bound first."""
-    if len(messages) > MAX_MESSAGES:
-        raise BadInput(
-            f"{len(messages)} messages: copies and depths are looked for among at most "
-            f"{MAX_MESSAGES} (half a million pairs); triage fewer at a time"
-        )
-    texts = ["".join(m)[: 5 * MAX_GROUPS] for m in messages]
-    m, width = len(texts), max((len(t) for t in texts), default=0)
-    digits = np.zeros((m, width), dtype=np.uint8)
-    known = np.zeros((m, width), dtype=np.bool_)  # False past a message's end too
-    for r, text in enumerate(texts):
-        digits[r, : len(text)] = dg.from_str(text.replace(UNKNOWN, "0"))
-        known[r, : len(text)] = np.frombuffer(text.encode(), dtype=np.uint8) != ord(UNKNOWN)
-    counts = [np.zeros((m, m), dtype=np.int64) for _ in range(4)]
-    for i in range(m):
-        both = known[i] & known[i + 1 :]
-        same = (digits[i] == digits[i + 1 :]) & both
-        for out, x, start in zip(counts, (both, same, both, same), (0, 0, 5, 5), strict=True):
-            out[i, i + 1 :] = x[:, start:].sum(axis=1)
-    return _Pairs(np.array([len(t) for t in texts]), *counts)
-
-
-def _copy_matrix(pairs: _Pairs) -> np.ndarray:
-    """True at (i, j), i < j, where messages i and j are copies of one message."""
-    both, same = pairs.both_all, pairs.same_all
-    return (both > 0) & (same >= COPY_AGREEMENT * both)
-
-
-def copies(messages: Sequence[Sequence[str]]) -> list[Copies]:
-    """Pairs of messages that are copies of one message (see :class:`Copies`)."""
-    pairs = _pairs(messages)
-    found = []
-    for i, j in zip(*np.nonzero(_copy_matrix(pairs)), strict=True):
-        compared, same = int(pairs.both_all[i, j]), int(pairs.same_all[i, j])
-        shorter = abs(int(pairs.lengths[i]) - int(pairs.lengths[j])) // dg.GROUP
-        found.append(Copies(int(i), int(j), compared, compared - same, shorter))
-    return found
-
-
-def copy_sets(found: Sequence[Copies]) -> list[tuple[int, ...]]:
-    """The messages that are copies of one message, as sets: pairs that share a message
-    are joined ("messages 1, 4 and 9 are 3 copies"), each set sorted, sets by their
-    first message."""
-    parent: dict[int, int] = {}
-
-    def root(i: int) -> int:
-        while parent.setdefault(i, i) != i:
-            i = parent[i]
-        return i
-
-    for c in found:
-        a, b = root(c.first), root(c.second)
-        parent[max(a, b)] = min(a, b)
-    sets: dict[int, list[int]] = {}
-    for i in parent:
-        sets.setdefault(root(i), []).append(i)
-    return sorted(tuple(sorted(members)) for members in sets.values())
-
-
-def depths(messages: Sequence[Sequence[str]], alpha: float = 1e-3) -> list[Depth]:
-    """Pairs of messages in depth (one pad used twice); copies of one message are not.
-
-    Two signs: the same indicator (the same page named twice: the classic mistake), or
-    cipher streams that agree digit for digit more often than the 1 in 10 of independent
-    pads (with one pad the key cancels and they agree as often as the plaintexts do;
-    strong for boards with skewed digits, weak for CT-55). Messages are aligned after
-    their indicators and compared on the digits both could read; ``alpha`` is shared
-    among all the pairs (Bonferroni). Pairs that agree on nearly every digit are
-    :func:`copies`, not depths."""
-    pairs = _pairs(messages)
-    m = len(messages)
-    alpha /= max(m * (m - 1) // 2, 1)
-    n, k = pairs.both_body, pairs.same_body
-    # The binomial tail only where the agreement could be significant (it is slow).
-    likely = (n >= 20) & (k > 0.1 * n + 3 * np.sqrt(0.09 * n))
-    heads = np.array([msg[0] if msg else "" for msg in messages], dtype=object)
-    same_head = (heads[:, None] == heads[None, :]) & (heads[:, None] != "")
-    upper = np.triu(np.ones((m, m), dtype=np.bool_), 1)
-    candidates = (likely | same_head) & upper & ~_copy_matrix(pairs)
-    found = []
-    for i, j in zip(*np.nonzero(candidates), strict=True):
-        nn, kk = int(n[i, j]), int(k[i, j])
-        p = float(stats.binom.sf(kk - 1, nn, 0.1)) if likely[i, j] else 1.0
-        if same_head[i, j]:
-            found.append(Depth(int(i), int(j), nn, kk, p, f"same indicator {heads[i]}"))
-        elif p < alpha:
-            found.append(
-                Depth(int(i), int(j), nn, kk, p, f"{kk} of {nn} digits agree (1 in 10 expected)")
-            )
-    return found

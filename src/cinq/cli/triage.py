@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ..book import PadBook
+from ..errors import BadInput
 from ._io import check_folder, err, progress, read_document
 from .intercepts import open_log
 
@@ -34,6 +35,13 @@ def triage_cmd(
     intercepts: Annotated[
         Path | None, typer.Option(help="Triage every message of an intercept log instead.")
     ] = None,
+    board: Annotated[
+        str | None,
+        typer.Option(
+            help="With --intercepts: look for depths on this board only (default: every "
+            "built-in board; see `cinq board list`)."
+        ),
+    ] = None,
 ) -> None:
     """What is this document, are its groups random, can it be read? Verdict with evidence.
 
@@ -43,8 +51,10 @@ def triage_cmd(
     if report_dir is not None:
         check_folder(report_dir, what="report folder")
     if intercepts is not None:
-        _triage_log(intercepts, as_json)
+        _triage_log(intercepts, as_json, board)
         return
+    if board is not None:
+        raise BadInput("--board chooses the board of the depth search: give --intercepts LOG")
     result = _triage_document(read_document(file, what="document"), book)
     if report_dir is not None:
         # matplotlib loads only when a report is drawn.
@@ -79,9 +89,11 @@ def _show(t: Triage) -> None:
     con.print(f"[bold]{t.kind}[/]: {t.verdict}", highlight=False)
 
 
-def _triage_log(path: Path, as_json: bool) -> None:
+def _triage_log(path: Path, as_json: bool, board: str | None) -> None:
     from ..analysis.logtriage import triage_log
+    from ..checkerboard import board as builtin_board
 
+    boards = None if board is None else [builtin_board(board)]
     with open_log(path) as log:
         items = log.list()
     with Progress(console=err, transient=True) as bar:
@@ -90,7 +102,7 @@ def _triage_log(path: Path, as_json: bool) -> None:
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        found = triage_log(items, progress=advance)
+        found = triage_log(items, progress=advance, boards=boards)
     if as_json:
         typer.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
         return
@@ -102,18 +114,29 @@ def _show_log(found: LogTriage) -> None:
     table = Table("id", "station", "when", "groups", "verdict")
     for m in found.messages:
         i = m.intercept
-        table.add_row(str(i.id), i.station, i.when, str(len(i.groups)), m.triage.kind)
+        table.add_row(i.label, i.station, i.when, str(len(i.groups)), m.triage.kind)
     con.print(table)
-    for ids in found.copy_sets():
-        names = ", ".join(str(i) for i in ids[:-1]) + f" and {ids[-1]}"
+    for copies in found.copies:
         con.print(
-            f"[bold]copies[/]: messages {names} are {len(ids)} copies of one message "
-            "(the same groups but for a few digits): not a pad reuse",
+            f"[bold]copies[/]: messages {_names(found.members(copies))}: {copies.summary()}; "
+            "one message heard more than once, not a pad reuse",
             highlight=False,
         )
     for d in found.depths:
+        ahead = (
+            "aligned"
+            if d.offset.ahead is None
+            else (f"{d.offset.ahead} {d.offset.groups} groups ahead")
+        )
+        same = ", same indicator" if d.same_indicator else ""
         con.print(
-            f"[bold red]depth[/]: messages {found.id_of(d.first)} and {found.id_of(d.second)}: "
-            f"{d.reason}: one pad used twice",
+            f"[bold red]depth[/]: messages {_names(d.messages)}: one pad used twice "
+            f"({ahead}, board {d.board}{same}; false alarm {d.false_alarm:.2g})",
             highlight=False,
         )
+    con.print(f"[dim]depth search: {found.found.summary()}[/]", highlight=False)
+
+
+def _names(labels: tuple[str, ...]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" and {labels[-1]}"

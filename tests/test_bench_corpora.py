@@ -1,5 +1,7 @@
 """benchmarks/corpora.py: paragraphs of running text from fortune files and plain
-texts, the fallback when a package is missing, and plaintext windows cut on a board.
+texts, the fallback when a package is missing, and plaintext windows cut on a board;
+and the depth benchmark's own parts: synthetic depths (depth_corpus.py), the kappa
+baseline and the scoring of a recovery (depth_bench.py).
 
 The files read here are written by the tests under tmp_path (a fake file-system root),
 so the tests do not depend on the Debian packages being installed."""
@@ -7,6 +9,7 @@ so the tests do not depend on the Debian packages being installed."""
 from __future__ import annotations
 
 import gzip
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -18,18 +21,32 @@ from hypothesis import strategies as st
 
 from cinq import checkerboard as cb
 from cinq import language as lg
+from cinq.hazmat.cipher import Convention, decipher
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-@pytest.fixture(scope="module")
-def corpora() -> ModuleType:
+def _bench_module(name: str) -> ModuleType:
     sys.path.insert(0, str(BENCH))
     try:
-        import corpora as module  # type: ignore[import-not-found]
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCH))
-    return module  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def corpora() -> ModuleType:
+    return _bench_module("corpora")
+
+
+@pytest.fixture(scope="module")
+def depth_corpus() -> ModuleType:
+    return _bench_module("depth_corpus")
+
+
+@pytest.fixture(scope="module")
+def depth_bench() -> ModuleType:
+    return _bench_module("depth_bench")
 
 
 FORTUNES_RU = """Кто рано встаёт, тот весь день ходит сонный и злой.
@@ -155,3 +172,45 @@ def test_windows_of_a_depth_come_from_different_passages(
     for a in range(4):
         for b in range(a + 1, 4):
             assert not spans[a] & spans[b]
+
+
+def test_a_synthetic_depth_deciphers_to_its_passages(depth_corpus: ModuleType) -> None:
+    cell = depth_corpus.Cell("ru", "RU-1", 3, 20)
+    (depth,) = depth_corpus.depths(cell, 1, seed=4, shift=5)
+    assert min(depth.offsets) == 0 and len(set(depth.offsets)) == 3
+    assert len(depth.key) == 5 * (max(depth.offsets) + 20)
+    for window, start, cipher in zip(depth.plain, depth.offsets, depth.ciphers, strict=True):
+        plain = decipher(cipher, depth.key[5 * start :], Convention.SUBTRACT)
+        assert np.array_equal(plain, window.digits)
+        assert "".join(depth_corpus.as_groups(cipher)) == "".join(map(str, cipher.tolist()))
+    assert len({w.text for w in depth.plain}) == 3
+    assert depth.overlap(0, 1) == 20 - abs(depth.offsets[1] - depth.offsets[0])
+
+
+def test_kappa_flags_a_copy_and_not_random_messages(depth_bench: ModuleType) -> None:
+    rng = np.random.default_rng(2)
+    log = rng.integers(0, 10, (40, 100), dtype=np.uint8)
+    assert depth_bench.kappa(log, 5) == set()
+    log[7, 10:] = log[30, :-10]  # message 7 is message 30 two groups on
+    log[12] = log[3]
+    assert depth_bench.kappa(log, 5) == {
+        depth_bench.Flag(7, 30, 2),
+        depth_bench.Flag(3, 12, 0),
+    }
+
+
+def test_scoring_a_recovery(depth_bench: ModuleType, depth_corpus: ModuleType) -> None:
+    (depth,) = depth_corpus.depths(depth_corpus.Cell("en", "CT-55", 2, 20), 1, seed=5)
+    truth = [w.digits for w in depth.plain]
+    perfect = depth_bench.tallies(depth, truth)
+    assert all(t.own == t.pair == t.total > 0 for t in perfect)
+    swapped = depth_bench.tallies(depth, truth[::-1])
+    assert all(t.pair == t.total and t.own < t.total / 2 for t in swapped)
+    wrong = [(d + 1) % 10 for d in truth]
+    assert all(t.own == t.pair == 0 for t in depth_bench.tallies(depth, wrong))
+
+
+def test_bounded_work_gives_its_value_or_its_failure(depth_bench: ModuleType) -> None:
+    assert depth_bench.bounded(lambda: {"depths": [1, 2]}, 60).value == {"depths": [1, 2]}
+    failed = depth_bench.bounded(lambda: 1 // 0, 60)
+    assert failed.value is None and "ZeroDivisionError" in failed.problem

@@ -276,7 +276,7 @@ def find(
         job.threshold,
         alpha,
         tuple(b.name for b in job.boards),
-        sum(len(r.passed) for r in results),
+        sum(r.llr.size for r in results),  # tests, each reading of a pair and offset
         max((float(r.llr.max()) for r in results if r.llr.size), default=None),
     )
 

@@ -39,6 +39,8 @@ from .lexicon import Lexicon, empty, lexicon
 
 __all__ = ["LAG", "Automaton", "Lane", "Path", "Trellis", "automaton", "best_path", "search"]
 
+ORDER = 4
+"""The order of the character models read."""
 LAG = 8
 """Digits of look-ahead used to judge a digit's confidence (a longer lag sees fewer
 alternatives survive and is overconfident; a shorter one the opposite)."""
@@ -132,7 +134,9 @@ class Automaton:
             p[e] *= lex.weight.ravel().take(n * self.size + x) + lex.rest.take(n) * four
             # The model cuts contexts at their last space: one context for all after one.
             after = np.where(x == self.space, self.start, (c * self.size + x) % self.contexts)
-            out[e] = after + lex.child.ravel().take(n * self.size + x) * self.contexts
+            out[e] = (
+                after + lex.child.ravel().take(n * self.size + x).astype(np.int64) * self.contexts
+            )
         with np.errstate(divide="ignore"):
             lp = np.log(p) - before
         lp[nxt < 0] = -np.inf
@@ -142,7 +146,7 @@ class Automaton:
 @cache
 def automaton(board: Board, lang: str) -> Automaton:
     """``board``'s machine as tables, scored by ``lang``'s models (cached)."""
-    lm = model(lang)
+    lm = model(lang, ORDER)
     nxt, sym, extra, rest = _machine(board, lm.encode, lm.size - 1)
     group, vectors = _groups(nxt, sym, extra, rest, lm.size)
     # A board without a space cell writes text without spaces: the model's own tables,

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..checkerboard import Board, Kind
+from ..checkerboard.machine import State
 from ..checkerboard.tokens import Token, TokenKind
 from ..language.model import model
 from .lexicon import Lexicon, empty, lexicon
@@ -191,7 +192,21 @@ def _machine(
             elif t.state.mode != state.mode:  # a shift: as rare as any non-letter ...
                 sym[i, d] = other if state.mode == 0 else FIXED
                 extra[i, d] = _INTO if state.mode == 0 else _BACK  # ... and back at a cost
+    _share_other(states, sym, extra, other)
     return nxt, sym, extra, np.array([s.at_rest for s in states])
+
+
+def _share_other(
+    states: list[State], sym: NDArray[np.int32], extra: NDArray[np.float64], other: int
+) -> None:
+    """The codes of a mode that stand for OTHER (punctuation, the shift into figures)
+    share its probability, an equal part each, so that the digits' model stays proper
+    (CODE escapes and signs keep their own cost on top)."""
+    codes: dict[int, set[tuple[str, int]]] = {}
+    for i, d in zip(*np.nonzero((sym == other) & (extra > -_RARE)), strict=True):
+        codes.setdefault(states[i].mode, set()).add((states[i].pending, int(d)))
+    for i, d in zip(*np.nonzero(sym == other), strict=True):
+        extra[i, d] -= math.log(len(codes.get(states[i].mode, ())) or 1)
 
 
 def _groups(

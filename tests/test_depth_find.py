@@ -145,10 +145,10 @@ def test_the_same_indicator_is_evidence_beside_a_depth() -> None:
 
 def test_a_random_log_gives_no_depth() -> None:
     """Random messages: nothing found, and chance came nowhere near the threshold."""
-    r = find(random_log(np.random.default_rng(3), 8, 30), boards=[CT55], offsets=1)
+    r = find(random_log(np.random.default_rng(3), 6, 30), boards=[CT55], offsets=1)
     assert r.depths == () and r.copies == ()
     assert r.best is not None and r.best < r.threshold
-    assert r.tests == count_tests([150] * 8, 1)
+    assert r.tests == count_tests([150] * 6, 1)
 
 
 def test_copies_are_copies_and_not_depths() -> None:

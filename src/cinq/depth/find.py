@@ -183,8 +183,10 @@ class DepthReport:
 
     def summary(self) -> str:
         """One line: how much was tested and against what threshold."""
+        merged = len(self.ids) - sum(len(c.members) - 1 for c in self.copies)
+        heard = f" ({merged} once copies are merged)" if self.copies else ""
         return (
-            f"{len(self.ids)} messages, {self.tests:,} tests on {len(self.boards)} "
+            f"{len(self.ids)} messages{heard}, {self.tests:,} tests on {len(self.boards)} "
             f"board(s); threshold {self.threshold:.1f} nats (at most {self.alpha:g} false "
             f"depth expected); {self.screened:,} tests passed the screen"
         )

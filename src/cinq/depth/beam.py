@@ -70,8 +70,9 @@ class Automaton:
 
     ``next_state[s, d]`` is -1 where the board uses no such code; ``symbol[s, d]`` the
     model's symbol the digit completes (-1: none; :data:`FIXED`: a figure, which the
-    model does not see); ``extra[s, d]`` log-probability beyond the model's (rare
-    tokens) or instead of it (figures). A message's *code* packs the node of the
+    model does not see); ``factor[s, d]`` the probability the digit's code has beside
+    the model's (OTHER's share of a punctuation mark, the cost of a rare token) or
+    instead of it (figures). A message's *code* packs the node of the
     lexicon (:mod:`.lexicon`) it reads a word at and its 4-gram context:
     ``node * contexts + context``. A symbol's probability mixes the two.
 
@@ -82,9 +83,9 @@ class Automaton:
     compare fairly with the others.
     """
 
-    next_state: NDArray[np.int32]
-    symbol: NDArray[np.int32]
-    extra: NDArray[np.float64]
+    next_state: NDArray[np.int64]
+    symbol: NDArray[np.int64]
+    factor: NDArray[np.float64]  # exp(extra)
     group: NDArray[np.int32]  # per state: a column of the masses (0 at rest: mass 1)
     probs: NDArray[np.float32]  # the 4-gram model, flat: index = context * size + symbol
     context_mass: NDArray[np.float32]  # (contexts, groups): the 4-gram mass of each group
@@ -123,13 +124,13 @@ class Automaton:
         move = state[parent] * 10 + digit
         nxt = self.next_state.ravel().take(move)
         sym = self.symbol.ravel().take(move)
-        p = np.exp(self.extra.ravel().take(move))  # figures: that alone, the context stays
+        p = self.factor.ravel().take(move)  # figures: that alone, the context stays
         out = code[parent]
         w = np.flatnonzero(sym == -1)  # inside a code: the mass it still leads to
         p[w] = self.mass(node[w], ctx[w], self.group.take(np.maximum(nxt[w], 0)))
         e = np.flatnonzero(sym >= 0)  # the digits that complete a symbol
         if len(e):
-            n, c, x = node[e], ctx[e], sym[e].astype(np.int64)
+            n, c, x = node[e], ctx[e], sym[e]
             lex = self.lexicon
             four = self.probs.take(c * self.size + x)
             p[e] *= lex.weight.ravel().take(n * self.size + x) + lex.rest.take(n) * four
@@ -141,7 +142,7 @@ class Automaton:
         with np.errstate(divide="ignore"):
             lp = np.log(p) - before
         lp[nxt < 0] = -np.inf
-        return nxt.astype(np.int64), out, lp
+        return nxt, out, lp
 
 
 @cache
@@ -159,7 +160,7 @@ def automaton(board: Board, lang: str) -> Automaton:
     space = lm.alphabet.index(" ")
     start = sum(space * lm.size**k for k in range(lm.order - 1))
     return Automaton(
-        nxt, sym, extra, group, probs.astype(np.float32),
+        nxt.astype(np.int64), sym.astype(np.int64), np.exp(extra), group, probs.astype(np.float32),
         (probs.reshape(-1, lm.size) @ vectors[:, :-1].T).astype(np.float32), lex,
         (lex.weight @ vectors[:, :-1].T).astype(np.float32), vectors[:, -1], lm.size,
         lm.size ** (lm.order - 1), space, start,

@@ -21,6 +21,22 @@ if TYPE_CHECKING:
     from ..analysis.triage import Triage
 
 
+_Log = Annotated[
+    Path | None,
+    typer.Option(
+        help="Triage every message of an intercept log instead, and look for copies "
+        "of one message and depths (one pad used twice) among them."
+    ),
+]
+_LogBoard = Annotated[
+    str | None,
+    typer.Option(
+        help="With --intercepts: look for depths on this board only (default: every "
+        "built-in board; see `cinq board list`)."
+    ),
+]
+
+
 def triage_cmd(
     file: Annotated[
         Path | None, typer.Argument(help="A document; '-' or nothing for stdin.")
@@ -32,16 +48,8 @@ def triage_cmd(
     book: Annotated[
         Path | None, typer.Option(help="A receive book to try the message with.")
     ] = None,
-    intercepts: Annotated[
-        Path | None, typer.Option(help="Triage every message of an intercept log instead.")
-    ] = None,
-    board: Annotated[
-        str | None,
-        typer.Option(
-            help="With --intercepts: look for depths on this board only (default: every "
-            "built-in board; see `cinq board list`)."
-        ),
-    ] = None,
+    intercepts: _Log = None,
+    board: _LogBoard = None,
 ) -> None:
     """What is this document, are its groups random, can it be read? Verdict with evidence.
 

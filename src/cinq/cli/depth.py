@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from .depth_solve import solve_cmd
 from .intercepts import open_log
 
 if TYPE_CHECKING:
+    from ..checkerboard import Board
     from ..depth.find import DepthReport
 
 app = typer.Typer(help="Depths: messages enciphered on one pad.", no_args_is_help=True)
@@ -68,7 +69,6 @@ def find_cmd(
     From 2,000 messages the work runs on a local Dask cluster.
     """
     from ..checkerboard import board as builtin_board
-    from ..depth.find import find
 
     chosen = None if board is None else [builtin_board(board)]
     span = _offsets(offsets)
@@ -76,26 +76,40 @@ def find_cmd(
         items = lg.list()
     if not items:
         raise BadInput(f"intercept log {log} holds no message")
+    where = {"scheduler": scheduler, "workers": workers}
+    report = _find([i.groups for i in items], [i.label for i in items], chosen, span, alpha, where)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    _show(report)
+
+
+def _find(
+    messages: list[tuple[str, ...]],
+    ids: list[str],
+    boards: list[Board] | None,
+    offsets: int | None,
+    alpha: float,
+    where: dict[str, Any],
+) -> DepthReport:
+    """:func:`cinq.depth.find.find` with a progress bar on stderr."""
+    from ..depth.find import find
+
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("depth find", total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        report = find(
-            [i.groups for i in items],
-            ids=[i.label for i in items],
-            boards=chosen,
-            offsets=span,
+        return find(
+            messages,
+            ids=ids,
+            boards=boards,
+            offsets=offsets,
             alpha=alpha,
-            scheduler=scheduler,
-            workers=workers,
             progress=advance,
+            **where,
         )
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-        return
-    _show(report)
 
 
 def _show(report: DepthReport) -> None:

@@ -272,6 +272,17 @@ def find(
         with _runner(where, workers) as run:
             results = _run_job(job, run, progress)
     depths = _depths(job, results, merged, stands_for, names)
+    return _report(job, results, depths, copies, names, alpha)
+
+
+def _report(
+    job: _Job,
+    results: list[_BoardResult],
+    depths: tuple[Depth, ...],
+    copies: tuple[CopySet, ...],
+    names: tuple[str, ...],
+    alpha: float,
+) -> DepthReport:
     return DepthReport(
         depths,
         copies,

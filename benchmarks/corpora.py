@@ -16,9 +16,10 @@ them is committed here:
 
 Each text is split into paragraphs (one fortune; one blank-line-separated paragraph),
 attributions (``-- Author``) removed, white space joined, and kept only when it is
-running text: at least :data:`MIN_LETTERS` letters, and nothing but the language's
-letters, digits, spaces and ordinary punctuation (so no ASCII art, addresses, code or,
-in Russian, Latin words). A missing package falls back to the short neutral texts of
+running text: at least :data:`MIN_LETTERS` letters, and nothing but letters that the
+language's default board and CT-37 write (folded if need be), digits, spaces and
+ordinary punctuation (so no ASCII art, addresses, code, foreign letters or, in
+Russian, Latin words). A missing package falls back to the short neutral texts of
 ``benchmarks/texts`` (:mod:`prose`), and :func:`origin` says so; the benchmark prints it.
 
 :func:`windows` cuts plaintext digit windows from a language's paragraphs, encoded on a
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 import prose  # type: ignore[import-not-found]
+from cinq import checkerboard as cb
 from cinq import language as lg
 from cinq.checkerboard import Board
 from cinq.digits import Digits
@@ -99,22 +100,34 @@ class Origin:
         )
 
 
-def _script_ok(ch: str, lang: str) -> bool:
-    if not ch.isalpha():
-        return ch.isdigit() and ch.isascii()
-    script = "CYRILLIC" if lang == "ru" else "LATIN"
-    return unicodedata.name(ch, "").startswith(script)
+@cache
+def _writable(ch: str, lang: str) -> bool:
+    """``ch`` is written (folded if need be) on the language's default board and, for a
+    Latin language, on CT-37: the boards the depth benchmarks use."""
+    names = [lg.language(lang).default_board] + ([] if lang == "ru" else ["CT-37"])
+    try:
+        for name in names:
+            lg.encode(ch, cb.board(name), lang, lg.Policy.FOLD)
+    except CinqError:
+        return False
+    return True
+
+
+def _character_ok(ch: str, lang: str) -> bool:
+    if ch.isdigit():
+        return ch.isascii()
+    return ch.isalpha() and _writable(ch, lang)
 
 
 def clean(paragraph: str, lang: str) -> str | None:
     """``paragraph`` with its white space joined, or None when it is not running text
-    in ``lang`` (too few letters, or a character outside the language's letters,
-    ASCII digits and ordinary punctuation)."""
+    in ``lang`` (too few letters, or a character other than a letter the boards write,
+    an ASCII digit and ordinary punctuation)."""
     text = " ".join(paragraph.split())
     allowed = _PUNCTUATION | _EXTRA.get(lang, frozenset())
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
         return None
-    if not all(ch in allowed or _script_ok(ch, lang) for ch in text):
+    if not all(ch in allowed or _character_ok(ch, lang) for ch in text):
         return None
     return text
 

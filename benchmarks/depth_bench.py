@@ -418,6 +418,8 @@ class Planted:
 
     log: NDArray[np.uint8]
     pairs: tuple[Flag, ...]
+    boards: tuple[str, ...]
+    """The board of each pair's plaintexts."""
 
 
 def planted_log(plan: Plan, shifted: bool, seed: int) -> Planted:
@@ -431,6 +433,7 @@ def planted_log(plan: Plan, shifted: bool, seed: int) -> Planted:
     rows = rng.permutation(plan.recall_log)[: 2 * plan.recall_pairs].reshape(-1, 2)
     places = [(lang, b) for lang in plan.langs for b in dc.boards(lang)]
     pairs = []
+    boards: list[str] = []
     for k, (r1, r2) in enumerate(rows.tolist()):
         lang, board = places[k % len(places)]
         first, second = dc.corpora.windows(lang, cb.board(board), 5 * groups, rng, 2)
@@ -438,7 +441,8 @@ def planted_log(plan: Plan, shifted: bool, seed: int) -> Planted:
         log[r1] = encipher(first.digits, key, dc.CONVENTION)
         log[r2] = encipher(second.digits, key[5 * g :], dc.CONVENTION)
         pairs.append(Flag(r1, r2, g) if g or r1 < r2 else Flag(r2, r1, 0))
-    return Planted(log, tuple(pairs))
+        boards.append(board)
+    return Planted(log, tuple(pairs), tuple(boards))
 
 
 # ---------------------------------------------------------------- scale
@@ -641,6 +645,33 @@ def _find_log(
     return Found(flags, frozenset(kappa(log, 5)), summary, seconds, got.problem)
 
 
+@dataclass(frozen=True)
+class FullTest:
+    """Recall of the full test alone: % of hidden pairs at or over ``limit`` nats."""
+
+    recall: float
+    limit: float
+
+
+def full_test_recall(planted: Planted) -> FullTest:
+    """The share of the hidden pairs whose full test (``PairModel.llr`` on their true
+    difference stream, on their own board, first group enciphered) reaches the
+    threshold ``find`` would use on this log with every built-in board at +-5 groups:
+    the recall of the test itself, without the screen or the search, and a lower
+    bound for it (more boards can only raise a pair's best score)."""
+    find = importlib.import_module("cinq.depth.find")
+    joint = importlib.import_module("cinq.depth.joint")
+    tests = find.count_tests([planted.log.shape[1]] * len(planted.log), 5) * len(cb.BOARDS)
+    limit = find.threshold(tests)
+    stream = importlib.import_module("cinq.depth.stream")
+    hits = 0
+    for flag, board in zip(planted.pairs, planted.boards, strict=True):
+        ahead = planted.log[flag.ahead][5 * flag.offset :]
+        diff = stream.difference(ahead, planted.log[flag.behind])
+        hits += joint.PairModel.for_board(cb.board(board)).llr(diff) >= limit
+    return FullTest(100 * hits / len(planted.pairs), float(limit))
+
+
 def recall_rows(find: Callable[..., Any], plan: Plan, seed: int) -> tuple[list[Figure], list[str]]:
     """Recall of the hidden pairs (aligned, and 5 groups apart), ``find`` against kappa."""
     rows: list[Figure] = []
@@ -669,6 +700,16 @@ def recall_rows(find: Callable[..., Any], plan: Plan, seed: int) -> tuple[list[F
             ),
         ]
         notes.append(f"{how}: {found.note()}")
+        if _api("cinq.depth.joint", "PairModel") is not None:
+            full = full_test_recall(planted)
+            rows.append(
+                Figure(
+                    f"  the full test alone, {how}",
+                    full.recall,
+                    "%",
+                    note=f"LLR >= {full.limit:.1f} nats on the pair's board; screen, search aside",
+                )
+            )
     return rows, notes
 
 

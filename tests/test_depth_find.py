@@ -21,7 +21,8 @@ from cinq.depth.find import (
     find,
     threshold,
 )
-from cinq.depth.screen import GROUP
+from cinq.depth.screen import GROUP, screen, weights_for
+from cinq.depth.stream import stream
 from cinq.errors import BadInput
 from cinq.language import Policy, encode
 from tests.clirun import cinq
@@ -132,6 +133,29 @@ def test_a_planted_depth_is_found_at_its_offset(
     assert found["first_group"] == "body" and 0 < found["false_alarm"] < 0.01
 
 
+def test_a_budget_keeps_the_threshold_and_spends_on_the_likeliest(
+    planted_log: tuple[list[list[str]], list[str]], planted_report: DepthReport
+) -> None:
+    """With a budget of full tests, the pairs and offsets of strongest screen evidence
+    get them: the planted depth is found exactly when the budget reaches its rank. The
+    threshold is unchanged (every test still counts)."""
+    log, ids = planted_log
+    w = weights_for(CT55)
+    passed = screen([stream(m) for m in log], w, [0, 1, 2])
+    evidence = w.evidence(passed.score, passed.windows)
+    planted_at = [
+        k
+        for k in range(len(passed))
+        if (passed.ahead[k], passed.behind[k], passed.offset[k]) == (4, 1, 1)
+    ]
+    rank = int((evidence > evidence[planted_at[0]]).sum())  # pairs and offsets before it
+    for keep, found in ((rank + 1, True), (max(rank, 1), rank == 0)):
+        r = find(log, ids=ids, boards=[CT55], offsets=2, budget=2 * keep)
+        assert r.screened == 2 * keep < planted_report.screened
+        assert (r.tests, r.threshold) == (planted_report.tests, planted_report.threshold)
+        assert (r.depths == planted_report.depths) == found
+
+
 def test_the_same_indicator_is_evidence_beside_a_depth() -> None:
     """Reported with the depth; and the same indicator alone is no depth."""
     rng = np.random.default_rng(7)
@@ -185,6 +209,7 @@ def test_dask_gives_the_same_answer(
         ({"alpha": float("nan")}, "alpha"),
         ({"offsets": -1}, "offsets"),
         ({"workers": 0}, "workers"),
+        ({"budget": 0}, "budget"),
         ({"scheduler": "not an address"}, "scheduler"),
     ],
 )

@@ -59,6 +59,13 @@ def find_cmd(
         int | None,
         typer.Option(help="Run on a local Dask cluster of this many workers."),
     ] = None,
+    budget: Annotated[
+        int | None,
+        typer.Option(
+            help="Full tests at most, the screen's best first (bounds the time; the "
+            "threshold stays, only recall is lost)."
+        ),
+    ] = None,
 ) -> None:
     """Find the messages of a log enciphered on one pad: every pair and offset tested.
 
@@ -76,7 +83,7 @@ def find_cmd(
         items = lg.list()
     if not items:
         raise BadInput(f"intercept log {log} holds no message")
-    where = {"scheduler": scheduler, "workers": workers}
+    where = {"scheduler": scheduler, "workers": workers, "budget": budget}
     report = _find([i.groups for i in items], [i.label for i in items], chosen, span, alpha, where)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

@@ -34,7 +34,11 @@
    CT-55, 9,900 tests) gave no depth, its best score 0.6 nats against a threshold of
    13.8: the bound is loose, as the joint model's forward pass is a lower bound.
 4. **Scale.** The cheap screen (:mod:`.screen`) scores all pairs at each offset as
-   matrix products; only what passes gets the full test. The blocks of the screen and
+   matrix products; only what passes gets the full test. The screen is weak (it passes
+   most random pairs of short messages) and a full test costs tens of milliseconds, so
+   ``budget`` caps the full tests: the pairs and offsets whose screen scores are the
+   strongest evidence get them. The threshold is unchanged (skipped tests still count);
+   what a budget costs is recall. The blocks of the screen and
    the batches of full tests are pure functions, run in-process or as Dask tasks with
    the same results: in-process for a log under :data:`DASK_FROM` messages, else on a
    Dask ``LocalCluster`` (one single-threaded worker per core, in this process, so
@@ -226,6 +230,7 @@ class _Job:
     tests: int
     threshold: float
     blocks: tuple[range, ...] = field(default=())
+    budget: int | None = None  # full tests at most (the screen's best first)
 
 
 def find(
@@ -237,6 +242,7 @@ def find(
     alpha: float = ALPHA,
     scheduler: str | None = None,
     workers: int | None = None,
+    budget: int | None = None,
     progress: Progress | None = None,
 ) -> DepthReport:
     """The depths and copies in ``messages`` (each a sequence of five-figure groups,
@@ -253,6 +259,11 @@ def find(
     scheduler, workers
         Where to run (module notes): ``None`` chooses; ``"local"`` a LocalCluster of
         ``workers`` (default: one per core); else a Dask scheduler's address.
+    budget
+        Full tests at most: of what passes the screen, the pairs and offsets whose
+        screen scores are the strongest evidence get them (both readings each). The
+        threshold does not change (the tests skipped still count): only recall is lost.
+        ``None``: every test that passes the screen.
     progress
         Called as the work goes.
 
@@ -263,9 +274,11 @@ def find(
     """
     names = _names(messages, ids)
     _check_options(offsets, alpha, workers, scheduler)
+    if budget is not None and budget < 1:
+        raise BadInput(f"budget must be 1 full test or more, not {budget}")
     copies = find_copies(messages)
     merged, stands_for = merged_messages(messages, copies)
-    job = _job([stream(m, checked=False) for m in merged], boards, offsets, alpha)
+    job = _job([stream(m, checked=False) for m in merged], boards, offsets, alpha, budget)
     where = scheduler or ("local" if workers or len(merged) >= DASK_FROM else None)
     results: list[_BoardResult] = []
     if job.tests:  # one message, or none: nothing to test, no cluster to start
@@ -323,7 +336,11 @@ def _check_options(
 
 
 def _job(
-    streams: list[Stream], boards: Sequence[Board] | None, offsets: int | None, alpha: float
+    streams: list[Stream],
+    boards: Sequence[Board] | None,
+    offsets: int | None,
+    alpha: float,
+    budget: int | None,
 ) -> _Job:
     chosen = tuple(boards) if boards is not None else tuple(BOARDS.values())
     lengths = [len(s) for s in streams]
@@ -342,6 +359,7 @@ def _job(
         tests,
         threshold(tests, alpha),
         blocks,
+        budget,
     )
 
 
@@ -426,6 +444,8 @@ def _run_job(job: _Job, run: _Runner, progress: Progress | None) -> list[_BoardR
     for n, board in enumerate(job.boards):
         screened.append(_screened(job, run, digits, board))
         tell(n + 1, len(job.boards))
+    if job.budget is not None:
+        screened = _best(job, screened, max(1, job.budget // len(job.variants)))
     work = [_batches(job, board, p) for board, p in zip(job.boards, screened, strict=True)]
     total = len(job.boards) + sum(len(w.batches) for w in work)
     done = len(job.boards)
@@ -440,6 +460,26 @@ def _run_job(job: _Job, run: _Runner, progress: Progress | None) -> list[_BoardR
         llr[w.order] = np.concatenate(scores) if scores else np.zeros(0)
         shape = (len(passed), len(job.variants))
         out.append(_BoardResult(board, passed, llr.reshape(shape), w.known.reshape(shape)))
+    return out
+
+
+def _best(job: _Job, screened: list[Passed], keep: int) -> list[Passed]:
+    """The ``keep`` pairs and offsets (over all boards) whose screen scores are the
+    strongest evidence of a depth; the others skip the full test (still counted)."""
+    evidence = [
+        weights_for(b).evidence(p.score, p.windows)
+        for b, p in zip(job.boards, screened, strict=True)
+    ]
+    everything = np.concatenate(evidence) if evidence else np.zeros(0)
+    if len(everything) <= keep:
+        return screened
+    cut = np.sort(everything)[::-1][keep - 1]
+    out, left = [], keep
+    for p, e in zip(screened, evidence, strict=True):
+        chosen = np.flatnonzero(e >= cut)[:left]  # ties: the first ones, in the screen's order
+        left -= len(chosen)
+        out.append(Passed(p.ahead[chosen], p.behind[chosen], p.offset[chosen], p.score[chosen],
+                          p.windows[chosen]))  # fmt: skip
     return out
 
 

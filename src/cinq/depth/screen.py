@@ -161,6 +161,16 @@ class ScreenWeights:
             len(windows) * self.constant + (np.cos(2 * np.pi * phase / 10) @ self.coef).sum()
         )
 
+    def evidence(self, score: NDArray[np.float32], n: NDArray[np.int32]) -> NDArray[np.float64]:
+        """How much more likely a screen score is for a true depth than for a random
+        pair, in nats, by the normal approximations of the pass threshold: what ranks
+        the tests when only the best can have the full test (any length, any board)."""
+        windows = np.maximum(n.astype(np.float64), 1.0)
+        z = (score - self.constant * windows) / np.sqrt(self.var0 * windows)
+        shifted = (z - SEPARATION * np.sqrt(windows)) / SPREAD
+        out: NDArray[np.float64] = 0.5 * (z**2 - shifted**2) - math.log(SPREAD)
+        return out
+
     def threshold(self, n: NDArray[np.float32]) -> NDArray[np.float32]:
         """The least score that passes, for ``n`` windows of overlap: :data:`Z` spreads
         below what a true depth is expected to score."""

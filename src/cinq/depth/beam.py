@@ -55,13 +55,14 @@ _MIXERS = _RNG.integers(1, 2**63, size=8, dtype=np.uint64) | np.uint64(1)
 # use them as free digits. An escape's three digits are uniform (1/10 each) on top.
 _RARE = 40.0
 _ESCAPE_COST = 3 * math.log(10) + _RARE
-# A number is one OTHER to the character model (the shift into figures); its figures
-# are uniform, and the shift back costs as much as a figure.
+# A number is one OTHER to the character model (the shift into figures, one of OTHER's
+# codes); its figures are uniform with 1.5 nats more each (numbers are short; less let
+# figures absorb key digits in depth 2), and the shift back costs ln 10.
 FIXED = -2
 """The symbol of a completion the character model does not see (a figure)."""
 _FIGURE = -math.log(10) - 1.5
 _BACK = -math.log(10)
-_INTO = -3.0  # numbers are rarer than the other OTHERs (punctuation)
+_INTO = 0.0  # on top of OTHER's share (-3 and -6 read less of the depth corpus)
 
 
 @dataclass(frozen=True, eq=False)

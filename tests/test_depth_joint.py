@@ -95,7 +95,7 @@ def test_order_must_be_one_to_five() -> None:
 
 @pytest.mark.parametrize("name", sorted(BOARDS))
 def test_h1_sums_to_one_over_every_difference_of_up_to_three_digits(name: str) -> None:
-    model = PairModel.for_board(BOARDS[name], order=1, beam=UNBOUNDED)
+    model = PairModel.for_board(BOARDS[name], order=1, beam=UNBOUNDED, scout=UNBOUNDED)
     for n in (1, 2, 3):
         mean_lr = float(np.exp(model.llr_many(_all_strings(n))).mean())
         assert mean_lr == pytest.approx(1.0, abs=1e-6), n
@@ -103,22 +103,34 @@ def test_h1_sums_to_one_over_every_difference_of_up_to_three_digits(name: str) -
 
 @pytest.mark.parametrize("name", ["CT-55", "RU-1", "STANDARD-TABLE-1"])
 def test_the_full_order_h1_sums_to_one(name: str) -> None:
-    model = PairModel.for_board(BOARDS[name], beam=UNBOUNDED)
+    model = PairModel.for_board(BOARDS[name], beam=UNBOUNDED, scout=UNBOUNDED)
     for n in (1, 2):
         assert float(np.exp(model.llr_many(_all_strings(n))).mean()) == pytest.approx(1.0, abs=1e-6)
 
 
 def test_h1_of_four_digits_sums_to_one() -> None:
-    model = PairModel.for_board(BOARDS["RU-1"], order=1, beam=UNBOUNDED)
+    model = PairModel.for_board(BOARDS["RU-1"], order=1, beam=UNBOUNDED, scout=UNBOUNDED)
     assert float(np.exp(model.llr_many(_all_strings(4))).mean()) == pytest.approx(1.0, abs=1e-6)
 
 
 def test_pruning_only_loses_mass() -> None:
-    exact = PairModel.for_board(CT55, ["en"], order=2, beam=UNBOUNDED)
+    exact = PairModel.for_board(CT55, ["en"], order=2, beam=UNBOUNDED, scout=UNBOUNDED)
     pruned = PairModel.for_board(CT55, ["en"], order=2, beam=8)
     d = _all_strings(3)[::7]
     assert (pruned.llr_many(d) <= exact.llr_many(d) + 1e-9).all()
     assert (pruned.llr_many(d) < exact.llr_many(d) - 1e-6).any()
+
+
+def test_scouting_the_languages_only_loses_mass() -> None:
+    """Each row's best language from a narrow beam gets the full beam, the others keep
+    their narrow bound: still a lower bound on the exact mixture, and less than the
+    full beam on every language would give for some row."""
+    exact = PairModel.for_board(CT55, order=2, beam=UNBOUNDED, scout=UNBOUNDED)
+    full = PairModel.for_board(CT55, order=2, beam=16, scout=16)
+    scouted = PairModel.for_board(CT55, order=2, beam=16, scout=2)
+    d = np.random.default_rng(5).integers(0, 10, (20, 4)).astype(np.uint8)
+    assert (scouted.llr_many(d) <= exact.llr_many(d) + 1e-9).all()
+    assert (scouted.llr_many(d) < full.llr_many(d) - 1e-6).any()
 
 
 # -- H0: the Markov bound, empirically ------------------------------------------------------
@@ -129,7 +141,9 @@ def test_under_h0_the_likelihood_ratio_has_mean_one_and_markov_holds() -> None:
     model), and the share of LLR >= t stays under e^-t (the default, pruned model)."""
     rng = np.random.default_rng(7)
     d = rng.integers(0, 10, (2000, 8)).astype(np.uint8)
-    lr = np.exp(PairModel.for_board(CT55, ["en"], order=1, beam=UNBOUNDED).llr_many(d))
+    lr = np.exp(
+        PairModel.for_board(CT55, ["en"], order=1, beam=UNBOUNDED, scout=UNBOUNDED).llr_many(d)
+    )
     tolerance = 4 * lr.std(ddof=1) / math.sqrt(len(lr))
     assert abs(lr.mean() - 1.0) < tolerance
     llr = PairModel.for_board(CT55).llr_many(rng.integers(0, 10, (400, 40)).astype(np.uint8))
@@ -143,7 +157,7 @@ def test_under_h0_the_likelihood_ratio_has_mean_one_and_markov_holds() -> None:
 
 
 def test_unknown_digits_are_summed_over() -> None:
-    model = PairModel.for_board(CT55, ["en"], order=2, beam=UNBOUNDED)
+    model = PairModel.for_board(CT55, ["en"], order=2, beam=UNBOUNDED, scout=UNBOUNDED)
     d = np.array([3, UNKNOWN, 7], dtype=np.uint8)
     filled = np.array([[3, v, 7] for v in range(10)], dtype=np.uint8)
     assert math.exp(model.llr(d)) == pytest.approx(float(np.exp(model.llr_many(filled)).mean()))

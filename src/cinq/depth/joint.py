@@ -100,6 +100,7 @@ class PairModel:
     board: Board
     sources: tuple[Source, ...]
     beam: int = BEAM
+    scout: int = SCOUT
 
     @classmethod
     def for_board(
@@ -109,12 +110,18 @@ class PairModel:
         *,
         order: int = MODEL_ORDER,
         beam: int = BEAM,
+        scout: int = SCOUT,
     ) -> PairModel:
-        """The model of ``board`` over ``langs`` (default: :func:`languages`), cached."""
+        """The model of ``board`` over ``langs`` (default: :func:`languages`), cached.
+
+        ``order``: of the sources' character context (:func:`~.source.source`);
+        ``beam``: the pairs of states kept; ``scout``: the beam that picks each row's
+        language (``scout >= beam``: every language gets the full beam; with an
+        unbounded beam the pass is then exact)."""
         chosen = tuple(langs) if langs is not None else languages(board)
         if not chosen:
             raise BadInput(f"no language model writes on board {board.name}")
-        return _pair_model(board, chosen, order, beam)
+        return _pair_model(board, chosen, order, beam, scout)
 
     @property
     def langs(self) -> tuple[str, ...]:
@@ -143,7 +150,7 @@ class PairModel:
         """ln P(D) under each language (rows), a lower bound each: with several
         languages every one is scouted with a narrow beam and only each row's best
         language gets the full beam (the others keep their scouting bound)."""
-        scout = min(self.beam, SCOUT)
+        scout = min(self.beam, self.scout)
         if len(self.sources) == 1 or scout == self.beam:
             return np.stack([_forward(s, d, self.beam) for s in self.sources])
         logs = np.stack([_forward(s, d, scout) for s in self.sources])
@@ -156,8 +163,10 @@ class PairModel:
 
 
 @cache
-def _pair_model(board: Board, langs: tuple[str, ...], order: int, beam: int) -> PairModel:
-    return PairModel(board, tuple(source(board, lang, order) for lang in langs), beam)
+def _pair_model(
+    board: Board, langs: tuple[str, ...], order: int, beam: int, scout: int
+) -> PairModel:
+    return PairModel(board, tuple(source(board, lang, order) for lang in langs), beam, scout)
 
 
 def _checked(diffs: NDArray[np.uint8]) -> NDArray[np.uint8]:

@@ -75,6 +75,7 @@ __all__ = ["BEAM", "PairModel", "languages"]
 BEAM = 64
 """Pairs of states kept after each digit (see the module docstring: a lower bound)."""
 SCOUT = 32
+BLOCK = 512  # rows a pass takes at once (a batch of any size runs in bounded memory)
 """The beam that picks, row by row, the language the full beam then follows."""
 PRESELECT = 2
 """Before paths that meet are summed, each row keeps its ``PRESELECT * beam`` best."""
@@ -139,7 +140,8 @@ class PairModel:
         if d.shape[0] == 0:
             return np.zeros(0)
         known = (d != UNKNOWN).sum(axis=1)
-        logs = self._by_language(d)
+        # In blocks of rows: the pass's arrays grow as rows x beam x 10 paths.
+        logs = np.hstack([self._by_language(d[i : i + BLOCK]) for i in range(0, len(d), BLOCK)])
         top = logs.max(axis=0)
         safe = np.where(np.isfinite(top), top, 0.0)
         mix = safe + np.log(np.exp(logs - safe).mean(axis=0))

@@ -3,7 +3,8 @@
 Two or more messages enciphered on one key (each from its own offset in it) are read
 together by the beam search of :mod:`cinq.depth.beam`: at each key position the key
 digit is chosen, every message's plaintext digit follows, and the readings are scored
-by the messages' character models read through the board. Cribs (known plaintext)
+by the messages' language models (character 4-grams mixed with word lists,
+:mod:`cinq.depth.lexicon`) read through the board. Cribs (known plaintext)
 pin digits of a message; each message may be in its own language.
 
 Offsets are key positions in digits: ``offsets[i]`` is where message ``i``'s first
@@ -39,7 +40,9 @@ from .stream import UNKNOWN, Stream, difference
 
 __all__ = [
     "BEAM",
+    "KEY_SURE",
     "MAX_DIGITS",
+    "MAX_MESSAGES",
     "SPAN",
     "SURE",
     "Crib",

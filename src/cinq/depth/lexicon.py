@@ -114,7 +114,9 @@ def _edges(
     """The tree built a letter position at a time: the nodes at depth ``j + 1`` are the
     distinct (node at depth ``j``, letter) pairs. Ids 0 (root) and 1 (DEAD) are taken."""
     parent = np.full(len(letters), ROOT, dtype=np.int64)
-    cols: list[tuple[NDArray[np.int64], ...]] = []
+    parents: list[NDArray[np.int64]] = []
+    symbols: list[NDArray[np.int64]] = []
+    children: list[NDArray[np.int64]] = []
     ends: list[NDArray[np.bool_]] = []
     freq: list[NDArray[np.float64]] = []
     nodes = 2
@@ -123,12 +125,16 @@ def _edges(
         keys, child = np.unique(parent[alive] * size + letters[alive, j], return_inverse=True)
         child = child.reshape(-1) + nodes
         nodes += len(keys)
-        cols.append((parent[alive], letters[alive, j], child))
+        parents.append(parent[alive])
+        symbols.append(letters[alive, j])
+        children.append(child)
         ends.append(lengths[alive] == j + 1)
         freq.append(f[alive])
         parent[alive] = child
-    p, x, c = (np.concatenate([col[k] for col in cols]) for k in range(3))
-    return _Edges(p, x, c, np.concatenate(freq), np.concatenate(ends), nodes)
+    return _Edges(
+        np.concatenate(parents), np.concatenate(symbols), np.concatenate(children),
+        np.concatenate(freq), np.concatenate(ends), nodes,
+    )  # fmt: skip
 
 
 def _tables(e: _Edges, size: int, space: int, other: int) -> Lexicon:

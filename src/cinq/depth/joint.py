@@ -74,7 +74,7 @@ __all__ = ["BEAM", "PairModel", "languages"]
 
 BEAM = 64
 """Pairs of states kept after each digit (see the module docstring: a lower bound)."""
-SCOUT = 32
+SCOUT = 16
 BLOCK = 512  # rows a pass takes at once (a batch of any size runs in bounded memory)
 """The beam that picks, row by row, the language the full beam then follows."""
 PRESELECT = 2

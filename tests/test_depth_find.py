@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from cinq.checkerboard import BOARDS
 from cinq.depth.find import (
+    BUDGET,
     DepthReport,
     Variant,
     count_tests,
@@ -124,9 +125,13 @@ def test_a_planted_depth_is_found_at_its_offset(
     assert not d.same_indicator and d.heard_as == (("m-e",), ("m-b",))
     lengths = [GROUP * len(m) for m in planted_log[0]]
     assert r.tests == count_tests(lengths, 2) and r.threshold == threshold(r.tests)
-    assert 0 < r.screened <= r.tests
+    assert 0 < r.tested == r.passed <= r.tests and r.budget == BUDGET and not r.budget_hit
+    assert f"{r.passed:,} passed the screen, {r.tested:,} fully tested" in r.summary()
+    assert "budget" not in r.summary()
     shape = json.loads(json.dumps(r.to_json()))
-    assert set(shape) == {"depths", "copies"} and shape["copies"] == []
+    assert set(shape) == {"depths", "copies", "search"} and shape["copies"] == []
+    assert shape["search"]["budget_hit"] is False and shape["search"]["budget"] == BUDGET
+    assert shape["search"]["fully_tested"] == r.tested
     found = shape["depths"][0]
     assert found["messages"] == ["m-e", "m-b"]
     assert found["offset"] == {"groups": 1, "digits": 5, "ahead": "m-e"}
@@ -151,9 +156,33 @@ def test_a_budget_keeps_the_threshold_and_spends_on_the_likeliest(
     rank = int((evidence > evidence[planted_at[0]]).sum())  # pairs and offsets before it
     for keep, found in ((rank + 1, True), (max(rank, 1), rank == 0)):
         r = find(log, ids=ids, boards=[CT55], offsets=2, budget=2 * keep)
-        assert r.screened == 2 * keep < planted_report.screened
+        assert r.tested == 2 * keep < planted_report.tested
         assert (r.tests, r.threshold) == (planted_report.tests, planted_report.threshold)
+        assert r.passed == planted_report.passed and r.budget_hit
         assert (r.depths == planted_report.depths) == found
+    everything = find(log, ids=ids, boards=[CT55], offsets=2, budget=None)
+    # the default budget was not reached here: the same tests, only the budget differs
+    assert (everything.depths, everything.tested, everything.best) == (
+        planted_report.depths,
+        planted_report.tested,
+        planted_report.best,
+    )
+
+
+def test_a_long_depth_is_found_on_a_budget_and_the_summary_says_it_was_hit() -> None:
+    """A depth of 60 groups among random messages: the screen rates it among the
+    likeliest, so a budget far below what passes still finds it, and the report says
+    that the budget limited recall."""
+    rng = np.random.default_rng(11)
+    log = random_log(rng, 14, 30)
+    ahead, behind = planted(rng, 60, 2)
+    log[3], log[9] = ahead, behind
+    r = find(log, boards=[CT55], offsets=2, budget=16)
+    assert [(d.messages, d.offset.groups) for d in r.depths] == [(("4", "10"), 2)]
+    assert r.tested == 16 < r.passed and r.budget_hit
+    assert "budget of 16 full tests hit: recall limited" in r.summary()
+    search = r.to_json()["search"]
+    assert search["budget_hit"] is True and search["passed_screen"] == r.passed  # type: ignore[index]
 
 
 def test_the_same_indicator_is_evidence_beside_a_depth() -> None:
@@ -248,5 +277,13 @@ def test_the_command_reads_a_log(
     shown = cinq("depth", "find", db, "--board", "CT-55", "--offsets", "1")
     assert shown.returncode == 0 and "m-e + m-b" in shown.stdout and "m-c, again" in shown.stdout
     assert "1 depth(s), 1 copy set(s)" in shown.stdout
+    assert "fully tested" in shown.stdout and "budget" not in shown.stdout
+    tight = cinq("depth", "find", db, "--board", "CT-55", "--offsets", "1", "--budget", "2")
+    assert tight.returncode == 0 and "budget of 2 full tests hit" in tight.stdout
+    every = cinq("depth", "find", db, "--board", "CT-55", "--offsets", "1", "--budget", "ALL")
+    assert every.returncode == 0 and "m-e + m-b" in every.stdout
+    for bad in ("0", "many"):
+        refused = cinq("depth", "find", db, "--budget", bad)
+        assert refused.returncode == 2 and bad in refused.stderr
     missing = cinq("depth", "find", tmp_path / "none.db")
     assert missing.returncode == 2 and "none.db" in missing.stderr

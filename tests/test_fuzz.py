@@ -916,7 +916,7 @@ def depth_find_options(rng: random.Random, ws: Workspace) -> Case:
             lambda: ("--alpha", pick(rng, "0.01", "1", "0", *BAD_FLOATS)),
             lambda: ("--scheduler", pick(rng, "local", "tcp://", "host:99999", junk_arg(rng))),
             lambda: ("--workers", pick(rng, "1", "2", "257", *BAD_INTS)),
-            lambda: ("--budget", pick(rng, "1", "1000", *BAD_INTS)),
+            lambda: ("--budget", pick(rng, "1", "1000", "all", "ALL", *BAD_INTS, junk_arg(rng))),
         ]
     )()
     return Case(("depth", "find", "log.db", *opt, *json_or_not(rng)))

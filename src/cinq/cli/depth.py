@@ -36,6 +36,19 @@ def _offsets(text: str) -> int | None:
     return value
 
 
+def _budget(text: str) -> int | None:
+    """``all`` or a number of full tests."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither 'all' nor a number of tests") from None
+    if value < 1:
+        raise typer.BadParameter(f"{value} is not 1 full test or more")
+    return value
+
+
 @app.command("find")
 def find_cmd(
     log: Annotated[Path, typer.Argument(help="The intercept log (`cinq intercepts import`).")],
@@ -60,12 +73,13 @@ def find_cmd(
         typer.Option(help="Run on a local Dask cluster of this many workers."),
     ] = None,
     budget: Annotated[
-        int | None,
+        str,
         typer.Option(
-            help="Full tests at most, the screen's best first (bounds the time; the "
-            "threshold stays, only recall is lost)."
+            help="Full tests at most, the screen's best first, or 'all' (bounds the time "
+            "to minutes; the threshold stays, only recall is lost, and the summary says "
+            "when the budget was hit)."
         ),
-    ] = None,
+    ] = "4096",
 ) -> None:
     """Find the messages of a log enciphered on one pad: every pair and offset tested.
 
@@ -73,7 +87,10 @@ def find_cmd(
     copies, never as depths. The threshold is corrected for the number of tests made,
     so a log of random messages gives at most ALPHA false depths in all. Each board,
     offset and pair is a test: give --board when it is known (a seventh of the work).
-    From 2,000 messages the work runs on a local Dask cluster.
+    From 2,000 messages the work runs on a local Dask cluster. By default at most
+    4,096 full tests are made, to the pairs the cheap screen rates likeliest: a few
+    minutes for hundreds of messages; long depths are found, short ones may be missed
+    (--budget all tests every pair the screen passes: days for hundreds of messages).
     """
     from ..checkerboard import board as builtin_board
 
@@ -83,7 +100,7 @@ def find_cmd(
         items = lg.list()
     if not items:
         raise BadInput(f"intercept log {log} holds no message")
-    where = {"scheduler": scheduler, "workers": workers, "budget": budget}
+    where = {"scheduler": scheduler, "workers": workers, "budget": _budget(budget)}
     report = _find([i.groups for i in items], [i.label for i in items], chosen, span, alpha, where)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

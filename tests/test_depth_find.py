@@ -287,3 +287,13 @@ def test_the_command_reads_a_log(
         assert refused.returncode == 2 and bad in refused.stderr
     missing = cinq("depth", "find", tmp_path / "none.db")
     assert missing.returncode == 2 and "none.db" in missing.stderr
+
+
+def test_the_command_defaults_to_the_library_budget() -> None:
+    """``--budget``'s default is :data:`BUDGET` (the CLI does not import the library
+    to say so, so the two are checked here)."""
+    import inspect
+
+    from cinq.cli.depth import find_cmd
+
+    assert inspect.signature(find_cmd).parameters["budget"].default == str(BUDGET)

@@ -79,7 +79,7 @@ def find_cmd(
             "to minutes; the threshold stays, only recall is lost, and the summary says "
             "when the budget was hit)."
         ),
-    ] = "4096",
+    ] = "8192",
 ) -> None:
     """Find the messages of a log enciphered on one pad: every pair and offset tested.
 
@@ -88,7 +88,7 @@ def find_cmd(
     so a log of random messages gives at most ALPHA false depths in all. Each board,
     offset and pair is a test: give --board when it is known (a seventh of the work).
     From 2,000 messages the work runs on a local Dask cluster. By default at most
-    4,096 full tests are made, to the pairs the cheap screen rates likeliest: a few
+    8,192 full tests are made, to the pairs the cheap screen rates likeliest: a few
     minutes for hundreds of messages; long depths are found, short ones may be missed
     (--budget all tests every pair the screen passes: days for hundreds of messages).
     """

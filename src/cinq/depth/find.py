@@ -39,15 +39,19 @@
    ``budget`` caps the full tests: the pairs and offsets whose screen scores are the
    strongest evidence get them. The threshold is unchanged (skipped tests still count);
    what a budget costs is recall, and the report says when the budget was hit. The
-   default, :data:`BUDGET` full tests, bounds a run to minutes at any size (screen
-   included, about 2 minutes wall for 387 messages of 20 to 60 groups on every board,
-   on 2 loaded cores); ``None`` tests everything that passes, which for such a log is
-   about 7 million full tests: days. Measured on that log with the default: a depth of
-   100 overlapping groups of English prose on CT-55 ranked 5th by the screen of 3.7
-   million pairs and offsets passed, so it is found; a depth of 30 groups' overlap is
-   no stronger in the screen than the best of millions of random pairs, so on a log of
-   hundreds of messages it is found only by chance unless ``budget`` is raised or the
-   board given (a seventh of the tests). The blocks of the screen and
+   default, :data:`BUDGET` full tests, bounds the full tests to a minute or two however
+   big the log (the screen, quadratic, is what grows); ``None`` tests all that passes:
+   for 387 messages of 20 to 60 groups on every board, 7.4 million full tests, days.
+   Measured on such a log (2 shared cores), with the default: 87 to 127 s wall, 57 to
+   59 s of CPU; no depth (best score 7.7 nats against 20.9); with a depth of 100
+   overlapping groups planted (English prose on CT-55, 5 groups apart, indicators in
+   clear) it was found (ranked 5th by the screen of 3.7 million pairs and offsets
+   passed). The cost
+   in recall, six such depths planted of each length in that log: the full test alone
+   finds 0 of 6 at 30 groups' overlap, 3 at 50 and 5 at 100; within the default budget
+   0, 2 and 3 (the screen ranks some true depths below most random pairs). ``--board``
+   makes a seventh of the tests, so a budget reaches further down the screen's list.
+   The blocks of the screen and
    the batches of full tests are pure functions, run in-process or as Dask tasks with
    the same results: in-process for a log under :data:`DASK_FROM` messages, else on a
    Dask ``LocalCluster`` (one single-threaded worker per core, in this process, so
@@ -95,8 +99,8 @@ ALPHA = 0.01
 """Expected false depths in a whole log of random messages, at most."""
 OFFSETS = 5
 """Group offsets tried either way by default."""
-BUDGET = 4096
-"""Full tests at most by default: about a minute and a half of full tests on 2 loaded
+BUDGET = 8192
+"""Full tests at most by default: about a minute and a half of full tests on 2 shared
 cores (a full test of 200 digits costs about 10 ms of CPU, 20 ms wall when shared)."""
 DASK_FROM = 2_000
 """Messages from which :func:`find` runs on a Dask LocalCluster by default."""

@@ -75,8 +75,8 @@ def find_cmd(
     budget: Annotated[
         str,
         typer.Option(
-            help="Full tests at most, the screen's best first, or 'all' (bounds the time "
-            "to minutes; the threshold stays, only recall is lost, and the summary says "
+            help="Full tests at most, the screen's best first, or 'all' (bounds the full "
+            "tests' time; the threshold stays, only recall is lost, and the summary says "
             "when the budget was hit)."
         ),
     ] = "8192",
@@ -88,9 +88,9 @@ def find_cmd(
     so a log of random messages gives at most ALPHA false depths in all. Each board,
     offset and pair is a test: give --board when it is known (a seventh of the work).
     From 2,000 messages the work runs on a local Dask cluster. By default at most
-    8,192 full tests are made, to the pairs the cheap screen rates likeliest: a few
-    minutes for hundreds of messages; long depths are found, short ones may be missed
-    (--budget all tests every pair the screen passes: days for hundreds of messages).
+    8,192 full tests are made, to the pairs the cheap screen rates likeliest: minutes
+    for hundreds of messages, at a cost in recall (some depths of 100 groups and most
+    shorter ones are missed); --budget all tests every pair the screen passes (days).
     """
     from ..checkerboard import board as builtin_board
 

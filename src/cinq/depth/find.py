@@ -39,8 +39,9 @@
    ``budget`` caps the full tests: the pairs and offsets whose screen scores are the
    strongest evidence get them. The threshold is unchanged (skipped tests still count);
    what a budget costs is recall, and the report says when the budget was hit. The
-   default, :data:`BUDGET` full tests, bounds the full tests to a minute or two however
-   big the log (the screen, quadratic, is what grows); ``None`` tests all that passes:
+   default, :data:`BUDGET` full tests, bounds the full tests' time however many messages
+   (a minute or two for messages of tens of groups; a test's cost grows with its length;
+   the screen, quadratic, is what grows with the log); ``None`` tests all that passes:
    for 387 messages of 20 to 60 groups on every board, 7.4 million full tests, days.
    Measured on such a log (2 shared cores), with the default: 87 to 127 s wall, 57 to
    59 s of CPU; no depth (best score 7.7 nats against 20.9); with a depth of 100

@@ -58,7 +58,7 @@ def test_a_log_is_triaged_message_by_message_then_as_a_whole(log: list[Intercept
 def test_log_triage_json_names_messages_by_their_labels(log: list[Intercept]) -> None:
     found = triage_log(log[1:], boards=CT55, offsets=0)  # positions and labels differ
     data = json.loads(json.dumps(found.to_json()))
-    assert set(data) == {"messages", "depths", "copies", "depth_search"}
+    assert set(data) == {"messages", "depths", "copies", "search", "depth_search"}
     assert [m["label"] for m in data["messages"]] == ["E11-2", "E11-3", "E11-4", "E11-5"]
     first = found.messages[0].triage.to_json()
     assert data["messages"][0] == json.loads(

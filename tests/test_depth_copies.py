@@ -138,6 +138,18 @@ def test_a_shared_indicator_adds_nothing_even_to_short_messages() -> None:
     assert found.members == (0, 2)  # the same second group too: copies
 
 
+def test_a_stretch_shared_by_chance_is_no_copy_but_a_truncated_copy_is() -> None:
+    rng = np.random.default_rng(45)
+    log = [random_message(rng, 50) for _ in range(100)]
+    # Two adjacent groups shared by chance, as seen once in a random log of 100 messages:
+    # 22.8 nats against a threshold of 20.9, but over 2 of 50 groups.
+    log[90] = log[90][:34] + log[45][3:5] + log[90][36:]
+    late = log[7][20:]  # a logger who tuned in late: the last 30 groups
+    found = find_copies([*log, late])
+    assert [s.members for s in found] == [(7, 100)]
+    assert found[0].merged == log[7] and found[0].missing == (0, 20)
+
+
 def test_a_log_of_two_thousand_random_messages_has_no_copies() -> None:
     rng = np.random.default_rng(2026)
     log = [random_message(rng, 50) for _ in range(2_000)]

@@ -25,6 +25,10 @@ Construction
    ln(0.02 / 0.9) = -3.81, a ``?`` nothing. The first groups of the two messages
    (the indicators) add nothing when they agree: two messages that merely share an
    indicator are not copies (one page named twice is for depth finding to weigh).
+   The two must also hold together over their whole overlap: their best alignment
+   from end to end, a truncated copy's missing start or end free, must score above 0
+   (a stretch of two or three groups shared by chance is surrounded by groups that
+   score about -16 nats each).
 3. *Grouping*: confirmed pairs are joined into sets (a copy of a copy is a copy);
    each set is merged by aligning every member to the merge so far (a global
    alignment: missing groups are taken from the copies that have them), then each
@@ -362,9 +366,12 @@ def _substitution(a: Groups, b: Groups) -> NDArray[np.float64]:
 
 
 def _pair_score(a: Groups, b: Groups, caps: NDArray[np.float64]) -> float:
-    """The best local alignment score of two messages; agreeing indicators (both
-    first groups) add nothing, a common group read alike no more than its cap
-    (:func:`_caps`, for the groups of ``a``)."""
+    """The best local alignment score of two messages, or 0 when they do not hold
+    together over their whole overlap (copies run alongside each other; two messages
+    that share a stretch of groups by chance score far below 0 around it): the best
+    alignment from end to end, a missing start or end free, must score above 0.
+    Agreeing indicators (both first groups) add nothing, a common group read alike no
+    more than its cap (:func:`_caps`, for the groups of ``a``)."""
     if len(a) == 0 or len(b) == 0:
         return 0.0
     sub = _substitution(a, b)
@@ -372,10 +379,14 @@ def _pair_score(a: Groups, b: Groups, caps: NDArray[np.float64]) -> float:
     sub = np.where(whole, np.minimum(sub, caps[:, None]), sub)
     sub[0, 0] = min(sub[0, 0], 0.0)
     table, _ = _fill(sub, local=True)
-    return float(table.max())
+    ends, _ = _fill(sub, local=False, free_ends=True)
+    overlap = max(float(ends[-1].max()), float(ends[:, -1].max()))
+    return float(table.max()) if overlap > 0 else 0.0
 
 
-def _fill(sub: NDArray[np.float64], *, local: bool) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
+def _fill(
+    sub: NDArray[np.float64], *, local: bool, free_ends: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.int8]]:
     """The dynamic-programming table of an alignment and its moves, row by row: the
     moves from the row above in one step, the moves along the row as a running
     maximum (a run of ``k`` groups against nothing costs ``k * GAP``)."""
@@ -383,7 +394,7 @@ def _fill(sub: NDArray[np.float64], *, local: bool) -> tuple[NDArray[np.float64]
     table = np.zeros((m + 1, n + 1))
     moves = np.zeros((m + 1, n + 1), dtype=np.int8)
     along = GAP * np.arange(n + 1)
-    if not local:
+    if not local and not free_ends:  # a global alignment pays for leading gaps
         table[0], table[:, 0] = -along, -GAP * np.arange(m + 1)
         moves[0, 1:], moves[1:, 0] = _Move.LEFT, _Move.UP
     for r in range(1, m + 1):

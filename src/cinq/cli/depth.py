@@ -23,63 +23,62 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Depths: messages enciphered on one pad.", no_args_is_help=True)
 
 
-def _offsets(text: str) -> int | None:
-    """``all`` or a number of groups."""
+def _all_or_count(text: str, what: str, least: int) -> int | None:
+    """``all`` (None) or a whole number of ``what``, at least ``least``."""
     if text.strip().lower() == "all":
         return None
     try:
         value = int(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is neither 'all' nor a number of groups") from None
-    if value < 0:
-        raise typer.BadParameter(f"{value} is not 0 or more groups")
+        raise typer.BadParameter(f"{text!r} is neither 'all' nor a number of {what}") from None
+    if value < least:
+        raise typer.BadParameter(f"{value} is fewer than {least} {what}")
     return value
 
 
-def _budget(text: str) -> int | None:
-    """``all`` or a number of full tests."""
-    if text.strip().lower() == "all":
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is neither 'all' nor a number of tests") from None
-    if value < 1:
-        raise typer.BadParameter(f"{value} is not 1 full test or more")
-    return value
+Board_ = Annotated[
+    str | None,
+    typer.Option("--board", help="The checkerboard, if known (default: try every built-in board)."),
+]
+Offsets = Annotated[
+    str, typer.Option("--offsets", help="Group offsets tried either way: a number, or 'all'.")
+]
+Alpha = Annotated[
+    float,
+    typer.Option(
+        "--alpha", help="Expected false depths in the whole log, at most (0 < alpha < 1)."
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="A Dask scheduler's address (a cluster); 'local' for this machine."
+    ),
+]
+Workers = Annotated[
+    int | None, typer.Option("--workers", help="Run on a local Dask cluster of this many workers.")
+]
+Budget = Annotated[
+    str,
+    typer.Option(
+        "--budget",
+        help="Full tests at most, the screen's best first, or 'all' (bounds the full "
+        "tests' time; the threshold stays, only recall is lost, and the summary says "
+        "when the budget was hit).",
+    ),
+]
 
 
 @app.command("find")
 def find_cmd(
     log: Annotated[Path, typer.Argument(help="The intercept log (`cinq intercepts import`).")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    board: Annotated[
-        str | None,
-        typer.Option(help="The checkerboard, if known (default: try every built-in board)."),
-    ] = None,
-    offsets: Annotated[
-        str, typer.Option(help="Group offsets tried either way: a number, or 'all'.")
-    ] = "5",
-    alpha: Annotated[
-        float,
-        typer.Option(help="Expected false depths in the whole log, at most (0 < alpha < 1)."),
-    ] = 0.01,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="A Dask scheduler's address (a cluster); 'local' for this machine."),
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(help="Run on a local Dask cluster of this many workers."),
-    ] = None,
-    budget: Annotated[
-        str,
-        typer.Option(
-            help="Full tests at most, the screen's best first, or 'all' (bounds the full "
-            "tests' time; the threshold stays, only recall is lost, and the summary says "
-            "when the budget was hit)."
-        ),
-    ] = "8192",
+    board: Board_ = None,
+    offsets: Offsets = "5",
+    alpha: Alpha = 0.01,
+    scheduler: Scheduler = None,
+    workers: Workers = None,
+    budget: Budget = "8192",
 ) -> None:
     """Find the messages of a log enciphered on one pad: every pair and offset tested.
 
@@ -95,12 +94,16 @@ def find_cmd(
     from ..checkerboard import board as builtin_board
 
     chosen = None if board is None else [builtin_board(board)]
-    span = _offsets(offsets)
+    span = _all_or_count(offsets, "groups", 0)
     with open_log(log) as lg:
         items = lg.list()
     if not items:
         raise BadInput(f"intercept log {log} holds no message")
-    where = {"scheduler": scheduler, "workers": workers, "budget": _budget(budget)}
+    where = {
+        "scheduler": scheduler,
+        "workers": workers,
+        "budget": _all_or_count(budget, "full tests", 1),
+    }
     report = _find([i.groups for i in items], [i.label for i in items], chosen, span, alpha, where)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

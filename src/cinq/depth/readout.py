@@ -2,10 +2,10 @@
 
 :func:`render` prints each message's reading, then the recovered key in groups with
 every message's plaintext digits under it and each character under the digit where its
-code begins (U+FFFD where the reading is not sure). :func:`key_text` writes the
-recovered key in the format of ``cinq pad export`` (:mod:`cinq.padtext`), for
-``cinq pad import`` into a receive book, so that ``cinq decrypt`` reads further traffic
-on the same page.
+code begins (U+FFFD where the reading is not sure, lower case where it is tentative).
+:func:`key_text` writes the recovered key in the format of ``cinq pad export``
+(:mod:`cinq.padtext`), for ``cinq pad import`` into a receive book, so that
+``cinq decrypt`` reads further traffic on the same page.
 
 Only key digits the reading is sure of are written: the page holds the key from the
 first digit up to the first digit not determined, in whole groups. A digit written
@@ -20,7 +20,7 @@ import numpy as np
 from .. import padtext
 from ..digits import GROUP, check_group
 from ..errors import BadInput
-from .solve import SURE, Reading, Solution
+from .solve import Reading, Solution, shown
 from .stream import UNKNOWN
 
 __all__ = ["ROW", "key_text", "known_prefix", "render"]
@@ -40,7 +40,9 @@ def render(solution: Solution, row: int = ROW) -> str:
     ]
     for n, r in enumerate(solution.readings, 1):
         lines.append(
-            f"message {n} ({r.lang}, key offset {r.offset}): {r.sure:.0%} of characters sure"
+            f"message {n} ({r.lang}, key offset {r.offset}): {r.certain:.0%} of characters "
+            f"certain, {r.sure - r.certain:.0%} tentative (lower case), "
+            f"{1 - r.sure:.0%} not read (\N{REPLACEMENT CHARACTER})"
         )
         lines.append(f"  {r.text}")
     lines.append("")
@@ -77,9 +79,7 @@ def _spaced(digits: str) -> str:
 def _shown(r: Reading, k: int) -> str:
     """Character ``k`` of a reading in one column (``#`` for a CODE escape or sign)."""
     c = r.characters[k]
-    if r.confidence[k] < SURE:
-        return "\N{REPLACEMENT CHARACTER}"
-    return c if len(c) == 1 else "#"
+    return shown(c if len(c) == 1 else "#", r.confidence[k])
 
 
 def known_prefix(solution: Solution) -> int:

@@ -95,9 +95,8 @@ def solve_cmd(
     A beam search over the messages' joint states (board parse state and language
     model context of each) chooses the key digit at each position. Characters the
     search is not sure of are shown as U+FFFD, tentative ones in lower case. The
-    documents' check groups are not
-    text: give --check as they were sent (default none: intercepts from elsewhere
-    have none).
+    documents' check groups are not text: give --check as they were sent (default
+    none: intercepts from elsewhere have none).
     """
     check_writable(key_out, what="--key-out file")
     docs = [_document(p) for p in messages]

@@ -52,7 +52,7 @@ from .cells import (
     char,
     check_length,
 )
-from .machine import Machine, State, Transition
+from .machine import Emitted, Machine, State, Transition
 from .partial import UNREADABLE, decode_partial
 from .tables import (
     BOARDS,
@@ -100,6 +100,7 @@ __all__ = [
     "Cell",
     "Codes",
     "DecodeError",
+    "Emitted",
     "Kind",
     "Machine",
     "Mode",

@@ -50,6 +50,16 @@ class Transition:
     emitted: Token | None = None
 
 
+@dataclass(frozen=True)
+class Emitted:
+    """A token read from digits, and where its code is: ``digits[first:end]`` (a shift
+    before it, which emits nothing, counts in its code)."""
+
+    first: int
+    end: int
+    token: Token
+
+
 class Machine:
     """The finite-state machine of a board (build one with :meth:`Board.machine`)."""
 
@@ -105,9 +115,10 @@ class Machine:
             return Transition(replace(rest, escape=""))
         return Transition(rest, Token(TokenKind.SIGN, cell.text))
 
-    def walk(self, digits: Iterable[int], *, padded: bool = False) -> str:
-        """The text of ``digits``, one transition at a time: what :meth:`Board.decode`
-        gives, with the same errors."""
+    def read(self, digits: Iterable[int], *, padded: bool = False) -> list[Emitted]:
+        """Each token ``digits`` complete, with the digits of its code, one transition at
+        a time; the errors of :meth:`Board.decode` (``padded``: an unfinished code at the
+        end, the fill, is left out instead)."""
         state, out, begun = self.start, [], 0
         ds = [int(x) for x in digits]
         for i, digit in enumerate(ds):
@@ -122,10 +133,15 @@ class Machine:
                     begun,
                 )
             if t.emitted is not None:
-                out.append(t.emitted.written)
+                out.append(Emitted(begun, i + 1, t.emitted))
             state = t.state
         if not state.at_rest and not padded:
             raise DecodeError(
                 f"the digits end inside a code (digit {begun + 1} of {len(ds)})", begun
             )
-        return "".join(out)
+        return out
+
+    def walk(self, digits: Iterable[int], *, padded: bool = False) -> str:
+        """The text of ``digits`` (:meth:`read`): what :meth:`Board.decode` gives, with
+        the same errors."""
+        return "".join(e.token.written for e in self.read(digits, padded=padded))

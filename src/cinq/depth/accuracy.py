@@ -46,19 +46,7 @@ class Accuracy:
 def spans(digits: Digits, board: Board) -> list[tuple[int, int]]:
     """``(first, end)`` digit indices of each token's code in ``digits`` (an unfinished
     code at the end, the fill, is left out)."""
-    machine = board.machine()
-    state, begun = machine.start, 0
-    out: list[tuple[int, int]] = []
-    for k, d in enumerate(digits):
-        if state.at_rest:
-            begun = k
-        t = machine.step(state, int(d))
-        if t is None:
-            raise ValueError(f"digit {k + 1} makes a code board {board.name} does not use")
-        if t.emitted is not None:
-            out.append((begun, k + 1))
-        state = t.state
-    return out
+    return [(e.first, e.end) for e in board.machine().read(digits, padded=True)]
 
 
 def _sure_starts(r: Reading) -> set[int]:

@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import language as lg
-from ..checkerboard import UNREADABLE, Board, DecodeError
+from ..checkerboard import UNREADABLE, Board
 from ..errors import BadInput
 from ..hazmat.cipher import Convention
 from . import beam as bm
@@ -319,22 +319,10 @@ def _reading(path: bm.Path, i: int, lane: bm.Lane, board: Board, lang: str) -> R
     """Message ``i``'s best reading, walked through the board, with confidences."""
     digits = path.plain[lane.offset : lane.end, i]
     conf = path.confidence[lane.offset : lane.end, i]
-    machine = board.machine()
-    state, begun = machine.start, 0
-    chars: list[str] = []
-    sure: list[float] = []
-    starts: list[int] = []
-    for k, d in enumerate(digits):
-        if state.at_rest:
-            begun = k
-        t = machine.step(state, int(d))
-        if t is None:  # the search never takes a code the board does not use
-            raise DecodeError(f"digit {k + 1} of message {i + 1}", k)
-        if t.emitted is not None:
-            chars.append(t.emitted.written)
-            sure.append(float(conf[begun : k + 1].min()))
-            starts.append(begun)
-        state = t.state
+    read = board.machine().read(digits, padded=True)  # the search takes only used codes
+    chars = [e.token.written for e in read]
+    sure = [float(conf[e.first : e.end].min()) for e in read]
+    starts = [e.first for e in read]
     text = "".join(shown(c, s) for c, s in zip(chars, sure, strict=True))
     return Reading(
         text, "".join(chars), tuple(chars), tuple(sure), tuple(starts), digits.copy(), lang,

@@ -1,19 +1,30 @@
-"""What the path from transmitter to receiver does: a voice-channel band limit, noise at
-a chosen signal-to-noise ratio, fading and an interfering carrier.
+"""What the path from transmitter to receiver does: shortwave conditions on the audio.
+
+The transmitter's voice-channel band limit; on the way, mistuning, selective fading
+(two paths), slow flat fading, an interfering carrier, noise, static crashes (QRN) and
+clicks; in the receiver, an SSB filter and AGC; on the tape, a speed error. Each is a
+pure function of ``(samples,)`` float32 audio at :data:`RATE` (those with randomness
+take a :class:`numpy.random.Generator`, so a seed gives the same audio every time);
+:class:`Shortwave` holds a choice of them and applies them in that order.
 
 SNR is measured in the voice band (300-3000 Hz): the mean power of the transmission
 while it is sending (digits, words, tones; not the silences between them), over the
-power of the noise in the same band.
+power of the noise in the same band. Without a timeline, "while it is sending" is the
+20 ms frames within 20 dB of the loudest.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, dataclass, fields, replace
+from fractions import Fraction
 
 import numpy as np
-from scipy.signal import butter, sosfilt
+from numpy.typing import NDArray
+from scipy.fft import next_fast_len
+from scipy.signal import butter, ellip, hilbert, lfilter, lfilter_zi, resample_poly, sosfilt
 
 from ..errors import BadInput
 from . import RATE
@@ -22,15 +33,33 @@ from .synth import Event, Transmission
 
 BAND = (300.0, 3000.0)
 _SOS = butter(6, BAND, btype="bandpass", fs=RATE, output="sos")
+#: The SSB filters receivers have: upper edges in kHz (the lower edge is 300 Hz).
+SSB_FILTERS = (2.4, 2.7)
+SSB_LOW = 300.0
+#: Limits of what the settings can mean (beyond them the result is not a radio channel).
+MAX_MISTUNE = 1000.0  # Hz: an SSB voice that far off is not understood by anyone
+SPEED_RANGE = (0.5, 2.0)
+SSB_RANGE = (1.0, 3.8)  # kHz: the upper edge stays below the 4 kHz Nyquist limit
+_FRAME = RATE // 50  # 20 ms
+_ACTIVE_DB = 20.0
+_AGC_TARGET = 0.3  # the level AGC holds, as a peak amplitude
+_AGC_MAX_GAIN_DB = 60.0
 
 
 def band_limit(x: Audio) -> Audio:
-    """Through a 300-3000 Hz voice channel."""
+    """Through a 300-3000 Hz voice channel (same length, float32)."""
     return sosfilt(_SOS, x).astype(np.float32)
 
 
-def active_power(x: Audio, timeline: Sequence[Event]) -> float:
-    """Mean power over the samples where something is being sent."""
+def active_power(x: Audio, timeline: Sequence[Event] | None = None) -> float:
+    """Mean power over the samples where something is being sent.
+
+    With a ``timeline``, the samples of its digits, words and tones; without, the
+    20 ms frames within 20 dB of the loudest one (0.0 for empty audio)."""
+    if len(x) == 0:
+        return 0.0
+    if timeline is None:
+        return _loud_frames_power(x)
     mask = np.zeros(len(x), dtype=bool)
     for e in timeline:
         if e.kind != "group":
@@ -38,14 +67,93 @@ def active_power(x: Audio, timeline: Sequence[Event]) -> float:
     return float(np.mean(x[mask] ** 2)) if mask.any() else float(np.mean(x**2))
 
 
-def add_noise(
-    x: Audio, snr_db: float, timeline: Sequence[Event], rng: np.random.Generator
-) -> Audio:
-    """Add band-limited white noise so that the voice-band SNR is ``snr_db``."""
-    signal = active_power(band_limit(x), timeline)
-    noise = band_limit(rng.standard_normal(len(x)).astype(np.float32))
-    noise *= np.sqrt(signal / 10 ** (snr_db / 10) / float(np.mean(noise**2)))
-    return (x + noise).astype(np.float32)
+def _loud_frames_power(x: Audio) -> float:
+    frames = max(1, len(x) // _FRAME)
+    usable = np.asarray(x[: frames * _FRAME] if len(x) >= _FRAME else x, np.float64)
+    power = np.mean(usable.reshape(frames, -1) ** 2, axis=1)
+    loud = power >= power.max() * 10 ** (-_ACTIVE_DB / 10)
+    return float(np.mean(power[loud]))
+
+
+def _fit(y: NDArray[np.floating] | Audio) -> Audio:
+    """Float32, scaled down (never up) to a peak of at most 1: for linear effects."""
+    peak = float(np.max(np.abs(y))) if len(y) else 0.0
+    out = y / peak if peak > 1.0 else y
+    return np.asarray(out, np.float32)
+
+
+def _clipped(y: NDArray[np.floating] | Audio) -> Audio:
+    """Float32, clipped to +-1 as a receiver's audio stage clips: for noise and AGC."""
+    return np.asarray(np.clip(y, -1.0, 1.0), np.float32)
+
+
+def _analytic(x: Audio) -> NDArray[np.complex128]:
+    """The analytic signal of ``x`` (FFT length padded to a fast size)."""
+    n = len(x)
+    return np.asarray(hilbert(np.asarray(x, np.float64), N=next_fast_len(n))[:n])
+
+
+# -- the transmitter and the way -------------------------------------------------------
+
+
+def mistune(x: Audio, hz: float) -> Audio:
+    """The audio an SSB receiver tuned ``hz`` off the station gives: every frequency
+    moved by ``hz`` (positive: higher, the voice sounds like a duck; negative: lower,
+    and what falls below 0 Hz folds back, as it does in the receiver).
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    hz
+        The shift, within +-:data:`MAX_MISTUNE` Hz.
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length, peak at most 1.
+    """
+    _check_range("mistune", hz, -MAX_MISTUNE, MAX_MISTUNE, "Hz")
+    if hz == 0 or len(x) == 0:
+        return _fit(x)
+    t = np.arange(len(x)) / RATE
+    return _fit(np.real(_analytic(x) * np.exp(2j * np.pi * hz * t)))
+
+
+def selective_fading(x: Audio, rng: np.random.Generator, *, depth: float = 0.8) -> Audio:
+    """Multipath: a second, weaker path 0.5-2.9 ms later, its delay and carrier phase
+    drifting, so notches sweep through the band every few seconds (not flat fading).
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    rng
+        Where the paths' delays, drift rates and phases come from.
+    depth
+        The second path's strength relative to the first, 0-1 (1: notches to silence).
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length, peak at most 1.
+    """
+    _check_range("selective fading depth", depth, 0.0, 1.0, "")
+    if depth == 0 or len(x) == 0:
+        return _fit(x)
+    t = np.arange(len(x)) / RATE
+    phases = rng.uniform(0, 2 * np.pi, 3)
+    delay = rng.uniform(0.8e-3, 2.5e-3) + 0.3e-3 * np.sin(
+        2 * np.pi * rng.uniform(0.05, 0.2) * t + phases[0]
+    )
+    # The carrier phase of the second path turns at a Doppler rate of a fraction of a Hz,
+    # wandering: this is what moves the notches across the audio band.
+    turn = 2 * np.pi * rng.uniform(0.1, 0.5) * t + 2.0 * np.sin(0.4 * np.pi * t + phases[1])
+    gain = depth * (0.8 + 0.2 * np.sin(2 * np.pi * 0.07 * t + phases[2]))
+    a = _analytic(x)
+    later = t - delay
+    echo = np.interp(later, t, a.real, left=0.0) + 1j * np.interp(later, t, a.imag, left=0.0)
+    return _fit(x + gain * np.real(echo * np.exp(1j * turn)))
 
 
 def fade(x: Audio, depth: float, rng: np.random.Generator, *, rate_hz: float = 0.3) -> Audio:
@@ -62,8 +170,359 @@ def fade(x: Audio, depth: float, rng: np.random.Generator, *, rate_hz: float = 0
 def qrm(x: Audio, *, hz: float = 1200.0, level_db: float = -10.0) -> Audio:
     """An interfering carrier at ``hz``, ``level_db`` relative to the signal's peak power."""
     t = np.arange(len(x)) / RATE
-    amp = float(np.max(np.abs(x))) * 10 ** (level_db / 20)
+    amp = (float(np.max(np.abs(x))) if len(x) else 0.0) * 10 ** (level_db / 20)
     return (x + amp * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def add_noise(
+    x: Audio, snr_db: float, timeline: Sequence[Event] | None, rng: np.random.Generator
+) -> Audio:
+    """Add band-limited white noise so that the voice-band SNR is ``snr_db``
+    (the signal's power measured as :func:`active_power` does; same length)."""
+    signal = active_power(band_limit(x), timeline)
+    noise = band_limit(rng.standard_normal(len(x)).astype(np.float32))
+    noise_power = float(np.mean(noise**2)) if len(x) else 0.0
+    if noise_power > 0:
+        noise *= np.sqrt(signal / 10 ** (snr_db / 10) / noise_power)
+    return (x + noise).astype(np.float32)
+
+
+def qrn(
+    x: Audio, rng: np.random.Generator, *, rate_hz: float = 0.5, level_db: float = 6.0
+) -> Audio:
+    """Static crashes from distant lightning: bursts of crackling noise that rise in
+    2 ms and die away in 20-200 ms, at random times.
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    rng
+        Where the crashes' times, lengths, levels and noise come from.
+    rate_hz
+        Crashes per second on average (Poisson), 0-100.
+    level_db
+        A typical crash's peak envelope, in dB relative to the signal's RMS while it
+        is sending (:func:`active_power`); each crash is within +-6 dB of it.
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length, clipped to +-1 (crashes do clip).
+    """
+    _check_range("QRN rate", rate_hz, 0.0, 100.0, "per second")
+    _check_range("QRN level", level_db, -100.0, 100.0, "dB")
+    n = len(x)
+    count = int(rng.poisson(rate_hz * n / RATE)) if n else 0
+    if count == 0:
+        return _clipped(x)
+    level = math.sqrt(active_power(x)) * 10 ** (level_db / 20)
+    envelope = np.zeros(n)
+    starts = rng.integers(0, n, count)
+    decays = rng.uniform(0.02, 0.2, count)
+    peaks = level * 10 ** (rng.uniform(-6, 6, count) / 20)
+    for start, decay, peak in zip(starts, decays, peaks, strict=True):  # per crash, not sample
+        t = np.arange(min(n - start, int(5 * decay * RATE))) / RATE
+        envelope[start : start + len(t)] += peak * np.exp(-t / decay) * (1 - np.exp(-t / 0.002))
+    # Cubed Gaussian noise is heavy-tailed: a crash crackles rather than hisses.
+    crackle = rng.standard_normal(n) ** 3 / math.sqrt(15.0)
+    return _clipped(x + envelope * crackle)
+
+
+def impulses(
+    x: Audio, rng: np.random.Generator, *, rate_hz: float = 5.0, level_db: float = 10.0
+) -> Audio:
+    """Impulse noise: clicks (ignition, switching) a few samples long at random times.
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    rng
+        Where the clicks' times, signs and sizes come from.
+    rate_hz
+        Clicks per second on average (Poisson), 0-1000.
+    level_db
+        A typical click's peak, in dB relative to the signal's RMS while it is sending
+        (:func:`active_power`); sizes are exponentially distributed about it.
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length, clipped to +-1.
+    """
+    _check_range("impulse rate", rate_hz, 0.0, 1000.0, "per second")
+    _check_range("impulse level", level_db, -100.0, 100.0, "dB")
+    n = len(x)
+    count = int(rng.poisson(rate_hz * n / RATE)) if n else 0
+    if count == 0:
+        return _clipped(x)
+    level = math.sqrt(active_power(x)) * 10 ** (level_db / 20)
+    spikes = np.zeros(n)
+    sizes = level * rng.exponential(1.0, count) * rng.choice([-1.0, 1.0], count)
+    np.add.at(spikes, rng.integers(0, n, count), sizes)
+    clicks = lfilter([1.0, -0.6, 0.3], [1.0], spikes)  # a click rings for a few samples
+    return _clipped(x + clicks)
+
+
+# -- the receiver and the recorder -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _ssb_sos(low: float, high: float) -> NDArray[np.float64]:
+    # An elliptic filter: flat in the passband, 60 dB down within a few hundred Hz,
+    # like the crystal or DSP filters of SSB receivers.
+    return np.asarray(ellip(5, 1.0, 60.0, (low, high), btype="bandpass", fs=RATE, output="sos"))
+
+
+def ssb(x: Audio, *, low: float = SSB_LOW, high: float = 2400.0) -> Audio:
+    """Through an SSB receiver's filter: ``low``-``high`` Hz passes, 60 dB down outside.
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    low, high
+        The passband's edges in Hz, ``50 <= low < high <= 3800`` (300-2400 Hz is the
+        common "2.4 kHz" filter, 300-2700 Hz the wider one).
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length (delayed by the filter's few ms),
+        peak at most 1.
+    """
+    _check_range("SSB filter's lower edge", low, 50.0, 3000.0, "Hz")
+    _check_range("SSB filter's upper edge", high, low + 200.0, 3800.0, "Hz")
+    return _fit(sosfilt(_ssb_sos(float(low), float(high)), x))
+
+
+def agc(x: Audio, *, attack: float = 0.005, release: float = 0.3) -> Audio:
+    """A receiver's automatic gain control: the level held near 0.3 peak.
+
+    The envelope follows a rise within ``attack`` seconds and a fall within
+    ``release``; so after a loud word or a crash, what follows is quieter for a
+    moment (pumping), the first few ms of a word after silence overshoot (clipped),
+    and the noise rises in the pauses (up to 60 dB of gain).
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    attack, release
+        Time constants in seconds, each 0.0001-10.
+
+    Returns
+    -------
+    Audio
+        ``(samples,)`` float32, the same length, clipped to +-1.
+    """
+    _check_range("AGC attack", attack, 1e-4, 10.0, "s")
+    _check_range("AGC release", release, 1e-4, 10.0, "s")
+    if len(x) == 0:
+        return _clipped(x)
+    # A peak detector with exponential release, vectorised: the envelope at n is the
+    # largest |x[k]| * exp(-(n - k) / release), a running maximum in the log domain.
+    slope = np.arange(len(x)) / (release * RATE)
+    held = np.exp(np.maximum.accumulate(np.log(np.abs(x) + 1e-12) + slope) - slope)
+    pole = math.exp(-1.0 / (attack * RATE))
+    envelope, _ = lfilter(
+        [1 - pole], [1, -pole], held, zi=lfilter_zi([1 - pole], [1, -pole]) * held[0]
+    )
+    floor = _AGC_TARGET * 10 ** (-_AGC_MAX_GAIN_DB / 20)
+    return _clipped(x * (_AGC_TARGET / np.maximum(envelope, floor)))
+
+
+def speed_ratio(factor: float) -> Fraction:
+    """The speed factor as the ratio :func:`speed` resamples by (within 1e-6)."""
+    _check_range("speed", factor, *SPEED_RANGE, "times")
+    return Fraction(factor).limit_denominator(1000)
+
+
+def speed(x: Audio, factor: float) -> Audio:
+    """A tape played ``factor`` times too fast: 1.01 is 1 % fast, 1 % shorter and
+    1 % higher in pitch (pitch and tempo together).
+
+    Parameters
+    ----------
+    x
+        ``(samples,)`` float32 at :data:`RATE`.
+    factor
+        Within 0.5-2; taken as :func:`speed_ratio` (a fraction, denominator <= 1000).
+
+    Returns
+    -------
+    Audio
+        ``(ceil(samples / ratio),)`` float32 at :data:`RATE`, peak at most 1.
+    """
+    ratio = speed_ratio(factor)
+    if ratio == 1 or len(x) == 0:
+        return _fit(x)
+    return _fit(resample_poly(np.asarray(x, np.float64), ratio.denominator, ratio.numerator))
+
+
+def _check_range(name: str, value: float, low: float, high: float, unit: str) -> None:
+    if not (math.isfinite(value) and low <= value <= high):
+        unit = f" {unit}" if unit else ""
+        raise BadInput(f"the {name} must be between {low:g} and {high:g}{unit}, not {value}")
+
+
+# -- a choice of conditions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortwave:
+    """Shortwave conditions: every setting of the channel, each off by default.
+
+    Attributes
+    ----------
+    snr_db
+        White noise at this voice-band SNR in dB (-100 to 100), or None.
+    fading
+        Slow flat fading depth, 0-1 (0: none).
+    qrm_db
+        An interfering carrier at 1200 Hz, dB relative to the signal's peak, or None.
+    ssb
+        An SSB filter from 300 Hz up to this many kHz (1-3.8; 2.4 and 2.7 are the usual
+        ones), or None.
+    mistune
+        The receiver tuned this many Hz off (+-1000; 0: on frequency).
+    agc
+        Automatic gain control (attack 5 ms, release 0.3 s).
+    qrn_db
+        Static crashes, half a second apart on average, this many dB above the signal's
+        RMS (e.g. 6), or None.
+    selective_fading
+        Depth of two-path selective fading, 0-1 (0: none).
+    impulses_db
+        Clicks, 5 a second on average, this many dB above the signal's RMS (e.g. 10),
+        or None.
+    speed
+        Tape speed factor, 0.5-2 (1.01: 1 % fast, shorter and higher).
+
+    Raises
+    ------
+    BadInput
+        A setting out of its range, naming it.
+    """
+
+    snr_db: float | None = None
+    fading: float = 0.0
+    qrm_db: float | None = None
+    ssb: float | None = None
+    mistune: float = 0.0
+    agc: bool = False
+    qrn_db: float | None = None
+    selective_fading: float = 0.0
+    impulses_db: float | None = None
+    speed: float = 1.0
+
+    def __post_init__(self) -> None:
+        # Beyond +-100 dB a level means nothing on a radio channel, and 10 ** (dB / 10)
+        # overflows long before NaN or infinity would be caught downstream.
+        levels = (("SNR", self.snr_db), ("QRM level", self.qrm_db), ("QRN level", self.qrn_db))
+        for name, db in (*levels, ("impulse level", self.impulses_db)):
+            if db is not None:
+                _check_range(name, db, -100.0, 100.0, "dB")
+        _check_range("fading depth", self.fading, 0.0, 1.0, "")
+        _check_range("selective fading depth", self.selective_fading, 0.0, 1.0, "")
+        if self.ssb is not None:
+            _check_range("SSB filter's upper edge", self.ssb, *SSB_RANGE, "kHz")
+        _check_range("mistune", self.mistune, -MAX_MISTUNE, MAX_MISTUNE, "Hz")
+        _check_range("speed factor", self.speed, *SPEED_RANGE, "")
+
+    def apply(
+        self, x: Audio, rng: np.random.Generator, *, timeline: Sequence[Event] | None = None
+    ) -> Audio:
+        """The audio as a receiver records it, peak-normalised to 0.9.
+
+        In order: the transmitter's 300-3000 Hz band limit; mistuning, selective and
+        flat fading; the carrier, noise, crashes and clicks; the SSB filter, AGC; the
+        tape speed.
+
+        Parameters
+        ----------
+        x
+            ``(samples,)`` float32 at :data:`RATE`.
+        rng
+            The randomness of fading and noise (the same generator state gives the
+            same audio).
+        timeline
+            What is sent when, for the SNR's signal power; None: the loud frames.
+
+        Returns
+        -------
+        Audio
+            ``(samples,)`` float32, or ``(ceil(samples / speed_ratio(speed)),)`` when
+            the speed is not 1; peak 0.9 (silence stays silent).
+        """
+        y = self._on_the_way(band_limit(x), rng)
+        y = self._noised(y, rng, timeline)
+        y = self._received(y)
+        peak = float(np.max(np.abs(y))) if len(y) else 0.0
+        return (0.9 * y / (peak or 1.0)).astype(np.float32)
+
+    def _on_the_way(self, y: Audio, rng: np.random.Generator) -> Audio:
+        if self.mistune:
+            y = mistune(y, self.mistune)
+        if self.selective_fading:
+            y = selective_fading(y, rng, depth=self.selective_fading)
+        if self.fading:
+            y = fade(y, self.fading, rng)
+        return y
+
+    def _noised(
+        self, y: Audio, rng: np.random.Generator, timeline: Sequence[Event] | None
+    ) -> Audio:
+        if self.qrm_db is not None:
+            y = qrm(y, level_db=self.qrm_db)
+        clean = y
+        if self.snr_db is not None:
+            y = add_noise(y, self.snr_db, timeline, rng)
+        # Crashes and clicks are sized against the signal, not against signal and noise.
+        if self.qrn_db is not None:
+            y = y + (qrn(clean, rng, level_db=self.qrn_db) - _clipped(clean))
+        if self.impulses_db is not None:
+            y = y + (impulses(clean, rng, level_db=self.impulses_db) - _clipped(clean))
+        return np.asarray(y, np.float32)
+
+    def _received(self, y: Audio) -> Audio:
+        if self.ssb is not None:
+            y = ssb(y, high=1000.0 * self.ssb)
+        if self.agc:
+            y = agc(y)
+        if self.speed != 1:
+            y = speed(y, self.speed)
+        return y
+
+    def stretched(self, timeline: Sequence[Event]) -> tuple[Event, ...]:
+        """The timeline of the audio :meth:`apply` gives: times divided by the speed."""
+        ratio = float(speed_ratio(self.speed))
+        if ratio == 1:
+            return tuple(timeline)
+        return tuple(replace(e, start=e.start / ratio, end=e.end / ratio) for e in timeline)
+
+    def to_json(self) -> dict[str, object]:
+        """Every setting by its attribute name (None or 0 where it is off)."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        parts = [
+            f"{self.snr_db:g} dB SNR" if self.snr_db is not None else "",
+            f"fading {self.fading:g}" if self.fading else "",
+            f"QRM {self.qrm_db:g} dB" if self.qrm_db is not None else "",
+            f"SSB {self.ssb:g} kHz" if self.ssb is not None else "",
+            f"mistuned {self.mistune:+g} Hz" if self.mistune else "",
+            "AGC" if self.agc else "",
+            f"QRN {self.qrn_db:g} dB" if self.qrn_db is not None else "",
+            f"selective fading {self.selective_fading:g}" if self.selective_fading else "",
+            f"impulses {self.impulses_db:g} dB" if self.impulses_db is not None else "",
+            f"speed {self.speed:g}" if self.speed != 1 else "",
+        ]
+        return ", ".join(p for p in parts if p) or "clean"
+
+
+SETTINGS = tuple(f.name for f in fields(Shortwave))
 
 
 def apply(
@@ -78,59 +537,53 @@ def apply(
     """Band limit, then fading, interference and noise as asked; peak-normalised.
 
     :class:`BadInput` for a level outside what a radio channel can mean (SNR and QRM
-    within +-100 dB, fading 0-1) or a negative seed, before any work."""
-    _check(snr_db=snr_db, fading=fading, qrm_db=qrm_db, seed=seed)
-    rng = np.random.default_rng(seed)
-    y = band_limit(x)
-    if fading:
-        y = fade(y, fading, rng)
-    if qrm_db is not None:
-        y = qrm(y, level_db=qrm_db)
-    if snr_db is not None:
-        y = add_noise(y, snr_db, timeline, rng)
-    peak = float(np.max(np.abs(y))) or 1.0
-    return (0.9 * y / peak).astype(np.float32)
+    within +-100 dB, fading 0-1) or a negative seed, before any work. The same as
+    ``Shortwave(snr_db=..., fading=..., qrm_db=...).apply(x, rng, timeline=timeline)``."""
+    conditions = Shortwave(snr_db=snr_db, fading=fading, qrm_db=qrm_db)
+    return conditions.apply(x, _rng(seed), timeline=timeline)
 
 
 def through(
     tx: Transmission,
+    shortwave: Shortwave | None = None,
     *,
     snr_db: float | None = None,
     fading: float = 0.0,
     qrm_db: float | None = None,
     seed: int | None = None,
 ) -> Transmission:
-    """The transmission as a receiver hears it: :func:`apply` to its audio.
+    """The transmission as a receiver hears it: :meth:`Shortwave.apply` to its audio.
 
     Parameters
     ----------
     tx
         What the station sent.
-    snr_db, fading, qrm_db, seed
-        As for :func:`apply`.
+    shortwave
+        The conditions; or, without it, ``snr_db``, ``fading`` and ``qrm_db`` as for
+        :func:`apply`.
+    seed
+        Seed of the randomness of fading and noise.
 
     Returns
     -------
     Transmission
-        ``tx`` with its audio (``(samples,)`` float32, as long as before) band limited,
-        faded, interfered with and noised as asked; the timeline unchanged.
+        ``tx`` with its audio through the channel (``(samples,)`` float32, as long as
+        before unless the speed is not 1) and its timeline stretched to match.
 
     Raises
     ------
     BadInput
-        A level outside what a radio channel can mean, or a negative seed.
+        A setting out of its range, a negative seed, or both ``shortwave`` and levels.
     """
-    audio = apply(tx.audio, tx.timeline, snr_db=snr_db, fading=fading, qrm_db=qrm_db, seed=seed)
-    return replace(tx, audio=audio)
+    if shortwave is None:
+        shortwave = Shortwave(snr_db=snr_db, fading=fading, qrm_db=qrm_db)
+    elif snr_db is not None or fading or qrm_db is not None:
+        raise BadInput("give the channel's levels either in a Shortwave or as keywords")
+    audio = shortwave.apply(tx.audio, _rng(seed), timeline=tx.timeline)
+    return replace(tx, audio=audio, timeline=shortwave.stretched(tx.timeline))
 
 
-def _check(*, snr_db: float | None, fading: float, qrm_db: float | None, seed: int | None) -> None:
-    # Beyond +-100 dB a level means nothing on a radio channel, and 10 ** (dB / 10)
-    # overflows long before NaN or infinity would be caught downstream.
-    for name, db in (("SNR", snr_db), ("QRM level", qrm_db)):
-        if db is not None and not (math.isfinite(db) and -100 <= db <= 100):
-            raise BadInput(f"the {name} must be between -100 and 100 dB, not {db}")
-    if not (math.isfinite(fading) and 0 <= fading <= 1):
-        raise BadInput(f"the fading depth must be between 0 and 1, not {fading}")
+def _rng(seed: int | None) -> np.random.Generator:
     if seed is not None and seed < 0:
         raise BadInput(f"the seed must be 0 or more, not {seed}")
+    return np.random.default_rng(seed)

@@ -48,7 +48,12 @@ _AGC_MAX_GAIN_DB = 60.0
 
 def band_limit(x: Audio) -> Audio:
     """Through a 300-3000 Hz voice channel (same length, float32)."""
-    return sosfilt(_SOS, x).astype(np.float32)
+    return _filtered(_SOS, x)
+
+
+def _filtered(sos: NDArray[np.float64], x: Audio) -> Audio:
+    # SciPy's sosfilt refuses an empty signal; no audio through a filter is no audio.
+    return sosfilt(sos, x).astype(np.float32) if len(x) else np.zeros(0, np.float32)
 
 
 def active_power(x: Audio, timeline: Sequence[Event] | None = None) -> float:
@@ -294,7 +299,7 @@ def ssb(x: Audio, *, low: float = SSB_LOW, high: float = 2400.0) -> Audio:
     """
     _check_range("SSB filter's lower edge", low, 50.0, 3000.0, "Hz")
     _check_range("SSB filter's upper edge", high, low + 200.0, 3800.0, "Hz")
-    return _fit(sosfilt(_ssb_sos(float(low), float(high)), x))
+    return _fit(_filtered(_ssb_sos(float(low), float(high)), x))
 
 
 def agc(x: Audio, *, attack: float = 0.005, release: float = 0.3) -> Audio:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -243,6 +243,7 @@ class Section:
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
     failed: bool = False
+    data: Mapping[str, object] = field(default_factory=dict)  # more results, for the JSON
 
     def lines(self) -> list[str]:
         out = [f"{self.title}   [{self.seconds:.0f} s]"]
@@ -258,4 +259,5 @@ class Section:
             "failed": self.failed,
             "rows": [r.to_json() for r in self.rows],
             "notes": list(self.notes),
+            **({"data": dict(self.data)} if self.data else {}),
         }

@@ -18,6 +18,10 @@ whether it is met. Never used in tests. What each section measures is in its mod
    against kappa's recall (``find``), and the pair screen at 20,000 messages against a
    bare BLAS product (``scale``); ``--only depth`` runs the three.
 9. Radio (radio_bench.py), only with --radio: it takes many minutes.
+10. Receiver (receiver_bench.py), with --radio or ``--only receiver``: group errors
+   (silent and marked) on voices left out of training through a shortwave channel,
+   runs called clean that were wrong, reception speed and memory; hours at full size
+   (``--groups N`` sets the groups per cell).
 
 Results also go to a JSON file (``--json``; default build/bench/results.json, which
 git ignores).
@@ -41,6 +45,7 @@ import numpy as np
 import codebook_bench  # type: ignore[import-not-found]
 import depth_bench  # type: ignore[import-not-found]
 import primitives_bench  # type: ignore[import-not-found]
+import receiver_bench  # type: ignore[import-not-found]
 import system_bench  # type: ignore[import-not-found]
 import text_bench  # type: ignore[import-not-found]
 import triage_bench  # type: ignore[import-not-found]
@@ -62,10 +67,11 @@ class Plan:
     triage_samples: int
     radio_groups: int
     depth: depth_bench.Plan
+    receiver: receiver_bench.Plan
 
 
-FULL = Plan(10_000_000, 5, 10**7, 11, 7, 10_000, 200, depth_bench.FULL)
-QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 1_000, 40, depth_bench.QUICK)
+FULL = Plan(10_000_000, 5, 10**7, 11, 7, 10_000, 200, depth_bench.FULL, receiver_bench.FULL)
+QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 1_000, 40, depth_bench.QUICK, receiver_bench.QUICK)
 
 
 def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]:
@@ -83,6 +89,7 @@ def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]
     ]
     if radio:
         out.append(("radio", lambda: _radio(plan.radio_groups)))
+        out.append(("receiver", lambda: receiver_bench.section(plan.receiver)))
     return out
 
 
@@ -98,6 +105,7 @@ KEYS = (
     "find",
     "scale",
     "radio",
+    "receiver",
 )
 GROUPS = {"depth": ("solve", "find", "scale")}
 """Names ``--only`` takes for several sections."""
@@ -138,14 +146,22 @@ def machine() -> dict[str, object]:
     }
 
 
+def _sized(plan: Plan, groups: int | None) -> Plan:
+    if groups is None:
+        return plan
+    receiver = dataclasses.replace(plan.receiver, groups=groups)
+    return dataclasses.replace(plan, radio_groups=groups, receiver=receiver)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    ap.add_argument("--radio", action="store_true", help="also the radio section (slow)")
+    ap.add_argument("--radio", action="store_true", help="also the radio sections (slow)")
+    ap.add_argument("--groups", type=int, help="groups per cell of the radio sections")
     ap.add_argument("--only", help=f"comma-separated sections of: {','.join((*KEYS, *GROUPS))}")
     ap.add_argument("--json", type=Path, default=DEFAULT_JSON, help="write results here")
     args = ap.parse_args()
-    plan = QUICK if args.quick else FULL
+    plan = _sized(QUICK if args.quick else FULL, args.groups)
     wanted = {k for w in args.only.split(",") for k in GROUPS.get(w, (w,))} if args.only else None
     if wanted is not None and not wanted <= set(KEYS):
         ap.error(f"--only: unknown section(s) {sorted(wanted - set(KEYS))}; known: {KEYS}")
@@ -155,7 +171,8 @@ def main() -> None:
     print()
     results = [
         _run(number, key, make)
-        for number, (key, make) in enumerate(sections(plan, args.radio), 1)
+        # A section named in --only runs even if slow (--radio not needed for it).
+        for number, (key, make) in enumerate(sections(plan, args.radio or bool(wanted)), 1)
         if wanted is None or key in wanted
     ]
     report = {

@@ -1,0 +1,714 @@
+"""The receiver for real voices (issue #14): group error rates on voices the recogniser
+was not built from, through a shortwave channel; reception speed; memory.
+
+Every cell is a voice panel under one channel condition, over at least ``--groups``
+groups (messages of ``--message`` groups each, sent in the panel's voices in turn), and
+is scored twice: on the first reading of each group (``receive(..., vote=False)``) and
+after the repeat vote (``vote=True``). A group is
+
+- **silent** when it holds a wrong digit not marked ``?``, or was invented (a group
+  copied that was never sent); silent errors are the ones a monitor cannot see;
+- **marked** when it was missed or holds a ``?`` (and no silent wrong digit).
+
+Copy and message are lined up group by group (an edit-distance alignment), so one
+missed group costs one error, not every group after it.
+
+Panels: *left out* -- each engine in turn (every voice of it) received with a
+recogniser trained without that engine (``cinq.radio.training.train``); *FSDD* -- each
+human speaker received with a recogniser trained without that speaker; *own* -- the
+station's own voice with the shipped model. Conditions: clean, 10 dB, 0 dB (300-3000 Hz
+channel), then at 10 dB: SSB 300-2400 Hz, AGC, a tape 3 % fast and 3 % slow, and a late
+start (the first 35 % of the transmission cut). Every run that the receiver calls clean
+(``Reception.clean``: the exit status 0 of ``cinq receive``) must be an exact copy:
+violations are counted.
+
+A section whose piece is missing prints ``not available: <why>`` and the others run.
+
+Run alone: ``python benchmarks/receiver_bench.py [--quick] [--groups N] [--json PATH]``;
+in ``make bench``: ``make bench BENCH_ARGS="--only receiver"``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import (  # type: ignore[import-not-found]
+    Comparison,
+    Figure,
+    Goal,
+    Section,
+    Span,
+    Stopwatch,
+    Target,
+    interleave,
+)
+
+HERE = Path(__file__).resolve()
+LANGS = ("en", "fr", "es", "de", "ru")
+TARGET_CONDITION = "SSB 10 dB"
+ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+Audio = NDArray[np.float32]
+
+
+class Unavailable(Exception):
+    """A piece a section needs has not landed or is not installed: the section says why
+    and the bench goes on."""
+
+
+# -- scoring --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Errors:
+    """Groups in error, split by whether the copy shows it."""
+
+    silent: int = 0
+    marked: int = 0
+
+    def __add__(self, other: Errors) -> Errors:
+        return Errors(self.silent + other.silent, self.marked + other.marked)
+
+    @property
+    def total(self) -> int:
+        return self.silent + self.marked
+
+
+def group_error(sent: str, got: str) -> Errors:
+    """One sent group against the group copied in its place."""
+    if got == sent:
+        return Errors()
+    wrong = len(got) != len(sent) or any(g not in (s, "?") for s, g in zip(sent, got, strict=True))
+    return Errors(silent=1) if wrong else Errors(marked=1)
+
+
+def _cost(sent: str, got: str) -> float:
+    # A group read with only '?' differences is nearer a match than a wrong one, so the
+    # alignment prefers pairing it to calling it missed plus invented.
+    if got == sent:
+        return 0.0
+    return 1.0 if group_error(sent, got).silent else 0.5
+
+
+def _table(sent: Sequence[str], got: Sequence[str]) -> NDArray[np.float64]:
+    """Edit-distance table: [i, j] = cheapest way to line up sent[:i] with got[:j]."""
+    d = np.zeros((len(sent) + 1, len(got) + 1))
+    d[:, 0] = np.arange(len(sent) + 1)
+    d[0, :] = np.arange(len(got) + 1)
+    for i, s in enumerate(sent, 1):
+        for j, g in enumerate(got, 1):
+            d[i, j] = min(d[i - 1, j - 1] + _cost(s, g), d[i - 1, j] + 1, d[i, j - 1] + 1)
+    return d
+
+
+def errors(sent: Sequence[str], got: Sequence[str]) -> Errors:
+    """The errors of a copy: sent and copied groups lined up (missed groups are marked
+    errors, invented ones silent, paired ones as :func:`group_error` says)."""
+    d = _table(sent, got)
+    i, j, out = len(sent), len(got), Errors()
+    while i or j:
+        if i and j and d[i, j] == d[i - 1, j - 1] + _cost(sent[i - 1], got[j - 1]):
+            out, i, j = out + group_error(sent[i - 1], got[j - 1]), i - 1, j - 1
+        elif i and d[i, j] == d[i - 1, j] + 1:
+            out, i = out + Errors(marked=1), i - 1
+        else:
+            out, j = out + Errors(silent=1), j - 1
+    return out
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One cell: groups sent, errors before and after the vote, runs called clean and
+    how many of those were not an exact copy (a violation: exit 0 on a wrong copy)."""
+
+    groups: int = 0
+    first: Errors = Errors()
+    voted: Errors = Errors()
+    runs: int = 0
+    clean: int = 0
+    violations: int = 0
+
+    def __add__(self, o: Tally) -> Tally:
+        return Tally(
+            self.groups + o.groups,
+            self.first + o.first,
+            self.voted + o.voted,
+            self.runs + o.runs,
+            self.clean + o.clean,
+            self.violations + o.violations,
+        )
+
+    @classmethod
+    def of(cls, sent: Sequence[str], first: Any, voted: Any) -> Tally:
+        """From the two receptions (``Reception``) of one run."""
+        exact = tuple(voted.groups) == tuple(sent)
+        return cls(
+            len(sent),
+            errors(sent, first.groups),
+            errors(sent, voted.groups),
+            1,
+            int(bool(voted.clean)),
+            int(bool(voted.clean) and not exact),
+        )
+
+    def rate(self, k: int) -> float:
+        return 100.0 * k / self.groups if self.groups else math.nan
+
+    def to_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+# -- channel ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A channel (``cinq.radio.channel.Shortwave``'s settings: noise, SSB filter's top
+    in kHz, AGC, tape speed) and the share of the recording cut at its start."""
+
+    name: str
+    snr_db: float | None = None
+    ssb: float | None = None
+    agc: bool = False
+    speed: float = 1.0
+    late: float = 0.0
+
+    def hear(self, tx: Any, seed: int) -> Audio:
+        """The transmission ``tx`` as a receiver records it."""
+        from cinq.radio import channel
+
+        if not hasattr(channel, "Shortwave"):
+            raise Unavailable("cinq.radio.channel.Shortwave (helper H2) has not landed")
+        sw = channel.Shortwave(snr_db=self.snr_db, ssb=self.ssb, agc=self.agc, speed=self.speed)
+        y = sw.apply(tx.audio, np.random.default_rng(seed), timeline=tx.timeline)
+        return np.asarray(y[int(self.late * len(y)) :], np.float32)
+
+
+CONDITIONS = (
+    Condition("clean"),
+    Condition("10 dB", 10.0),
+    Condition("0 dB", 0.0),
+    Condition("SSB 10 dB", 10.0, ssb=2.4),
+    Condition("AGC 10 dB", 10.0, agc=True),
+    Condition("+3% 10 dB", 10.0, speed=1.03),
+    Condition("-3% 10 dB", 10.0, speed=0.97),
+    Condition("late 10 dB", 10.0, late=0.35),
+)
+
+
+# -- panels -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Voices received with one recogniser.
+
+    ``voices``: cinq.radio.voices.Voice objects, or None for the station's own voice;
+    ``model``: makes the recogniser to receive with (None: the receiver's default);
+    ``left_out``: the voices were not in its training (they count towards the targets).
+    """
+
+    name: str
+    lang: str
+    voices: tuple[Any, ...]
+    model: Callable[[], Any]
+    left_out: bool
+
+
+@dataclass(frozen=True)
+class Skipped:
+    name: str
+    why: str
+
+
+@functools.cache
+def _trained(lang: str, without: frozenset[str]) -> Any:
+    """A recogniser for ``lang`` trained on every installed voice but ``without`` (keys)."""
+    try:
+        from cinq.radio import training
+    except ImportError as e:
+        raise Unavailable(f"training (helper H3): {e}") from None
+    keep = [v for v in _all_voices(lang) if v.key not in without]
+    return training.train(lang, keep)
+
+
+def _all_voices(lang: str) -> list[Any]:
+    """Every installed voice of ``lang``; for English the FSDD speakers too."""
+    try:
+        from cinq.radio import voices
+    except ImportError as e:
+        raise Unavailable(f"cinq.radio.voices (helper H1): {e}") from None
+    found = {v.key: v for v in voices.voices(lang)}
+    return list(found.values())
+
+
+def own_panel(lang: str) -> Panel:
+    return Panel(f"own voice ({lang})", lang, (None,), lambda: None, left_out=False)
+
+
+def left_out_panels(lang: str) -> list[Panel | Skipped]:
+    """One panel per engine of ``lang`` (FSDD apart: see :func:`fsdd_panels`)."""
+    try:
+        every = _all_voices(lang)
+    except Unavailable as e:
+        return [Skipped(f"left out ({lang})", str(e))]
+    engines = sorted({v.engine for v in every if v.engine != "fsdd"})
+    out: list[Panel | Skipped] = []
+    for engine in engines:
+        test = tuple(v for v in every if v.engine == engine)
+        name = f"left out: {engine} ({lang}, {len(test)} voices)"
+        if len(test) == len(every):
+            out.append(Skipped(name, "no other engine to train on"))
+            continue
+        keys = frozenset(v.key for v in test)
+        out.append(Panel(name, lang, test, functools.partial(_trained, lang, keys), True))
+    return out
+
+
+def fsdd_panels() -> list[Panel | Skipped]:
+    """Leave one FSDD speaker out at a time (English)."""
+    try:
+        speakers = [v for v in _all_voices("en") if v.engine == "fsdd"]
+    except Unavailable as e:
+        return [Skipped("FSDD speakers", str(e))]
+    if not speakers:
+        return [Skipped("FSDD speakers", "no FSDD voice installed (cinq.radio.voices.fsdd)")]
+    return [
+        Panel(
+            f"FSDD left out: {v.name}",
+            "en",
+            (v,),
+            functools.partial(_trained, "en", frozenset({v.key})),
+            True,
+        )
+        for v in speakers
+    ]
+
+
+def panels(plan: Plan) -> list[Panel | Skipped]:
+    kinds = set(plan.panels) or {"own", "leftout", "fsdd"}
+    out: list[Panel | Skipped] = []
+    for lang in plan.langs:
+        if "own" in kinds:
+            out.append(own_panel(lang))
+        if "leftout" in kinds:
+            out += left_out_panels(lang)
+    if "fsdd" in kinds and "en" in plan.langs:
+        out += fsdd_panels()
+    return out
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sizes of one run of the receiver bench."""
+
+    groups: int = 200  # per cell
+    message: int = 25  # groups per broadcast
+    langs: tuple[str, ...] = LANGS
+    conditions: tuple[str, ...] = tuple(c.name for c in CONDITIONS)
+    panels: tuple[str, ...] = ()  # of own, leftout, fsdd; empty: all
+    speed_runs: int = 5
+    hour_seconds: float = 3600.0
+    learn_messages: int = 8  # messages copied with each learnt voice
+    seed: int = 14
+
+    @property
+    def messages(self) -> int:
+        return max(1, math.ceil(self.groups / self.message))
+
+
+FULL = Plan()
+QUICK = Plan(
+    groups=25,
+    langs=("en",),
+    conditions=("clean", TARGET_CONDITION, "late 10 dB"),
+    hour_seconds=600.0,
+    learn_messages=1,
+)
+
+
+def station_for(lang: str) -> Any:
+    """The voice station profile that speaks ``lang`` (E11's format where none does)."""
+    from cinq.radio import profiles
+
+    for name in profiles.names():
+        p = profiles.load(name)
+        if p.mode == "voice" and p.language == lang:
+            return p
+    return profiles.load("E11")
+
+
+def _seed(*parts: object) -> int:
+    return zlib.crc32(repr(parts).encode())
+
+
+def message(rng: np.random.Generator, n: int) -> list[str]:
+    return ["".join(map(str, rng.integers(0, 10, 5))) for _ in range(n)]
+
+
+def send(sent: Sequence[str], profile: Any, voice: Any, lang: str, station_id: str) -> Any:
+    """The broadcast of ``sent`` in ``voice`` (None: the station's own voice)."""
+    from cinq.radio import synth
+
+    if voice is None:
+        own = None if lang == profile.language else lang
+        return synth.broadcast(sent, profile, voice=own, station_id=station_id)
+    try:
+        return synth.broadcast(sent, profile, voice=voice, station_id=station_id)
+    except TypeError as e:  # a Voice not yet taken (helper H6)
+        raise Unavailable(f"synth.broadcast(voice=Voice) (helper H6): {e}") from None
+
+
+def copy(audio: Audio, profile: Any, model: Any, lang: str, *, vote: bool) -> Any:
+    """``receive`` with the panel's recogniser (None: the receiver's own choice)."""
+    from cinq.radio import receive
+
+    kwargs: dict[str, Any] = {"vote": vote}
+    if model is not None:
+        kwargs["model"] = model
+    elif lang != profile.language:
+        kwargs["voice"] = lang
+    return receive.receive(audio, profile, **kwargs)
+
+
+def run_panel(panel: Panel, conditions: Sequence[Condition], plan: Plan) -> dict[str, Tally]:
+    """Every condition's tally for one panel: each message is sent once and heard
+    through every condition (the same messages in every column)."""
+    model = panel.model()
+    profile = station_for(panel.lang)
+    tallies = {c.name: Tally() for c in conditions}
+    for k in range(plan.messages):
+        rng = np.random.default_rng(_seed(plan.seed, panel.name, k))
+        n = min(plan.message, plan.groups - k * plan.message) if plan.groups > 0 else 1
+        sent = message(rng, max(n, 1))
+        voice = panel.voices[k % len(panel.voices)]
+        tx = send(sent, profile, voice, panel.lang, f"{rng.integers(100, 1000)}")
+        for c in conditions:
+            audio = c.hear(tx, _seed(plan.seed, panel.name, k, c.name))
+            first = copy(audio, profile, model, panel.lang, vote=False)
+            voted = copy(audio, profile, model, panel.lang, vote=True)
+            tallies[c.name] = tallies[c.name] + Tally.of(sent, first, voted)
+    return tallies
+
+
+# -- the table --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    panel: str
+    condition: str
+    left_out: bool
+    tally: Tally
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "panel": self.panel,
+            "condition": self.condition,
+            "left_out": self.left_out,
+            **self.tally.to_json(),
+        }
+
+
+HEADER = (
+    f"{'panel':40} {'condition':11} {'groups':>6}   {'first reading':>15}   "
+    f"{'after the vote':>15}   {'exit 0':>7} {'wrong':>5}"
+)
+SUBHEADER = f"{'':40} {'':11} {'':>6}   {'silent':>7} {'marked':>7}   {'silent':>7} {'marked':>7}"
+
+
+def row(cell: Cell) -> str:
+    t = cell.tally
+    pct = [f"{t.rate(k):6.1f}%" for k in (t.first.silent, t.first.marked)]
+    pct += [f"{t.rate(k):6.1f}%" for k in (t.voted.silent, t.voted.marked)]
+    return (
+        f"{cell.panel[:40]:40} {cell.condition:11} {t.groups:6d}   {pct[0]} {pct[1]}   "
+        f"{pct[2]} {pct[3]}   {t.clean:3d}/{t.runs:<3d} {t.violations:5d}"
+    )
+
+
+LEGEND = (
+    "silent: a wrong digit not marked '?', or an invented group; marked: a group "
+    "missed or with '?'; % of groups sent",
+    "exit 0: runs the receiver called clean (Reception.clean) / runs; wrong: of "
+    "those, copies that were not exact (must be 0)",
+)
+
+
+def table(cells: Sequence[Cell], skipped: Sequence[Skipped]) -> list[str]:
+    lines = [HEADER, SUBHEADER, *(row(c) for c in cells)]
+    lines += [f"{s.name[:40]:40} not available: {s.why}" for s in skipped]
+    return lines + list(LEGEND)
+
+
+def measure_cells(plan: Plan, log: Callable[[str], None]) -> tuple[list[Cell], list[Skipped]]:
+    """Run every panel under every condition of ``plan``."""
+    conditions = [c for c in CONDITIONS if c.name in plan.conditions]
+    cells: list[Cell] = []
+    skipped: list[Skipped] = []
+    for p in panels(plan):
+        if isinstance(p, Skipped):
+            skipped.append(p)
+            continue
+        try:
+            tallies = run_panel(p, conditions, plan)
+        except Unavailable as e:
+            skipped.append(Skipped(p.name, str(e)))
+            continue
+        new = [Cell(p.name, c.name, p.left_out, tallies[c.name]) for c in conditions]
+        for c in new:
+            log(row(c))
+        cells += new
+    return cells, skipped
+
+
+def target_figures(cells: Sequence[Cell]) -> list[Figure]:
+    """The issue's targets on voices left out of training at 10 dB through SSB, and the
+    exit-status rule over every run."""
+    aim = [c.tally for c in cells if c.left_out and c.condition == TARGET_CONDITION]
+    out: list[Figure] = []
+    if aim:
+        t = sum(aim, Tally())
+        where = f"left-out voices, {TARGET_CONDITION}, voted"
+        note = f"{t.groups} groups"
+        out.append(Figure(f"{where}: group errors", t.rate(t.voted.total), "%", _at_most(2), note))
+        out.append(
+            Figure(f"{where}: silent errors", t.rate(t.voted.silent), "%", _at_most(0.2), note)
+        )
+    runs = sum((c.tally for c in cells), Tally())
+    out.append(
+        Figure(
+            "runs called clean that were wrong",
+            runs.violations,
+            "runs",
+            _at_most(0),
+            f"of {runs.clean} called clean, {runs.runs} runs",
+        )
+    )
+    return out
+
+
+def _at_most(v: float) -> Target:
+    return Target(Goal.AT_MOST, v)
+
+
+# -- learnt voice (helper H8) --------------------------------------------------------------
+
+
+def learn_figures(plan: Plan, cells_log: Callable[[str], None]) -> list[Figure]:
+    """A voice learnt from one 25-group recording and its transcript (not yet wired)."""
+    try:
+        from cinq.radio import learn  # noqa: F401
+    except ImportError as e:
+        raise Unavailable(f"cinq.radio.learn (helper H8): {e}") from None
+    raise Unavailable("cinq.radio.learn has landed but the bench does not drive it yet")
+
+
+# -- speed and memory, in a child process on one thread ----------------------------------
+
+
+def _child(args: Sequence[str], timeout: float) -> dict[str, Any]:
+    """Run this file as a worker (one thread) and read the JSON line it prints."""
+    env = os.environ | ONE_THREAD
+    done = subprocess.run(
+        [sys.executable, str(HERE), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise Unavailable(f"the worker failed: {tail}")
+    out: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if "unavailable" in out:
+        raise Unavailable(str(out["unavailable"]))
+    return out
+
+
+def speed_worker(plan: Plan) -> dict[str, Any]:
+    """Reception of one message at 10 dB through SSB, against its own length."""
+    profile = station_for("en")
+    rng = np.random.default_rng(plan.seed)
+    tx = send(message(rng, plan.message), profile, None, "en", "176")
+    cond = next(c for c in CONDITIONS if c.name == TARGET_CONDITION)
+    audio = cond.hear(tx, plan.seed)
+    seconds = len(audio) / tx.rate
+
+    def subject() -> Span:
+        watch = Stopwatch()
+        copy(audio, profile, None, "en", vote=True)
+        return watch.stop()
+
+    runs = interleave(subject, lambda: Span(seconds, seconds), plan.speed_runs)
+    return {
+        "seconds": seconds,
+        "subject": [dataclasses.astuple(s) for s in runs.subject],
+        "baseline": [dataclasses.astuple(s) for s in runs.baseline],
+    }
+
+
+def speed_comparison(plan: Plan) -> Comparison:
+    out = _child(["--worker", "speed", *plan_args(plan)], timeout=1800)
+    return Comparison(
+        f"reception speed, E11 own voice, {TARGET_CONDITION}, {plan.message} groups "
+        f"({out['seconds']:.0f} s of audio), one thread",
+        "cinq.radio.receive.receive(audio, profile)",
+        "the audio's own length (real time)",
+        tuple(Span(*s) for s in out["subject"]),
+        tuple(Span(*s) for s in out["baseline"]),
+        target=Target(Goal.AT_LEAST, 20),
+        inverse=True,
+        notes=("ratio = x real time (seconds of audio per second of reception)",),
+    )
+
+
+def memory_worker(wav: Path | None) -> dict[str, Any]:
+    """Peak RSS (MB) of receiving ``wav`` with ``receive_file`` (None: of the imports
+    and profile alone, the baseline)."""
+    from cinq.radio import receive
+
+    profile = station_for("en")
+    if wav is not None:
+        receive_file = getattr(receive, "receive_file", None)
+        if receive_file is None:
+            return {"unavailable": "receive.receive_file (helper H4) has not landed"}
+        receive_file(wav, profile)
+    return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def long_recording(path: Path, seconds: float, seed: int) -> float:
+    """Write a recording of about ``seconds`` of E11 at 10 dB (one long message);
+    returns its length in seconds."""
+    import soundfile as sf
+
+    profile = station_for("en")
+    rng = np.random.default_rng(seed)
+    probe = send(message(rng, 4), profile, None, "en", "176").seconds
+    per_group = (send(message(rng, 8), profile, None, "en", "176").seconds - probe) / 4
+    n = max(1, min(2000, round((seconds - probe) / per_group) + 4))
+    tx = send(message(rng, n), profile, None, "en", "176")
+    audio = Condition("10 dB", 10.0).hear(tx, seed)
+    sf.write(path, audio, tx.rate, subtype="PCM_16")
+    return len(audio) / tx.rate
+
+
+def memory_figures(plan: Plan) -> list[Figure]:
+    timeout = max(900.0, plan.hour_seconds)
+    with tempfile.TemporaryDirectory(prefix="cinq-bench-") as tmp:
+        wav = Path(tmp) / "long.wav"
+        seconds = long_recording(wav, plan.hour_seconds, plan.seed)
+        base = _child(["--worker", "memory"], timeout)["peak_mb"]
+        peak = _child(["--worker", "memory", "--wav", str(wav)], timeout)["peak_mb"]
+    note = f"receive_file on {seconds / 60:.0f} min of E11 at 10 dB; imports alone {base:.0f} MB"
+    return [Figure("peak RSS receiving a long recording", peak, "MB", _at_most(300), note)]
+
+
+# -- the section ----------------------------------------------------------------------------
+
+
+def _guarded(name: str, make: Callable[[], list[Any]]) -> tuple[list[Any], list[str]]:
+    try:
+        return make(), []
+    except Unavailable as e:
+        return [], [f"{name}: not available: {e}"]
+
+
+def section(plan: Plan, log: Callable[[str], None] = lambda s: None) -> Section:
+    """The receiver section of ``make bench``: the table, the targets, speed, memory."""
+    cells, skipped = measure_cells(plan, log)
+    rows: list[Any] = target_figures(cells)
+    notes = table(cells, skipped)
+    for name, make in (
+        ("learnt voice", lambda: learn_figures(plan, log)),
+        ("speed", lambda: [speed_comparison(plan)]),
+        ("memory", lambda: memory_figures(plan)),
+    ):
+        got, missing = _guarded(name, make)
+        rows += got
+        notes += missing
+    return Section(
+        "Receiver: real voices left out of training, shortwave channel",
+        tuple(rows),
+        tuple(notes),
+        data={"plan": dataclasses.asdict(plan), "cells": [c.to_json() for c in cells]},
+    )
+
+
+def plan_args(plan: Plan) -> list[str]:
+    return ["--groups", str(plan.groups), "--message", str(plan.message), "--seed", str(plan.seed)]
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, English only")
+    ap.add_argument("--groups", type=int, help="groups per cell (>= 200 for the table)")
+    ap.add_argument("--message", type=int, help="groups per broadcast")
+    ap.add_argument("--langs", help=f"comma-separated, of {','.join(LANGS)}")
+    ap.add_argument("--conditions", help="comma-separated: " + ",".join(c.name for c in CONDITIONS))
+    ap.add_argument("--panels", help="comma-separated, of own,leftout,fsdd (default all)")
+    ap.add_argument("--hour", type=float, help="seconds of the memory test's recording")
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--json", type=Path, help="write the section's results here")
+    ap.add_argument("--worker", choices=("speed", "memory"), help=argparse.SUPPRESS)
+    ap.add_argument("--wav", type=Path, help=argparse.SUPPRESS)
+    return ap.parse_args(argv)
+
+
+def plan_of(args: argparse.Namespace) -> Plan:
+    plan = QUICK if args.quick else FULL
+    given: dict[str, Any] = {
+        "groups": args.groups,
+        "message": args.message,
+        "hour_seconds": args.hour,
+        "seed": args.seed,
+        "langs": _split(args.langs),
+        "conditions": _split(args.conditions),
+        "panels": _split(args.panels),
+    }
+    return dataclasses.replace(plan, **{k: v for k, v in given.items() if v is not None})
+
+
+def _split(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(w.strip() for w in text.split(",") if w.strip())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse(argv)
+    plan = plan_of(args)
+    if args.worker:
+        try:
+            out = speed_worker(plan) if args.worker == "speed" else memory_worker(args.wav)
+        except Unavailable as e:
+            out = {"unavailable": str(e)}
+        print(json.dumps(out))
+        return
+    result = section(plan, log=lambda s: print(f"   {s}", flush=True))
+    print("\n".join(result.lines()))
+    if args.json:
+        args.json.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,193 @@
+"""Learning a station's voice: the monitor's log, its expansion by the station's script,
+the forced alignment of it to a recording, and the adapted recogniser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cinq.errors import BadInput
+from cinq.radio import forced, profiles
+from cinq.radio import transcript as tr
+from cinq.radio.transcript import Item, Kind
+
+# --- the log ---------------------------------------------------------------------------
+
+
+def test_a_log_on_one_line_and_one_group_per_line_read_the_same() -> None:
+    one = tr.parse("460/38 ATTENTION 12345 6789? 00000 OUT")
+    lines = tr.parse("460 / 38  ATTENTION\n12345,\n6789?;\n00000\nOUT\n")
+    assert one == lines
+    assert one.callup == ("460", "/", "38", "ATTENTION")
+    assert one.groups == ("12345", "6789?", "00000") and one.tail == ("OUT",)
+    assert (one.station_id, one.count) == ("460", "38")
+    assert (tr.parse("123 25 12345").station_id, tr.parse("123 25 12345").count) == ("123", "25")
+    assert tr.parse("ВНИМАНИЕ 12345").station_id is None
+
+
+def test_a_five_figure_id_joined_to_the_slash_is_the_call_up_not_a_group() -> None:
+    t = tr.parse("12345/2 54321 11111")
+    assert t.station_id == "12345" and t.groups == ("54321", "11111")
+
+
+@pytest.mark.parametrize("text", ["0 1 2 3 4 5 6 7 8 9", "0123456789", "0-1-2-3-4, 5 6 7 8 9"])
+def test_the_ten_digits_are_spoken_as_written(text: str) -> None:
+    items = tr.spoken(tr.parse(text), profiles.load("E11"))
+    assert [i.text for i in items] == list("0123456789")
+    assert all(i.kind is Kind.DIGIT and i.group == 0 for i in items)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "char"),
+    [
+        ("12345 678#9", 1, 10, "#"),
+        ("460/38\n12345\n1234\n", 3, 1, None),
+        ("1 2 3\n\n4 5 =", 3, 5, "="),
+    ],
+)
+def test_a_parse_error_names_the_file_line_column_and_character(
+    text: str, line: int, column: int, char: str | None
+) -> None:
+    with pytest.raises(BadInput) as e:
+        tr.parse(text, source="log.txt")
+    where = e.value.location
+    assert where is not None and (where.line, where.column, where.char) == (line, column, char)
+    assert str(e.value).startswith(f"log.txt: line {line}, column {column}")
+
+
+def test_an_empty_log_is_refused() -> None:
+    with pytest.raises(BadInput, match="empty"):
+        tr.parse(" \n,;\n", source="log.txt")
+
+
+LOG_TOKEN = st.one_of(
+    st.text("0123456789?", min_size=1, max_size=7).filter(lambda t: len(t) != 5),
+    st.text("ABCXYZабв", min_size=1, max_size=6),
+    st.just("/"),
+)
+
+
+@given(
+    st.lists(LOG_TOKEN, max_size=8),
+    st.lists(st.text("0123456789?", min_size=5, max_size=5), max_size=6),
+    st.sampled_from(["", "OUT", "КОНЕЦ 00000"]),
+    st.sampled_from([" ", "\n", " , ", "\t"]),
+)
+def test_a_parsed_log_renders_back_to_itself(
+    callup: list[str], groups: list[str], tail: str, sep: str
+) -> None:
+    text = sep.join([*callup, *groups, tail])
+    if not text.strip(" ,\t\n"):
+        return
+    t = tr.parse(text)
+    assert tr.parse(t.render()) == t
+    # every figure and word of the log is in the literal sequence, in order
+    spoken = "".join(i.text for i in t.literal())
+    assert spoken == "".join(c for c in text if c not in " ,\t\n/")
+
+
+# --- the sequence a station speaks -------------------------------------------------------
+
+
+def test_the_script_repeats_the_call_up_and_reads_each_group_as_often_as_it_says() -> None:
+    log = tr.parse("460/3 ATTENTION 12345 6789? 00000")
+    items = tr.spoken(log, profiles.load("E11"))
+    assert [i.text for i in items[:6]] == ["4", "6", "0", "OBLIQUE", "3", "4"]
+    texts = [i.text for i in items]
+    # call-up 4x (6 items), ATTENTION, 3 groups twice, call-up 2x, ATTENTION, once, OUT
+    assert len(items) == 4 * 5 + 1 + 3 * 5 * 2 + 2 * 5 + 1 + 3 * 5 + 1
+    assert texts[-1] == "OUT" and texts.count("ATTENTION") == 2
+    first = [i for i in items if i.group == 2]
+    assert [i.reading for i in first] == [1] * 5 + [2] * 5 + [1] * 5
+    assert [i.kind for i in first[:5]] == [Kind.DIGIT] * 4 + [Kind.FIGURE]
+
+
+def test_a_log_that_disagrees_with_the_script_is_refused() -> None:
+    e11 = profiles.load("E11")
+    with pytest.raises(BadInput, match="gives 4 groups but the log has 3"):
+        tr.spoken(tr.parse("460/4 12345 12345 12345"), e11)
+    with pytest.raises(BadInput, match="station ID"):
+        tr.spoken(tr.parse("ATTENTION 12345"), e11)
+    with pytest.raises(BadInput, match="Morse"):
+        tr.spoken(tr.parse("460/1 12345"), profiles.load("M03"))
+    # a count not copied ('?') is taken as written
+    assert len(tr.spoken(tr.parse("460/? 12345"), e11)) == 4 * 5 + 1 + 10 + 2 * 5 + 1 + 5 + 1
+
+
+# --- forced alignment on posteriors of known truth ----------------------------------------
+
+
+def posteriors(labels: list[int], rng: np.random.Generator, *, clear: float = 0.7) -> np.ndarray:
+    """Log-probabilities that favour each frame's true class, with noise."""
+    p = rng.random((len(labels), forced.CLASSES)) * (1 - clear)
+    p[np.arange(len(labels)), labels] += clear
+    return np.log(p / p.sum(axis=1, keepdims=True))
+
+
+def recording(
+    items: list[Item], rng: np.random.Generator
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Frame labels for ``items`` said with random lengths and gaps, and each one's span."""
+    labels = [forced.SILENCE] * int(rng.integers(0, 40))
+    spans = []
+    for item in items:
+        n = int(rng.integers(forced.MIN_FRAMES, 40))
+        spans.append((len(labels), len(labels) + n))
+        labels += [forced.column(item) if item.kind is not Kind.FIGURE else 3] * n
+        labels += [forced.SILENCE] * int(rng.integers(1, 30))
+    return labels, spans
+
+
+@given(st.text("0123456789", min_size=1, max_size=30), st.integers(0, 2**32 - 1))
+def test_the_alignment_finds_every_word_where_it_was_said(digits: str, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    items = tr.parse(" ".join(digits)).literal()
+    labels, spans = recording(items, rng)
+    a = forced.align(posteriors(labels, rng), items)
+    assert [(s.index, s.start, s.end) for s in a.segments] == [
+        (k, *span) for k, span in enumerate(spans)
+    ]
+    assert list(a.labels) == labels
+
+
+def test_a_recording_that_starts_late_or_ends_early_aligns_the_part_it_holds() -> None:
+    rng = np.random.default_rng(7)
+    items = tr.spoken(tr.parse("123/3 12345 67890 24680"), profiles.load("G06"))
+    labels, spans = recording(items, rng)
+    lp = posteriors(labels, rng)
+    cut = (spans[9][0] + spans[9][1]) // 2  # in the middle of the tenth item
+    late = forced.align(lp[cut:], items)
+    assert late.segments[0].index == 9 and late.segments[0].start == 0
+    assert [(s.start + cut, s.end + cut) for s in late.segments[1:]] == spans[10:]
+    end = spans[20][1]
+    early = forced.align(lp[:end], items)
+    assert [(s.start, s.end) for s in early.segments] == spans[:21]
+
+
+def test_a_word_is_aligned_as_other_speech_and_a_lost_figure_as_any_digit() -> None:
+    rng = np.random.default_rng(3)
+    items = tr.parse("HELLO 1?3").literal()
+    labels, spans = recording(items, rng)
+    a = forced.align(posteriors(labels, rng), items)
+    known = [0, 1, 3]
+    assert [(a.segments[k].start, a.segments[k].end) for k in known] == [spans[k] for k in known]
+    assert set(a.labels[spans[0][0] : spans[0][1]]) == {forced.OTHER}
+    # a figure not copied scores as any digit would: its edges are vaguer, never wrong
+    lost = a.segments[2]
+    assert spans[2][0] <= lost.start and lost.end <= spans[2][1]
+    assert lost.frames > 0.8 * (spans[2][1] - spans[2][0])
+    assert set(a.labels[lost.start : lost.end]) == {-1}
+
+
+def test_alignment_inputs_that_cannot_be_aligned_are_refused() -> None:
+    items = tr.parse("1 2").literal()
+    with pytest.raises(BadInput, match="frames x 12"):
+        forced.align(np.zeros((50, 11)), items)
+    with pytest.raises(BadInput, match="too short"):
+        forced.align(np.log(np.full((3, 12), 1 / 12)), items)
+    with pytest.raises(BadInput, match="empty"):
+        forced.align(np.log(np.full((30, 12), 1 / 12)), [])
+    with pytest.raises(BadInput, match="finite"):
+        forced.align(np.full((30, 12), np.nan), items)

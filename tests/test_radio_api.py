@@ -174,7 +174,7 @@ def test_profile_summary_and_steps_in_words() -> None:
     e11 = profiles.load("E11")
     assert e11.summary() == {"name": "E11", "mode": "voice", "language": "en", "title": e11.title}
     words = [s.describe() for s in e11.script]
-    assert "say '{id} OBLIQUE {count}'  (x4)" in words
+    assert "say '{id} OBLIQUE {count}'  (x4; real: 190 s)" in words
     assert "the groups, each sent 2x" in words and "pause 2 s" in words
     assert profiles.Step("tone", tones=((880.0, 0.3),)).describe() == "tone ((880.0, 0.3),)"
 

@@ -4,8 +4,18 @@ without touching code. The built-in ones live in ``stations/``, each citing its 
 A profile's ``[[script]]`` lists the steps of a transmission in order; each step is one
 of ``say = "..."`` (words and the placeholders ``{id}`` and ``{count}``; digits are
 spoken or keyed one by one; ``/`` is a short pause), ``groups = N`` (the message, each
-group sent N times in a row), ``tone = [[hz, seconds], ...]`` or ``pause = seconds``,
-optionally with ``repeat = N``.
+group sent N times in a row), ``tone = [[hz, seconds], ...]``, ``interval = [[hz,
+seconds], ...]`` (the station's interval signal: a tune or tones before the call-up) or
+``pause = seconds``, optionally with ``repeat = N``.
+
+Real stations repeat the call-up for minutes. A step is sent ``repeat`` times; a
+*real-length* broadcast sends it ``real = N`` times instead, or as often as fills ``fill =
+seconds`` (the length the station's source gives); a *short* broadcast (the demo's, the
+tests') sends it ``short = N`` times instead (0: not at all).
+
+``voice = ["engine:name", ...]`` names the voices that fit the station (the sex and
+language its sources give, ``sex = "female"``), best first: a broadcast speaks with the
+first one installed (:mod:`cinq.radio.voices` keys).
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,34 +31,70 @@ from ..errors import BadInput
 
 STATIONS = Path(__file__).resolve().parent / "stations"
 
-Kind = Literal["say", "groups", "tone", "pause"]
+Kind = Literal["say", "groups", "tone", "interval", "pause"]
+KINDS: tuple[Kind, ...] = ("say", "groups", "tone", "interval", "pause")
 
 # Bounds that keep a transmission finite: no gap, pause or tone longer than ten
 # minutes, no step repeated more than a hundred times, no phrase longer than a line.
 MAX_SECONDS = 600.0
 MAX_REPEAT = 100
 MAX_SAY = 200
+# A voice key is short ("espeak-ng:en+f3"); a profile names a handful of them.
+MAX_VOICES = 10
+MAX_KEY = 100
 
 
 @dataclass(frozen=True)
 class Step:
+    """One step of a station's script.
+
+    It is sent ``repeat`` times; in a real-length broadcast ``real`` times when that is
+    set, else as often as fills ``fill`` seconds when that is set; in a short broadcast
+    ``short`` times when that is set (0: left out).
+    """
+
     kind: Kind
     text: str = ""
     times: int = 1  # groups: how often each group is sent in a row
     tones: tuple[tuple[float, float], ...] = ()
     seconds: float = 0.0
     repeat: int = 1
+    real: int = 0
+    fill: float = 0.0
+    short: int | None = None
+
+    def count(self, *, short: bool) -> int | None:
+        """How often a short or a real-length broadcast sends the step; None when that
+        depends on how long it lasts (a real-length ``fill``)."""
+        if short:
+            return self.repeat if self.short is None else self.short
+        if self.fill and not self.real:
+            return None
+        return self.real or self.repeat
+
+    @property
+    def is_callup(self) -> bool:
+        """Whether the step is a call-up: it says the station ID."""
+        return self.kind == "say" and "{id}" in self.text
 
     def describe(self) -> str:
         """The step in words, as ``cinq station show`` lists it: ``say 'ATTENTION'``,
-        ``the groups, each sent 2x``, ``tone ((880.0, 0.3),)``, ``pause 2 s``; a
-        repeated step ends in ``  (xN)``."""
+        ``the groups, each sent 2x``, ``tone ((880.0, 0.3),)``, ``interval signal
+        ((880.0, 0.3),)``, ``pause 2 s``; a repeated step ends in ``  (xN)``, and one
+        that a real-length broadcast sends longer in ``  (x4; real: 190 s)``."""
         what = {
             "say": f"say {self.text!r}",
             "groups": f"the groups, each sent {self.times}x",
             "tone": f"tone {self.tones}",
+            "interval": f"interval signal {self.tones}",
             "pause": f"pause {self.seconds:g} s",
         }[self.kind]
+        real = f"x{self.real}" if self.real else f"{self.fill:g} s" if self.fill else ""
+        short = "" if self.short is None else f"x{self.short}"
+        if real or short:
+            both = [f"x{self.repeat}", f"real: {real}" if real else "", f"short: {short}" if
+                    short else ""]  # fmt: skip
+            return what + f"  ({'; '.join(filter(None, both))})"
         return what + (f"  (x{self.repeat})" if self.repeat > 1 else "")
 
 
@@ -80,6 +126,8 @@ class Profile:
     timing: Timing
     morse: MorseParams
     script: tuple[Step, ...]
+    voices: tuple[str, ...] = ()  # voice keys that fit the station, best first
+    female: bool | None = None  # the station's voice, as its sources describe it
 
     def summary(self) -> dict[str, str]:
         """Name, mode, language and title as a JSON-ready dict (a row of ``cinq station
@@ -90,6 +138,22 @@ class Profile:
             "language": self.language,
             "title": self.title,
         }
+
+    @property
+    def callup_seconds(self) -> float:
+        """How long the first call-up lasts in a real-length broadcast, as the profile's
+        source gives it (0 when the profile does not say)."""
+        return next((s.fill for s in self.script if s.is_callup), 0.0)
+
+    @property
+    def interval(self) -> Step | None:
+        """The station's interval signal (its first ``interval`` step), if it has one."""
+        return next((s for s in self.script if s.kind == "interval"), None)
+
+    @property
+    def sex(self) -> str:
+        """``female``, ``male`` or ``unknown``: the station's voice as its sources say."""
+        return {True: "female", False: "male", None: "unknown"}[self.female]
 
     @property
     def group_repeats(self) -> int:
@@ -154,6 +218,8 @@ def parse(data: Mapping[str, Any], *, source: str = "profile") -> Profile:
         timing=timing,
         morse=morse,
         script=tuple(steps),
+        voices=_voices(data.get("voice", ()), source),
+        female=_sex(data.get("sex"), source),
     )
 
 
@@ -197,26 +263,59 @@ def _morse(data: Mapping[str, Any], source: str) -> MorseParams:
     )
 
 
+def _voices(value: Any, source: str) -> tuple[str, ...]:
+    """The ``voice`` field: one key or a list of them, each ``engine:name``."""
+    keys = [value] if isinstance(value, str) else value
+    if not isinstance(keys, (list, tuple)) or len(keys) > MAX_VOICES:
+        raise BadInput(f"{source}: voice must be a key or a list of at most {MAX_VOICES} keys")
+    for key in keys:
+        ok = isinstance(key, str) and 0 < len(key) <= MAX_KEY and key.isprintable()
+        if not ok or ":" not in key or key.startswith(":") or key.endswith(":"):
+            raise BadInput(f"{source}: voice {key!r} is not a voice key like 'espeak-ng:en+f3'")
+    return tuple(keys)
+
+
+def _sex(value: Any, source: str) -> bool | None:
+    if value is None:
+        return None
+    if value not in ("female", "male"):
+        raise BadInput(f"{source}: sex must be 'female' or 'male', not {value!r}")
+    return bool(value == "female")
+
+
+def _count(entry: Mapping[str, Any], key: str, where: str, low: int) -> int:
+    value = entry.get(key, low)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_REPEAT:
+        raise BadInput(f"{where}: {key} must be a whole number from {low} to {MAX_REPEAT}")
+    return value
+
+
 def _step(entry: Any, where: str) -> Step:
     if not isinstance(entry, dict):
         raise BadInput(f"{where} must be a table")
-    kinds = [k for k in ("say", "groups", "tone", "pause") if k in entry]
+    kinds = [k for k in KINDS if k in entry]
     if len(kinds) != 1:
-        raise BadInput(f"{where} needs exactly one of say, groups, tone, pause")
-    repeat = entry.get("repeat", 1)
-    if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
-        raise BadInput(f"{where}: repeat must be a whole number from 1 to {MAX_REPEAT}")
-    kind = kinds[0]
-    value = entry[kind]
+        raise BadInput(f"{where} needs exactly one of {', '.join(KINDS)}")
+    repeat = _count(entry, "repeat", where, 1)
+    real = _count(entry, "real", where, 0)
+    fill = _number(entry.get("fill", 0), f"{where}: fill", 0, MAX_SECONDS)
+    if real and fill:
+        raise BadInput(f"{where}: give real (a count) or fill (seconds), not both")
+    short = _count(entry, "short", where, 0) if "short" in entry else None
+    step = _kind(kinds[0], entry[kinds[0]], where)
+    return replace(step, repeat=repeat, real=real, fill=fill, short=short)
+
+
+def _kind(kind: str, value: Any, where: str) -> Step:
+    """The step ``kind = value`` says, sent once."""
     if kind == "say" and isinstance(value, str) and 0 < len(value) <= MAX_SAY:
-        return Step("say", text=value, repeat=repeat)
+        return Step("say", text=value)
     if kind == "groups" and type(value) is int and 1 <= value <= 5:
-        return Step("groups", times=value, repeat=repeat)
+        return Step("groups", times=value)
     if kind == "pause":
-        return Step("pause", seconds=_number(value, f"{where}: pause", 0, MAX_SECONDS),
-                    repeat=repeat)  # fmt: skip
-    if kind == "tone" and isinstance(value, list):
-        return Step("tone", tones=_tones(value, where), repeat=repeat)
+        return Step("pause", seconds=_number(value, f"{where}: pause", 0, MAX_SECONDS))
+    if kind in ("tone", "interval") and isinstance(value, list) and value:
+        return Step("tone" if kind == "tone" else "interval", tones=_tones(value, where))
     raise BadInput(f"{where}: bad value for {kind!r}: {value!r}")
 
 

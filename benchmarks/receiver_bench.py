@@ -235,6 +235,8 @@ class Panel:
 
 @dataclass(frozen=True)
 class Skipped:
+    """A panel that did not run: ``why`` is "not available: ..." or "failed: ..."."""
+
     name: str
     why: str
 
@@ -269,14 +271,14 @@ def left_out_panels(lang: str) -> list[Panel | Skipped]:
     try:
         every = _all_voices(lang)
     except Unavailable as e:
-        return [Skipped(f"left out ({lang})", str(e))]
+        return [Skipped(f"left out ({lang})", f"not available: {e}")]
     engines = sorted({v.engine for v in every if v.engine != "fsdd"})
     out: list[Panel | Skipped] = []
     for engine in engines:
         test = tuple(v for v in every if v.engine == engine)
         name = f"left out: {engine} ({lang}, {len(test)} voices)"
         if len(test) == len(every):
-            out.append(Skipped(name, "no other engine to train on"))
+            out.append(Skipped(name, "not available: no other engine to train on"))
             continue
         keys = frozenset(v.key for v in test)
         out.append(Panel(name, lang, test, functools.partial(_trained, lang, keys), True))
@@ -288,9 +290,9 @@ def fsdd_panels() -> list[Panel | Skipped]:
     try:
         speakers = [v for v in _all_voices("en") if v.engine == "fsdd"]
     except Unavailable as e:
-        return [Skipped("FSDD speakers", str(e))]
+        return [Skipped("FSDD speakers", f"not available: {e}")]
     if not speakers:
-        return [Skipped("FSDD speakers", "no FSDD voice installed (cinq.radio.voices.fsdd)")]
+        return [Skipped("FSDD speakers", "not available: no FSDD voice (cinq.radio.voices.fsdd)")]
     return [
         Panel(
             f"FSDD left out: {v.name}",
@@ -458,7 +460,7 @@ LEGEND = (
 
 def table(cells: Sequence[Cell], skipped: Sequence[Skipped]) -> list[str]:
     lines = [HEADER, SUBHEADER, *(row(c) for c in cells)]
-    lines += [f"{s.name[:40]:40} not available: {s.why}" for s in skipped]
+    lines += [f"{s.name[:40]:40} {s.why}" for s in skipped]
     return lines + list(LEGEND)
 
 
@@ -468,19 +470,27 @@ def measure_cells(plan: Plan, log: Callable[[str], None]) -> tuple[list[Cell], l
     cells: list[Cell] = []
     skipped: list[Skipped] = []
     for p in panels(plan):
-        if isinstance(p, Skipped):
-            skipped.append(p)
+        got = p if isinstance(p, Skipped) else panel_cells(p, conditions, plan)
+        if isinstance(got, Skipped):
+            skipped.append(got)
+            log(f"{got.name[:40]:40} {got.why}")
             continue
-        try:
-            tallies = run_panel(p, conditions, plan)
-        except Unavailable as e:
-            skipped.append(Skipped(p.name, str(e)))
-            continue
-        new = [Cell(p.name, c.name, p.left_out, tallies[c.name]) for c in conditions]
-        for c in new:
+        for c in got:
             log(row(c))
-        cells += new
+        cells += got
     return cells, skipped
+
+
+def panel_cells(p: Panel, conditions: Sequence[Condition], plan: Plan) -> list[Cell] | Skipped:
+    """One panel's cells, or why it could not run (a missing piece, or a failure of a
+    piece still changing: the bench goes on with the other panels)."""
+    try:
+        tallies = run_panel(p, conditions, plan)
+    except Unavailable as e:
+        return Skipped(p.name, f"not available: {e}")
+    except Exception as e:
+        return Skipped(p.name, f"failed: {type(e).__name__}: {e}")
+    return [Cell(p.name, c.name, p.left_out, tallies[c.name]) for c in conditions]
 
 
 def target_figures(cells: Sequence[Cell]) -> list[Figure]:

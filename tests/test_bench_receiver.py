@@ -91,7 +91,7 @@ def test_a_clean_wrong_copy_is_a_violation_and_a_marked_one_is_not(rb: ModuleTyp
 def test_table_rows_line_up_and_skipped_panels_say_why(rb: ModuleType) -> None:
     t = rb.Tally(200, rb.Errors(3, 10), rb.Errors(0, 2), 8, 6, 0)
     cells = [rb.Cell("left out: mbrola (en, 3 voices)", c, True, t) for c in ("clean", "0 dB")]
-    lines = rb.table(cells, [rb.Skipped("FSDD speakers", "no FSDD voice installed")])
+    lines = rb.table(cells, [rb.Skipped("FSDD speakers", "not available: no FSDD voice installed")])
     assert len({len(line) for line in lines[2:4]}) == 1
     assert "   1.5%" in lines[2] and "  6/8  " in lines[2]
     assert lines[4].endswith("not available: no FSDD voice installed")

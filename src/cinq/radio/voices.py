@@ -216,7 +216,23 @@ def _mbrola_voices() -> tuple[Voice, ...]:
         database = name.split("-")[0]  # de1-en: English read with the German de1 data
         if lang in LANGS and Path(f"/usr/share/mbrola/{database}/{database}").is_file():
             found.append(Voice("mbrola", name, lang, sex == "F"))
-    return tuple(found)
+    return tuple(v for v in found if _says_digits(v))
+
+
+def _says_digits(v: Voice) -> bool:
+    """Whether ``v`` says all ten digits whole. espeak-ng's phonemes for some MBROLA
+    databases lack diphones (in Debian 12 the Spanish es1-es4 say "cero" with gaps,
+    de1-en "five"): such a voice is not listed. One run reads the ten words with pauses
+    between them (-g), so that no diphone across two words is asked for."""
+    words = " ".join(DIGIT_WORDS[v.lang])
+    command = ["espeak-ng", "-g", "20", "-v", f"mb-{v.name}", "--stdout", "--stdin"]
+    try:
+        done = subprocess.run(
+            command, input=words.encode("utf-8"), capture_output=True, timeout=_TIMEOUT
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and b"unknown, replaced with" not in done.stderr
 
 
 _PICO = {"en-US": "en", "en-GB": "en", "de-DE": "de", "es-ES": "es", "fr-FR": "fr"}
@@ -353,6 +369,9 @@ def _rhvoice(v: Voice, t: Take, out: Path) -> list[str]:
     return ["RHVoice-test", "-p", v.name, "-r", rate, "-t", pitch, "-o", str(out)]
 
 
+_NO_PITCH = {"flite", "festival"}
+"""Engines whose command line has no pitch for all their voices."""
+
 _COMMANDS: dict[str, Callable[[Voice, Take, Path], list[str]]] = {
     "espeak-ng": _espeak,
     "mbrola": _espeak,
@@ -382,7 +401,14 @@ def _run_engine(v: Voice, text: str, take: int) -> Audio:
             raise BadInput(f"{v.engine} could not say {text!r} in voice {v.key}: {e}") from None
     if done.returncode != 0 or data.size == 0:
         raise BadInput(f"{v.engine} could not say {text!r} in voice {v.key}")
-    return _at_rate(data[:, 0], rate)
+    if b"unknown, replaced with" in done.stderr:  # MBROLA's gap for a missing diphone
+        raise BadInput(f"{v.engine} voice {v.key} lacks the diphones to say {text!r}")
+    x = _at_rate(data[:, 0], rate)
+    pitch = Take.of(take).pitch
+    if v.engine in _NO_PITCH and pitch != 1.0:
+        # Played faster or slower, as a tape would: pitch and tempo change together.
+        x = np.asarray(resample_poly(x, 100, round(100 * pitch)), np.float32)
+    return x
 
 
 def _at_rate(x: NDArray[np.float32], rate: int) -> Audio:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cinq.document import Document
 from cinq.errors import BadInput
 from cinq.radio import RATE, audio, channel, profiles, receive, synth
-from cinq.radio.receive import Reception, Unsure
+from cinq.radio.reception import Reception, Unsure, reception
 
 GROUP = st.text(alphabet="0123456789?", min_size=5, max_size=5)
 STATION = st.text(
@@ -140,7 +140,7 @@ def test_the_received_document_reads_back_as_the_copy(groups: list[str], station
     data = json.loads(json.dumps(rec.to_json()))
     assert data["groups"] == groups and data["station"] == station
     assert [Unsure(**u) for u in data["uncertain"]] == list(unsure)
-    assert rec.clean == (not unsure)
+    assert rec.clean == (not unsure)  # the count is the number of groups
 
 
 def test_reception_json_shape_and_when_a_copy_is_clean() -> None:
@@ -152,12 +152,24 @@ def test_reception_json_shape_and_when_a_copy_is_clean() -> None:
         "groups": ["12345", "6?890"],
         "uncertain": [{"group": 2, "figure": 2}],
         "notes": ["a note"],
+        "clean": False,
     }
     assert not rec.clean and not rec.count_ok
-    assert Reception("E11", ("12345",), None, None).clean  # no call-up heard: nothing to miss
+    assert Reception("E11", ("12345",), "1", 1).clean  # sure, and as many as announced
+    # No call-up heard: the copy may be short, so it is never clean.
+    assert not Reception("E11", ("12345",), None, None).clean
     assert not Reception("E11", ("12345",), "1", 2).clean  # one group short
     with pytest.raises(BadInput, match=r"rec\.wav: no message groups found for station E11"):
         Reception("E11", (), None, None).document(source="rec.wav")
+
+
+def test_the_reception_notes_a_count_not_read_or_not_met() -> None:
+    rec = reception("E11", ["12345", "6?890"], "472", None)
+    assert rec.uncertain == (Unsure(2, 2),) and not rec.clean
+    assert rec.notes == ("count not read: the copy may be incomplete",)
+    rec = reception("E11", ["12345"], "472", 2, ["heard twice"])
+    assert rec.notes == ("heard twice", "the call-up announces 2 groups but 1 were copied")
+    assert reception("E11", ["12345"], "472", 1).clean
 
 
 def test_silence_is_no_message() -> None:

@@ -25,19 +25,22 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 from scipy.signal import butter, sosfiltfilt
 
-from ..document import UNKNOWN, Document
+from ..document import UNKNOWN
 from ..errors import BadInput
 from . import RATE, morse
 from .profiles import Profile, Step
+from .reception import Reception, Unsure, reception
 from .speech import Audio, say
 from .synth import DEFAULT_ID, digit_slot, expand
+
+__all__ = ["Reception", "Unsure", "check_samples", "receive"]
 
 HOP = 80  # 10 ms
 NFFT = 256
@@ -227,76 +230,6 @@ def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
     return out
 
 
-class Unsure(NamedTuple):
-    """A figure of the copy that is not sure (written ``?``): where it is, 1-based."""
-
-    group: int
-    figure: int
-
-
-@dataclass(frozen=True)
-class Reception:
-    """What was copied from a recording of one station.
-
-    Attributes
-    ----------
-    station
-        The station's name (its profile's), which signs the received document.
-    groups
-        The groups copied, in order; a digit not sure is ``?``.
-    station_id, count
-        What the call-up said (None when it could not be read).
-    uncertain
-        Every ``?`` of ``groups``, in order.
-    notes
-        What the receiver noticed on the way (passes voted, lengths that differ).
-    """
-
-    station: str
-    groups: tuple[str, ...]
-    station_id: str | None
-    count: int | None
-    uncertain: tuple[Unsure, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def count_ok(self) -> bool:
-        """Whether as many groups were copied as the call-up announced."""
-        return self.count == len(self.groups)
-
-    @property
-    def clean(self) -> bool:
-        """A copy to trust as it is: every digit sure, and no call-up that announced
-        another number of groups."""
-        return not self.uncertain and (self.count is None or self.count_ok)
-
-    def document(self, *, source: str | None = None) -> Document:
-        """The received document, as ``cinq decrypt`` reads it: the groups one per line
-        (:meth:`Document.render`), signed with the station's name.
-
-        Raises
-        ------
-        BadInput
-            No group was copied; the message names ``source`` (the recording) if given.
-        """
-        if not self.groups:
-            where = f"{source}: " if source else ""
-            raise BadInput(f"{where}no message groups found for station {self.station}")
-        return Document(groups=self.groups, signature=self.station)
-
-    def to_json(self) -> dict[str, object]:
-        """The copy as a JSON-ready dict: station, call-up, groups, the figures not sure
-        (``{"group", "figure"}``, 1-based) and the receiver's notes."""
-        return {
-            "station": self.station,
-            "station_id": self.station_id,
-            "count": self.count,
-            "groups": list(self.groups),
-            "uncertain": [u._asdict() for u in self.uncertain],
-            "notes": list(self.notes),
-        }
-
-
 def receive(
     audio: Audio,
     profile: Profile,
@@ -404,17 +337,8 @@ def _receive_voice(audio: Audio, p: Profile, model: VoiceModel, *, vote: bool) -
 def _reception(
     p: Profile, groups: tuple[str, ...], station_id: str | None, count: int | None, notes: list[str]
 ) -> Reception:
-    """The reception of ``groups``; every ``?`` in them is an :class:`Unsure`, and a
-    count that differs from the call-up's is noted."""
-    if count is not None and count != len(groups):
-        notes = [*notes, f"the call-up announces {count} groups but {len(groups)} were copied"]
-    unsure = tuple(
-        Unsure(g, i)
-        for g, group in enumerate(groups, 1)
-        for i, c in enumerate(group, 1)
-        if c == "?"
-    )
-    return Reception(p.name, groups, station_id, count, unsure, tuple(notes))
+    """:func:`~cinq.radio.reception.reception` for a station's profile."""
+    return reception(p.name, groups, station_id, count, notes)
 
 
 def _passes(best: NDArray[np.float32], p: Profile, cadence: _Cadence) -> list[_Pass]:

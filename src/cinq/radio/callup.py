@@ -1,0 +1,172 @@
+"""The call-up: the station ID and the group count, found wherever they are said.
+
+A profile's ``say`` steps with ``{id}`` or ``{count}`` are the call-up's grammar: e.g.
+``{id} OBLIQUE {count}`` is a run of digits, a spoken word, a run of digits; ``{id} /
+{count}`` two runs of digits with a short pause between them. Stations repeat the
+call-up for minutes, and a recording may begin in the middle of it, so the pattern is
+matched at every place in the stream of runs (:mod:`cinq.radio.timing`), the tightest
+matches first (a pattern's own pauses are shorter than those between its repeats, which
+picks the right phase when the recording starts mid-call-up), and every match votes:
+first on the lengths of the ID and the count, then figure by figure (:mod:`cinq.radio.vote`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .profiles import Profile
+from .synth import DEFAULT_ID, expand
+from .timing import Run
+from .vote import Figure, digit_probs, vote
+
+Element = Literal["id", "count", "word", "digits"]
+
+# The longest station ID and group count taken for one (a count has at most four
+# figures: a broadcast carries at most 2,000 groups).
+MAX_ID = 5
+MAX_COUNT = 4
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A call-up step as runs: each element is the ID, the count, a spoken word (or
+    several), or literal digits."""
+
+    elements: tuple[Element, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Pattern | None:
+        """The pattern of a ``say`` text; None when it has no ``{id}`` or ``{count}`` or
+        when two runs of digits are not parted by a word or a ``/`` (no pause to tell
+        where one ends)."""
+        elements: list[Element] = []
+        parted = True
+        for token in expand(text, DEFAULT_ID, 0, keep_placeholders=True):
+            if token == "/":
+                parted = True
+                continue
+            kind = _element(token)
+            prev = elements[-1] if elements else None
+            if kind == prev and (kind == "word" or (kind == "digits" and not parted)):
+                continue  # one run: words said together, literal digits together
+            if kind != "word" and prev not in (None, "word") and not parted:
+                return None
+            elements.append(kind)
+            parted = False
+        if "id" not in elements and "count" not in elements:
+            return None
+        return cls(tuple(elements))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One call-up heard: where it is in the runs, and its ID and count runs."""
+
+    first: int
+    last: int
+    station_id: Run | None
+    count: Run | None
+    tightness: float
+
+
+@dataclass(frozen=True)
+class CallUp:
+    """The call-up as read from every match.
+
+    Attributes
+    ----------
+    station_id
+        The ID, a ``?`` for each figure not sure; None if never heard.
+    count
+        The group count, None unless every figure of it is sure.
+    heard
+        How many times the call-up was matched.
+    runs
+        Indices of the runs that belong to a call-up (not the message).
+    """
+
+    station_id: str | None
+    count: int | None
+    heard: int
+    runs: frozenset[int]
+
+
+def _element(token: str) -> Element:
+    if token in ("{id}", "{count}"):
+        return "id" if token == "{id}" else "count"
+    return "digits" if token.isdigit() else "word"
+
+
+def patterns(profile: Profile) -> list[Pattern]:
+    """The distinct call-up patterns of the profile's script."""
+    found: list[Pattern] = []
+    for step in profile.script:
+        pattern = Pattern.of(step.text) if step.kind == "say" else None
+        if pattern and pattern not in found:
+            found.append(pattern)
+    return found
+
+
+def _fits(element: Element, run: Run) -> bool:
+    if element == "word":
+        return not run.digits
+    if not run.digits:
+        return False
+    size = len(run.words)
+    return size <= MAX_ID if element == "id" else size <= MAX_COUNT if element == "count" else True
+
+
+def _match_at(runs: Sequence[Run], i: int, pattern: Pattern) -> Match | None:
+    """The pattern matched with its first element at run ``i``, or None."""
+    span = runs[i : i + len(pattern.elements)]
+    if len(span) < len(pattern.elements):
+        return None
+    if not all(_fits(e, r) for e, r in zip(pattern.elements, span, strict=True)):
+        return None
+    picked = {e: r for e, r in zip(pattern.elements, span, strict=True)}
+    tightness = sum(r.pause for r in span[1:])
+    return Match(i, i + len(span) - 1, picked.get("id"), picked.get("count"), tightness)
+
+
+def matches(runs: Sequence[Run], profile: Profile) -> list[Match]:
+    """Every call-up in ``runs``, none overlapping another: the tightest first."""
+    candidates = [
+        m
+        for pattern in patterns(profile)
+        for i in range(len(runs))
+        if (m := _match_at(runs, i, pattern)) is not None
+    ]
+    taken: set[int] = set()
+    chosen: list[Match] = []
+    for m in sorted(candidates, key=lambda m: m.tightness):
+        span = set(range(m.first, m.last + 1))
+        if not span & taken:
+            chosen.append(m)
+            taken |= span
+    return sorted(chosen, key=lambda m: m.first)
+
+
+def _read(runs: Sequence[Run | None]) -> list[Figure] | None:
+    """The figures voted over every run of the most common length, or None."""
+    heard = [r for r in runs if r is not None]
+    if not heard:
+        return None
+    size = Counter(len(r.words) for r in heard).most_common(1)[0][0]
+    same = [r for r in heard if len(r.words) == size]
+    return [vote([digit_probs(r.words[i]) for r in same]) for i in range(size)]
+
+
+def read(runs: Sequence[Run], profile: Profile) -> CallUp:
+    """The call-up of a recording whose runs are ``runs``."""
+    found = matches(runs, profile)
+    ids = _read([m.station_id for m in found])
+    counts = _read([m.count for m in found])
+    station_id = "".join(f.digit for f in ids) if ids else None
+    count = None
+    if counts and all(f.sure for f in counts):
+        count = int("".join(f.digit for f in counts)) or None
+    spans = frozenset(i for m in found for i in range(m.first, m.last + 1))
+    return CallUp(station_id, count, len(found), spans)

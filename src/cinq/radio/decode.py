@@ -1,0 +1,109 @@
+"""From the words heard to the copy: the profile's script as the grammar.
+
+The recogniser (:mod:`cinq.radio.recogniser`) hears words, each with calibrated
+probabilities of the ten digits and of "not a digit". The decoder measures the cadence
+from them (:mod:`cinq.radio.timing`), cuts them into runs, reads the call-up wherever it
+is (:mod:`cinq.radio.callup`), lays the readings of the groups on the script's passes
+(:mod:`cinq.radio.passes`) and votes each figure over all its readings
+(:mod:`cinq.radio.vote`). Nothing is guessed: a figure whose vote is not sure is ``?``,
+a group never heard is ``?????``, and a copy is clean only if it is complete by the
+call-up's count (:mod:`cinq.radio.reception`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from ..document import UNKNOWN
+from . import callup, passes, timing
+from .passes import FIGURES, Pass, Reading
+from .profiles import Profile
+from .reception import Reception, reception
+from .vote import vote as vote_figure
+from .words import Word
+
+
+def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Reception:
+    """The copy of a recording of a ``profile`` station whose words are ``words``.
+
+    Parameters
+    ----------
+    words
+        The words heard, in order of their start.
+    profile
+        The station: its script is the grammar of the transmission.
+    vote
+        False reads only the first reading heard of each group (to measure what the
+        repeats are worth).
+    """
+    cadence = timing.estimate(words, profile)
+    runs = timing.runs(words, cadence)
+    call = callup.read(runs, profile)
+    laid = passes.laid(passes.blocks(runs, call.runs, profile), profile)
+    placed = passes.aligned(laid, call.count)
+    if not placed:
+        nothing = ("no message groups found",)
+        return Reception(profile.name, (), call.station_id, call.count, notes=nothing)
+    size = max(call.count or 0, max(p.offset + len(p.groups) for p in placed))
+    heard = [_readings(placed, g, vote=vote) for g in range(size)]
+    groups = [_group(rs) for rs in heard]
+    notes = _notes(placed, call, sum(1 for rs in heard if rs), cadence, profile)
+    return reception(profile.name, groups, call.station_id, call.count, notes)
+
+
+def _readings(placed: Sequence[Pass], g: int, *, vote: bool) -> list[Reading]:
+    """Every reading of group ``g`` (0-based) in every pass; only the first one heard
+    when not voting."""
+    found = [
+        r
+        for p in sorted(placed, key=lambda p: p.step)
+        if p.offset <= g < p.offset + len(p.groups)
+        for r in p.groups[g - p.offset]
+    ]
+    return found if vote else found[:1]
+
+
+def _group(readings: Sequence[Reading]) -> str:
+    """A group voted figure by figure over its readings (``?`` where not sure)."""
+    figures = []
+    for i in range(FIGURES):
+        heard = [f for r in readings if (f := r.figures[i]) is not None]
+        figures.append(vote_figure(heard).digit if heard else UNKNOWN)
+    return "".join(figures)
+
+
+def _group_pauses(placed: Sequence[Pass], slot: float) -> list[float]:
+    """The extra pauses between consecutive groups read once in a row (onset to onset,
+    less five digit steps)."""
+    return [
+        b[0].start - a[-1].start - FIGURES * slot
+        for p in placed
+        for a, b in itertools.pairwise(p.groups)
+        if a[-1].figures[0] is not None and b[0].figures[0] is not None
+    ]
+
+
+def _notes(
+    placed: Sequence[Pass],
+    call: callup.CallUp,
+    heard: int,
+    cadence: timing.Cadence,
+    profile: Profile,
+) -> list[str]:
+    """What the receiver noticed: passes voted, a late start, groups never heard, the
+    tape's speed."""
+    notes = []
+    if len(placed) > 1:
+        notes.append(f"the message was copied {len(placed)} times: votes over all readings")
+    first = min(placed, key=lambda p: p.step)
+    if first.step > 0:
+        notes.append(f"the recording starts in reading {first.step + 1} of the message")
+    elif first.block.at_start and first.offset > 0:
+        notes.append(f"the recording starts at group {first.offset + 1} of the first reading")
+    if call.count is not None and heard < call.count:
+        notes.append(f"copy has {heard} of {call.count} groups")
+    said = timing.speed_note(timing.speed(_group_pauses(placed, cadence.slot), profile))
+    if said:
+        notes.append(said)
+    return notes

@@ -1,0 +1,219 @@
+"""The decoder on its own: words (as the recogniser would hear them) to the copy.
+
+The words come from a broadcast's timeline (what was said when), with the changes a real
+recording brings: a tape running fast or slow, a late start, an early end, words the
+recogniser missed or made up, figures it was unsure of. The recogniser itself is tested
+elsewhere; here the timing, the call-up, the passes and the vote are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cinq.radio import profiles, synth, timing, vote
+from cinq.radio.decode import decode
+from cinq.radio.profiles import Profile
+from cinq.radio.words import Word
+
+GROUPS = ("47318", "51182", "75516", "95046", "03485", "14415", "82294", "94864")
+
+
+def heard(
+    tx: synth.Transmission,
+    *,
+    seed: int = 0,
+    sure: float = 0.9995,
+    speed: float = 1.0,
+    start: float = 0.0,
+    end: float = np.inf,
+    jitter: float = 0.015,
+) -> list[Word]:
+    """The words of ``tx`` as a recogniser would give them: each digit ``sure`` of
+    itself, times a little off, the tape ``speed`` times too fast, the recording from
+    ``start`` to ``end`` seconds (of the tape as played)."""
+    rng = np.random.default_rng(seed)
+    words = []
+    for e in tx.timeline:
+        if e.kind not in ("digit", "word"):
+            continue
+        probs = np.full(11, (1 - sure) / 10)
+        probs[int(e.text) if e.kind == "digit" else 10] = sure
+        a, b = e.start / speed + rng.normal(0, jitter), e.end / speed + rng.normal(0, jitter)
+        if start <= a and b <= end:
+            words.append(Word(a - start, max(b - start, a - start), probs))
+    return words
+
+
+@pytest.fixture(scope="module")
+def e11() -> synth.Transmission:
+    return synth.broadcast(GROUPS, profiles.load("E11"), station_id="472")
+
+
+@pytest.fixture(scope="module")
+def s06() -> synth.Transmission:
+    return synth.broadcast(GROUPS, profiles.load("S06"), station_id="472")
+
+
+@pytest.mark.parametrize("speed", [1.0, 0.97, 1.03])
+def test_every_station_copied_exactly_at_any_tape_speed(
+    e11: synth.Transmission, s06: synth.Transmission, speed: float
+) -> None:
+    for tx in (e11, s06):
+        rec = decode(heard(tx, speed=speed, seed=3, jitter=0.005), tx.profile)
+        assert rec.groups == GROUPS and rec.station_id == "472" and rec.count == len(GROUPS)
+        assert rec.clean
+        said = [n for n in rec.notes if n.startswith("tape about")]
+        if speed != 1.0:
+            way = "fast" if speed > 1 else "slow"
+            assert said and said[0].endswith(f"{way} (pauses between groups measured)")
+
+
+def test_a_late_start_reads_the_first_groups_from_the_second_reading(
+    e11: synth.Transmission,
+) -> None:
+    late = 0.35 * e11.seconds  # the call-up and the first groups of reading 1 missed
+    rec = decode(heard(e11, start=late), e11.profile)
+    assert rec.groups == GROUPS and rec.clean
+    assert any(n.startswith("the recording starts at group") for n in rec.notes)
+    # Later still: the whole first reading missed, the second complete.
+    gone = next(e.end for e in e11.timeline if e.kind == "group" and e.text == GROUPS[-1])
+    rec = decode(heard(e11, start=gone + 0.1), e11.profile)
+    assert rec.groups == GROUPS and rec.clean
+    assert "the recording starts in reading 2 of the message" in rec.notes
+
+
+def test_a_copy_without_its_count_or_short_of_it_is_never_clean(
+    e11: synth.Transmission, s06: synth.Transmission
+) -> None:
+    # S06 reads the call-up only before the message: start after it, no count.
+    first = next(e.start for e in s06.timeline if e.kind == "group")
+    rec = decode(heard(s06, start=first - 0.3), s06.profile)
+    assert rec.groups == GROUPS and rec.count is None and not rec.clean
+    assert any(n.startswith("count not read") for n in rec.notes)
+    # The recording ends early: the missing groups are '?????', and it says how many.
+    stop = next(e.start for e in s06.timeline if e.kind == "group" and e.text == GROUPS[5])
+    rec = decode(heard(s06, end=stop - 0.1), s06.profile)
+    assert rec.groups[:5] == GROUPS[:5] and rec.groups[5:] == ("?????",) * 3
+    assert not rec.clean and "copy has 5 of 8 groups" in rec.notes
+
+
+def test_a_call_up_minutes_long_and_stray_words(e11: synth.Transmission) -> None:
+    p = e11.profile
+    first = dataclasses.replace(p.script[0], repeat=40)
+    long = dataclasses.replace(p, script=(first, *p.script[1:]))
+    tx = synth.broadcast(GROUPS, long, station_id="907")
+    words = heard(tx, seed=5)
+    assert tx.seconds > 200
+    # A burst of noise taken for a word in the middle of the first reading.
+    middle = next(e for e in tx.timeline if e.kind == "group" and e.text == GROUPS[3])
+    noise = np.r_[np.full(10, 0.01), 0.9]
+    words.append(Word(middle.end + 0.3, middle.end + 0.5, noise))
+    words.sort(key=lambda w: w.start)
+    rec = decode(words, long)
+    assert rec.groups == GROUPS and rec.station_id == "907" and rec.clean
+
+
+def test_a_figure_the_readings_disagree_on_is_marked_not_guessed(
+    e11: synth.Transmission,
+) -> None:
+    # Every reading of the 5s of the third group (75516) torn between 5 and 3.
+    third = [e for e in e11.timeline if e.kind == "group" and e.text == GROUPS[2]]
+    torn = np.full(11, 0.0005)
+    torn[5], torn[3] = 0.55, 0.4455
+    words = [
+        Word(w.start, w.end, torn) if _in(w, third) and w.digit == "5" else w for w in heard(e11)
+    ]
+    rec = decode(words, e11.profile)
+    assert rec.groups[2] == "7??16"
+    assert not rec.clean and [(u.group, u.figure) for u in rec.uncertain] == [(3, 2), (3, 3)]
+    assert rec.groups[:2] + rec.groups[3:] == GROUPS[:2] + GROUPS[3:]
+
+
+def _in(w: Word, events: Sequence[synth.Event]) -> bool:
+    return any(e.start - 0.1 <= w.start <= e.end for e in events)
+
+
+def test_without_the_vote_one_bad_reading_is_the_copy(e11: synth.Transmission) -> None:
+    words = heard(e11)
+    group = next(e for e in e11.timeline if e.kind == "group")
+    first = next(e for e in e11.timeline if e.kind == "digit" and e.start >= group.start)
+    wrong = np.full(11, 0.0001)
+    wrong[(int(first.text) + 1) % 10] = 0.999
+    words = [Word(w.start, w.end, wrong) if abs(w.start - first.start) < 0.1 else w for w in words]
+    assert decode(words, e11.profile).groups == GROUPS  # outvoted by its two other readings
+    assert decode(words, e11.profile, vote=False).groups != GROUPS
+
+
+def test_nothing_heard_is_no_message() -> None:
+    rec = decode([], profiles.load("E11"))
+    assert rec.groups == () and rec.notes == ("no message groups found",) and not rec.clean
+
+
+# -- properties ------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    centres=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=4),
+    sizes=st.lists(st.integers(1, 30), min_size=4, max_size=4),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_gap_clustering_finds_well_separated_levels(
+    centres: list[float], sizes: list[int], seed: int
+) -> None:
+    levels = sorted({round(c, 1) for c in centres})
+    if any(b - a < 0.4 for a, b in itertools.pairwise(levels)):
+        levels = levels[:1]
+    rng = np.random.default_rng(seed)
+    truth = np.concatenate([np.full(n, k) for k, n in enumerate(sizes[: len(levels)])])
+    values = np.asarray(levels)[truth] + rng.uniform(-0.05, 0.05, len(truth))
+    # Seeds off by up to a tenth of a second still find the same levels.
+    labels = timing.cluster(values, [c + rng.uniform(-0.1, 0.1) for c in levels])
+    assert np.array_equal(labels, truth)
+
+
+PROBS = st.lists(st.floats(0.001, 1.0), min_size=10, max_size=10).map(
+    lambda xs: np.asarray(xs) / sum(xs)
+)
+
+
+@given(readings=st.lists(PROBS, min_size=1, max_size=6), extra=PROBS)
+def test_the_vote_is_a_posterior_and_agreement_only_strengthens_it(
+    readings: list[np.ndarray], extra: np.ndarray
+) -> None:
+    post = vote.posterior(readings)
+    assert abs(float(post.sum()) - 1) < 1e-9 and (post >= 0).all()
+    best = int(np.argmax(post))
+    figure = vote.vote(readings)
+    assert figure.readings == len(readings)
+    assert figure.digit == (str(best) if post[best] >= vote.SURE else "?")
+    # One more reading that favours the winner more than any other digit raises it.
+    agreeing = np.full(10, 0.05)
+    agreeing[best] = 0.55
+    assert vote.posterior([*readings, agreeing])[best] >= post[best] - 1e-12
+    # The order of the readings does not matter.
+    assert np.allclose(vote.posterior([extra, *readings]), vote.posterior([*readings, extra]))
+
+
+def test_a_sure_reading_outvotes_nothing_it_should_not() -> None:
+    sure = np.full(10, 0.0001)
+    sure[4] = 0.9991
+    assert vote.vote([sure]).digit == "4"
+    other = np.full(10, 0.0001)
+    other[7] = 0.9991
+    assert vote.vote([sure, other]).digit == "?"  # two sure readings that disagree
+    assert vote.vote([]).digit == "?" and vote.vote([]).readings == 0
+    assert vote.agreement(sure, sure) > 2 > -5 > vote.agreement(sure, other)
+
+
+def test_the_profile_names_the_pause_levels() -> None:
+    e11: Profile = profiles.load("E11")
+    assert timing.levels(e11) == [0.6, 1.0, 1.5]  # repeat, group, phrase
+    assert timing.levels(profiles.load("S06")) == [0.5, 1.0, 1.5]  # '/', group, phrase

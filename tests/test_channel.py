@@ -3,10 +3,13 @@ same for a seed, and refuses settings that mean nothing."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -15,8 +18,7 @@ from scipy.signal import stft, welch
 from cinq.errors import BadInput
 from cinq.radio import RATE, channel, profiles, synth
 from cinq.radio.channel import Shortwave
-
-SECOND = np.arange(RATE) / RATE
+from tests.clirun import cinq
 
 
 def tone(hz: float, amp: float = 0.5, seconds: float = 1.0) -> NDArray[np.float32]:
@@ -278,3 +280,43 @@ def test_a_bad_parameter_of_a_condition_is_refused_by_name(call: object, named: 
     assert callable(call)
     with pytest.raises(BadInput, match=named):
         call(tone(440.0), np.random.default_rng(0))
+
+
+# -- cinq broadcast ---------------------------------------------------------------------
+
+RADIO = ("--ssb", "2.4", "--agc", "--mistune", "60", "--qrn", "--impulses", "--seed", "1")
+
+
+@pytest.mark.parametrize("station", ["M12", "E11"])  # Morse and voice
+def test_broadcast_through_a_shortwave_receiver_and_a_slow_tape(
+    station: str, tmp_path: Path
+) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("12345\n")
+    run = (str(doc), "-s", station, "--short", "--selective-fading", "--snr", "10", *RADIO)
+    slow = cinq("broadcast", *run, "--json", "--speed", "0.97", "-o", tmp_path / "slow.wav")
+    assert slow.returncode == 0, slow.stderr
+    audio, rate = sf.read(tmp_path / "slow.wav")
+    data = json.loads(slow.stdout)
+    assert rate == RATE and data["seconds"] == pytest.approx(len(audio) / RATE, abs=1e-3)
+    assert 0 < data["groups"][-1]["end"] <= data["seconds"]
+    if station == "M12":  # cheap to send again: the tape at its speed
+        right = cinq("broadcast", *run, "--json", "-o", tmp_path / "right.wav")
+        steady = json.loads(right.stdout)
+        assert data["seconds"] == pytest.approx(steady["seconds"] / 0.97, abs=2e-3)
+        start, was = data["groups"][0]["start"], steady["groups"][0]["start"]
+        assert start == pytest.approx(was / 0.97, abs=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--ssb", "5"), ("--ssb", "nan"), ("--mistune", "-1001"), ("--speed", "inf")],
+)
+def test_broadcast_refuses_a_channel_setting_by_its_option(
+    option: str, value: str, tmp_path: Path
+) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("12345\n")
+    done = cinq("broadcast", doc, "-s", "M12", option, value, "-o", tmp_path / "x.wav")
+    assert done.returncode == 2 and option in done.stderr
+    assert not (tmp_path / "x.wav").exists()

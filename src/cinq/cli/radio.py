@@ -50,6 +50,53 @@ def _short_id(value: str) -> str:
     return value
 
 
+def _finite_number(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+# The shortwave channel's options of `cinq broadcast` (cinq.radio.channel.Shortwave).
+SsbOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=1.0,
+        max=3.8,
+        callback=_finite_number,
+        metavar="<kHz>",
+        help="An SSB receiver's filter: 300 Hz up to 2.4 or 2.7 (kHz).",
+    ),
+]
+MistuneOpt = Annotated[
+    float,
+    typer.Option(
+        min=-1000.0,
+        max=1000.0,
+        callback=_finite_number,
+        metavar="<Hz>",
+        help="The receiver tuned this many Hz off: voice and tone shifted by it.",
+    ),
+]
+AgcOpt = Annotated[
+    bool, typer.Option("--agc", help="The receiver's AGC: levels the audio, and pumps.")
+]
+QrnOpt = Annotated[bool, typer.Option("--qrn", help="Static crashes, one every 2 s on average.")]
+ImpulsesOpt = Annotated[bool, typer.Option("--impulses", help="Clicks, 5 a second on average.")]
+SelectiveOpt = Annotated[
+    bool,
+    typer.Option("--selective-fading", help="Two-path fading: notches sweep through the band."),
+]
+SpeedOpt = Annotated[
+    float,
+    typer.Option(
+        min=0.5,
+        max=2.0,
+        callback=_finite_number,
+        metavar="<factor>",
+        help="Tape speed: 1.03 plays 3 % fast (shorter, higher).",
+    ),
+]
+
 station_app = typer.Typer(
     help="Station profiles: transmission formats as data.", no_args_is_help=True
 )
@@ -74,14 +121,33 @@ def broadcast(
         float | None,
         typer.Option(callback=_finite, help="Interfering carrier, dB below the signal peak."),
     ] = None,
+    ssb: SsbOpt = None,
+    mistune: MistuneOpt = 0.0,
+    agc: AgcOpt = False,
+    qrn: QrnOpt = False,
+    selective_fading: SelectiveOpt = False,
+    impulses: ImpulsesOpt = False,
+    speed: SpeedOpt = 1.0,
     seed: Annotated[
-        int | None, typer.Option(help="Seed for the channel's noise and fading.")
+        int | None, typer.Option(help="Seed for the channel's noise, fading, crashes and clicks.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
 ) -> None:
     """Turn a document's groups into the audio a numbers station would transmit."""
     from ..radio import channel, profiles, synth
 
+    conditions = channel.Shortwave(
+        snr_db=snr,
+        fading=fading,
+        qrm_db=qrm,
+        ssb=ssb,
+        mistune=mistune,
+        agc=agc,
+        qrn_db=channel.QRN_DB if qrn else None,
+        selective_fading=channel.SELECTIVE_DEPTH if selective_fading else 0.0,
+        impulses_db=channel.IMPULSE_DB if impulses else None,
+        speed=speed,
+    )
     check_writable(out, what="WAV file")
     doc = Document.parse(read_document(document, what="document"), source=str(document))
     if len(doc.groups) > synth.MAX_GROUPS:  # before the profile and any synthesis
@@ -97,10 +163,11 @@ def broadcast(
 
         tx = synth.broadcast(doc.groups, prof, voice=voice, station_id=station_id, progress=advance)
     with progress("adding the channel and writing the WAV file"):
-        channel.through(tx, snr_db=snr, fading=fading, qrm_db=qrm, seed=seed).write(out)
-    notice(f"{out}: {prof.name}, voice {tx.voice}, {len(doc.groups)} groups, {tx.seconds:.0f} s")
-    if as_json:
-        typer.echo(json.dumps(tx.to_json(), indent=2))
+        heard = channel.through(tx, conditions, seed=seed)
+        heard.write(out)
+    notice(f"{out}: {prof.name}, voice {tx.voice}, {len(doc.groups)} groups, {heard.seconds:.0f} s")
+    if as_json:  # when each group starts in the recording (a tape's speed moves them)
+        typer.echo(json.dumps(heard.to_json(), indent=2))
 
 
 def receive_cmd(

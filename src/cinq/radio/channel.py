@@ -40,6 +40,10 @@ SSB_LOW = 300.0
 MAX_MISTUNE = 1000.0  # Hz: an SSB voice that far off is not understood by anyone
 SPEED_RANGE = (0.5, 2.0)
 SSB_RANGE = (1.0, 3.8)  # kHz: the upper edge stays below the 4 kHz Nyquist limit
+#: The levels `cinq broadcast --qrn`, `--impulses` and `--selective-fading` use.
+QRN_DB = 6.0
+IMPULSE_DB = 10.0
+SELECTIVE_DEPTH = 0.8
 _FRAME = RATE // 50  # 20 ms
 _ACTIVE_DB = 20.0
 _AGC_TARGET = 0.3  # the level AGC holds, as a peak amplitude
@@ -125,7 +129,9 @@ def mistune(x: Audio, hz: float) -> Audio:
     return _fit(np.real(_analytic(x) * np.exp(2j * np.pi * hz * t)))
 
 
-def selective_fading(x: Audio, rng: np.random.Generator, *, depth: float = 0.8) -> Audio:
+def selective_fading(
+    x: Audio, rng: np.random.Generator, *, depth: float = SELECTIVE_DEPTH
+) -> Audio:
     """Multipath: a second, weaker path 0.5-2.9 ms later, its delay and carrier phase
     drifting, so notches sweep through the band every few seconds (not flat fading).
 
@@ -193,7 +199,7 @@ def add_noise(
 
 
 def qrn(
-    x: Audio, rng: np.random.Generator, *, rate_hz: float = 0.5, level_db: float = 6.0
+    x: Audio, rng: np.random.Generator, *, rate_hz: float = 0.5, level_db: float = QRN_DB
 ) -> Audio:
     """Static crashes from distant lightning: bursts of crackling noise that rise in
     2 ms and die away in 20-200 ms, at random times.
@@ -235,7 +241,7 @@ def qrn(
 
 
 def impulses(
-    x: Audio, rng: np.random.Generator, *, rate_hz: float = 5.0, level_db: float = 10.0
+    x: Audio, rng: np.random.Generator, *, rate_hz: float = 5.0, level_db: float = IMPULSE_DB
 ) -> Audio:
     """Impulse noise: clicks (ignition, switching) a few samples long at random times.
 

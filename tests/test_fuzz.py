@@ -677,6 +677,8 @@ def broadcast_options(rng: random.Random, ws: Workspace) -> Case:
             lambda: ("--seed", pick(rng, *BAD_INTS)),
             lambda: ("--id", junk_arg(rng)),
             lambda: ("--voice", junk_arg(rng)),
+            lambda: ("--voice", pick(rng, "mbrola:xx9", "espeak-ng:en+f3", "EN", "x:", ":")),
+            lambda: ("--short",),
         ]
     )()
     return Case(("broadcast", "short.txt", *TINY, "-o", "case.wav", *opt, *json_or_not(rng)))

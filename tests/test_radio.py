@@ -177,7 +177,8 @@ def test_cli_broadcast_receive_decrypt(tmp_path: Path) -> None:
     doc = run("encrypt", "--book", tmp_path / "n.send.pad", input="RADIO CHECK\n").stdout
     (tmp_path / "doc.txt").write_text(doc)
     r = run("broadcast", tmp_path / "doc.txt", "--station", "S11a", "--voice", "es", "--snr",
-            "10", "--fading", "0.3", "--seed", "1", "-o", tmp_path / "s.wav", "--json")  # fmt: skip
+            "10", "--fading", "0.3", "--seed", "1", "-o", tmp_path / "s.wav", "--json",
+            "--short")  # fmt: skip
     assert r.returncode == 0, r.stderr
     timeline = json.loads(r.stdout)
     assert [g["group"] for g in timeline["groups"]][: len(doc.split())] == doc.split()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from ..document import Document
 from ..errors import BadInput
 from ._io import check_writable, err, notice, progress, read_document, write_output
 from .options import lowered
+
+if TYPE_CHECKING:
+    from ..radio.profiles import Profile
 
 # The audio stack (SciPy, soundfile, espeak-ng) loads only when an audio command runs,
 # so that every other cinq command starts fast.
@@ -29,6 +32,33 @@ VoiceOpt = Annotated[
     typer.Option(
         callback=lowered,
         help="Language of the voice: en, fr, ru, de, es (default: the station's).",
+    ),
+]
+
+
+def _voice_or_lang(value: str | None) -> str | None:
+    """A voice key as given (``pico:en-US``), a language code lowered (``EN``)."""
+    if value is None:
+        return None
+    return value.strip() if ":" in value else value.strip().lower()
+
+
+BroadcastVoiceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--voice",
+        callback=_voice_or_lang,
+        help="The voice: a key engine:name such as mbrola:us1 or espeak-ng:en+f3, or a "
+        "language (en, fr, ru, de, es) for cinq's own espeak-ng voice. Default: the first "
+        "installed of the station's voices (`cinq station show`).",
+    ),
+]
+ShortOpt = Annotated[
+    bool,
+    typer.Option(
+        "--short",
+        help="Shorten the call-ups to a few repeats (about a minute in all, as the demo "
+        "sends). Default: as long as the station sends them (minutes).",
     ),
 ]
 
@@ -107,7 +137,8 @@ def broadcast(
     document: Annotated[Path, typer.Argument(help="The document to send; '-' for stdin.")],
     station: StationOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="The WAV file to write.")],
-    voice: VoiceOpt = None,
+    voice: BroadcastVoiceOpt = None,
+    short: ShortOpt = False,
     station_id: Annotated[
         str,
         typer.Option("--id", callback=_short_id, help="The station ID in the call-up (digits)."),
@@ -133,7 +164,11 @@ def broadcast(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
 ) -> None:
-    """Turn a document's groups into the audio a numbers station would transmit."""
+    """Turn a document's groups into the audio a numbers station would transmit.
+
+    The station's own voice reads it, and its call-ups run as long as the station sends
+    them (minutes); --short sends a demo-length broadcast instead.
+    """
     from ..radio import channel, profiles, synth
 
     conditions = channel.Shortwave(
@@ -161,7 +196,9 @@ def broadcast(
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        tx = synth.broadcast(doc.groups, prof, voice=voice, station_id=station_id, progress=advance)
+        tx = synth.broadcast(
+            doc.groups, prof, voice=voice, station_id=station_id, short=short, progress=advance
+        )
     with progress("adding the channel and writing the WAV file"):
         heard = channel.through(tx, conditions, seed=seed)
         heard.write(out)
@@ -258,4 +295,31 @@ def station_show(
     con.print(p.description, highlight=False)
     for n, s in enumerate(p.script, 1):
         con.print(f"  {n}. {s.describe()}", highlight=False)
+    for line in _realism(p):
+        con.print(line, highlight=False)
     con.print(f"source: {p.source}", highlight=False)
+
+
+def _realism(p: Profile) -> list[str]:
+    """What ``station show`` says of a station's voice, interval signal and call-up."""
+    from ..radio import synth
+
+    lines = []
+    if p.mode == "voice":
+        used = synth.speaker(None, p).key
+        voices = ", ".join(p.voices) or "none named"
+        lines.append(f"voice: {p.sex}; {voices}; this machine uses {used}")
+    if (signal := p.interval) is not None:
+        hz = " ".join(f"{f:g}" for f, _ in signal.tones)
+        secs = sum(t for _, t in signal.tones)
+        lines.append(
+            f"interval signal: {hz} Hz ({secs:g} s), {signal.real or signal.repeat} times; "
+            f"in a short broadcast {signal.count(short=True)} times"
+        )
+    else:
+        lines.append("interval signal: none")
+    step = next((s for s in p.script if s.is_callup), None)
+    if step is not None:
+        real = f"{step.fill:g} s" if step.fill else f"{step.real or step.repeat} times"
+        lines.append(f"call-up: {real}; in a short broadcast {step.count(short=True)} times")
+    return lines

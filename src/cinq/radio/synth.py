@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,8 @@ DEFAULT_ID = "123"
 # any message is refused before any work.
 MAX_SECONDS = 3 * 3600
 MAX_GROUPS = 2000
+MIN_GAP = 0.3
+"""Seconds of silence at least between two sendings of a call-up stretched to its length."""
 
 
 @dataclass(frozen=True)
@@ -311,20 +312,24 @@ class _Script:
 
     def count(self, step: Step, short: bool) -> int:
         """How often the step is sent (:meth:`Step.count`); a real-length ``fill`` step
-        as often as fills its length, at least once."""
+        as often as comes nearest its length at the profile's group gap, with gaps of at
+        least :data:`MIN_GAP` (at least once)."""
         count = step.count(short=short)
         if count is not None:
             return count
         once, gap = self.render(step).t, self.profile.timing.group_gap
-        return max(1, math.floor((step.fill + gap) / (once + gap)))
+        count = max(1, round((step.fill + gap) / (once + gap)))
+        while count > 1 and (step.fill - count * once) / (count - 1) < MIN_GAP:
+            count -= 1
+        return count
 
     def gap_between(self, step: Step, count: int, once: float, short: bool) -> float:
-        """The silence between two sendings of the step: the profile's group gap, and in
-        a step that fills a length, that length's remainder shared between the gaps."""
-        gap = self.profile.timing.group_gap
+        """The silence between two sendings of the step: the profile's group gap, or in
+        a step that fills a length, that length's share (so that it lasts exactly as
+        long)."""
         if step.count(short=short) is not None or count < 2:
-            return gap
-        return gap + max(step.fill - count * once - (count - 1) * gap, 0.0) / (count - 1)
+            return self.profile.timing.group_gap
+        return (step.fill - count * once) / (count - 1)
 
     def phrase(self, step: Step) -> str:
         """A ``say`` step's text with the ID and group count filled in."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cinq.document import Document
@@ -59,6 +59,32 @@ def test_a_transmission_wav_reads_back_as_its_audio(seed: int, n: int) -> None:
     got = audio.decode(tx.wav())
     assert got.shape == x.shape
     assert float(np.max(np.abs(got - x))) <= 1 / 32768 + 1e-7
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    frames=st.integers(0, 30000),
+    channels=st.integers(1, 2),
+    rate=st.sampled_from([8000, 11025, 16000, 44100, 48000]),
+    seconds=st.floats(0.05, 2.0),
+)
+def test_blocks_joined_are_the_recording(
+    tmp_path_factory: pytest.TempPathFactory, frames: int, channels: int, rate: int, seconds: float
+) -> None:
+    path = tmp_path_factory.mktemp("blocks") / "r.wav"
+    samples = np.random.default_rng(frames).uniform(-0.9, 0.9, (frames, channels))
+    path.write_bytes(wav_bytes(samples.astype(np.float32), rate))
+    parts = list(audio.blocks(path, seconds))
+    assert all(p.dtype == np.float32 and p.ndim == 1 for p in parts)
+    assert all(len(p) <= math.ceil(seconds * RATE) + RATE for p in parts)
+    got = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    np.testing.assert_allclose(got, audio.read(path), atol=1e-5)
+
+
+def test_blocks_of_what_is_not_audio_name_it(tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text("12345 67890\n")
+    with pytest.raises(BadInput, match=r"cannot read .*t\.txt as audio"):
+        list(audio.blocks(tmp_path / "t.txt", 1.0))
 
 
 def test_read_a_file_and_refuse_what_is_not_audio(tmp_path: Path) -> None:

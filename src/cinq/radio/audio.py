@@ -8,6 +8,8 @@ header that lies about its length) allocates nothing.
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from ..errors import BadInput
 from . import RATE
 from .speech import Audio
 
-__all__ = ["MAX_SAMPLES", "decode", "read", "to_voice_rate"]
+__all__ = ["MAX_SAMPLES", "blocks", "decode", "read", "to_voice_rate"]
 
 MAX_SAMPLES = 100_000_000
 """The most samples (frames x channels) a recording may hold: 400 MB as float32; over
@@ -99,6 +101,52 @@ def to_voice_rate(channels: NDArray[np.floating[Any]], rate: int) -> Audio:
     if rate != RATE:  # a recording at another rate: to the voice-channel rate
         mono = np.asarray(resample_poly(mono, RATE, rate), np.float32)
     return mono
+
+
+def blocks(path: str | Path, seconds: float = 60.0) -> Iterator[Audio]:
+    """The recording in the file at ``path`` in blocks of about ``seconds``, mono at
+    :data:`~cinq.radio.RATE`, read and resampled one block at a time: the memory held
+    is a few blocks, however long the recording.
+
+    Joined end to end, the blocks are the samples :func:`read` gives (to within float
+    rounding): each block is resampled with a second of the recording on either side,
+    then cut to its own samples, so the filter never sees an edge inside the recording.
+
+    Raises
+    ------
+    BadInput
+        The file cannot be read as audio; the error names it.
+    """
+    name = str(path)
+    try:
+        with sf.SoundFile(name) as f:
+            yield from _blocks(f, seconds)
+    except UnicodeError:
+        raise BadInput(f"cannot read {name!r} as audio: the name is not UTF-8") from None
+    except (RuntimeError, OSError) as e:  # soundfile's LibsndfileError is a RuntimeError
+        raise BadInput(f"cannot read {name} as audio: {e}") from None
+
+
+def _blocks(f: sf.SoundFile, seconds: float) -> Iterator[Audio]:
+    """Blocks of an open file. Each block is a whole number of resampling periods
+    (``down`` input samples give exactly ``up`` output samples), so its output starts
+    on a sample of the whole recording's output grid."""
+    rate = int(f.samplerate)
+    g = math.gcd(RATE, rate)
+    up, down = RATE // g, rate // g
+    step = max(round(seconds * rate / down), 1) * down
+    context = max(math.ceil(rate / down), 1) * down  # about a second, whole periods
+    total = int(f.frames)
+    for start in range(0, total, step):
+        lo = max(start - context, 0)
+        f.seek(lo)
+        data = f.read(min(start + step + context, total) - lo, dtype="float32", always_2d=True)
+        mono = np.asarray(data.mean(axis=1), np.float32)
+        if rate != RATE:
+            mono = np.asarray(resample_poly(mono, up, down), np.float32)
+        head = (start - lo) * up // down
+        size = math.ceil(min(step, total - start) * up / down)
+        yield mono[head : head + size]
 
 
 def _load(source: str | io.BytesIO, name: str, max_samples: int) -> Audio:

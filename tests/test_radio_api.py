@@ -122,7 +122,8 @@ def m12() -> synth.Transmission:
 
 def test_transmission_to_json_lists_the_groups_in_order(m12: synth.Transmission) -> None:
     data = json.loads(json.dumps(m12.to_json()))
-    assert set(data) == {"station", "voice", "seconds", "groups"}
+    assert set(data) == {"station", "voice", "seconds", "groups", "callups", "intervals"}
+    assert [c["text"] for c in data["callups"]] == ["42 3"] and data["intervals"] == []
     assert data["station"] == "M12" and data["seconds"] == round(len(m12.audio) / RATE, 3)
     sent = [g["group"] for g in data["groups"]]
     assert sent == ["12345", "12345", "67890", "67890", "00000", "00000"]  # keyed in pairs

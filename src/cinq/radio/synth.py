@@ -87,13 +87,16 @@ class Transmission:
         return tuple(e for e in self.timeline if e.kind == "group")
 
     def to_json(self) -> dict[str, object]:
-        """The station, voice, length in seconds and when each group was sent, as a
-        JSON-ready dict (the audio itself is :meth:`wav`)."""
+        """The station, voice, length in seconds, when each group was sent, and when
+        each call-up and each playing of the interval signal was, as a JSON-ready dict
+        (the audio itself is :meth:`wav`)."""
         return {
             "station": self.profile.name,
             "voice": self.voice,
             "seconds": round(self.seconds, 3),
             "groups": [e.to_json() for e in self.group_events],
+            "callups": [e.to_json() for e in self.timeline if e.kind == "callup"],
+            "intervals": [e.to_json() for e in self.timeline if e.kind == "interval"],
         }
 
     def wav(self) -> bytes:

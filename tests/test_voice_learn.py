@@ -3,6 +3,8 @@ the forced alignment of it to a recording, and the adapted recogniser."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -34,7 +36,7 @@ def test_a_five_figure_id_joined_to_the_slash_is_the_call_up_not_a_group() -> No
 
 @pytest.mark.parametrize("text", ["0 1 2 3 4 5 6 7 8 9", "0123456789", "0-1-2-3-4, 5 6 7 8 9"])
 def test_the_ten_digits_are_spoken_as_written(text: str) -> None:
-    items = tr.spoken(tr.parse(text), profiles.load("E11"))
+    items = tr.spoken(tr.parse(text), profiles.load("E11")).items
     assert [i.text for i in items] == list("0123456789")
     assert all(i.kind is Kind.DIGIT and i.group == 0 for i in items)
 
@@ -93,15 +95,19 @@ def test_a_parsed_log_renders_back_to_itself(
 
 def test_the_script_repeats_the_call_up_and_reads_each_group_as_often_as_it_says() -> None:
     log = tr.parse("460/3 ATTENTION 12345 6789? 00000")
-    items = tr.spoken(log, profiles.load("E11"))
-    assert [i.text for i in items[:6]] == ["4", "6", "0", "OBLIQUE", "3", "4"]
-    texts = [i.text for i in items]
-    # call-up 4x (6 items), ATTENTION, 3 groups twice, call-up 2x, ATTENTION, once, OUT
-    assert len(items) == 4 * 5 + 1 + 3 * 5 * 2 + 2 * 5 + 1 + 3 * 5 + 1
-    assert texts[-1] == "OUT" and texts.count("ATTENTION") == 2
-    first = [i for i in items if i.group == 2]
-    assert [i.reading for i in first] == [1] * 5 + [2] * 5 + [1] * 5
-    assert [i.kind for i in first[:5]] == [Kind.DIGIT] * 4 + [Kind.FIGURE]
+    said = tr.spoken(log, profiles.load("E11"))
+    # E11's call-ups run 190 s and 45 s on air, 4 and 2 repeats in a short broadcast:
+    # blocks of as many repeats as could fill the time, of which a recording holds fewer
+    first, second = said.blocks
+    assert (first.start, first.length, first.fewest) == (0, 5, 4) and first.repeats > 4
+    assert (second.length, second.fewest) == (5, 2) and second.repeats > 2
+    texts = [i.text for i in said.items]
+    assert texts[:6] == ["4", "6", "0", "OBLIQUE", "3", "4"]
+    assert texts[first.end] == "ATTENTION" and second.start == first.end + 1 + 3 * 5 * 2
+    assert texts[second.end :] == ["ATTENTION", *"123456789?00000", "OUT"]
+    group2 = [i for i in said.items if i.group == 2]
+    assert [i.reading for i in group2] == [1] * 5 + [2] * 5 + [1] * 5
+    assert [i.kind for i in group2[:5]] == [Kind.DIGIT] * 4 + [Kind.FIGURE]
 
 
 def test_a_log_that_disagrees_with_the_script_is_refused() -> None:
@@ -113,7 +119,8 @@ def test_a_log_that_disagrees_with_the_script_is_refused() -> None:
     with pytest.raises(BadInput, match="Morse"):
         tr.spoken(tr.parse("460/1 12345"), profiles.load("M03"))
     # a count not copied ('?') is taken as written
-    assert len(tr.spoken(tr.parse("460/? 12345"), e11)) == 4 * 5 + 1 + 10 + 2 * 5 + 1 + 5 + 1
+    callup = tr.spoken(tr.parse("460/? 12345"), e11).items[:5]
+    assert [i.kind for i in callup] == [Kind.DIGIT] * 3 + [Kind.WORD, Kind.FIGURE]
 
 
 # --- forced alignment on posteriors of known truth ----------------------------------------
@@ -127,7 +134,7 @@ def posteriors(labels: list[int], rng: np.random.Generator, *, clear: float = 0.
 
 
 def recording(
-    items: list[Item], rng: np.random.Generator
+    items: Sequence[Item], rng: np.random.Generator
 ) -> tuple[list[int], list[tuple[int, int]]]:
     """Frame labels for ``items`` said with random lengths and gaps, and each one's span."""
     labels = [forced.SILENCE] * int(rng.integers(0, 40))
@@ -135,7 +142,8 @@ def recording(
     for item in items:
         n = int(rng.integers(forced.MIN_FRAMES, 40))
         spans.append((len(labels), len(labels) + n))
-        labels += [forced.column(item) if item.kind is not Kind.FIGURE else 3] * n
+        sound = {Kind.FIGURE: 3, Kind.TONE: forced.OTHER}.get(item.kind, forced.column(item))
+        labels += [sound] * n
         labels += [forced.SILENCE] * int(rng.integers(1, 30))
     return labels, spans
 
@@ -143,8 +151,8 @@ def recording(
 @given(st.text("0123456789", min_size=1, max_size=30), st.integers(0, 2**32 - 1))
 def test_the_alignment_finds_every_word_where_it_was_said(digits: str, seed: int) -> None:
     rng = np.random.default_rng(seed)
-    items = tr.parse(" ".join(digits)).literal()
-    labels, spans = recording(items, rng)
+    items = tr.spoken(tr.parse(" ".join(digits)))
+    labels, spans = recording(items.items, rng)
     a = forced.align(posteriors(labels, rng), items)
     assert [(s.index, s.start, s.end) for s in a.segments] == [
         (k, *span) for k, span in enumerate(spans)
@@ -155,7 +163,7 @@ def test_the_alignment_finds_every_word_where_it_was_said(digits: str, seed: int
 def test_a_recording_that_starts_late_or_ends_early_aligns_the_part_it_holds() -> None:
     rng = np.random.default_rng(7)
     items = tr.spoken(tr.parse("123/3 12345 67890 24680"), profiles.load("G06"))
-    labels, spans = recording(items, rng)
+    labels, spans = recording(items.items, rng)
     lp = posteriors(labels, rng)
     cut = (spans[9][0] + spans[9][1]) // 2  # in the middle of the tenth item
     late = forced.align(lp[cut:], items)
@@ -168,8 +176,8 @@ def test_a_recording_that_starts_late_or_ends_early_aligns_the_part_it_holds() -
 
 def test_a_word_is_aligned_as_other_speech_and_a_lost_figure_as_any_digit() -> None:
     rng = np.random.default_rng(3)
-    items = tr.parse("HELLO 1?3").literal()
-    labels, spans = recording(items, rng)
+    items = tr.spoken(tr.parse("HELLO 1?3"))
+    labels, spans = recording(items.items, rng)
     a = forced.align(posteriors(labels, rng), items)
     known = [0, 1, 3]
     assert [(a.segments[k].start, a.segments[k].end) for k in known] == [spans[k] for k in known]
@@ -182,12 +190,40 @@ def test_a_word_is_aligned_as_other_speech_and_a_lost_figure_as_any_digit() -> N
 
 
 def test_alignment_inputs_that_cannot_be_aligned_are_refused() -> None:
-    items = tr.parse("1 2").literal()
+    items = tr.spoken(tr.parse("1 2"))
     with pytest.raises(BadInput, match="frames x 12"):
         forced.align(np.zeros((50, 11)), items)
     with pytest.raises(BadInput, match="too short"):
         forced.align(np.log(np.full((3, 12), 1 / 12)), items)
     with pytest.raises(BadInput, match="empty"):
-        forced.align(np.log(np.full((30, 12), 1 / 12)), [])
+        forced.align(np.log(np.full((30, 12), 1 / 12)), tr.Spoken(()))
     with pytest.raises(BadInput, match="finite"):
         forced.align(np.full((30, 12), np.nan), items)
+
+
+def sent(said: tr.Spoken, counts: Sequence[int]) -> list[int]:
+    """Indices of the items a broadcast sent that repeats each block ``counts`` times
+    (its last repeats, as the alignment finds them)."""
+    skipped: set[int] = set()
+    for block, count in zip(said.blocks, counts, strict=True):
+        skipped.update(range(block.start, block.end - count * block.length))
+    return [i for i in range(len(said)) if i not in skipped]
+
+
+@pytest.mark.parametrize(
+    ("station", "counts"),
+    [("E11", [4, 2]), ("E11", [9, 3]), ("E03", [2, 2] + [0] * 8), ("E03", [3, 4, 1, 2] + [0] * 6)],
+)
+def test_a_call_up_sent_fewer_times_than_it_could_be_aligns_to_its_last_repeats(
+    station: str, counts: list[int]
+) -> None:
+    rng = np.random.default_rng(11)
+    said = tr.spoken(tr.parse("460/2 ATTENTION 12345 67890"), profiles.load(station))
+    indices = sent(said, counts)
+    labels, spans = recording([said.items[i] for i in indices], rng)
+    a = forced.align(posteriors(labels, rng), said)
+    assert [(s.start, s.end) for s in a.segments] == spans
+    # the same items (E03's rounds of tune and ID are alike: any round may be the one)
+    assert [said.items[s.index] for s in a.segments] == [said.items[i] for i in indices]
+    if station == "E11":
+        assert [s.index for s in a.segments] == indices

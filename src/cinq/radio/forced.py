@@ -15,14 +15,13 @@ an hour of audio against a thousand items takes about 50 MB.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import BadInput
-from .transcript import Item, Kind
+from .transcript import Item, Kind, Spoken
 
 __all__ = ["Alignment", "Segment", "align", "emissions"]
 
@@ -104,16 +103,18 @@ def column(item: Item) -> int:
 
 
 def align(
-    logprobs: NDArray[np.floating], items: Sequence[Item], *, min_frames: int = MIN_FRAMES
+    logprobs: NDArray[np.floating], spoken: Spoken, *, min_frames: int = MIN_FRAMES
 ) -> Alignment:
-    """The best local alignment of ``items`` to a recording's frame log-probabilities.
+    """The best local alignment of a spoken sequence to a recording's frame
+    log-probabilities.
 
     Parameters
     ----------
     logprobs
         ``(frames, 12)``: the recogniser's log-probabilities, 10 ms apart.
-    items
-        The spoken sequence (:func:`cinq.radio.transcript.spoken`).
+    spoken
+        The sequence (:func:`cinq.radio.transcript.spoken`); of each of its blocks
+        the recording may hold fewer repeats (the last ones).
     min_frames
         The fewest frames an item may take.
 
@@ -123,73 +124,129 @@ def align(
         No items, log-probabilities of the wrong shape, or a recording shorter than
         one item.
     """
-    if not items:
+    if not spoken.items:
         raise BadInput("nothing to align: the sequence is empty")
     if min_frames < 2:
         raise BadInput(f"an item takes at least 2 frames, not {min_frames}")
     em = emissions(logprobs)
     if len(em) < min_frames:
         raise BadInput(f"the recording is too short to hold a word ({len(em) * HOP:.2f} s)")
-    cols = np.array([column(i) for i in items])
-    bits, gap, word = _forward(em, cols, min_frames)
-    return _backtrack(em, cols, bits, gap, word)
+    chain = _Chain.of(spoken, min_frames)
+    bits, jumps, gap, word = chain.forward(em)
+    owner = chain.backtrack(bits, jumps, gap, word)
+    return _segments(em, chain.cols, owner, float(max(word.max(), gap.max())))
 
 
-def _forward(
-    em: NDArray[np.float64], cols: NDArray[np.int_], m: int
-) -> tuple[NDArray[np.uint8], NDArray[np.float64], NDArray[np.float64]]:
-    """Viterbi forward pass: the final scores of every state and, per frame, the
-    packed choices (came from the previous item's end into a gap; into an item's
-    first frame; stayed in an item's last frame)."""
-    n = len(cols)
-    bits = np.zeros((len(em), 3, (n + 7) // 8), np.uint8)
-    gap = np.full(n + 1, em[0, SILENCE])  # gap[i]: silence before item i (gap[n]: after)
-    word = np.repeat(em[0, cols][:, None], m, axis=1)  # free start anywhere in the chain
-    for t in range(1, len(em)):
-        e, s = em[t, cols], em[t, SILENCE]
-        end = word[:, -1]
-        from_word = np.r_[-np.inf, end]
-        into_gap = from_word > gap
-        from_gap = np.maximum(gap, from_word)
-        into_word = from_word[:-1] > gap[:-1]
-        stay = end >= word[:, -2]
-        new = np.empty_like(word)
-        new[:, 0] = np.where(into_word, from_word[:-1], gap[:-1]) + e
-        new[:, 1:-1] = word[:, :-2] + e[:, None]
-        new[:, -1] = np.maximum(end, word[:, -2]) + e
-        gap, word = from_gap + s, new
-        bits[t] = np.packbits(np.stack([into_gap[1:], into_word, stay]), axis=1)
-    return bits, gap, word
+# The choices kept per frame, one bit per item: how the path came into a gap or an
+# item's first frame (from the previous item's end; from a junction, skipping repeats;
+# neither: from the gap), and whether it stayed in an item's last frame.
+PREV, JUMP, STAY = range(3)
 
 
-def _backtrack(
-    em: NDArray[np.float64],
-    cols: NDArray[np.int_],
-    bits: NDArray[np.uint8],
-    gap: NDArray[np.float64],
-    word: NDArray[np.float64],
-) -> Alignment:
-    """The best path, walked back from the best final state: which item (or gap)
-    each frame belongs to."""
-    n, m = word.shape
-    if word.max() >= gap.max():
-        i, k = (int(v) for v in np.unravel_index(int(np.argmax(word)), word.shape))
-    else:
-        i, k = int(np.argmax(gap)), -1  # k = -1: the gap before item i
-    score = float(max(word.max(), gap.max()))
-    owner = np.empty(len(em), np.int64)  # item index per frame; -1 - i for gap i
-    for t in range(len(em) - 1, -1, -1):
-        owner[t] = i if k >= 0 else -1 - i
-        if t == 0:
-            break
-        into_gap, into_word, stay = np.unpackbits(bits[t], axis=1, count=n)
-        if k < 0:
-            i, k = (i - 1, m - 1) if i > 0 and into_gap[i - 1] else (i, -1)
-        elif k == 0:
-            i, k = (i - 1, m - 1) if into_word[i] else (i, -1)
-        elif k < m - 1 or not stay[i]:
-            k -= 1
-    return _segments(em, cols, owner, score)
+@dataclass(frozen=True)
+class _Chain:
+    """The states of a spoken sequence: per item a gap before it and ``m`` frames of
+    it (the last one looping), a gap after the last; per block a junction, a state
+    that takes no frame, from which the path may enter a later repeat of the block
+    (or what follows it) without passing through the earlier ones."""
+
+    cols: NDArray[np.int_]  # emission column of each item
+    m: int
+    sources: NDArray[np.int_]  # per block: the item just before it (-1: none)
+    chained: NDArray[np.bool_]  # per block: the block before it may be skipped into it
+    jump: NDArray[np.int_]  # per gap/item (n + 1): the block whose junction enters it
+
+    @classmethod
+    def of(cls, spoken: Spoken, m: int) -> _Chain:
+        n = len(spoken.items)
+        jump = np.full(n + 1, -1)
+        blocks = sorted(spoken.blocks, key=lambda b: b.start)
+        for k, b in enumerate(blocks):
+            for r in range(1, b.repeats - b.fewest + 1):
+                jump[b.start + r * b.length] = k
+        chained = [
+            k > 0 and blocks[k - 1].end == b.start and blocks[k - 1].fewest == 0
+            for k, b in enumerate(blocks)
+        ]
+        return cls(
+            np.array([column(i) for i in spoken.items]),
+            m,
+            np.array([b.start - 1 for b in blocks], dtype=np.int_),
+            np.array(chained, dtype=bool),
+            jump,
+        )
+
+    def junctions(self, end: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+        """Each junction's score (the best end before its block, or before an earlier
+        block that may be skipped whole) and whether it came from the earlier one."""
+        score = np.where(self.sources >= 0, end[np.maximum(self.sources, 0)], -np.inf)
+        from_before = np.zeros(len(score), bool)
+        for k in np.flatnonzero(self.chained):
+            if score[k - 1] > score[k]:
+                score[k], from_before[k] = score[k - 1], True
+        return score, from_before
+
+    def forward(
+        self, em: NDArray[np.float64]
+    ) -> tuple[NDArray[np.uint8], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+        """Viterbi's forward pass: the final scores of every gap and item state, and
+        per frame the packed choices and the junctions' choices."""
+        n, m = len(self.cols), self.m
+        bits = np.zeros((len(em), 3, (n + 8) // 8), np.uint8)
+        jumps = np.zeros((len(em), len(self.sources)), bool)
+        gap = np.full(n + 1, em[0, SILENCE])  # gap[i]: silence before item i (gap[n]: after)
+        word = np.repeat(em[0, self.cols][:, None], m, axis=1)  # free start anywhere
+        for t in range(1, len(em)):
+            e, end = em[t, self.cols], word[:, -1]
+            score, jumps[t] = self.junctions(end)
+            jumped = np.r_[score, -np.inf][self.jump]  # jump -1: no junction, -inf
+            prev = np.r_[-np.inf, end]
+            into = np.maximum(np.maximum(gap, prev), jumped)
+            stay = end >= word[:, -2]
+            new = np.empty_like(word)
+            new[:, 0] = into[:-1] + e
+            new[:, 1:-1] = word[:, :-2] + e[:, None]
+            new[:, -1] = np.maximum(end, word[:, -2]) + e
+            planes = [(prev > gap) & (prev >= jumped), jumped > np.maximum(gap, prev)]
+            bits[t] = np.packbits(np.stack([*planes, np.r_[stay, False]]), axis=1)
+            gap, word = into + em[t, SILENCE], new
+        return bits, jumps, gap, word
+
+    def backtrack(
+        self,
+        bits: NDArray[np.uint8],
+        jumps: NDArray[np.bool_],
+        gap: NDArray[np.float64],
+        word: NDArray[np.float64],
+    ) -> NDArray[np.int64]:
+        """The best path walked back from the best final state: the item each frame
+        belongs to (``-1 - i`` for the gap before item ``i``)."""
+        n, m = word.shape
+        if word.max() >= gap.max():
+            i, k = (int(v) for v in np.unravel_index(int(np.argmax(word)), word.shape))
+        else:
+            i, k = int(np.argmax(gap)), -1  # k = -1: the gap before item i
+        owner = np.empty(len(bits), np.int64)
+        for t in range(len(bits) - 1, -1, -1):
+            owner[t] = i if k >= 0 else -1 - i
+            if t == 0:
+                break
+            came = np.unpackbits(bits[t], axis=1, count=n + 1)
+            if k > 0:
+                k -= 0 if k == m - 1 and came[STAY, i] else 1
+            elif came[JUMP, i]:
+                i, k = self.source(int(self.jump[i]), jumps[t]), m - 1
+            elif came[PREV, i]:
+                i, k = i - 1, m - 1
+            else:
+                k = -1
+        return owner
+
+    def source(self, block: int, jumped: NDArray[np.bool_]) -> int:
+        """The item whose end a junction's score came from."""
+        while jumped[block]:
+            block -= 1
+        return int(self.sources[block])
 
 
 def _segments(

@@ -11,14 +11,15 @@ literally when there is no profile (a recording of the ten digits read one by on
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import BadInput, Location
-from .profiles import Profile, Step
+from .profiles import MAX_REPEAT, Profile, Step
 from .synth import expand
 
-__all__ = ["Item", "Kind", "Token", "Transcript", "parse", "spoken"]
+__all__ = ["Block", "Item", "Kind", "Spoken", "Token", "Transcript", "parse", "spoken"]
 
 FIGURES = "0123456789?"
 # What a log may hold between tokens: spaces and the punctuation monitors use.
@@ -194,10 +195,45 @@ def _first_group(toks: list[Token]) -> int:
     return len(toks)
 
 
-def spoken(transcript: Transcript, profile: Profile | None = None) -> list[Item]:
+@dataclass(frozen=True)
+class Block:
+    """A step of the script sent a number of times the log cannot tell (a call-up that
+    runs for minutes on air but twice in a short broadcast): its items are expanded
+    ``repeats`` times from ``start``, ``length`` each, and a recording may hold as few
+    as ``fewest`` of them."""
+
+    start: int
+    length: int
+    repeats: int
+    fewest: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length * self.repeats
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """The sequence a station said, and the blocks whose repeats may be fewer."""
+
+    items: tuple[Item, ...]
+    blocks: tuple[Block, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+# The shortest a spoken item and its gap may be (seconds): how many repeats of a call-up
+# could fill a profile's ``fill`` seconds at most.
+SHORTEST_ITEM = 0.35
+
+
+def spoken(transcript: Transcript, profile: Profile | None = None) -> Spoken:
     """What the station said, in order: the profile's script with the log's call-up
     and groups filled in (each group read as often as the script says), or the log
     itself when there is no profile or it holds no groups (the ten digits, say).
+    A step sent a different number of times on air and in a short broadcast is a
+    :class:`Block` of the most repeats, of which a recording may hold fewer.
 
     Raises
     ------
@@ -207,7 +243,7 @@ def spoken(transcript: Transcript, profile: Profile | None = None) -> list[Item]
         number of groups in the log.
     """
     if profile is None or not transcript.groups:
-        return transcript.literal()
+        return Spoken(tuple(transcript.literal()))
     if profile.mode != "voice":
         raise BadInput(f"{profile.name} is a Morse station: there is no voice to learn")
     count = transcript.count or str(len(transcript.groups))
@@ -216,10 +252,24 @@ def spoken(transcript: Transcript, profile: Profile | None = None) -> list[Item]
             f"the call-up gives {int(count)} groups but the log has {len(transcript.groups)}"
         )
     items: list[Item] = []
+    blocks: list[Block] = []
     for step in profile.script:
-        for _ in range(step.repeat):
-            items.extend(_step(step, transcript, profile.name, count))
-    return items
+        once = _step(step, transcript, profile.name, count)
+        fewest, most = _repeats(step, len(once))
+        if once and fewest < most:
+            blocks.append(Block(len(items), len(once), most, fewest))
+        items.extend(once * most)
+    return Spoken(tuple(items), tuple(blocks))
+
+
+def _repeats(step: Step, items: int) -> tuple[int, int]:
+    """The fewest and the most times a step may be sent: in a short broadcast, and on
+    air (``real`` times, or as often as fits in ``fill`` seconds)."""
+    short = step.count(short=True) or 0
+    real = step.count(short=False)
+    if real is None:  # as often as fills step.fill seconds
+        real = min(max(1, math.ceil(step.fill / (SHORTEST_ITEM * max(items, 1)))), MAX_REPEAT)
+    return min(short, real), max(short, real)
 
 
 def _step(step: Step, transcript: Transcript, station: str, count: str) -> list[Item]:

@@ -1,0 +1,487 @@
+"""Copying a Morse recording: the keyed tone found wherever it is, the speed measured,
+marks and spaces read into characters, and the words laid on the station's script.
+
+The tone: a receiver tuned off the station's frequency hears the tone shifted (by up to
++-500 Hz here), and a tape played fast raises it. Every peak of the recording's
+spectrum near the profile's tone is a candidate; the keyed one is the peak whose
+envelope swings most between on and off (a steady carrier on the band has a peak too,
+but a flat envelope). A narrow band-pass there, an envelope, and a threshold that
+follows the signal give the marks and spaces.
+
+The speed: the onset of every element follows the last one's by an even number of dots
+(a dot or dash and the gap after it: 2 or 4 dots inside a character, 4 or 6 between
+characters, 8 or 10 between words), whatever the threshold does to the marks' own
+lengths. The dot is the length that lays the onsets best on that grid, within
+:data:`SPEED_RANGE` of the profile's.
+
+Honesty: a character is written ``?`` whenever one of its marks or spaces sits near a
+decision boundary (a dot or a dash? inside the character or after it?), or its level
+near the threshold. A group is voted over its readings; a figure no reading is sure
+of, or that the readings dispute, stays ``?``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
+from scipy.signal import butter, find_peaks, sosfiltfilt, welch
+
+from ..document import UNKNOWN
+from . import RATE, morse
+from .profiles import Profile
+from .receive import Reception, Unsure
+from .speech import Audio
+
+SEARCH_HZ = 500.0
+"""How far from the profile's tone the keyed tone is looked for (Hz, either side)."""
+SPEED_RANGE = (0.7, 1.4)
+"""The speeds looked for, as factors of the profile's words per minute."""
+HALF_BAND = 60.0  # Hz either side of the tone: the keying's sidebands pass, little else
+STEP = 8  # envelope samples: 1 ms
+_CANDIDATES = 6  # spectral peaks whose keying is compared
+
+# Decision boundaries, in dots, and how near one a length may lie and still be sure.
+_DASH = 2.0  # marks: a dot below, a dash above
+_CHAR_GAP = 2.0  # spaces: inside a character below, between characters above
+_WORD_GAP = 5.0  # spaces: between characters below, between words above
+_MARGIN = 0.45  # dots, either side of the dot/dash and the character boundaries
+_WORD_MARGIN = 0.8  # dots, either side of the word boundary
+_CLICK = 0.35  # dots: a shorter mark or space is a click of noise, not keying
+_LEVEL = 0.2  # a run's level nearer the threshold than this (of peak - floor) is not sure
+
+
+@dataclass(frozen=True)
+class Keying:
+    """What the receiver measured of the keying: the tone, the dot and whether a
+    keyed tone was found at all (else the profile's tone was used)."""
+
+    tone_hz: float
+    dot: float  # seconds
+    found: bool
+
+    @property
+    def wpm(self) -> float:
+        """The speed in words per minute (PARIS)."""
+        return 1.2 / self.dot
+
+    def notes(self, p: Profile) -> list[str]:
+        """The tone and speed as the receiver's notes say them."""
+        tone = (
+            f"tone {self.tone_hz:.0f} Hz (profile {p.morse.tone_hz:g})"
+            if self.found
+            else f"no keyed tone found within {SEARCH_HZ:g} Hz: listened at {p.morse.tone_hz:g}"
+        )
+        return [tone, f"about {self.wpm:.0f} WPM (profile {p.morse.wpm:g})"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of the envelope on one side of the threshold: its start and length in
+    seconds, and its level's distance from the threshold as a share of the local peak
+    over the local floor (the side's own sign: positive is clear, 0.5 the most)."""
+
+    on: bool
+    start: float
+    length: float
+    margin: float
+
+
+@dataclass(frozen=True)
+class Char:
+    """A character read, and whether every mark and space of it was sure."""
+
+    text: str
+    sure: bool
+
+
+# -- the tone -----------------------------------------------------------------------------
+
+
+def find_tone(audio: Audio, p: Profile) -> float | None:
+    """The keyed tone's frequency near the profile's (Hz), or None if no peak of the
+    spectrum there is keyed."""
+    if len(audio) < 1024:
+        return None
+    freqs, psd = welch(audio, fs=RATE, nperseg=1024)
+    db = 10 * np.log10(psd + 1e-20)
+    lo, hi = p.morse.tone_hz - SEARCH_HZ - HALF_BAND, p.morse.tone_hz + SEARCH_HZ + HALF_BAND
+    band = np.flatnonzero((freqs >= max(lo, 100.0)) & (freqs <= min(hi, RATE / 2 - 200)))
+    if len(band) < 3:
+        return None
+    peaks, _ = find_peaks(db[band], prominence=6.0)
+    best = sorted(peaks, key=lambda i: -db[band][i])[:_CANDIDATES]
+    dot = morse.dot_seconds(p.morse.wpm)
+    scored = [(_keyed(audio, _refine(freqs, db, band[i]), dot), band[i]) for i in best]
+    scored = [(s, i) for s, i in scored if s >= 10.0]  # on and off at least 10 dB apart
+    if not scored:
+        return None
+    return _refine(freqs, db, max(scored)[1])
+
+
+def _refine(freqs: NDArray[np.float64], db: NDArray[np.float64], i: int) -> float:
+    """The peak's frequency between bins (a parabola through the top three)."""
+    if not 0 < i < len(db) - 1:
+        return float(freqs[i])
+    a, b, c = db[i - 1], db[i], db[i + 1]
+    shift = 0.5 * (a - c) / (a - 2 * b + c) if a - 2 * b + c < 0 else 0.0
+    return float(freqs[i] + shift * (freqs[1] - freqs[0]))
+
+
+def _keyed(audio: Audio, hz: float, dot: float) -> float:
+    """How far (dB) the envelope at ``hz`` swings between its on and off levels."""
+    env = 10 * np.log10(envelope(audio, hz, dot) ** 2 + 1e-20)
+    return float(np.percentile(env, 90) - np.percentile(env, 10))
+
+
+def envelope(audio: Audio, hz: float, dot: float) -> NDArray[np.float64]:
+    """The amplitude at ``hz`` (a band-pass of +-:data:`HALF_BAND`), one value every
+    :data:`STEP` samples, smoothed over a quarter of a dot."""
+    low, high = max(hz - HALF_BAND, 20.0), min(hz + HALF_BAND, RATE / 2 - 20)
+    sos = butter(4, (low, high), btype="bandpass", fs=RATE, output="sos")
+    y = sosfiltfilt(sos, audio.astype(np.float64))
+    win = max(int(dot * RATE / 4), 1)
+    power = uniform_filter1d(y**2, win)[::STEP]
+    return np.sqrt(np.maximum(power, 0.0))
+
+
+# -- marks and spaces ---------------------------------------------------------------------
+
+
+def runs(env: NDArray[np.float64], dot: float) -> list[Run]:
+    """The marks and spaces of an envelope (``dot`` in seconds sets how far the
+    threshold looks around), clicks shorter than :data:`_CLICK` dots merged away."""
+    per = dot * RATE / STEP  # envelope samples per dot
+    # The threshold follows the signal: halfway between the local floor and the local
+    # peak (over ~20 dots), so that a fade does not erase the marks; never below a
+    # quarter of the loudest, so that noise in a long pause stays a space.
+    span = max(int(20 * per), 3)
+    high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
+    high = np.maximum(high, 0.5 * np.percentile(env, 99) - low)
+    level = (env - low) / (high - low + 1e-12) - 0.5  # the threshold at 0
+    on = _declick(level > 0, max(int(_CLICK * per), 1))
+    edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
+    bounds = np.r_[0, edges, len(on)]
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        inner = level[a:b]
+        margin = np.percentile(inner, 20) if on[a] else -np.percentile(inner, 80)
+        out.append(Run(bool(on[a]), a * STEP / RATE, (b - a) * STEP / RATE, float(margin)))
+    return out
+
+
+def _declick(on: NDArray[np.bool_], width: int) -> NDArray[np.bool_]:
+    """``on`` with marks and then spaces shorter than ``width`` samples removed."""
+    for value in (True, False):
+        edges = np.flatnonzero(np.diff(np.r_[False, on == value, False].astype(np.int8)))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            if b - a < width and a > 0 and b < len(on):
+                on[a:b] = not value
+    return on
+
+
+def estimate_dot(found: Sequence[Run], nominal: float) -> float:
+    """The dot (seconds) that lays the marks' onsets best on a grid of even numbers of
+    dots, within :data:`SPEED_RANGE` of ``nominal``; ``nominal`` if too few marks."""
+    onsets = np.array([r.start for r in found if r.on])
+    gaps = np.diff(onsets)
+    gaps = gaps[gaps <= 11 * nominal / SPEED_RANGE[0]]
+    if len(gaps) < 8:
+        return nominal
+    grid = nominal / np.linspace(SPEED_RANGE[1], SPEED_RANGE[0], 241)  # shortest dot first
+    units = gaps[None, :] / (2 * grid[:, None])
+    residual = np.minimum((units - np.round(units)) ** 2, 0.04).mean(axis=1)
+    # Half the true dot fits every gap too (all are even numbers of it): of the dots
+    # that fit about as well as the best, the longest.
+    good = np.flatnonzero(residual <= residual.min() * 1.25 + 1e-4)
+    dot = float(grid[good[-1]])
+    steps = 2 * np.maximum(np.round(gaps / (2 * dot)), 1)
+    near = np.abs(gaps / dot - steps) < 0.5
+    if near.sum() >= 4:  # least squares on the gaps that fit
+        dot = float(np.sum(gaps[near] * steps[near]) / np.sum(steps[near] ** 2))
+    return dot
+
+
+def read_words(found: Sequence[Run], dot: float) -> list[list[Char]]:
+    """The words keyed, each a list of characters (``?`` for a code not in the table)."""
+    marks = [r for r in found if r.on]
+    if not marks:
+        return []
+    # Thresholding lengthens every mark and shortens every space by about the same:
+    # measured on the marks (each a dot or a dash), and given back to the spaces.
+    units = np.array([m.length / dot for m in marks])
+    bias = float(np.median(units - np.where(units < _DASH, 1.0, 3.0))) * dot
+    words: list[list[Char]] = []
+    word: list[Char] = []
+    code, sure = "", True
+    for r in _trimmed(found):
+        u = (r.length - bias if r.on else r.length + bias) / dot
+        if r.on:
+            code += "." if u < _DASH else "-"
+            sure &= _sure_mark(u, r.margin)
+            continue
+        gap_sure = r.margin >= _LEVEL and abs(u - _CHAR_GAP) > _MARGIN
+        if u < _CHAR_GAP:
+            sure &= gap_sure
+            continue
+        near_word = abs(u - _WORD_GAP) <= _WORD_MARGIN
+        word.append(Char(morse.LETTER.get(code, "?"), sure and gap_sure and not near_word))
+        code, sure = "", gap_sure and not near_word
+        if u >= _WORD_GAP:
+            words.append(word)
+            word = []
+    return words
+
+
+def _trimmed(found: Sequence[Run]) -> list[Run]:
+    """The runs from the first mark to the last, and a closing word gap."""
+    first = next(i for i, r in enumerate(found) if r.on)
+    last = max(i for i, r in enumerate(found) if r.on)
+    return [*found[first : last + 1], Run(False, found[last].start, math.inf, math.inf)]
+
+
+def _sure_mark(units: float, margin: float) -> bool:
+    """A mark clearly a dot or a dash, clearly above the threshold, and no longer than
+    a dash can be (two marks run together)."""
+    return abs(units - _DASH) > _MARGIN and margin >= _LEVEL and 0.6 <= units <= 4.5
+
+
+def listen(audio: Audio, p: Profile) -> tuple[Keying, list[list[Char]]]:
+    """The keying measured and the words read from a Morse recording."""
+    nominal = morse.dot_seconds(p.morse.wpm)
+    tone = find_tone(audio, p)
+    hz = p.morse.tone_hz if tone is None else tone
+    env = envelope(audio, hz, nominal)
+    first = runs(env, nominal)
+    dot = estimate_dot(first, nominal)
+    if abs(dot / nominal - 1) > 0.1:  # smoothing and threshold follow the speed found
+        env = envelope(audio, hz, dot)
+        first = runs(env, dot)
+        dot = estimate_dot(first, dot)
+    return Keying(hz, dot, tone is not None), read_words(first, dot)
+
+
+def morse_words(audio: Audio, p: Profile) -> list[str]:
+    """The words keyed in a recording, cut numbers as sent, ``?`` for every character
+    not sure."""
+    _, words = listen(audio, p)
+    return ["".join(c.text if c.sure else UNKNOWN for c in w) for w in words]
+
+
+# -- the script ---------------------------------------------------------------------------
+
+
+def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
+    """Copy a Morse recording: the tone found and the speed measured, marks and spaces,
+    characters; then the words are matched against the profile's script, step by step,
+    and each group voted over its readings."""
+    keying, read = listen(audio, p)
+    words = [_uncut("".join(c.text if c.sure else UNKNOWN for c in w), p) for w in read]
+    heard = _follow_script(words, p)
+    notes = keying.notes(p)
+    station_id = _vote_text(heard.votes["id"])
+    if not any(heard.passes):  # no pass, or passes with no group in them
+        return Reception(p.name, (), station_id, None, notes=("no message groups found",))
+    passes = heard.passes if vote else heard.passes[:1]
+    length = min(len(c) for c in passes)
+    groups = tuple(
+        "".join(
+            _majority([c[g][i] for c in passes if c[g][i].isdigit()]) or UNKNOWN for i in range(5)
+        )
+        for g in range(length)
+    )
+    count = _vote_text(heard.votes["count"])
+    return _reception(p, groups, station_id, int(count) if count else None, notes)
+
+
+def _reception(
+    p: Profile, groups: tuple[str, ...], station_id: str | None, count: int | None, notes: list[str]
+) -> Reception:
+    """The reception of ``groups``; every ``?`` in them is an :class:`Unsure`, and a
+    count that differs from the call-up's, or none read, is noted."""
+    if count is None:
+        notes = [*notes, "the call-up's group count was not read"]
+    elif count != len(groups):
+        notes = [*notes, f"the call-up announces {count} groups but {len(groups)} were copied"]
+    unsure = tuple(
+        Unsure(g, i)
+        for g, group in enumerate(groups, 1)
+        for i, c in enumerate(group, 1)
+        if c == UNKNOWN
+    )
+    return Reception(p.name, groups, station_id, count, unsure, tuple(notes))
+
+
+@dataclass(frozen=True)
+class _Heard:
+    """The words of a Morse recording laid on the script: every pass of the groups, and
+    every reading of the call-up's ``{id}`` and ``{count}``."""
+
+    passes: list[list[str]]
+    votes: Mapping[str, list[str]]
+
+
+def _follow_script(words: list[str], p: Profile) -> _Heard:
+    votes: dict[str, list[str]] = {"id": [], "count": []}
+    passes: list[list[str]] = []
+    pos = 0
+    for step in p.script:
+        for _ in range(step.repeat):
+            if step.kind == "say":
+                pos = _match_say(step.text, words, pos, votes)
+            elif step.kind == "groups":
+                count = _vote_text(votes["count"])
+                n = int(count) if count else None
+                sent, pos = _take_groups(words, pos, n * step.times if n else None)
+                readings = _readings(sent, step.times)[:n]
+                passes.extend([g[r] for g in readings] for r in range(step.times))
+        # A call-up sent for minutes is repeated more often than the profile's short
+        # form says: every further repeat is read too.
+        while step.kind == "say" and "{id}" in step.text and _repeats(step.text, words, pos):
+            pos = _match_say(step.text, words, pos, votes)
+    return _Heard(passes, votes)
+
+
+def _readings(sent: list[str], times: int) -> list[list[str]]:
+    """The words of a ``groups`` step laid out as each group's ``times`` readings. A
+    word lost or one too many would shift every later group onto its neighbour's
+    reading: where the readings of a group disagree and those one word on agree, the
+    word is taken as a group whose other readings were lost."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(sent):
+        window = sent[i : i + times]
+        if times > 1 and not _agree(window) and _agree(sent[i + 1 : i + 1 + times]):
+            window = sent[i : i + 1]
+        out.append(window + [UNKNOWN * 5] * (times - len(window)))
+        i += len(window)
+    return out
+
+
+def _agree(readings: list[str]) -> bool:
+    """Whether no two readings hold different figures, both sure, at one place."""
+    return not any(
+        x != y and UNKNOWN not in (x, y)
+        for a, b in itertools.combinations(readings, 2)
+        for x, y in zip(a, b, strict=False)
+    )
+
+
+def _repeats(text: str, words: list[str], pos: int) -> bool:
+    """Whether the words from ``pos`` on are ``text`` once more (digits not sure
+    allowed in its placeholders)."""
+    expected = text.split()
+    if pos + len(expected) > len(words):
+        return False
+    for want, word in zip(expected, words[pos:], strict=False):
+        pattern = re.escape(want).replace(r"\{id\}", "[0-9?]+").replace(r"\{count\}", "[0-9?]+")
+        if re.fullmatch(pattern, word) is None:
+            return False
+    return True
+
+
+def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]]) -> int:
+    """Match a ``say`` step's words from ``pos`` on, adding what its placeholders read
+    to ``votes``; where the next step starts."""
+    for expected in text.split():
+        if pos >= len(words):
+            break
+        pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9?]+)")
+        pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9?]+)")
+        if m := re.fullmatch(pattern, words[pos]):
+            for label, value in m.groupdict().items():
+                votes[label].append(value)
+        pos += 1
+    return pos
+
+
+def _take_groups(words: list[str], pos: int, need: int | None) -> tuple[list[str], int]:
+    """The groups sent from ``pos`` on (``need`` of them, if the count is known), and
+    where the next step starts. A word that is not five characters long still holds a
+    group's place (``?????``), so that the groups after it keep theirs: words that add
+    up to five characters are one group split by a long gap, ten are two run together."""
+    sent: list[str] = []
+    pending = ""
+    while pos < len(words) and (need is None or len(sent) < need):
+        word = words[pos]
+        if word.startswith("=") and (sent or need is None):
+            break  # the separator after the groups
+        if len(word) == 1 and sent and need is None:
+            break  # likely the separator, not sure of: without a count, stop there
+        if len(word) == 5 and not pending:
+            sent.append(word)
+        elif sent:
+            pending = _garbled(sent, pending, word)
+        pos += 1
+    if pending and len(pending) >= 3 and (need is None or len(sent) < need):
+        sent.append(UNKNOWN * 5)
+    return sent if need is None else sent[:need], pos
+
+
+def _garbled(sent: list[str], pending: str, word: str) -> str:
+    """Characters not yet laid out as groups, after ``word``; whole groups of them
+    are added to ``sent`` as ``?????``."""
+    if len(word) == 5:  # a whole group closes what was pending
+        sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1 if len(pending) >= 3 else 0))
+        sent.append(word)
+        return ""
+    pending += word
+    if len(pending) % 5 == 0:
+        sent.extend([UNKNOWN * 5] * (len(pending) // 5))
+        return ""
+    return pending
+
+
+def _vote_text(values: Sequence[str]) -> str | None:
+    """What repeated readings of one text (a call-up's ID or count) say, figure by
+    figure: the most common length, then at each place the figure most often read
+    sure; None if any place is left in doubt."""
+    length = _majority([str(len(v)) for v in values])
+    if length is None:
+        return None
+    same = [v for v in values if len(v) == int(length)]
+    figures = [_majority([v[i] for v in same if v[i] != UNKNOWN]) for i in range(int(length))]
+    return None if None in figures else "".join(f for f in figures if f is not None)
+
+
+def _majority(values: Sequence[str]) -> str | None:
+    """The value most often seen; None if there is none or a tie for first place."""
+    if not values:
+        return None
+    tally: dict[str, int] = {}
+    for v in values:
+        tally[v] = tally.get(v, 0) + 1
+    ranked = sorted(tally.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _uncut(word: str, p: Profile) -> str:
+    back = {v: k for k, v in p.morse.cut.items()}
+    if word.startswith("="):
+        return word
+    return "".join(back.get(c, c) for c in word)
+
+
+__all__ = [
+    "SEARCH_HZ",
+    "SPEED_RANGE",
+    "Char",
+    "Keying",
+    "Run",
+    "envelope",
+    "estimate_dot",
+    "find_tone",
+    "listen",
+    "morse_words",
+    "read_words",
+    "receive_morse",
+    "runs",
+]

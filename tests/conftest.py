@@ -31,6 +31,9 @@ def pytest_configure(config: pytest.Config) -> None:
     folder = tempfile.mkdtemp(prefix="cinq-test-language-models-")
     config.stash[_LM_CACHE] = (folder, os.environ.get("CINQ_CACHE_DIR"))
     os.environ["CINQ_CACHE_DIR"] = folder
+    # The recorded speakers (cinq.radio.voices.fsdd) are the fixture files, never a
+    # folder outside the repository.
+    os.environ["CINQ_FSDD_DIR"] = os.path.join(os.path.dirname(__file__), "fixtures", "fsdd")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -3,22 +3,22 @@ human speakers.
 
 A :class:`Voice` is named by its key, ``engine:name``:
 
-========== ========================================== ==========================
-engine     voices                                     languages
-========== ========================================== ==========================
-espeak-ng  each language with some of its variants    en fr de es ru
-           (``en``, ``en+f3``, ``ru+klatt`` ...)
-mbrola     MBROLA diphone voices through espeak-ng    en fr de es (what is
-           (``us1``, ``fr4``, ``de2-en`` ...)           installed under
-                                                      /usr/share/mbrola)
-pico       SVOX Pico (``en-US``, ``de-DE`` ...)       en fr de es
-flite      flite's built-in voices (``slt``, ``kal``)  en
-festival   festival voices (``kal_diphone``,          en es ru
-           ``el_diphone``, ``msu_ru_nsh_clunits``)
-rhvoice    RHVoice (``slt``, ``anna``, ``aleksandr``)  en ru
-fsdd       speakers of the Free Spoken Digit Dataset  en (digits only)
-           (``jackson``), from ``$CINQ_FSDD_DIR``
-========== ========================================== ==========================
+=========== ============================================ ============
+engine      voices                                       languages
+=========== ============================================ ============
+espeak-ng   each language and some of its variants       en fr de es
+            (``en``, ``en+f3``, ``ru+klatt``)            ru
+mbrola      MBROLA databases under /usr/share/mbrola,    en fr de
+            through espeak-ng (``us1``, ``fr4``,
+            ``de2-en``: English in a German voice)
+pico        SVOX Pico (``en-US``, ``de-DE``)             en fr de es
+flite       flite's built-in voices (``slt``, ``kal``)   en
+festival    festival's voices (``kal_diphone``,          en es ru
+            ``el_diphone``, ``msu_ru_nsh_clunits``)
+rhvoice     RHVoice (``slt``, ``anna``, ``aleksandr``)   en ru
+fsdd        speakers of the Free Spoken Digit Dataset    en (digits
+            (``jackson``), from :func:`fsdd_dir`         only)
+=========== ============================================ ============
 
 An engine or voice that is not installed is simply not listed. Everything comes out
 as float32 at :data:`cinq.radio.RATE`, without the silence around it (soft onsets such
@@ -70,6 +70,18 @@ DIGIT_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 """How each digit is written for an engine to read it (a bare "0" is read as "oh",
 "nought" or not at all by some engines)."""
+
+ENGINE_LANGS: dict[str, tuple[str, ...]] = {
+    "espeak-ng": LANGS,
+    "mbrola": ("en", "fr", "de"),  # es1-es4 lack diphones for Spanish digits
+    "pico": ("en", "fr", "de", "es"),
+    "flite": ("en",),
+    "festival": ("en", "es", "ru"),
+    "rhvoice": ("en", "ru"),
+    "fsdd": ("en",),
+}
+"""The languages each engine speaks once its Debian packages (system-packages.txt) are
+installed."""
 
 CACHE_VERSION = 1
 """Bumped whenever rendering changes, so that old cached audio is not reused."""
@@ -412,11 +424,12 @@ def _run_engine(v: Voice, text: str, take: int) -> Audio:
 
 
 def _at_rate(x: NDArray[np.float32], rate: int) -> Audio:
-    """``x`` resampled from ``rate`` to RATE."""
+    """``x`` resampled from ``rate`` to RATE, within [-1, 1] (an engine's full-scale
+    peaks overshoot a little through the filter)."""
     if rate != RATE:
         g = math.gcd(rate, RATE)
         x = resample_poly(x, RATE // g, rate // g)
-    return np.asarray(x, np.float32)
+    return np.clip(x, -1.0, 1.0).astype(np.float32)
 
 
 def trim(x: Audio) -> Audio:

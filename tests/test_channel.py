@@ -98,6 +98,18 @@ def test_agc_levels_a_quiet_and_a_loud_passage() -> None:
     assert abs(20 * np.log10(later / quiet)) < 1.0
 
 
+def test_long_audio_is_the_same_across_the_blocks_it_is_worked_in() -> None:
+    # Ten seconds: past the first 8.2 s block of per-sample arithmetic.
+    t = np.arange(10 * RATE) / RATE
+    shifted = channel.mistune(tone(1000.0, seconds=10.0), 150.0)
+    middle = slice(RATE, 9 * RATE)  # away from the FFT's edges
+    expected = 0.5 * np.sin(2 * np.pi * 1150.0 * t)
+    assert np.max(np.abs(shifted[middle] - expected[middle])) < 2e-3
+    levelled = channel.agc(tone(300.0, 0.05, seconds=10.0)).astype(np.float64)
+    level = np.sqrt(np.mean(levelled[RATE // 10 :].reshape(-1, RATE // 10) ** 2, axis=1))
+    assert np.ptp(20 * np.log10(level)) < 0.1  # the gain steady across 8.2 s
+
+
 # -- on the way: fading, crashes, clicks -----------------------------------------------
 
 

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import fft as sp_fft
 from scipy.fft import next_fast_len
-from scipy.signal import butter, ellip, hilbert, lfilter, lfilter_zi, resample_poly, sosfilt
+from scipy.signal import butter, ellip, firwin, lfilter, lfilter_zi, resample_poly, sosfilt
 
 from ..errors import BadInput
 from . import RATE
@@ -44,7 +46,10 @@ SSB_RANGE = (1.0, 3.8)  # kHz: the upper edge stays below the 4 kHz Nyquist limi
 QRN_DB = 6.0
 IMPULSE_DB = 10.0
 SELECTIVE_DEPTH = 0.8
+_QRN_RATE = 0.5  # crashes a second
+_CLICK_RATE = 5.0  # clicks a second
 _FRAME = RATE // 50  # 20 ms
+_BLOCK = 1 << 16  # samples of per-sample arithmetic at a time (8 s)
 _ACTIVE_DB = 20.0
 _AGC_TARGET = 0.3  # the level AGC holds, as a peak amplitude
 _AGC_MAX_GAIN_DB = 60.0
@@ -96,10 +101,26 @@ def _clipped(y: NDArray[np.floating] | Audio) -> Audio:
     return np.asarray(np.clip(y, -1.0, 1.0), np.float32)
 
 
-def _analytic(x: Audio) -> NDArray[np.complex128]:
-    """The analytic signal of ``x`` (FFT length padded to a fast size)."""
+def _analytic(x: Audio) -> NDArray[np.complex64]:
+    """The analytic signal of ``x`` in single precision (8 bytes a sample: an hour of
+    audio is 230 MB; the FFT length is padded to a fast size)."""
     n = len(x)
-    return np.asarray(hilbert(np.asarray(x, np.float64), N=next_fast_len(n))[:n])
+    size = next_fast_len(n)
+    spectrum = sp_fft.fft(np.asarray(x, np.float32), size)
+    spectrum[1 : (size + 1) // 2] *= 2  # positive frequencies doubled, negative ones gone
+    spectrum[size // 2 + 1 :] = 0
+    return np.asarray(sp_fft.ifft(spectrum, overwrite_x=True)[:n], np.complex64)
+
+
+def _blocks(n: int) -> Iterator[slice]:
+    """Consecutive stretches of ``n`` samples: per-sample arithmetic a block at a time
+    keeps memory bounded for long recordings (and is exact: each sample's own)."""
+    for start in range(0, n, _BLOCK):
+        yield slice(start, min(n, start + _BLOCK))
+
+
+def _seconds(block: slice) -> NDArray[np.float64]:
+    return np.arange(block.start, block.stop) / RATE
 
 
 # -- the transmitter and the way -------------------------------------------------------
@@ -125,8 +146,11 @@ def mistune(x: Audio, hz: float) -> Audio:
     _check_range("mistune", hz, -MAX_MISTUNE, MAX_MISTUNE, "Hz")
     if hz == 0 or len(x) == 0:
         return _fit(x)
-    t = np.arange(len(x)) / RATE
-    return _fit(np.real(_analytic(x) * np.exp(2j * np.pi * hz * t)))
+    a = _analytic(x)
+    y = np.empty(len(x), np.float32)
+    for b in _blocks(len(x)):
+        y[b] = np.real(a[b] * np.exp(2j * np.pi * hz * _seconds(b)))
+    return _fit(y)
 
 
 def selective_fading(
@@ -152,37 +176,72 @@ def selective_fading(
     _check_range("selective fading depth", depth, 0.0, 1.0, "")
     if depth == 0 or len(x) == 0:
         return _fit(x)
-    t = np.arange(len(x)) / RATE
-    phases = rng.uniform(0, 2 * np.pi, 3)
-    delay = rng.uniform(0.8e-3, 2.5e-3) + 0.3e-3 * np.sin(
-        2 * np.pi * rng.uniform(0.05, 0.2) * t + phases[0]
+    paths = _Paths(
+        depth=depth,
+        delay=rng.uniform(0.8e-3, 2.5e-3),
+        drift_hz=rng.uniform(0.05, 0.2),
+        doppler_hz=rng.uniform(0.1, 0.5),
+        phases=tuple(rng.uniform(0, 2 * np.pi, 3)),
     )
-    # The carrier phase of the second path turns at a Doppler rate of a fraction of a Hz,
-    # wandering: this is what moves the notches across the audio band.
-    turn = 2 * np.pi * rng.uniform(0.1, 0.5) * t + 2.0 * np.sin(0.4 * np.pi * t + phases[1])
-    gain = depth * (0.8 + 0.2 * np.sin(2 * np.pi * 0.07 * t + phases[2]))
     a = _analytic(x)
-    later = t - delay
-    echo = np.interp(later, t, a.real, left=0.0) + 1j * np.interp(later, t, a.imag, left=0.0)
-    return _fit(x + gain * np.real(echo * np.exp(1j * turn)))
+    y = np.empty(len(x), np.float32)
+    for b in _blocks(len(x)):
+        y[b] = x[b] + paths.echo(a, b)
+    return _fit(y)
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """The second path of :func:`selective_fading`: its mean delay (s), how fast the
+    delay drifts, the Doppler rate of its carrier phase, and three starting phases."""
+
+    depth: float
+    delay: float
+    drift_hz: float
+    doppler_hz: float
+    phases: tuple[float, ...]
+
+    def echo(self, a: NDArray[np.complex64], block: slice) -> NDArray[np.float64]:
+        """The second path's audio over ``block``, from the analytic signal ``a``."""
+        t = _seconds(block)
+        drift, wander, swell = self.phases
+        delay = self.delay + 0.3e-3 * np.sin(2 * np.pi * self.drift_hz * t + drift)
+        at = np.arange(block.start, block.stop) - delay * RATE
+        before = np.floor(at).astype(np.int64)
+        frac = at - before
+        later = _sample(a, before) * (1 - frac) + _sample(a, before + 1) * frac
+        # The carrier phase turns at a Doppler rate of a fraction of a Hz, wandering:
+        # this is what moves the notches across the audio band.
+        turn = 2 * np.pi * self.doppler_hz * t + 2.0 * np.sin(0.4 * np.pi * t + wander)
+        gain = self.depth * (0.8 + 0.2 * np.sin(2 * np.pi * 0.07 * t + swell))
+        return np.asarray(gain * np.real(later * np.exp(1j * turn)), np.float64)
+
+
+def _sample(a: NDArray[np.complex64], at: NDArray[np.int64]) -> NDArray[np.complex64]:
+    """``a[at]``, and 0 before the start."""
+    return np.where(at >= 0, a[np.maximum(at, 0)], 0).astype(np.complex64)
 
 
 def fade(x: Audio, depth: float, rng: np.random.Generator, *, rate_hz: float = 0.3) -> Audio:
     """Slow fading: the level wanders by up to ``depth`` (0-1), a few times a minute."""
-    t = np.arange(len(x)) / RATE
     phases = rng.uniform(0, 2 * np.pi, 3)
     freqs = rate_hz * np.array([1.0, 0.63, 0.27])
-    waves = [np.sin(2 * np.pi * f * t + ph) for f, ph in zip(freqs, phases, strict=True)]
-    wobble = np.sum(waves, axis=0)
-    gain = 1 - depth * (0.5 + wobble / 6)  # in [1 - depth, 1]
-    return np.asarray(x * gain, np.float32)
+    y = np.empty(len(x), np.float32)
+    for b in _blocks(len(x)):
+        t = _seconds(b)
+        waves = [np.sin(2 * np.pi * f * t + ph) for f, ph in zip(freqs, phases, strict=True)]
+        wobble = np.sum(waves, axis=0)
+        y[b] = x[b] * (1 - depth * (0.5 + wobble / 6))  # a gain in [1 - depth, 1]
+    return y
 
 
 def qrm(x: Audio, *, hz: float = 1200.0, level_db: float = -10.0) -> Audio:
     """An interfering carrier at ``hz``, ``level_db`` relative to the signal's peak power."""
-    t = np.arange(len(x)) / RATE
     amp = (float(np.max(np.abs(x))) if len(x) else 0.0) * 10 ** (level_db / 20)
-    return (x + amp * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+    y = np.empty(len(x), np.float32)
+    for b in _blocks(len(x)):
+        y[b] = x[b] + amp * np.sin(2 * np.pi * hz * _seconds(b))
+    return y
 
 
 def add_noise(
@@ -199,7 +258,7 @@ def add_noise(
 
 
 def qrn(
-    x: Audio, rng: np.random.Generator, *, rate_hz: float = 0.5, level_db: float = QRN_DB
+    x: Audio, rng: np.random.Generator, *, rate_hz: float = _QRN_RATE, level_db: float = QRN_DB
 ) -> Audio:
     """Static crashes from distant lightning: bursts of crackling noise that rise in
     2 ms and die away in 20-200 ms, at random times.
@@ -223,25 +282,36 @@ def qrn(
     """
     _check_range("QRN rate", rate_hz, 0.0, 100.0, "per second")
     _check_range("QRN level", level_db, -100.0, 100.0, "dB")
-    n = len(x)
-    count = int(rng.poisson(rate_hz * n / RATE)) if n else 0
-    if count == 0:
-        return _clipped(x)
-    level = math.sqrt(active_power(x)) * 10 ** (level_db / 20)
-    envelope = np.zeros(n)
-    starts = rng.integers(0, n, count)
+    y = np.array(x, np.float32)
+    _add_crashes(y, _sending_level(x, level_db), rate_hz, rng)
+    return _clipped(y)
+
+
+def _sending_level(x: Audio, level_db: float) -> float:
+    """An amplitude ``level_db`` above the RMS of ``x`` while it is sending."""
+    return math.sqrt(active_power(x)) * 10 ** (level_db / 20)
+
+
+def _add_crashes(y: Audio, level: float, rate_hz: float, rng: np.random.Generator) -> None:
+    """Add :func:`qrn`'s crashes to ``y`` (a fresh array, changed in place)."""
+    n = len(y)
+    count = int(rng.poisson(rate_hz * n / RATE)) if n and level > 0 else 0
+    starts = rng.integers(0, n, count) if count else np.zeros(0, np.int64)
     decays = rng.uniform(0.02, 0.2, count)
     peaks = level * 10 ** (rng.uniform(-6, 6, count) / 20)
     for start, decay, peak in zip(starts, decays, peaks, strict=True):  # per crash, not sample
         t = np.arange(min(n - start, int(5 * decay * RATE))) / RATE
-        envelope[start : start + len(t)] += peak * np.exp(-t / decay) * (1 - np.exp(-t / 0.002))
-    # Cubed Gaussian noise is heavy-tailed: a crash crackles rather than hisses.
-    crackle = rng.standard_normal(n) ** 3 / math.sqrt(15.0)
-    return _clipped(x + envelope * crackle)
+        envelope = peak * np.exp(-t / decay) * (1 - np.exp(-t / 0.002))
+        # Cubed Gaussian noise is heavy-tailed: a crash crackles rather than hisses.
+        y[start : start + len(t)] += envelope * rng.standard_normal(len(t)) ** 3 / math.sqrt(15)
 
 
 def impulses(
-    x: Audio, rng: np.random.Generator, *, rate_hz: float = 5.0, level_db: float = IMPULSE_DB
+    x: Audio,
+    rng: np.random.Generator,
+    *,
+    rate_hz: float = _CLICK_RATE,
+    level_db: float = IMPULSE_DB,
 ) -> Audio:
     """Impulse noise: clicks (ignition, switching) a few samples long at random times.
 
@@ -264,16 +334,22 @@ def impulses(
     """
     _check_range("impulse rate", rate_hz, 0.0, 1000.0, "per second")
     _check_range("impulse level", level_db, -100.0, 100.0, "dB")
-    n = len(x)
-    count = int(rng.poisson(rate_hz * n / RATE)) if n else 0
+    y = np.array(x, np.float32)
+    _add_clicks(y, _sending_level(x, level_db), rate_hz, rng)
+    return _clipped(y)
+
+
+def _add_clicks(y: Audio, level: float, rate_hz: float, rng: np.random.Generator) -> None:
+    """Add :func:`impulses`' clicks to ``y`` (a fresh array, changed in place)."""
+    n = len(y)
+    count = int(rng.poisson(rate_hz * n / RATE)) if n and level > 0 else 0
     if count == 0:
-        return _clipped(x)
-    level = math.sqrt(active_power(x)) * 10 ** (level_db / 20)
-    spikes = np.zeros(n)
+        return
     sizes = level * rng.exponential(1.0, count) * rng.choice([-1.0, 1.0], count)
-    np.add.at(spikes, rng.integers(0, n, count), sizes)
-    clicks = lfilter([1.0, -0.6, 0.3], [1.0], spikes)  # a click rings for a few samples
-    return _clipped(x + clicks)
+    at = rng.integers(0, n, count)
+    for lag, weight in enumerate((1.0, -0.6, 0.3)):  # a click rings for a few samples
+        inside = at + lag < n
+        np.add.at(y, at[inside] + lag, (weight * sizes[inside]).astype(np.float32))
 
 
 # -- the receiver and the recorder -----------------------------------------------------
@@ -332,16 +408,28 @@ def agc(x: Audio, *, attack: float = 0.005, release: float = 0.3) -> Audio:
     _check_range("AGC release", release, 1e-4, 10.0, "s")
     if len(x) == 0:
         return _clipped(x)
-    # A peak detector with exponential release, vectorised: the envelope at n is the
-    # largest |x[k]| * exp(-(n - k) / release), a running maximum in the log domain.
-    slope = np.arange(len(x)) / (release * RATE)
-    held = np.exp(np.maximum.accumulate(np.log(np.abs(x) + 1e-12) + slope) - slope)
     pole = math.exp(-1.0 / (attack * RATE))
-    envelope, _ = lfilter(
-        [1 - pole], [1, -pole], held, zi=lfilter_zi([1 - pole], [1, -pole]) * held[0]
-    )
+    smooth = ([1 - pole], [1, -pole])
     floor = _AGC_TARGET * 10 ** (-_AGC_MAX_GAIN_DB / 20)
-    return _clipped(x * (_AGC_TARGET / np.maximum(envelope, floor)))
+    y = np.empty(len(x), np.float32)
+    held_before, state = -math.inf, None
+    for b in _blocks(len(x)):
+        held = _peak_hold(np.log(np.abs(x[b].astype(np.float64)) + 1e-12), held_before, release)
+        if state is None:  # the envelope starts where the peak detector does
+            state = lfilter_zi(*smooth) * math.exp(held[0])
+        envelope, state = lfilter(*smooth, np.exp(held), zi=state)
+        y[b] = x[b] * (_AGC_TARGET / np.maximum(envelope, floor))
+        held_before = float(held[-1])
+    return _clipped(y)
+
+
+def _peak_hold(log_mag: NDArray[np.float64], before: float, release: float) -> NDArray[np.float64]:
+    """A peak detector with exponential release in the log domain, vectorised: at ``n``
+    the largest ``log|x[k]| - (n - k) / (release * RATE)``, ``before`` the value just
+    before the block."""
+    slope = np.arange(len(log_mag)) / (release * RATE)
+    inside = np.maximum.accumulate(log_mag + slope) - slope
+    return np.asarray(np.maximum(inside, before - (slope + 1 / (release * RATE))), np.float64)
 
 
 def speed_ratio(factor: float) -> Fraction:
@@ -369,7 +457,17 @@ def speed(x: Audio, factor: float) -> Audio:
     ratio = speed_ratio(factor)
     if ratio == 1 or len(x) == 0:
         return _fit(x)
-    return _fit(resample_poly(np.asarray(x, np.float64), ratio.denominator, ratio.numerator))
+    up, down = ratio.denominator, ratio.numerator
+    # SciPy takes an array as the filter itself, though its type stubs say otherwise.
+    taps: Any = _lowpass(max(up, down))
+    return _fit(resample_poly(np.asarray(x, np.float64), up, down, window=taps))
+
+
+@functools.lru_cache(maxsize=64)
+def _lowpass(rate: int) -> NDArray[np.float64]:
+    # resample_poly's own filter, designed once: a random tape speed in training would
+    # otherwise design a 20,000-tap filter for every clip.
+    return np.asarray(firwin(20 * rate + 1, 1.0 / rate, window=("kaiser", 5.0)))
 
 
 def _check_range(name: str, value: float, low: float, high: float, unit: str) -> None:
@@ -490,12 +588,13 @@ class Shortwave:
         clean = y
         if self.snr_db is not None:
             y = add_noise(y, self.snr_db, timeline, rng)
-        # Crashes and clicks are sized against the signal, not against signal and noise.
+        y = np.array(y, np.float32)  # a fresh array: crashes and clicks are added in place
+        # They are sized against the signal, not against the signal and its noise.
         if self.qrn_db is not None:
-            y = y + (qrn(clean, rng, level_db=self.qrn_db) - _clipped(clean))
+            _add_crashes(y, _sending_level(clean, self.qrn_db), _QRN_RATE, rng)
         if self.impulses_db is not None:
-            y = y + (impulses(clean, rng, level_db=self.impulses_db) - _clipped(clean))
-        return np.asarray(y, np.float32)
+            _add_clicks(y, _sending_level(clean, self.impulses_db), _CLICK_RATE, rng)
+        return y
 
     def _received(self, y: Audio) -> Audio:
         if self.ssb is not None:

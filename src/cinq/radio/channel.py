@@ -156,7 +156,7 @@ def mistune(x: Audio, hz: float) -> Audio:
 def selective_fading(
     x: Audio, rng: np.random.Generator, *, depth: float = SELECTIVE_DEPTH
 ) -> Audio:
-    """Multipath: a second, weaker path 0.5-2.9 ms later, its delay and carrier phase
+    """Multipath: a second, weaker path 0.5-2.8 ms later, its delay and carrier phase
     drifting, so notches sweep through the band every few seconds (not flat fading).
 
     Parameters

@@ -120,6 +120,34 @@ def test_a_call_up_minutes_long_and_stray_words(e11: synth.Transmission) -> None
     assert rec.groups == GROUPS and rec.station_id == "907" and rec.clean
 
 
+def test_readings_that_lost_or_gained_a_word_are_placed_by_the_others(
+    e11: synth.Transmission,
+) -> None:
+    # Each word 0.99 sure: one reading alone is not sure enough, two are.
+    words = heard(e11, seed=7, sure=0.99)
+    starts = [e.start for e in e11.timeline if e.kind == "digit"]
+    group = [e for e in e11.timeline if e.kind == "group"]
+    first = [next(k for k, w in enumerate(words) if w.start >= g.start - 0.05) for g in group]
+    split = words[first[3] + 2]
+    half = (split.start + split.end) / 2
+    click = np.full(11, 0.02)
+    click[9] = 0.8
+    second = first[1] + 5  # group 2's second reading in the first pass
+    before = words[second].start - 0.15
+    assert len(starts) > second
+    changed = [
+        *words[: first[1]],
+        *words[first[1] + 1 : second],  # group 2, reading 1: its first digit never heard
+        Word(before, before + 0.1, click),  # group 2, reading 2: a click taken for a digit
+        *words[second : first[3] + 2],
+        Word(split.start, half, split.probs),  # group 4: a digit heard as two words
+        Word(half + 0.01, split.end, split.probs),
+        *words[first[3] + 3 :],
+    ]
+    rec = decode(changed, e11.profile)
+    assert rec.groups == GROUPS and rec.clean
+
+
 def test_a_figure_the_readings_disagree_on_is_marked_not_guessed(
     e11: synth.Transmission,
 ) -> None:

@@ -40,7 +40,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     cadence = timing.estimate(words, profile)
     runs = timing.runs(words, cadence)
     call = callup.read(runs, profile)
-    laid = passes.laid(passes.blocks(runs, call.runs, profile), profile)
+    laid = passes.laid(passes.blocks(runs, call.runs, profile, cadence.slot), profile)
     placed = passes.aligned(laid, call.count)
     if not placed:
         nothing = ("no message groups found",)
@@ -65,7 +65,9 @@ def _readings(placed: Sequence[Pass], g: int, *, vote: bool) -> list[Reading]:
 
 
 def _group(readings: Sequence[Reading]) -> str:
-    """A group voted figure by figure over its readings (``?`` where not sure)."""
+    """A group voted figure by figure over its readings (``?`` where not sure); a
+    reading that lost or gained a word is first placed as the others say."""
+    readings = [r.resolved([o for o in readings if o is not r]) for r in readings]
     figures = []
     for i in range(FIGURES):
         heard = [f for r in readings if (f := r.figures[i]) is not None]

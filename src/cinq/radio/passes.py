@@ -26,6 +26,7 @@ import numpy as np
 from .profiles import Profile
 from .timing import Run
 from .vote import Probs, agreement, digit_probs, posterior
+from .words import DIGITS, Word
 
 FIGURES = 5
 # Two passes are laid over each other only where their groups agree by at least this
@@ -34,23 +35,75 @@ MIN_AGREEMENT = 6.0
 # A run of digits shorter than this is no reading of a group (a call-up's ID or count,
 # a stray sound); one of four or more is a reading that lost or gained a word.
 MIN_READING = 4
+# The most ways to place one damaged reading's words that are weighed.
+MAX_OPTIONS = 8
+
+
+Figures = tuple[Probs | None, ...]
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One reading of a group: the probabilities of its five figures (None for a
-    figure that was not heard clearly enough to place: a run of four or six words)."""
+    """One reading of a group: the probabilities of its five figures.
 
-    figures: tuple[Probs | None, ...]
+    A run of four or six words is a reading that lost or gained one (a soft onset
+    missed, a digit heard as two): its words are placed on the five figures by their
+    onsets, and where that leaves a doubt (the first or the last figure missing), each
+    way of placing them is an *option*, settled later by the other readings of the
+    group (:meth:`resolved`). A figure no option is sure of is None.
+    """
+
+    options: tuple[Figures, ...]
     start: float
+    pause: float = 0.0
+
+    @property
+    def figures(self) -> Figures:
+        """The figures every option agrees on (the others None)."""
+        first = self.options[0]
+        return tuple(
+            f if all(o[i] is f for o in self.options[1:]) else None for i, f in enumerate(first)
+        )
 
     def agreement(self, other: Reading) -> float:
-        """:func:`~cinq.radio.vote.agreement` summed over the figures both hold."""
-        return sum(
-            agreement(a, b)
-            for a, b in zip(self.figures, other.figures, strict=True)
-            if a is not None and b is not None
-        )
+        """:func:`~cinq.radio.vote.agreement` summed over the figures both hold, for the
+        options that agree best."""
+        return max(_agreement(a, b) for a in self.options for b in other.options)
+
+    def resolved(self, others: Sequence[Reading]) -> Reading:
+        """The options made one: each figure a mixture of the options' readings of it,
+        weighed by how well the ``others`` (readings of the same group) agree with each
+        option on the *other* figures -- so that an option is never chosen by the very
+        figure it then votes on, which would count the others' evidence twice."""
+        if len(self.options) == 1:
+            return self
+        scores = np.array([[_figure_agreement(o[i], others, i) for i in range(FIGURES)]
+                           for o in self.options])  # fmt: skip
+        figures: list[Probs | None] = []
+        for i in range(FIGURES):
+            logits = scores.sum(axis=1) - scores[:, i]
+            weights = np.exp(logits - logits.max())
+            weights /= weights.sum()
+            heard = [(w, o[i]) for w, o in zip(weights, self.options, strict=True)]
+            if all(f is None for _, f in heard):
+                figures.append(None)
+                continue
+            uniform = np.full(len(DIGITS), 1 / len(DIGITS))
+            figures.append(sum((w * (uniform if f is None else f) for w, f in heard), uniform * 0))
+        return Reading((tuple(figures),), self.start, self.pause)
+
+
+def _figure_agreement(f: Probs | None, others: Sequence[Reading], i: int) -> float:
+    """How well figure ``i`` of the others agrees with ``f`` (0 where either is None)."""
+    if f is None:
+        return 0.0
+    return sum(agreement(f, g) for r in others if (g := r.figures[i]) is not None)
+
+
+def _agreement(a: Figures, b: Figures) -> float:
+    return sum(
+        agreement(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -64,10 +117,13 @@ class Block:
     at_start
         Whether nothing was heard before it: the recording may have begun in the
         middle of it.
+    after_callup
+        Whether a call-up was heard between the block before it and this one.
     """
 
     readings: tuple[Reading, ...]
     at_start: bool
+    after_callup: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,18 +148,42 @@ class Pass:
     offset: int = 0
 
 
-def readings(run: Run) -> list[Reading]:
-    """The readings of a run of digits: five words each; a run whose length is not a
-    multiple of five holds as many readings as it is nearest to, none of their figures
-    placed (a word dropped or added leaves each figure's place unknown)."""
+def readings(run: Run, slot: float) -> list[Reading]:
+    """The readings of a run of digits: five words each; a run of four or six words is
+    one reading placed by its onsets (digit steps of ``slot`` seconds); any other
+    length holds as many readings as it is nearest to, none of their figures placed."""
     words = run.words
     if len(words) % FIGURES == 0:
-        return [
-            Reading(tuple(digit_probs(w) for w in words[k : k + FIGURES]), words[k].start)
+        found = [
+            Reading((tuple(digit_probs(w) for w in words[k : k + FIGURES]),), words[k].start)
             for k in range(0, len(words), FIGURES)
         ]
-    count = max(round(len(words) / FIGURES), 1)
-    return [Reading((None,) * FIGURES, run.start) for _ in range(count)]
+    elif len(words) in (FIGURES - 1, FIGURES + 1):
+        found = [Reading(_placings(words, slot), run.start)]
+    else:
+        count = max(round(len(words) / FIGURES), 1)
+        found = [Reading(((None,) * FIGURES,), run.start) for _ in range(count)]
+    return [replace(found[0], pause=run.pause), *found[1:]]
+
+
+def _placings(words: Sequence[Word], slot: float) -> tuple[Figures, ...]:
+    """The ways to lay ``words`` on five figures: each word at its onset's digit step
+    from the first (two words at one step: either may be the digit); a span shorter
+    than five is padded at either end, a longer one cut at either end."""
+    steps = np.round((np.array([w.start for w in words]) - words[0].start) / slot).astype(int)
+    steps = np.minimum(steps, FIGURES + 1)
+    choices: list[list[Probs | None]] = [
+        [digit_probs(w) for w, s in zip(words, steps, strict=True) if s == k] or [None]
+        for k in range(int(steps[-1]) + 1)
+    ]
+    options: list[Figures] = []
+    for laid in itertools.islice(itertools.product(*choices), MAX_OPTIONS):
+        spare = len(laid) - FIGURES
+        if spare >= 0:
+            options += [laid[k : k + FIGURES] for k in range(spare + 1)]
+        else:
+            options += [(None,) * k + laid + (None,) * (-spare - k) for k in range(-spare + 1)]
+    return tuple(options)
 
 
 def literals(profile: Profile) -> set[str]:
@@ -112,14 +192,11 @@ def literals(profile: Profile) -> set[str]:
     return {t for t in said if len(t) == FIGURES and t.isascii() and t.isdigit()}
 
 
-def _is_literal(block: Block, texts: set[str]) -> bool:
-    """Whether a block is one reading of a number the script says outright."""
-    if len(block.readings) != 1 or not texts:
+def _is_literal(reading: Reading, texts: set[str]) -> bool:
+    """Whether a reading is of a number the script says outright."""
+    if not texts or any(f is None for f in reading.figures):
         return False
-    figures = block.readings[0].figures
-    if any(f is None for f in figures):
-        return False
-    said = "".join(str(int(np.argmax(f))) for f in figures if f is not None)
+    said = "".join(str(int(np.argmax(f))) for f in reading.figures if f is not None)
     return said in texts
 
 
@@ -128,24 +205,32 @@ def _heard(run: Run, index: int, skip: frozenset[int]) -> bool:
     return index in skip or not run.digits or len(run.words) >= MIN_READING
 
 
-def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile) -> list[Block]:
+def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: float) -> list[Block]:
     """The blocks of readings in ``runs``, leaving out the runs in ``skip`` (the
-    call-up's) and the numbers the script says outright."""
+    call-up's) and the numbers the script says outright. A block ends at a call-up, a
+    spoken word, or a pause longer than a phrase's even with a digit missed."""
     t = profile.timing
     phrase = (t.group_gap + t.phrase_gap) / 2
     spans: list[list[int]] = [[]]
+    called: list[bool] = [False]
     for i, run in enumerate(runs):
-        if (i in skip or run.pause >= phrase) and spans[-1]:
-            spans.append([])
-        if i not in skip and run.digits and len(run.words) >= MIN_READING:
+        if i in skip or not run.digits or run.pause >= phrase + slot:
+            if spans[-1]:
+                spans.append([])
+                called.append(False)
+            called[-1] = called[-1] or i in skip
+        elif len(run.words) >= MIN_READING:
             spans[-1].append(i)
-    made = []
-    for span in filter(None, spans):
-        first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: span[0]]))
-        found = tuple(r for i in span for r in readings(runs[i]))
-        made.append(Block(found, at_start=first))
     texts = literals(profile)
-    return [b for b in made if not _is_literal(b, texts)]
+    made = []
+    for span, after in zip(spans, called, strict=True):
+        found = [r for i in span for r in readings(runs[i], slot)]
+        if found and found[-1].pause >= phrase and _is_literal(found[-1], texts):
+            found.pop()  # the closing "00000" after the message, not a group of it
+        if found:
+            first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: span[0]]))
+            made.append(Block(tuple(found), at_start=first, after_callup=after))
+    return made
 
 
 def _grouped(block: Block, times: int, phase: int) -> list[tuple[Reading, ...]]:
@@ -177,15 +262,24 @@ def _steps(profile: Profile) -> list[int]:
     return [s.times for s in profile.script if s.kind == "groups" for _ in range(s.repeat)]
 
 
+def _fewer(found: list[Block]) -> list[Block]:
+    """One block fewer: the two closest neighbours with no call-up between them joined
+    (a message cut by a noise taken for a word); failing that, the smallest dropped."""
+    joinable = [k for k in range(len(found) - 1) if not found[k + 1].after_callup]
+    if not joinable:
+        k = min(range(len(found)), key=lambda k: len(found[k].readings))
+        return [*found[:k], *found[k + 1 :]]
+    k = min(joinable, key=lambda k: found[k + 1].readings[0].start - found[k].readings[-1].start)
+    a, b = found[k], found[k + 1]
+    return [*found[:k], replace(a, readings=a.readings + b.readings), *found[k + 2 :]]
+
+
 def laid(found: list[Block], profile: Profile) -> list[Pass]:
     """The blocks laid on the script's ``groups`` steps, in order; more blocks than
     steps are merged first (a message cut in two by a burst of noise taken for a word)."""
     steps = _steps(profile)
     while len(found) > len(steps):
-        sizes = [len(a.readings) + len(b.readings) for a, b in itertools.pairwise(found)]
-        k = int(np.argmin(sizes))
-        merged = Block(found[k].readings + found[k + 1].readings, found[k].at_start)
-        found = [*found[:k], merged, *found[k + 2 :]]
+        found = _fewer(found)
     best: list[Pass] = []
     best_fit = -np.inf
     for chosen in itertools.combinations(range(len(steps)), len(found)):
@@ -203,7 +297,7 @@ def _summary(group: tuple[Reading, ...]) -> Reading:
     for i in range(FIGURES):
         heard = [f for r in group if (f := r.figures[i]) is not None]
         figures.append(posterior(heard) if heard else None)
-    return Reading(tuple(figures), group[0].start)
+    return Reading((tuple(figures),), group[0].start)
 
 
 def _offset(ref: Sequence[Reading], other: Sequence[Reading]) -> tuple[int, float]:

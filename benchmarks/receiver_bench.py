@@ -725,6 +725,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--conditions", help="comma-separated: " + ",".join(c.name for c in CONDITIONS))
     ap.add_argument("--panels", help="comma-separated, of own,leftout,fsdd (default all)")
     ap.add_argument("--hour", type=float, help="seconds of the memory test's recording")
+    ap.add_argument("--train-seconds", type=float, help="of reading per voice, to train on")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--json", type=Path, help="write the section's results here")
     ap.add_argument("--worker", choices=("speed", "memory"), help=argparse.SUPPRESS)
@@ -739,6 +740,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
         "message": args.message,
         "hour_seconds": args.hour,
         "seed": args.seed,
+        "train_seconds": args.train_seconds,
         "langs": _split(args.langs),
         "conditions": _split(args.conditions),
         "panels": _split(args.panels),

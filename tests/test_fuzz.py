@@ -731,6 +731,12 @@ def voice_learn_options(rng: random.Random, ws: Workspace) -> Case:
     return Case(("voice", "learn", "real.wav", *opt))
 
 
+def voice_list(rng: random.Random, ws: Workspace) -> Case:
+    lang = rng.choice([(), ("--lang", pick(rng, "en", "RU", " de ", "xx", "")), ("--lang",)])
+    junk = (junk_arg(rng) for _ in range(rng.randint(0, 1)))
+    return Case(("voice", "list", *lang, *json_or_not(rng), *junk))
+
+
 def station_list(rng: random.Random, ws: Workspace) -> Case:
     junk = (junk_arg(rng) for _ in range(rng.randint(0, 2)))
     return Case(("station", "list", *json_or_not(rng), *junk))
@@ -1129,6 +1135,7 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "voice-file": receive_voice_file,
     },
     "voice learn": {"audio": voice_learn_audio, "options": voice_learn_options},
+    "voice list": {"args": voice_list},
     "station list": {"args": station_list},
     "station show": {"args": station_show},
     "triage": {

@@ -3,6 +3,7 @@ read their files, bad keys are refused, and no temp file is left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ from hypothesis.extra.numpy import arrays
 from cinq.errors import BadInput
 from cinq.radio import RATE
 from cinq.radio import voices as V
+from tests.clirun import cinq
 from tests.fixtures import HERE
 
 FSDD = HERE / "fsdd"
@@ -253,3 +255,20 @@ def test_make_adds_contrib_and_non_free_to_apt_sources_once(tmp_path: Path) -> N
             "deb https://example.com/apt stable main",
         ]
         assert (tmp_path / "etc/apt/sources.list.d/other.sources").read_text() == other
+
+
+def test_cinq_voice_list_shows_the_installed_voices() -> None:
+    text = cinq("voice", "list", "--lang", " RU ")
+    assert text.returncode == 0, text.stderr
+    rows = text.stdout.splitlines()
+    assert len(rows) == len(V.voices("ru")) and rows[0].split()[:2] == ["ru", "espeak-ng:ru"]
+    assert any(r.split()[-1] == "female" for r in rows)
+    listed = cinq("voice", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    everything = json.loads(listed.stdout)
+    assert everything == [v.to_json() for lang in V.LANGS for v in V.voices(lang)]
+    assert {"key": "fsdd:jackson", "engine": "fsdd", "name": "jackson", "lang": "en"}.items() <= (
+        next(v for v in everything if v["engine"] == "fsdd").items()
+    )
+    bad = cinq("voice", "list", "--lang", "xx")
+    assert bad.returncode == 2 and "'xx'" in bad.stderr and "Traceback" not in bad.stderr

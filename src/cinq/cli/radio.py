@@ -266,6 +266,28 @@ def learn(
     notice(f"voice {name!r}: {len(model.templates)} digits, one every {model.slot:.2f} s")
 
 
+@voice_app.command("list")
+def voice_list(
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Only this language's voices (en, fr, de, es, ru)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The installed speech voices (espeak-ng, MBROLA, pico, flite, festival, RHVoice)
+    and recorded speakers, by language."""
+    from ..radio import voices
+
+    langs = voices.LANGS if lang is None else (lowered(lang) or "",)
+    found = [v for code in langs for v in voices.voices(code)]
+    if as_json:
+        typer.echo(json.dumps([v.to_json() for v in found], ensure_ascii=False, indent=2))
+        return
+    for v in found:
+        sex = {True: "female", False: "male", None: "-"}[v.female]
+        typer.echo(f"{v.lang}  {v.key:34} {sex}")
+
+
 @station_app.command("list")
 def station_list(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,

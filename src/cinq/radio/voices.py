@@ -130,6 +130,16 @@ class Voice:
         """``engine:name``, e.g. ``espeak-ng:en+f3``, ``mbrola:us1``, ``fsdd:jackson``."""
         return f"{self.engine}:{self.name}"
 
+    def to_json(self) -> dict[str, str | bool | None]:
+        """The voice as ``cinq voice list --json`` prints it."""
+        return {
+            "key": self.key,
+            "engine": self.engine,
+            "name": self.name,
+            "lang": self.lang,
+            "female": self.female,
+        }
+
     def say(self, text: str) -> Audio:
         """``text`` read by this voice, digits one by one, at RATE, trimmed.
 

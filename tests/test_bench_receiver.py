@@ -90,14 +90,27 @@ def test_a_clean_wrong_copy_is_a_violation_and_a_marked_one_is_not(rb: ModuleTyp
 
 def test_table_rows_line_up_and_skipped_panels_say_why(rb: ModuleType) -> None:
     t = rb.Tally(200, rb.Errors(3, 10), rb.Errors(0, 2), 8, 6, 0)
-    cells = [rb.Cell("left out: mbrola (en, 3 voices)", c, True, t) for c in ("clean", "0 dB")]
+    left = rb.Kind.LEFT_OUT
+    cells = [rb.Cell("left out: mbrola (en, 3 voices)", c, left, t) for c in ("clean", "0 dB")]
     lines = rb.table(cells, [rb.Skipped("FSDD speakers", "not available: no FSDD voice installed")])
     assert len({len(line) for line in lines[2:4]}) == 1
     assert "   1.5%" in lines[2] and "  6/8  " in lines[2]
     assert lines[4].endswith("not available: no FSDD voice installed")
-    figures = rb.target_figures([rb.Cell("x", rb.TARGET_CONDITION, True, t)])
+    figures = rb.target_figures([rb.Cell("x", rb.TARGET_CONDITION, left, t)])
     assert [f.value for f in figures] == [1.0, 0.0, 0]
     assert all(f.met for f in figures)
+
+
+def test_targets_are_per_kind_of_panel_and_only_at_the_target_condition(rb: ModuleType) -> None:
+    t = rb.Tally(200, rb.Errors(3, 10), rb.Errors(0, 2), 8, 6, 1)  # 1 % after the vote
+    cells = [
+        rb.Cell("a", rb.TARGET_CONDITION, rb.Kind.LEARNT, t),
+        rb.Cell("b", "0 dB", rb.Kind.LEFT_OUT, t),
+        rb.Cell("c", rb.TARGET_CONDITION, rb.Kind.OWN, t),
+    ]
+    figures = rb.target_figures(cells)
+    assert [(f.value, f.met) for f in figures] == [(1.0, False), (0.0, True), (3, False)]
+    assert "learnt voices" in figures[0].name
 
 
 def test_the_plan_takes_sizes_from_the_command_line(rb: ModuleType) -> None:

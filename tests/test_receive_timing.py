@@ -245,3 +245,12 @@ def test_the_profile_names_the_pause_levels() -> None:
     e11: Profile = profiles.load("E11")
     assert timing.levels(e11) == [0.6, 1.0, 1.5]  # repeat, group, phrase
     assert timing.levels(profiles.load("S06")) == [0.5, 1.0, 1.5]  # '/', group, phrase
+
+
+def test_a_station_that_sends_no_count_is_copied_but_never_clean() -> None:
+    e03 = profiles.load("E03")  # the ID alone, ten times; chimes; the groups
+    tx = synth.broadcast(GROUPS, e03, station_id="472")
+    rec = decode(heard(tx), e03)
+    assert rec.groups == GROUPS and rec.station_id == "472" and rec.count is None
+    assert not rec.clean
+    assert "the station sends no group count: the copy cannot be checked complete" in rec.notes

@@ -110,13 +110,17 @@ def patterns(profile: Profile) -> list[Pattern]:
     return found
 
 
-def _fits(element: Element, run: Run) -> bool:
+def _fits(element: Element, run: Run, *, worded: bool) -> bool:
+    """Whether ``run`` can be the pattern's ``element``. Without a spoken word in the
+    pattern, an ID as long as a group could be a group: then it must be shorter."""
     if element == "word":
         return not run.digits
     if not run.digits:
         return False
     size = len(run.words)
-    return size <= MAX_ID if element == "id" else size <= MAX_COUNT if element == "count" else True
+    if element == "id":
+        return size <= (MAX_ID if worded else MAX_ID - 1)
+    return size <= MAX_COUNT if element == "count" else True
 
 
 def _match_at(runs: Sequence[Run], i: int, pattern: Pattern) -> Match | None:
@@ -124,7 +128,8 @@ def _match_at(runs: Sequence[Run], i: int, pattern: Pattern) -> Match | None:
     span = runs[i : i + len(pattern.elements)]
     if len(span) < len(pattern.elements):
         return None
-    if not all(_fits(e, r) for e, r in zip(pattern.elements, span, strict=True)):
+    worded = "word" in pattern.elements
+    if not all(_fits(e, r, worded=worded) for e, r in zip(pattern.elements, span, strict=True)):
         return None
     picked = {e: r for e, r in zip(pattern.elements, span, strict=True)}
     tightness = sum(r.pause for r in span[1:])

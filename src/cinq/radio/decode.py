@@ -49,7 +49,8 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
     groups = [_group(rs) for rs in heard]
     notes = _notes(placed, call, sum(1 for rs in heard if rs), cadence, profile)
-    return reception(profile.name, groups, call.station_id, call.count, notes)
+    counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
+    return reception(profile.name, groups, call.station_id, call.count, notes, counted=counted)
 
 
 def _readings(placed: Sequence[Pass], g: int, *, vote: bool) -> list[Reading]:

@@ -219,7 +219,7 @@ def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: fl
                 spans.append([])
                 called.append(False)
             called[-1] = called[-1] or i in skip
-        elif len(run.words) >= MIN_READING:
+        if i not in skip and run.digits and len(run.words) >= MIN_READING:
             spans[-1].append(i)
     texts = literals(profile)
     made = []

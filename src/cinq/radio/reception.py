@@ -95,11 +95,16 @@ def reception(
     station_id: str | None,
     count: int | None,
     notes: Sequence[str] = (),
+    *,
+    counted: bool = True,
 ) -> Reception:
     """The reception of ``groups``: every ``?`` in them is an :class:`Unsure`; a count
-    not read, or one that differs from the groups copied, is noted."""
+    not read, or one that differs from the groups copied, is noted (``counted`` False:
+    the station sends no count at all)."""
     said = list(notes)
-    if count is None:
+    if count is None and not counted:
+        said.append("the station sends no group count: the copy cannot be checked complete")
+    elif count is None:
         said.append("count not read: the copy may be incomplete")
     elif count != len(groups):
         said.append(f"the call-up announces {count} groups but {len(groups)} were copied")

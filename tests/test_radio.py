@@ -13,7 +13,7 @@ import pytest
 import cinq
 from cinq.book import PadBook
 from cinq.errors import BadInput
-from cinq.radio import RATE, channel, morse, profiles, receive, synth
+from cinq.radio import RATE, channel, morse, morse_rx, profiles, receive, synth
 from cinq.radio.speech import say, silence
 from tests.clirun import cinq as run
 
@@ -93,7 +93,7 @@ def test_morse_round_trip_at_0_db_and_with_fading(station: str) -> None:
 def test_morse_sends_cut_numbers() -> None:
     p = profiles.load("M12")
     tx = synth.broadcast(["10900"], p, station_id="100")
-    words = receive._morse_words(tx.audio, p)
+    words = morse_rx.morse_words(tx.audio, p)
     assert "ATNTT" in words  # 1 0 9 0 0 in cut numbers
     assert morse.duration(["ATNTT"], p.morse.wpm) < morse.duration(["10900"], p.morse.wpm)
 

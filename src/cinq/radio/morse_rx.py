@@ -36,7 +36,7 @@ from scipy.signal import butter, find_peaks, sosfiltfilt, welch
 from ..document import UNKNOWN
 from . import RATE, morse
 from .profiles import Profile
-from .receive import Reception, Unsure
+from .reception import Reception, reception
 from .speech import Audio
 
 SEARCH_HZ = 500.0
@@ -54,7 +54,7 @@ _WORD_GAP = 5.0  # spaces: between characters below, between words above
 _MARGIN = 0.45  # dots, either side of the dot/dash and the character boundaries
 _WORD_MARGIN = 0.8  # dots, either side of the word boundary
 _CLICK = 0.35  # dots: a shorter mark or space is a click of noise, not keying
-_LEVEL = 0.2  # a run's level nearer the threshold than this (of peak - floor) is not sure
+_LEVEL = 0.0  # a run on the wrong side of the threshold a fifth of its time is not sure
 
 
 @dataclass(frozen=True)
@@ -290,47 +290,40 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
         return Reception(p.name, (), station_id, None, notes=("no message groups found",))
     passes = heard.passes if vote else heard.passes[:1]
     length = min(len(c) for c in passes)
+    # Where every pass held as many groups as the call-up announced, each figure is
+    # the one most often read sure; else a reading may sit on its neighbour's place,
+    # and a figure needs more than half of all readings.
     groups = tuple(
-        "".join(
-            _majority([c[g][i] for c in passes if c[g][i].isdigit()]) or UNKNOWN for i in range(5)
-        )
+        "".join(_figure([c[g][i] for c in passes], strict=not heard.regular) for i in range(5))
         for g in range(length)
     )
     count = _vote_text(heard.votes["count"])
-    return _reception(p, groups, station_id, int(count) if count else None, notes)
+    return reception(p.name, groups, station_id, int(count) if count else None, notes)
 
 
-def _reception(
-    p: Profile, groups: tuple[str, ...], station_id: str | None, count: int | None, notes: list[str]
-) -> Reception:
-    """The reception of ``groups``; every ``?`` in them is an :class:`Unsure`, and a
-    count that differs from the call-up's, or none read, is noted."""
-    if count is None:
-        notes = [*notes, "the call-up's group count was not read"]
-    elif count != len(groups):
-        notes = [*notes, f"the call-up announces {count} groups but {len(groups)} were copied"]
-    unsure = tuple(
-        Unsure(g, i)
-        for g, group in enumerate(groups, 1)
-        for i, c in enumerate(group, 1)
-        if c == UNKNOWN
-    )
-    return Reception(p.name, groups, station_id, count, unsure, tuple(notes))
+def _figure(readings: list[str], *, strict: bool) -> str:
+    """The vote of a figure's readings (``?`` for those not sure): the figure most
+    often read sure (``strict``: read by more than half of them), else ``?``."""
+    if strict:
+        return _majority(readings) or UNKNOWN
+    return _majority([r for r in readings if r != UNKNOWN]) or UNKNOWN
 
 
 @dataclass(frozen=True)
 class _Heard:
     """The words of a Morse recording laid on the script: every pass of the groups, and
-    every reading of the call-up's ``{id}`` and ``{count}``."""
+    every reading of the call-up's ``{id}`` and ``{count}``; ``regular`` when the count
+    was read and every pass held that many groups."""
 
     passes: list[list[str]]
     votes: Mapping[str, list[str]]
+    regular: bool
 
 
 def _follow_script(words: list[str], p: Profile) -> _Heard:
     votes: dict[str, list[str]] = {"id": [], "count": []}
     passes: list[list[str]] = []
-    pos = 0
+    pos, regular = 0, True
     for step in p.script:
         for _ in range(step.repeat):
             if step.kind == "say":
@@ -338,14 +331,16 @@ def _follow_script(words: list[str], p: Profile) -> _Heard:
             elif step.kind == "groups":
                 count = _vote_text(votes["count"])
                 n = int(count) if count else None
-                sent, pos = _take_groups(words, pos, n * step.times if n else None)
-                readings = _readings(sent, step.times)[:n]
+                sent, pos = _take_groups(words, pos)
+                readings = _readings(sent, step.times)
+                regular &= n is not None and len(readings) == n
+                readings = _anchored(readings, n) if n and readings else readings
                 passes.extend([g[r] for g in readings] for r in range(step.times))
         # A call-up sent for minutes is repeated more often than the profile's short
         # form says: every further repeat is read too.
         while step.kind == "say" and "{id}" in step.text and _repeats(step.text, words, pos):
             pos = _match_say(step.text, words, pos, votes)
-    return _Heard(passes, votes)
+    return _Heard(passes, votes, regular)
 
 
 def _readings(sent: list[str], times: int) -> list[list[str]]:
@@ -401,34 +396,51 @@ def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]
     return pos
 
 
-def _take_groups(words: list[str], pos: int, need: int | None) -> tuple[list[str], int]:
-    """The groups sent from ``pos`` on (``need`` of them, if the count is known), and
-    where the next step starts. A word that is not five characters long still holds a
-    group's place (``?????``), so that the groups after it keep theirs: words that add
-    up to five characters are one group split by a long gap, ten are two run together."""
+def _take_groups(words: list[str], pos: int) -> tuple[list[str], int]:
+    """The groups sent from ``pos`` on, up to the separator after them, and where the
+    next step starts. A word that is not five characters long still holds a group's
+    place (``?????``), so that the groups after it keep theirs: words that add up to
+    five characters are one group split by a long gap, ten are two run together."""
     sent: list[str] = []
     pending = ""
-    while pos < len(words) and (need is None or len(sent) < need):
+    while pos < len(words) and not (sent and _separator(words, pos)):
         word = words[pos]
-        if word.startswith("=") and (sent or need is None):
-            break  # the separator after the groups
-        if len(word) == 1 and sent and need is None:
-            break  # likely the separator, not sure of: without a count, stop there
         if len(word) == 5 and not pending:
             sent.append(word)
         elif sent:
             pending = _garbled(sent, pending, word)
         pos += 1
-    if pending and len(pending) >= 3 and (need is None or len(sent) < need):
+    if len(pending) >= 3:
         sent.append(UNKNOWN * 5)
-    return sent if need is None else sent[:need], pos
+    return sent, pos
+
+
+def _separator(words: list[str], pos: int) -> bool:
+    """Whether the words at ``pos`` are the separator (``=``; two one-character words
+    in a row: ``= =`` with a sign not sure)."""
+    if words[pos].startswith("="):
+        return True
+    return len(words[pos]) == 1 and pos + 1 < len(words) and len(words[pos + 1]) == 1
+
+
+def _anchored(readings: list[list[str]], count: int) -> list[list[str]]:
+    """``count`` groups from a pass that has another number: the groups before its
+    first garbled one keep their places from the start, those after its last garbled
+    one from the end; the places between are ``?????``."""
+    if len(readings) == count:
+        return readings
+    garbled = [i for i, r in enumerate(readings) if UNKNOWN * 5 in r]
+    head = min(garbled[0] if garbled else 0, count)
+    tail = min(len(readings) - 1 - garbled[-1] if garbled else 0, count - head)
+    lost = [[UNKNOWN * 5] * len(readings[0])] * (count - head - tail)
+    return readings[:head] + lost + readings[len(readings) - tail :]
 
 
 def _garbled(sent: list[str], pending: str, word: str) -> str:
     """Characters not yet laid out as groups, after ``word``; whole groups of them
     are added to ``sent`` as ``?????``."""
     if len(word) == 5:  # a whole group closes what was pending
-        sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1 if len(pending) >= 3 else 0))
+        sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1))
         sent.append(word)
         return ""
     pending += word

@@ -12,15 +12,14 @@ the same way (its slots follow from the profile, counted back from the first gro
 its group count is checked against the lattice. A digit whose vote is not clear is
 written ``?``, never guessed.
 
-Morse: a narrow filter at the station's tone, an envelope, a threshold; the marks and
-spaces are classified by the dot length of the profile's speed; cut numbers are undone.
+Morse: :mod:`cinq.radio.morse_rx` (the tone found, the speed measured), re-exported
+here as :func:`receive_morse`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,18 +28,18 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import maximum_filter1d, minimum_filter1d
-from scipy.signal import butter, sosfiltfilt
+from scipy.ndimage import maximum_filter1d
 
 from ..document import UNKNOWN
 from ..errors import BadInput
-from . import RATE, morse
+from . import RATE
+from .morse_rx import receive_morse
 from .profiles import Profile, Step
 from .reception import Reception, Unsure, reception
 from .speech import Audio, say
 from .synth import DEFAULT_ID, digit_slot, expand
 
-__all__ = ["Reception", "Unsure", "check_samples", "receive"]
+__all__ = ["Reception", "Unsure", "check_samples", "receive", "receive_morse"]
 
 HOP = 80  # 10 ms
 NFFT = 256
@@ -568,138 +567,3 @@ def _read(votes: Mapping[tuple[str, int], NDArray[np.float32]], label: str) -> s
     if not keys:
         return None
     return "".join(str(int(np.argmax(votes[label, i]))) for i in keys)
-
-
-# -- Morse --------------------------------------------------------------------------------
-
-
-def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
-    """Copy a Morse recording: tone filter, envelope, marks and spaces, characters; then
-    the words are matched against the profile's script, step by step."""
-    words = [_uncut(w, p) for w in _morse_words(audio, p)]
-    heard = _follow_script(words, p)
-    station_id = _majority(heard.votes["id"])
-    if not any(heard.passes):  # no pass, or passes with no group in them
-        return Reception(p.name, (), station_id, None, notes=("no message groups found",))
-    passes = heard.passes if vote else heard.passes[:1]
-    length = min(len(c) for c in passes)
-    groups = tuple(
-        "".join(
-            _majority([c[g][i] for c in passes if c[g][i].isdigit()]) or UNKNOWN for i in range(5)
-        )
-        for g in range(length)
-    )
-    count = _majority(heard.votes["count"])
-    return _reception(p, groups, station_id, int(count) if count and count.isdigit() else None, [])
-
-
-@dataclass(frozen=True)
-class _Heard:
-    """The words of a Morse recording laid on the script: every pass of the groups, and
-    every reading of the call-up's ``{id}`` and ``{count}``."""
-
-    passes: list[list[str]]
-    votes: Mapping[str, list[str]]
-
-
-def _follow_script(words: list[str], p: Profile) -> _Heard:
-    votes: dict[str, list[str]] = {"id": [], "count": []}
-    passes: list[list[str]] = []
-    pos = 0
-    for step in p.script:
-        for _ in range(step.repeat):
-            if step.kind == "say":
-                pos = _match_say(step.text, words, pos, votes)
-            elif step.kind == "groups":
-                count = _majority(votes["count"])
-                n = int(count) if count and count.isdigit() else None
-                sent, pos = _take_groups(words, pos, n * step.times if n else None)
-                passes.extend(sent[r :: step.times] for r in range(step.times))
-    return _Heard(passes, votes)
-
-
-def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]]) -> int:
-    """Match a ``say`` step's words from ``pos`` on, adding what its placeholders read
-    to ``votes``; where the next step starts."""
-    for expected in text.split():
-        if pos >= len(words):
-            break
-        pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9]+)")
-        pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9]+)")
-        if m := re.fullmatch(pattern, words[pos]):
-            for label, value in m.groupdict().items():
-                votes[label].append(value)
-        pos += 1
-    return pos
-
-
-def _take_groups(words: list[str], pos: int, need: int | None) -> tuple[list[str], int]:
-    """The groups sent from ``pos`` on (``need`` of them, if the count is known), and
-    where the next step starts."""
-    sent: list[str] = []
-    while pos < len(words) and (need is None or len(sent) < need):
-        word = words[pos]
-        if len(word) == 5:
-            sent.append(word)
-        elif word.startswith("=") and (sent or need is None):
-            break  # the separator after the groups
-        elif sent and 3 <= len(word) <= 7:
-            sent.append("?????")  # a group garbled beyond reading
-        pos += 1
-    return sent, pos
-
-
-def _majority(values: Sequence[str]) -> str | None:
-    """The value most often seen; None if there is none or a tie for first place."""
-    if not values:
-        return None
-    tally: dict[str, int] = {}
-    for v in values:
-        tally[v] = tally.get(v, 0) + 1
-    ranked = sorted(tally.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
-
-
-def _uncut(word: str, p: Profile) -> str:
-    back = {v: k for k, v in p.morse.cut.items()}
-    if word.startswith("="):
-        return word
-    return "".join(back.get(c, c) for c in word)
-
-
-def _morse_words(audio: Audio, p: Profile) -> list[str]:
-    m = p.morse
-    sos = butter(4, (m.tone_hz - 80, m.tone_hz + 80), btype="bandpass", fs=RATE, output="sos")
-    y = sosfiltfilt(sos, audio)
-    dot = morse.dot_seconds(m.wpm) * RATE
-    win = max(int(dot / 4), 1)
-    env = np.sqrt(np.convolve(y**2, np.ones(win) / win, mode="same"))
-    # The threshold follows the signal: halfway between the local floor and the local
-    # peak (over ~20 dots), so that a fade does not erase the marks; never below a
-    # quarter of the loudest, so that noise in a long pause stays a space.
-    span = int(20 * dot)
-    local = (maximum_filter1d(env, span) + minimum_filter1d(env, span)) / 2
-    on = env > np.maximum(local, 0.25 * np.percentile(env, 99))
-    edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
-    bounds = np.r_[0, edges, len(on)]
-    words: list[str] = []
-    char, word = "", ""
-    for a, b in itertools.pairwise(bounds):
-        units = (b - a) / dot
-        if on[a]:
-            if units >= 0.3:  # shorter: a click of noise
-                char += "." if units < 2 else "-"
-            continue
-        if units >= 2 and char:
-            word += morse.LETTER.get(char, "?")
-            char = ""
-        if units >= 5 and word:
-            words.append(word)
-            word = ""
-    if char:
-        word += morse.LETTER.get(char, "?")
-    if word:
-        words.append(word)
-    return words

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .profiles import Profile
 from .timing import Run
@@ -300,13 +301,29 @@ def _summary(group: tuple[Reading, ...]) -> Reading:
     return Reading((tuple(figures),), group[0].start)
 
 
+def _stacked(readings: Sequence[Reading]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """``(n, 5, 10)`` figures (zeros where None) and ``(n, 5)`` where they are held."""
+    probs = np.zeros((len(readings), FIGURES, len(DIGITS)))
+    held = np.zeros((len(readings), FIGURES), dtype=bool)
+    for k, r in enumerate(readings):
+        for i, f in enumerate(r.figures):
+            if f is not None:
+                probs[k, i], held[k, i] = f, True
+    return probs, held
+
+
 def _offset(ref: Sequence[Reading], other: Sequence[Reading]) -> tuple[int, float]:
     """Where ``other``'s first group falls in ``ref`` for the groups to agree best,
-    and how well they agree there."""
-    scores = {
-        o: sum(ref[o + k].agreement(r) for k, r in enumerate(other) if 0 <= o + k < len(ref))
-        for o in range(-len(other) + 1, len(ref))
-    }
+    and how well they agree there (the agreement of every pair of groups at once, then
+    summed along each diagonal: one offset)."""
+    a, held_a = _stacked(ref)
+    b, held_b = _stacked(other)
+    pairs = np.zeros((len(ref), len(other)))
+    for i in range(FIGURES):
+        both = held_a[:, i, None] & held_b[None, :, i]
+        dots = np.maximum(a[:, i] @ b[:, i].T, 1e-12)
+        pairs += np.where(both, np.log(dots * len(DIGITS)), 0.0)
+    scores = {o: float(np.trace(pairs, offset=-o)) for o in range(-len(other) + 1, len(ref))}
     o = max(scores, key=lambda o: (scores[o], -abs(o)))
     return o, scores[o]
 

@@ -216,7 +216,7 @@ def read_words(found: Sequence[Run], dot: float) -> list[list[Char]]:
     # Thresholding lengthens every mark and shortens every space by about the same:
     # measured on the marks (each a dot or a dash), and given back to the spaces.
     units = np.array([m.length / dot for m in marks])
-    bias = float(np.median(units - np.where(units < _DASH, 1.0, 3.0))) * dot
+    bias = float(np.clip(np.median(units - np.where(units < _DASH, 1.0, 3.0)), -0.5, 0.5)) * dot
     words: list[list[Char]] = []
     word: list[Char] = []
     code, sure = "", True
@@ -290,15 +290,18 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
         return Reception(p.name, (), station_id, None, notes=("no message groups found",))
     passes = heard.passes if vote else heard.passes[:1]
     length = min(len(c) for c in passes)
-    # Where every pass held as many groups as the call-up announced, each figure is
-    # the one most often read sure; else a reading may sit on its neighbour's place,
-    # and a figure needs more than half of all readings.
-    groups = tuple(
-        "".join(_figure([c[g][i] for c in passes], strict=not heard.regular) for i in range(5))
-        for g in range(length)
-    )
+    groups = tuple(_group([c[g] for c in passes], heard.regular) for g in range(length))
     count = _vote_text(heard.votes["count"])
     return reception(p.name, groups, station_id, int(count) if count else None, notes)
+
+
+def _group(readings: list[str], regular: bool) -> str:
+    """A group voted figure by figure over its readings. Where every pass held as many
+    groups as the call-up announced and no reading of this group was lost, each
+    figure is the one most often read sure; else a reading may sit on its
+    neighbour's place, and a figure needs more than half of all readings."""
+    strict = not regular or UNKNOWN * 5 in readings
+    return "".join(_figure([r[i] for r in readings], strict=strict) for i in range(5))
 
 
 def _figure(readings: list[str], *, strict: bool) -> str:
@@ -331,10 +334,10 @@ def _follow_script(words: list[str], p: Profile) -> _Heard:
             elif step.kind == "groups":
                 count = _vote_text(votes["count"])
                 n = int(count) if count else None
-                sent, pos = _take_groups(words, pos)
-                readings = _readings(sent, step.times)
-                regular &= n is not None and len(readings) == n
-                readings = _anchored(readings, n) if n and readings else readings
+                block, pos = _take_groups(words, pos)
+                readings = _readings(block.groups, step.times)
+                regular &= n is not None and len(readings) == n and block.opened and block.closed
+                readings = _anchored(readings, n, block) if n and readings else readings
                 passes.extend([g[r] for g in readings] for r in range(step.times))
         # A call-up sent for minutes is repeated more often than the profile's short
         # form says: every further repeat is read too.
@@ -389,6 +392,8 @@ def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]
             break
         pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9?]+)")
         pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9?]+)")
+        if "{" not in expected and len(words[pos]) > len(expected) + 1:
+            break  # a group, not this word: the rest of the step was not heard
         if m := re.fullmatch(pattern, words[pos]):
             for label, value in m.groupdict().items():
                 votes[label].append(value)
@@ -396,23 +401,35 @@ def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]
     return pos
 
 
-def _take_groups(words: list[str], pos: int) -> tuple[list[str], int]:
+@dataclass(frozen=True)
+class _Block:
+    """The words of a ``groups`` step as groups (``?????`` where garbled), and whether
+    a separator was heard just before them and just after."""
+
+    groups: list[str]
+    opened: bool
+    closed: bool
+
+
+def _take_groups(words: list[str], pos: int) -> tuple[_Block, int]:
     """The groups sent from ``pos`` on, up to the separator after them, and where the
     next step starts. A word that is not five characters long still holds a group's
     place (``?????``), so that the groups after it keep theirs: words that add up to
     five characters are one group split by a long gap, ten are two run together."""
     sent: list[str] = []
     pending = ""
+    opened = False
     while pos < len(words) and not (sent and _separator(words, pos)):
         word = words[pos]
         if len(word) == 5 and not pending:
+            opened |= not sent and pos > 0 and len(words[pos - 1]) <= 2
             sent.append(word)
         elif sent:
             pending = _garbled(sent, pending, word)
         pos += 1
     if len(pending) >= 3:
         sent.append(UNKNOWN * 5)
-    return sent, pos
+    return _Block(sent, opened, pos < len(words)), pos
 
 
 def _separator(words: list[str], pos: int) -> bool:
@@ -423,15 +440,17 @@ def _separator(words: list[str], pos: int) -> bool:
     return len(words[pos]) == 1 and pos + 1 < len(words) and len(words[pos + 1]) == 1
 
 
-def _anchored(readings: list[list[str]], count: int) -> list[list[str]]:
+def _anchored(readings: list[list[str]], count: int, block: _Block) -> list[list[str]]:
     """``count`` groups from a pass that has another number: the groups before its
-    first garbled one keep their places from the start, those after its last garbled
-    one from the end; the places between are ``?????``."""
+    first garbled one keep their places from the start (if the separator before them
+    was heard), those after its last garbled one from the end (if the separator after
+    them was); the places between are ``?????``."""
     if len(readings) == count:
         return readings
     garbled = [i for i, r in enumerate(readings) if UNKNOWN * 5 in r]
-    head = min(garbled[0] if garbled else 0, count)
-    tail = min(len(readings) - 1 - garbled[-1] if garbled else 0, count - head)
+    head = min(garbled[0] if garbled and block.opened else 0, count)
+    tail = len(readings) - 1 - garbled[-1] if garbled and block.closed else 0
+    tail = min(tail, count - head)
     lost = [[UNKNOWN * 5] * len(readings[0])] * (count - head - tail)
     return readings[:head] + lost + readings[len(readings) - tail :]
 
@@ -453,13 +472,15 @@ def _garbled(sent: list[str], pending: str, word: str) -> str:
 def _vote_text(values: Sequence[str]) -> str | None:
     """What repeated readings of one text (a call-up's ID or count) say, figure by
     figure: the most common length, then at each place the figure most often read
-    sure; None if any place is left in doubt."""
+    sure, by two readings at least; None if any place is left in doubt."""
     length = _majority([str(len(v)) for v in values])
     if length is None:
         return None
     same = [v for v in values if len(v) == int(length)]
     figures = [_majority([v[i] for v in same if v[i] != UNKNOWN]) for i in range(int(length))]
-    return None if None in figures else "".join(f for f in figures if f is not None)
+    if None in figures or any(sum(v[i] == f for v in same) < 2 for i, f in enumerate(figures)):
+        return None
+    return "".join(f for f in figures if f is not None)
 
 
 def _majority(values: Sequence[str]) -> str | None:

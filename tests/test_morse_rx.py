@@ -1,0 +1,221 @@
+"""The Morse front end: the tone found wherever it is, the speed measured, and no
+character wrong without ``?``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cinq.radio import RATE, channel, morse, morse_rx, profiles, synth
+from cinq.radio.morse_rx import Run
+from cinq.radio.profiles import Profile
+from cinq.radio.speech import Audio
+
+GROUPS = ("83757", "26161", "10930", "29849", "41381", "09191")
+
+
+def _profile(station: str, *, wpm: float = 1.0) -> Profile:
+    p = profiles.load(station)
+    return replace(p, morse=replace(p.morse, wpm=p.morse.wpm * wpm))
+
+
+def _heard(
+    p: Profile,
+    groups: tuple[str, ...] = GROUPS,
+    *,
+    shift: float = 0.0,
+    tape: float = 1.0,
+    snr: float = 10.0,
+    carrier: float | None = None,
+    seed: int = 0,
+) -> Audio:
+    """The broadcast through the receiver: tuned ``shift`` Hz off, a tape ``tape``
+    times fast, an unkeyed carrier at ``carrier`` Hz as strong as the keying, noise."""
+    tx = synth.broadcast(groups, p, station_id="472")
+    x = channel.band_limit(tx.audio)
+    if shift:
+        x = channel.mistune(x, shift)
+    if tape != 1.0:
+        x = channel.speed(x, tape)
+    if carrier is not None:
+        x = channel.qrm(x, hz=carrier, level_db=-3.0)
+    return channel.add_noise(x, snr, None, np.random.default_rng(seed))
+
+
+def _note(rec_notes: tuple[str, ...], pattern: str) -> float:
+    found = [m for n in rec_notes if (m := re.fullmatch(pattern, n))]
+    assert found, rec_notes
+    return float(found[0].group(1))
+
+
+@pytest.mark.parametrize(
+    ("station", "shift"), [("M03", -500), ("M12", -200), ("M03", 300), ("M12", 500)]
+)
+def test_the_tone_is_found_within_500_hz_beside_a_steady_carrier(station: str, shift: int) -> None:
+    p = profiles.load(station)
+    tone = p.morse.tone_hz + shift
+    # The carrier is as strong as the keyed tone and nearer the profile's tone.
+    carrier = tone - 250 if shift > 0 else tone + 250
+    rec = morse_rx.receive_morse(_heard(p, shift=shift, carrier=carrier), p)
+    assert rec.groups == GROUPS and rec.count == len(GROUPS) and rec.clean
+    assert rec.station_id == "472"
+    found = _note(rec.notes, r"tone (\d+) Hz \(profile 800\)")
+    assert abs(found - tone) <= 10
+
+
+@pytest.mark.parametrize(
+    ("station", "wpm", "tape"),
+    [("M03", 0.8, 1.0), ("M12", 1.2, 1.0), ("M03", 1.0, 1.2), ("M12", 1.0, 0.8)],
+)
+def test_the_speed_is_measured(station: str, wpm: float, tape: float) -> None:
+    # Keyed slower or faster than the profile says, or a tape played at the wrong speed
+    # (tone and keying shift together).
+    p = _profile(station, wpm=wpm)
+    rec = morse_rx.receive_morse(_heard(p, tape=tape), profiles.load(station))
+    assert rec.groups == GROUPS and rec.clean
+    speed = _note(rec.notes, r"about (\d+) WPM \(profile 20\)")
+    assert abs(speed - 20 * wpm * tape) <= 1
+    tone = _note(rec.notes, r"tone (\d+) Hz \(profile 800\)")
+    assert abs(tone - 800 * tape) <= 10
+
+
+@settings(max_examples=6)
+@given(
+    station=st.sampled_from(["M03", "M12"]),
+    shift=st.integers(-500, 500),
+    tape=st.sampled_from([0.8, 0.9, 1.0, 1.1, 1.2]),
+    snr=st.sampled_from([-10, -8, -6, 0, 10]),
+    seed=st.integers(0, 2**16),
+)
+def test_no_character_is_wrong_without_a_question_mark(
+    station: str, shift: int, tape: float, snr: int, seed: int
+) -> None:
+    p = profiles.load(station)
+    groups = tuple(f"{x:05d}" for x in np.random.default_rng(seed).integers(0, 100000, 5))
+    rec = morse_rx.receive_morse(_heard(p, groups, shift=shift, tape=tape, snr=snr, seed=seed), p)
+    for sent, got in zip(groups, rec.groups, strict=False):
+        assert all(g in (s, "?") for s, g in zip(sent, got, strict=True)), (groups, rec.groups)
+    if rec.clean:
+        assert rec.groups == groups
+
+
+@pytest.mark.parametrize(
+    ("station", "snr", "seed"),
+    [("M03", -9, 0), ("M03", -9, 1), ("M03", -8, 2), ("M12", -9, 1), ("M12", -8, 1)],
+)
+def test_at_the_edge_of_copy_the_doubtful_figures_are_marked(
+    station: str, snr: int, seed: int
+) -> None:
+    # Copies where a receiver that trusted every character it keyed out, or every
+    # figure one reading held, wrote wrong figures unmarked (2 to 11 of 25 each).
+    p = profiles.load(station)
+    groups = tuple(f"{x:05d}" for x in np.random.default_rng(seed).integers(0, 100000, 5))
+    rec = morse_rx.receive_morse(_heard(p, groups, shift=-300 + 250 * seed, snr=snr, seed=seed), p)
+    assert not rec.clean
+    for sent, got in zip(groups, rec.groups, strict=False):
+        assert all(g in (s, "?") for s, g in zip(sent, got, strict=True)), (groups, rec.groups)
+
+
+def test_a_steady_carrier_alone_is_no_keyed_tone() -> None:
+    p = profiles.load("M12")
+    x = channel.qrm(np.zeros(20 * RATE, np.float32) + 0.01, hz=900.0, level_db=0.0)
+    x = channel.add_noise(x, 10, None, np.random.default_rng(1))
+    assert morse_rx.find_tone(x, p) is None
+    rec = morse_rx.receive_morse(x, p)
+    assert rec.groups == () and not rec.clean
+
+
+def test_the_keyed_tone_wins_over_a_louder_carrier() -> None:
+    p = profiles.load("M03")
+    keyed = morse.key(["12345", "67890"] * 4, wpm=20, tone_hz=650.0, level=0.2)
+    t = np.arange(len(keyed)) / RATE
+    x = (keyed + 0.5 * np.sin(2 * np.pi * 1000.0 * t)).astype(np.float32)
+    tone = morse_rx.find_tone(x, p)
+    assert tone is not None and abs(tone - 650.0) <= 10
+
+
+def _runs(words: list[str], dot: float, *, stretch: float = 0.0) -> list[Run]:
+    """The marks and spaces keying ``words`` makes at ``dot`` seconds, every mark
+    ``stretch`` seconds longer than keyed (as a threshold makes them)."""
+    out: list[Run] = []
+    t = 0.0
+
+    def add(on: bool, units: float) -> None:
+        nonlocal t
+        length = units * dot + (stretch if on else -stretch)
+        out.append(Run(on, t, length, 0.4))
+        t += length
+
+    for w, word in enumerate(words):
+        for c, ch in enumerate(word):
+            if w or c:
+                add(False, 7 if c == 0 else 3)
+            for e, element in enumerate(morse.CODE[ch]):
+                if e:
+                    add(False, 1)
+                add(True, 1 if element == "." else 3)
+    return out
+
+
+@pytest.mark.parametrize("factor", [0.75, 0.9, 1.1, 1.35])
+def test_the_dot_is_measured_from_the_onsets(factor: float) -> None:
+    nominal = morse.dot_seconds(20)
+    runs = _runs(["12345", "67890", "55555", "TTTTT"], nominal / factor, stretch=0.008)
+    assert morse_rx.estimate_dot(runs, nominal) == pytest.approx(nominal / factor, rel=0.02)
+    words = morse_rx.read_words(runs, nominal / factor)
+    assert ["".join(c.text for c in w) for w in words] == ["12345", "67890", "55555", "TTTTT"]
+    assert all(c.sure for w in words for c in w)
+
+
+def test_a_mark_between_a_dot_and_a_dash_is_not_sure() -> None:
+    dot = 0.06
+    runs = _runs(["55555", "EE"], dot)
+    runs[-1] = replace(runs[-1], length=2 * dot)  # the last E: a dot or a dash (T)?
+    words = morse_rx.read_words(runs, dot)
+    assert [c.sure for c in words[1]] == [True, False]
+
+
+def test_a_level_on_the_wrong_side_of_the_threshold_is_not_sure() -> None:
+    dot = 0.06
+    runs = _runs(["55"], dot)
+    runs[2] = replace(runs[2], margin=-0.1)  # a gap inside the first 5 that was nearly a mark
+    assert [c.sure for c in morse_rx.read_words(runs, dot)[0]] == [False, True]
+
+
+def test_a_lost_reading_does_not_shift_the_pairs() -> None:
+    sent = ["11111", "11111", "22222", "33333", "33333"]  # the second 22222 was lost
+    readings = morse_rx._readings(sent, 2)
+    assert readings == [["11111", "11111"], ["22222", "?????"], ["33333", "33333"]]
+
+
+def test_a_pass_short_of_the_count_keeps_both_ends_and_marks_the_middle() -> None:
+    readings = [["11111"], ["?????"], ["44444"]]  # 22222 and 33333 in a garble
+    both = morse_rx._Block([], opened=True, closed=True)
+    marked = [["11111"], ["?????"], ["?????"], ["44444"]]
+    assert morse_rx._anchored(readings, 4, both) == marked
+    # An end is pinned only where the separator there was heard.
+    start = morse_rx._Block([], opened=True, closed=False)
+    assert morse_rx._anchored(readings, 4, start) == [["11111"]] + [["?????"]] * 3
+    assert morse_rx._anchored([["11111"], ["22222"]], 3, both) == [["?????"]] * 3  # no garble
+
+
+def test_call_up_figures_are_voted_place_by_place() -> None:
+    assert morse_rx._vote_text(["2?", "?0", "20"]) == "20"
+    assert morse_rx._vote_text(["21", "20"]) is None  # disputed
+    assert morse_rx._vote_text(["2?", "2?"]) is None  # never read sure
+    assert morse_rx._vote_text(["20", "2?"]) is None  # the 0 read sure only once
+    assert morse_rx._vote_text([]) is None
+
+
+def test_the_notes_say_when_no_tone_was_found() -> None:
+    p = profiles.load("M03")
+    notes = morse_rx.Keying(800.0, 0.06, False).notes(p)
+    assert notes == [
+        "no keyed tone found within 500 Hz: listened at 800",
+        "about 20 WPM (profile 20)",
+    ]

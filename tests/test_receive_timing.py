@@ -254,3 +254,27 @@ def test_a_station_that_sends_no_count_is_copied_but_never_clean() -> None:
     assert rec.groups == GROUPS and rec.station_id == "472" and rec.count is None
     assert not rec.clean
     assert "the station sends no group count: the copy cannot be checked complete" in rec.notes
+
+
+def test_a_call_up_word_heard_as_two_or_as_a_digit(e11: synth.Transmission) -> None:
+    words = heard(e11)
+    oblique = [e for e in e11.timeline if e.kind == "word" and e.text == "OBLIQUE"]
+    assert len(oblique) >= 4
+
+    def said(w: Word) -> bool:
+        return any(abs(w.start - e.start) < 0.1 for e in oblique)
+
+    # Heard as two bursts: still the call-up's word.
+    split = []
+    for w in words:
+        half = (w.start + w.end) / 2
+        split += [Word(w.start, half, w.probs), Word(half, w.end, w.probs)] if said(w) else [w]
+    rec = decode(split, e11.profile)
+    assert rec.groups == GROUPS and rec.count == len(GROUPS) and rec.clean
+    # Heard as a digit: the call-up looks like a group said over and over, and is not
+    # taken for one; without its count, the copy is not clean.
+    three = np.full(11, 0.001)
+    three[3] = 0.99
+    wrong = [Word(w.start, w.end, three) if said(w) else w for w in words]
+    rec = decode(wrong, e11.profile)
+    assert rec.groups == GROUPS and rec.count is None and not rec.clean

@@ -124,16 +124,21 @@ def _fits(element: Element, run: Run, *, worded: bool) -> bool:
 
 
 def _match_at(runs: Sequence[Run], i: int, pattern: Pattern) -> Match | None:
-    """The pattern matched with its first element at run ``i``, or None."""
-    span = runs[i : i + len(pattern.elements)]
-    if len(span) < len(pattern.elements):
-        return None
+    """The pattern matched with its first element at run ``i``, or None. A word may be
+    heard as several (``OBLIQUE`` as two bursts): the word element takes every word run
+    in a row."""
     worded = "word" in pattern.elements
-    if not all(_fits(e, r, worded=worded) for e, r in zip(pattern.elements, span, strict=True)):
-        return None
-    picked = {e: r for e, r in zip(pattern.elements, span, strict=True)}
-    tightness = sum(r.pause for r in span[1:])
-    return Match(i, i + len(span) - 1, picked.get("id"), picked.get("count"), tightness)
+    picked: dict[Element, Run] = {}
+    k = i
+    for element in pattern.elements:
+        if k >= len(runs) or not _fits(element, runs[k], worded=worded):
+            return None
+        picked.setdefault(element, runs[k])
+        k += 1
+        while element == "word" and k < len(runs) and not runs[k].digits:
+            k += 1
+    tightness = sum(r.pause for r in runs[i + 1 : k])
+    return Match(i, k - 1, picked.get("id"), picked.get("count"), tightness)
 
 
 def matches(runs: Sequence[Run], profile: Profile) -> list[Match]:

@@ -40,7 +40,8 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     cadence = timing.estimate(words, profile)
     runs = timing.runs(words, cadence)
     call = callup.read(runs, profile)
-    laid = passes.laid(passes.blocks(runs, call.runs, profile, cadence.slot), profile)
+    found = passes.blocks(runs, call.runs, profile, cadence.slot)
+    laid = passes.laid(passes.without_phrases(found, profile), profile)
     placed = passes.aligned(laid, call.count)
     if not placed:
         nothing = ("no message groups found",)

@@ -120,11 +120,14 @@ class Block:
         middle of it.
     after_callup
         Whether a call-up was heard between the block before it and this one.
+    at_end
+        Whether nothing was heard after it: the recording may end in the middle of it.
     """
 
     readings: tuple[Reading, ...]
     at_start: bool
     after_callup: bool = False
+    at_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,14 +211,15 @@ def _heard(run: Run, index: int, skip: frozenset[int]) -> bool:
 
 def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: float) -> list[Block]:
     """The blocks of readings in ``runs``, leaving out the runs in ``skip`` (the
-    call-up's) and the numbers the script says outright. A block ends at a call-up, a
-    spoken word, or a pause longer than a phrase's even with a digit missed."""
+    call-up's) and the numbers the script says outright. A block ends at a call-up or a
+    pause longer than a phrase's even with a digit missed (not at a word: a noise taken
+    for one may fall inside the message)."""
     t = profile.timing
     phrase = (t.group_gap + t.phrase_gap) / 2
     spans: list[list[int]] = [[]]
     called: list[bool] = [False]
     for i, run in enumerate(runs):
-        if i in skip or not run.digits or run.pause >= phrase + slot:
+        if i in skip or run.pause >= phrase + slot:
             if spans[-1]:
                 spans.append([])
                 called.append(False)
@@ -230,7 +234,8 @@ def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: fl
             found.pop()  # the closing "00000" after the message, not a group of it
         if found:
             first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: span[0]]))
-            made.append(Block(tuple(found), at_start=first, after_callup=after))
+            last = not any(_heard(r, i, skip) for i, r in enumerate(runs) if i > span[-1])
+            made.append(Block(tuple(found), first, after, at_end=last))
     return made
 
 
@@ -248,13 +253,19 @@ def _pairing(groups: list[tuple[Reading, ...]]) -> float:
 
 def grouped(block: Block, times: int) -> tuple[tuple[tuple[Reading, ...], ...], float]:
     """The block's readings in groups of ``times`` (the phase where they agree best),
-    and how well they agree (0 for groups read once)."""
+    and how well they agree (0 for groups read once). A group read fewer times than the
+    others at the start (end) of the block stays only when the recording begins (ends)
+    there: otherwise it is a lone reading of something else (a call-up heard as digits)."""
     if times <= 1:
         return tuple((r,) for r in block.readings), 0.0
     best = max(
         (_grouped(block, times, p) for p in range(times)),
         key=_pairing,
     )
+    if len(best) > 1 and len(best[0]) < times and not block.at_start:
+        best = best[1:]
+    if len(best) > 1 and len(best[-1]) < times and not block.at_end:
+        best = best[:-1]
     return tuple(best), _pairing(best)
 
 
@@ -263,16 +274,59 @@ def _steps(profile: Profile) -> list[int]:
     return [s.times for s in profile.script if s.kind == "groups" for _ in range(s.repeat)]
 
 
+def _streaks(readings: Sequence[Reading]) -> list[range]:
+    """Runs of consecutive readings that all say the same (each agrees with the next)."""
+    found: list[range] = []
+    start = 0
+    for k in range(1, len(readings) + 1):
+        if k == len(readings) or readings[k - 1].agreement(readings[k]) < MIN_AGREEMENT:
+            found.append(range(start, k))
+            start = k
+    return found
+
+
+def without_phrases(found: list[Block], profile: Profile) -> list[Block]:
+    """The blocks without what only looks like groups: a phrase said over and over
+    (a call-up whose word was heard as a digit) shows as the same "group" more times in
+    a row than the script reads any group; such readings, and any other reading of the
+    same, are left out."""
+    most = profile.group_repeats
+    phrases = [
+        b.readings[s.start]
+        for b in found
+        for s in _streaks(b.readings)
+        if len(s) > most and all(f is not None for f in b.readings[s.start].figures)
+    ]
+    if not phrases:
+        return found
+    kept = []
+    for b in found:
+        said = [any(r.agreement(q) >= MIN_AGREEMENT for q in phrases) for r in b.readings]
+        rest = tuple(r for r, x in zip(b.readings, said, strict=True) if not x)
+        if rest:
+            kept.append(replace(b, readings=rest, at_start=b.at_start and not said[0]))
+    return kept
+
+
+def _placed(reading: Reading) -> bool:
+    return any(f is not None for f in reading.figures)
+
+
 def _fewer(found: list[Block]) -> list[Block]:
-    """One block fewer: the two closest neighbours with no call-up between them joined
-    (a message cut by a noise taken for a word); failing that, the smallest dropped."""
+    """One block fewer: a block of which no figure was placed dropped; else the two
+    closest neighbours with no call-up between them joined (a message cut by a long
+    pause); failing that, the smallest dropped."""
+    empty = [
+        k for k, b in enumerate(found) if all(f is None for r in b.readings for f in r.figures)
+    ]
     joinable = [k for k in range(len(found) - 1) if not found[k + 1].after_callup]
-    if not joinable:
-        k = min(range(len(found)), key=lambda k: len(found[k].readings))
+    if empty or not joinable:
+        k = empty[0] if empty else min(range(len(found)), key=lambda k: len(found[k].readings))
         return [*found[:k], *found[k + 1 :]]
     k = min(joinable, key=lambda k: found[k + 1].readings[0].start - found[k].readings[-1].start)
     a, b = found[k], found[k + 1]
-    return [*found[:k], replace(a, readings=a.readings + b.readings), *found[k + 2 :]]
+    joined = replace(a, readings=a.readings + b.readings, at_end=b.at_end)
+    return [*found[:k], joined, *found[k + 2 :]]
 
 
 def laid(found: list[Block], profile: Profile) -> list[Pass]:
@@ -339,7 +393,9 @@ def _fallback(ref: Pass, other: Pass) -> int:
 def aligned(passes: list[Pass], count: int | None) -> list[Pass]:
     """Every pass with its offset in the message, laid over the longest one by
     content; the reference itself is placed at the end of the message when the
-    recording begins in it and it is shorter than ``count``."""
+    recording begins in it and it is shorter than ``count``. When the reference holds
+    exactly ``count`` groups (two witnesses agree on the message's extent), groups of
+    other passes outside it are left out: they are not the message's."""
     if not passes:
         return passes
     ref = max(passes, key=lambda p: (len(p.groups), -p.step))
@@ -355,5 +411,15 @@ def aligned(passes: list[Pass], count: int | None) -> list[Pass]:
         o, score = _offset(summaries, [_summary(g) for g in p.groups])
         where = o if score >= MIN_AGREEMENT else _fallback(ref, p)
         placed.append(replace(p, offset=base + where))
+    if count and len(ref.groups) == count:
+        return [c for p in placed if (c := _clipped(p, count)) is not None]
     low = min(p.offset for p in placed)
     return [replace(p, offset=p.offset - low) for p in placed] if low < 0 else placed
+
+
+def _clipped(p: Pass, count: int) -> Pass | None:
+    """The pass without its groups outside the message's ``count`` groups."""
+    first, last = max(-p.offset, 0), min(count - p.offset, len(p.groups))
+    if first >= last:
+        return None
+    return replace(p, groups=p.groups[first:last], offset=p.offset + first)

@@ -130,16 +130,12 @@ def test_readings_that_lost_or_gained_a_word_are_placed_by_the_others(
     first = [next(k for k, w in enumerate(words) if w.start >= g.start - 0.05) for g in group]
     split = words[first[3] + 2]
     half = (split.start + split.end) / 2
-    click = np.full(11, 0.02)
-    click[9] = 0.8
     second = first[1] + 5  # group 2's second reading in the first pass
-    before = words[second].start - 0.15
     assert len(starts) > second
     changed = [
         *words[: first[1]],
-        *words[first[1] + 1 : second],  # group 2, reading 1: its first digit never heard
-        Word(before, before + 0.1, click),  # group 2, reading 2: a click taken for a digit
-        *words[second : first[3] + 2],
+        *words[first[1] + 1 : second + 4],  # group 2, reading 1: its first digit unheard
+        *words[second + 5 : first[3] + 2],  # reading 2: its last digit unheard
         Word(split.start, half, split.probs),  # group 4: a digit heard as two words
         Word(half + 0.01, split.end, split.probs),
         *words[first[3] + 3 :],
@@ -212,22 +208,35 @@ PROBS = st.lists(st.floats(0.001, 1.0), min_size=10, max_size=10).map(
 )
 
 
-@given(readings=st.lists(PROBS, min_size=1, max_size=6), extra=PROBS)
-def test_the_vote_is_a_posterior_and_agreement_only_strengthens_it(
-    readings: list[np.ndarray], extra: np.ndarray
+@given(
+    readings=st.lists(PROBS, min_size=1, max_size=6),
+    extra=PROBS,
+    times=st.integers(1, 5),
+    shared=st.floats(0.0, 1.0),
+)
+def test_the_vote_is_a_posterior_and_repeats_only_strengthen_it(
+    readings: list[np.ndarray], extra: np.ndarray, times: int, shared: float
 ) -> None:
-    post = vote.posterior(readings)
+    post = vote.posterior(readings, shared=shared)
     assert abs(float(post.sum()) - 1) < 1e-9 and (post >= 0).all()
     best = int(np.argmax(post))
     figure = vote.vote(readings)
     assert figure.readings == len(readings)
-    assert figure.digit == (str(best) if post[best] >= vote.SURE else "?")
-    # One more reading that favours the winner more than any other digit raises it.
-    agreeing = np.full(10, 0.05)
-    agreeing[best] = 0.55
-    assert vote.posterior([*readings, agreeing])[best] >= post[best] - 1e-12
+    top = vote.posterior(readings)
+    assert figure.digit == (str(int(np.argmax(top))) if top.max() >= vote.SURE else "?")
+    # The same reading heard again never makes its digit less sure; read as
+    # independent (shared 0) it makes it surer, as one reading (1) it changes nothing.
+    one = readings[0]
+    again = vote.posterior([one] * times, shared=shared)
+    alone = vote.posterior([one], shared=shared)
+    k = int(np.argmax(one))
+    assert again[k] >= alone[k] - 1e-9
+    if shared == 1.0:
+        assert np.allclose(again, alone)
     # The order of the readings does not matter.
-    assert np.allclose(vote.posterior([extra, *readings]), vote.posterior([*readings, extra]))
+    mixed = vote.posterior([extra, *readings], shared=shared)
+    assert np.allclose(mixed, vote.posterior([*readings, extra], shared=shared))
+    assert 0 <= best < 10
 
 
 def test_a_sure_reading_outvotes_nothing_it_should_not() -> None:

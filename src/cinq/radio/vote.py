@@ -2,8 +2,10 @@
 
 A station reads each group more than once (twice in a row, then the message again), and
 the call-up over and over. Each reading of a figure is a :class:`~cinq.radio.words.Word`
-whose probabilities are calibrated, so the readings combine as independent evidence:
-the log probabilities of each digit are summed and normalised into a posterior. The
+whose probabilities are calibrated, so the readings combine into a posterior: the log
+probabilities of each digit are summed, weighed down for what the readings share (the
+same recording of a digit, misheard the same way each time; :data:`SHARED`), and
+normalised. The
 digit is written only if its posterior clears :data:`SURE`; otherwise the figure is
 ``?`` -- a monitor can look a marked figure up, but not a silently wrong one.
 """
@@ -24,6 +26,13 @@ SURE = 0.995
 figure in 200 written at exactly this posterior is wrong; most figures are far surer.
 A group has five figures, so the silent error rate per group stays below the 0.2 %
 target only when few figures sit near the threshold (measured in ``make bench``)."""
+
+SHARED = 0.5
+"""How much the readings of one figure share their errors (0: independent, 1: one
+reading heard again). A station plays the same recording of each digit every time, so
+a digit the recogniser mishears once it mishears every time: the readings are not
+independent evidence, and summing their log probabilities would make a repeated
+mistake look sure. The evidence of ``R`` readings is weighed ``R ** -SHARED``."""
 
 # One reading can never rule a digit out entirely: a floor keeps one confident mistake
 # from vetoing the digit every other reading agrees on.
@@ -64,12 +73,15 @@ def digit_probs(word: Word) -> Probs:
     return p + float(word.probs[NOT_A_DIGIT]) / len(DIGITS)
 
 
-def posterior(readings: Sequence[Probs]) -> Probs:
-    """The posterior over the ten digits from independent readings (uniform prior):
-    the normalised product of their probabilities, each floored at :data:`FLOOR`."""
+def posterior(readings: Sequence[Probs], *, shared: float | None = None) -> Probs:
+    """The posterior over the ten digits from ``readings`` (uniform prior): their log
+    probabilities (each floored at :data:`FLOOR`) summed, divided by ``R ** shared``
+    for ``R`` readings, and normalised. ``shared`` 0 takes the readings as independent;
+    1 as one reading heard ``R`` times (their mean); default :data:`SHARED`."""
     if not readings:
         return np.full(len(DIGITS), 1 / len(DIGITS))
-    logs = np.sum([np.log(np.maximum(r, FLOOR)) for r in readings], axis=0)
+    weight = len(readings) ** -(SHARED if shared is None else shared)
+    logs = np.sum([np.log(np.maximum(r, FLOOR)) for r in readings], axis=0) * weight
     logs -= logs.max()
     p = np.exp(logs)
     return np.asarray(p / p.sum(), dtype=np.float64)

@@ -89,13 +89,14 @@ class Step:
             "interval": f"interval signal {self.tones}",
             "pause": f"pause {self.seconds:g} s",
         }[self.kind]
-        real = f"x{self.real}" if self.real else f"{self.fill:g} s" if self.fill else ""
-        short = "" if self.short is None else f"x{self.short}"
-        if real or short:
-            both = [f"x{self.repeat}", f"real: {real}" if real else "", f"short: {short}" if
-                    short else ""]  # fmt: skip
-            return what + f"  ({'; '.join(filter(None, both))})"
-        return what + (f"  (x{self.repeat})" if self.repeat > 1 else "")
+        counts = [f"x{self.repeat}"]
+        if self.real or self.fill:
+            counts.append(f"real: x{self.real}" if self.real else f"real: {self.fill:g} s")
+        if self.short is not None:
+            counts.append(f"short: x{self.short}")
+        if len(counts) > 1 or self.repeat > 1:
+            return what + f"  ({'; '.join(counts)})"
+        return what
 
 
 @dataclass(frozen=True)

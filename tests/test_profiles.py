@@ -100,6 +100,20 @@ def test_the_cadence_is_the_voice_s_own() -> None:
     assert np.diff(starts) == pytest.approx([slot] * 4, abs=1 / RATE)
 
 
+def test_takes_make_each_reading_of_a_digit_a_new_recording() -> None:
+    e11, f3 = profiles.load("E11"), "espeak-ng:en+f3"
+
+    def readings(tx: synth.Transmission) -> list[Audio]:
+        first = tx.group_events[0]  # read twice in a row: 10 digits
+        spans = [e for e in tx.timeline if e.kind == "digit" and first.start <= e.start]
+        return [tx.audio[round(e.start * RATE) : round(e.end * RATE)] for e in spans[:10]]
+
+    same = readings(synth.broadcast(GROUPS[:1], e11, voice=f3))
+    assert all(np.array_equal(a, b) for a, b in zip(same[:5], same[5:], strict=True))
+    varied = readings(synth.broadcast(GROUPS[:1], e11, voice=f3, takes=True))
+    assert not any(np.array_equal(a, b) for a, b in zip(varied[:5], varied[5:], strict=True))
+
+
 def test_the_interval_signal_comes_before_the_call_up() -> None:
     tx = sent("E03")
     intervals = [e for e in tx.timeline if e.kind == "interval"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -223,10 +223,10 @@ def digit_slot(voice: Speaker | str, gap: float) -> float:
     return max(len(spk.digit(d)) for d in "0123456789") / RATE + gap
 
 
-def _digit(tape: _Tape, d: str, spk: Speaker, slot: float) -> None:
-    audio = spk.digit(d)
+def _digit(tape: _Tape, d: str, s: _Script) -> None:
+    audio = s.spk.digit(d, s.take(d))
     tape.add(audio, "digit", d)
-    tape.gap(max(slot - len(audio) / RATE, 0.0))
+    tape.gap(max(s.slot - len(audio) / RATE, 0.0))
 
 
 def _digits(text: str) -> bool:
@@ -241,6 +241,7 @@ def broadcast(
     voice: Voice | str | None = None,
     station_id: str = DEFAULT_ID,
     short: bool = True,
+    takes: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Transmission:
     """The transmission of ``groups`` (all of them, indicator and check groups
@@ -249,12 +250,16 @@ def broadcast(
     ``voice`` is a :class:`~cinq.radio.voices.Voice`, a voice key or a language code
     (default: the first installed of the profile's voices). ``short`` shortens the
     call-ups to the profile's ``repeat`` counts (a demo's minute); ``short=False`` sends
-    them as long as the station does (``real`` and ``fill``: minutes).
+    them as long as the station does (``real`` and ``fill``: minutes). ``takes=True``
+    reads each digit as the voice's next take, so that no two readings are the same
+    recording (a human reader, or a synthetic voice varied in speed and pitch; the
+    cadence keeps the slot of take 0, so a longer take delays what follows); otherwise
+    every reading of a digit is take 0, as a station replays one recording.
     """
     _check(groups, station_id)
     spk = speaker(voice, profile)
     slot = digit_slot(spk, profile.timing.digit_gap) if profile.mode == "voice" else 0.0
-    script = _Script(profile, groups, station_id, spk, slot)
+    script = _Script(profile, groups, station_id, spk, slot, takes)
     plan = [(step, script.count(step, short)) for step in profile.script]
     total = sum(n * (len(groups) if s.kind == "groups" else 1) for s, n in plan)
     tape, done = _Tape(), 0
@@ -296,6 +301,15 @@ class _Script:
     station_id: str
     spk: Speaker
     slot: float
+    takes: bool = False
+    _taken: dict[str, int] = field(default_factory=dict)  # readings of each digit so far
+
+    def take(self, d: str) -> int:
+        """The take the next reading of ``d`` uses: 0, or with ``takes`` the next one."""
+        if not self.takes:
+            return 0
+        self._taken[d] = self._taken.get(d, -1) + 1
+        return self._taken[d]
 
     def send(self, tape: _Tape, step: Step, count: int, short: bool) -> Iterator[int]:
         """The step ``count`` times on ``tape``, yielding after each sending how many
@@ -304,6 +318,7 @@ class _Script:
         for r in range(count):
             if r:
                 tape.gap(self.gap_between(step, count, once.t, short))
+                once = self.render(step) if self.takes else once
             tape.paste(once)
             yield len(self.groups) if step.kind == "groups" else 1
 
@@ -364,7 +379,7 @@ def _voice_step(tape: _Tape, step: Step, s: _Script) -> None:
             if token == "/":
                 tape.gap(t.group_gap / 2)
             elif token.isdigit():
-                _digit(tape, token, s.spk, s.slot)
+                _digit(tape, token, s)
             else:
                 tape.add(words.say(token), "word", token)
                 tape.gap(t.digit_gap)
@@ -377,7 +392,7 @@ def _voice_step(tape: _Tape, step: Step, s: _Script) -> None:
             if r:
                 tape.gap(t.repeat_gap)
             for d in group:
-                _digit(tape, d, s.spk, s.slot)
+                _digit(tape, d, s)
         tape.events.append(Event(start, tape.t, "group", group))
 
 

@@ -57,8 +57,8 @@ ShortOpt = Annotated[
     bool,
     typer.Option(
         "--short",
-        help="Shorten the call-ups to a few repeats (about a minute in all, as the demo "
-        "sends). Default: as long as the station sends them (minutes).",
+        help="Shorten each call-up to a few repeats (under a minute, as tests and demos "
+        "use). Default: as long as the station sends them (minutes).",
     ),
 ]
 

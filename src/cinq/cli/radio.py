@@ -13,11 +13,12 @@ from rich.progress import Progress
 
 from ..document import Document
 from ..errors import BadInput
-from ._io import check_writable, err, notice, progress, read_document, write_output
+from ._io import check_writable, err, notice, progress, read_document, read_text, write_output
 from .options import lowered
 
 if TYPE_CHECKING:
     from ..radio.profiles import Profile
+    from ..radio.transcript import Transcript
 
 # The audio stack (SciPy, soundfile, espeak-ng) loads only when an audio command runs,
 # so that every other cinq command starts fast.
@@ -221,17 +222,18 @@ def receive_cmd(
 ) -> None:
     """Copy the groups from a recording and write the document that `cinq decrypt` reads.
 
-    Repeats are voted; a digit that is not sure is written '?' and reported. Exit 0 for
-    a clean copy, 1 when digits are unsure or the group count does not match.
+    Repeats are voted; a digit that is not sure is written '?' and reported. Exit 0 only
+    for a clean copy: every digit sure, the call-up's group count read, and that many
+    groups copied; 1 otherwise (unsure digits, no count heard, a copy short of it). The
+    recording is read a minute at a time, so an hour of it needs little memory.
     """
-    from ..radio import audio, profiles, receive
+    from ..radio import profiles, receive
 
     check_writable(out, what="document")
-    recorded = audio.read(recording)
     prof = profiles.load(station)
     model = receive.VoiceModel.load(voice_file) if voice_file else None
     with progress(f"copying {recording.name}"):
-        rec = receive.receive(recorded, prof, model=model, voice=voice)
+        rec = receive.receive_file(recording, prof, model=model, voice=voice)
     text = rec.document(source=str(recording)).render()
     if as_json:
         typer.echo(json.dumps(rec.to_json(), indent=2))
@@ -250,20 +252,81 @@ def receive_cmd(
 
 @voice_app.command("learn")
 def learn(
-    recording: Annotated[Path, typer.Argument(help="A recording of digits read one by one.")],
+    recording: Annotated[
+        Path, typer.Argument(help="A recording of the station, or of the digits read one by one.")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The voice file to write (.npz).")],
-    digits: Annotated[str, typer.Option(help="The digits spoken, in order.")] = "0123456789",
+    transcript: Annotated[
+        Path | None,
+        typer.Option(
+            "--transcript",
+            "-t",
+            help="The monitor's log of the recording: the call-up, then the groups "
+            "('460/38 ATTENTION 12345 67890 ...', on one line or one group per line), '?' "
+            "for a figure not copied; '-' for stdin.",
+        ),
+    ] = None,
+    station: Annotated[
+        str | None,
+        typer.Option(
+            "--station",
+            "-s",
+            help="The station whose script the log follows (how often it reads the call-up "
+            "and each group). Without it the log is taken as spoken, once.",
+        ),
+    ] = None,
+    digits: Annotated[
+        str | None,
+        typer.Option(help="Instead of a log: the digits spoken, in order (all ten)."),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            callback=lowered, help="Language: en, fr, ru, de, es (default: the station's, or en)."
+        ),
+    ] = None,
     name: Annotated[str, typer.Option(help="A name for the voice.")] = "learnt",
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was learnt as JSON.")] = False,
 ) -> None:
-    """Learn a voice from a labelled recording of the ten digits, to copy real stations."""
-    from ..radio import audio, receive
+    """Learn a station's voice from a recording and its log, to copy its next messages.
+
+    The log is aligned to the recording by the general recogniser and the recogniser
+    adapted to this voice; a log that does not match the recording is refused. Without
+    --transcript or --digits, the recording is the ten digits 0-9 read in order.
+    """
+    from ..radio import audio, profiles
+    from ..radio.learn import learn as learn_voice
 
     check_writable(out, what="voice file")
-    with progress("learning the voice"):
-        model = receive.VoiceModel.learn(audio.read(recording), digits, name=name)
-    model.save(out)
+    log = _voice_log(transcript, digits)
+    prof = profiles.load(station) if station else None
+    recorded = audio.read(recording)
+    with progress("aligning the log and learning the voice"):
+        voice = learn_voice(recorded, log, prof, lang=lang, name=name)
+    voice.save(out)
     typer.echo(str(out))
-    notice(f"voice {name!r}: {len(model.templates)} digits, one every {model.slot:.2f} s")
+    c = voice.cadence
+    notice(
+        f"voice {name!r}: {voice.digits} digits aligned, {voice.frames} frames learnt; "
+        f"a digit lasts {c.digit:.2f} s"
+    )
+    if as_json:
+        typer.echo(json.dumps(voice.to_json(), indent=2, ensure_ascii=False))
+
+
+def _voice_log(transcript: Path | None, digits: str | None) -> Transcript:
+    """The log ``cinq voice learn`` aligns: the --transcript file, or --digits."""
+    from ..radio import transcript as tr
+
+    if transcript is not None and digits is not None:
+        raise BadInput("give --transcript or --digits, not both")
+    if transcript is not None:
+        name = "stdin" if str(transcript) == "-" else str(transcript)
+        return tr.parse(read_text(transcript, what="transcript"), source=name)
+    digits = "0123456789" if digits is None else digits
+    if not (digits.isascii() and digits.isdigit()) or set(digits) != set("0123456789"):
+        raise BadInput(f"--digits {digits!r} must be digits covering all ten (0123456789)")
+    return tr.parse(" ".join(digits), source="--digits")
 
 
 @voice_app.command("list")

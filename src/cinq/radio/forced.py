@@ -103,7 +103,11 @@ def column(item: Item) -> int:
 
 
 def align(
-    logprobs: NDArray[np.floating], spoken: Spoken, *, min_frames: int = MIN_FRAMES
+    logprobs: NDArray[np.floating],
+    spoken: Spoken,
+    *,
+    min_frames: int = MIN_FRAMES,
+    pool: int = 1,
 ) -> Alignment:
     """The best local alignment of a spoken sequence to a recording's frame
     log-probabilities.
@@ -117,6 +121,9 @@ def align(
         the recording may hold fewer repeats (the last ones).
     min_frames
         The fewest frames an item may take.
+    pool
+        Align blocks of this many frames (their log-probabilities summed): the path's
+        edges are as coarse, the work as many times less.
 
     Raises
     ------
@@ -131,10 +138,23 @@ def align(
     em = emissions(logprobs)
     if len(em) < min_frames:
         raise BadInput(f"the recording is too short to hold a word ({len(em) * HOP:.2f} s)")
-    chain = _Chain.of(spoken, min_frames)
-    bits, jumps, gap, word = chain.forward(em)
-    owner = chain.backtrack(bits, jumps, gap, word)
+    pooled = _pooled(em, pool)
+    chain = _Chain.of(spoken, max(2, -(-min_frames // pool)))
+    bits, jumps, gap, word = chain.forward(pooled)
+    owner = np.repeat(chain.backtrack(bits, jumps, gap, word), pool)[: len(em)]
     return _segments(em, chain.cols, owner, float(max(word.max(), gap.max())))
+
+
+def _pooled(em: NDArray[np.float64], pool: int) -> NDArray[np.float64]:
+    """The emissions of blocks of ``pool`` frames (the last block padded with its own
+    last frame)."""
+    if pool < 1:
+        raise BadInput(f"frames are pooled by 1 or more, not {pool}")
+    if pool == 1:
+        return em
+    blocks = -(-len(em) // pool)
+    padded = np.concatenate([em, np.repeat(em[-1:], blocks * pool - len(em), axis=0)])
+    return np.asarray(padded.reshape(blocks, pool, em.shape[1]).sum(axis=1), np.float64)
 
 
 # The choices kept per frame, one bit per item: how the path came into a gap or an

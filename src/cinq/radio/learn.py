@@ -1,0 +1,399 @@
+"""Learning a station's voice from one recording and the monitor's log of it.
+
+The log (:mod:`cinq.radio.transcript`) is expanded by the station's script into what
+was said, and force-aligned (:mod:`cinq.radio.forced`) to the general recogniser's
+frame posteriors: no onsets cut by hand or by an energy threshold. A log that does not
+match the recording is refused (learning from it would learn garbage): the log must
+explain the recording much better than the same log with its digits shuffled.
+
+Both networks of the recogniser then get a new output layer, fitted to this voice and
+pulled toward the general weights (what the recording does not show, the general model
+still knows): the frame network's to the aligned frames, the word network's to the
+aligned words and to the words the recogniser hears, labelled by the alignment. The
+recording is aligned again with the adapted model and the layers fitted once more.
+The voice file is the adapted recogniser
+(:meth:`cinq.radio.recogniser.Recogniser.load_file` reads it) with the voice's name
+and the cadence it learnt in its training record.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+
+from ..errors import BadInput
+from ..files import atomic_write
+from .features import Frames, features
+from .forced import HOP, Alignment, align
+from .profiles import Profile
+from .recogniser import Network, Recogniser, word_input
+from .speech import Audio
+from .transcript import Item, Kind, Spoken, Transcript, spoken
+from .words import NOT_A_DIGIT
+
+__all__ = ["Cadence", "LearntVoice", "learn", "load_voice"]
+
+SHUFFLES = 2
+"""Logs with their digits shuffled that the log must beat."""
+MIN_MARGIN = 10.0
+"""Nats per digit by which the log must explain the recording better than the best
+shuffled log (measured: 66 for the right log of a voice read poorly, 3 for a wrong log
+whose call-up was right; see the tests' figures)."""
+CHECK_POOL = 4
+"""Frames per step of the alignments that check the log (40 ms)."""
+PULL = 1e-3
+"""Weight of the pull toward the general output layer (per weight, squared)."""
+MAX_ITER = 40
+"""L-BFGS steps per fit (the pull keeps it near the start: it converges fast)."""
+PASSES = 2
+"""Align and fit this many times (the second alignment uses the adapted model)."""
+MIN_DIGITS = 10
+"""Fewest digits a recording must show to learn from it."""
+POOL = 2
+"""Frames per step of the alignment learnt from (20 ms: edges as fine as training needs)."""
+EVERY = 3
+"""Fit the frame network to every third frame (neighbours are nearly the same)."""
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """How the voice reads, measured from the aligned recording (seconds; None when
+    the recording did not show it)."""
+
+    digit: float
+    digit_gap: float | None = None
+    group_gap: float | None = None
+    repeat_gap: float | None = None
+
+    def to_json(self) -> dict[str, float | None]:
+        """Each measure in seconds, to the millisecond."""
+        return {k: None if v is None else round(v, 3) for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class LearntVoice:
+    """A recogniser adapted to one voice, with what was learnt about it.
+
+    Attributes
+    ----------
+    name
+        The voice's name.
+    station
+        The station profile the log was expanded with (None: the log as written).
+    recogniser
+        The adapted recogniser.
+    cadence
+        The voice's digit length and gaps.
+    digits
+        Digits of the log found in the recording.
+    frames
+        Frames the output layer was fitted to.
+    margin
+        Nats per digit by which the log explained the recording better than the best
+        log with its digits shuffled (the check that the log matches the recording).
+    """
+
+    name: str
+    station: str | None
+    recogniser: Recogniser
+    cadence: Cadence
+    digits: int
+    frames: int
+    margin: float
+
+    def to_json(self) -> dict[str, Any]:
+        """Name, station, language, cadence and the learning's figures."""
+        return {
+            "name": self.name,
+            "station": self.station,
+            "lang": self.recogniser.lang,
+            "cadence": self.cadence.to_json(),
+            "digits": self.digits,
+            "frames": self.frames,
+            "margin": round(self.margin, 3),
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write the voice file atomically (the adapted recogniser's ``.npz``)."""
+        atomic_write(path, _npz(self.recogniser))
+
+    @classmethod
+    def load(cls, path: str | Path) -> LearntVoice:
+        """A voice file written by :meth:`save`; :class:`BadInput` naming ``path`` if it
+        is not one (damaged, another file, or a recogniser that learnt no voice)."""
+        rec = Recogniser.load_file(path)
+        try:
+            record = json.loads(rec.info)["voice"]
+            cadence = Cadence(**record["cadence"])
+            voice = cls(
+                str(record["name"]), record["station"], rec, cadence,
+                int(record["digits"]), int(record["frames"]), float(record["margin"]),
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError) as e:
+            raise BadInput(f"{path}: not a cinq voice file (its record lacks {e})") from None
+        if not (math.isfinite(cadence.digit) and 0 < cadence.digit < 10):
+            raise BadInput(f"{path}: not a cinq voice file (a digit of {cadence.digit} s)")
+        return voice
+
+
+def load_voice(path: str | Path) -> Recogniser:
+    """The recogniser of a voice file (``cinq voice learn``), for ``receive(model=...)``."""
+    return LearntVoice.load(path).recogniser
+
+
+def _npz(rec: Recogniser) -> bytes:
+    """The recogniser's ``.npz`` file as bytes."""
+    with tempfile.TemporaryDirectory(prefix="cinq-voice-") as folder:
+        path = Path(folder) / "voice.npz"
+        rec.save(path)
+        return path.read_bytes()
+
+
+def learn(
+    audio: Audio,
+    transcript: Transcript,
+    profile: Profile | None = None,
+    *,
+    lang: str | None = None,
+    name: str = "learnt",
+    base: Recogniser | None = None,
+) -> LearntVoice:
+    """A recogniser adapted to the voice of ``audio``, which says what ``transcript``
+    logs (expanded by ``profile``'s script when given).
+
+    Parameters
+    ----------
+    audio
+        The recording, at :data:`~cinq.radio.RATE`.
+    transcript
+        The monitor's log of it (:func:`cinq.radio.transcript.parse`).
+    profile
+        The station: its script says how often the call-up and each group were read.
+    lang
+        The language (default: the profile's, else English).
+    name
+        The voice's name.
+    base
+        The general recogniser to adapt (default: the one shipped for ``lang``).
+
+    Raises
+    ------
+    BadInput
+        An empty recording, a log that does not fit the profile, a recording that
+        shows fewer than :data:`MIN_DIGITS` digits, or one that the log does not
+        match (it explains it hardly better than with its digits shuffled).
+    """
+    if len(audio) == 0:
+        raise BadInput("the recording is empty: no digits to learn")
+    said = spoken(transcript, profile)
+    base = base or Recogniser.load(lang or (profile.language if profile else "en"))
+    feats = features(audio)
+    logprobs = base.frame_logprobs_of(feats)
+    found = align(logprobs, said, pool=POOL)
+    digits = _digits(found, said)
+    if digits < MIN_DIGITS:
+        raise BadInput(f"the recording shows {digits} digits of the log: too few to learn from")
+    margin = _margin(logprobs, said, digits)
+    hidden = base.frame.hidden(base.stack(feats))
+    rec = base
+    for _ in range(PASSES):
+        rec = _adapted(base, rec, feats, hidden, found, said)
+        found = align(rec.frame_logprobs_of(feats), said, pool=POOL)
+    voice = LearntVoice(
+        name, profile.name if profile else None, rec, cadence(found, said),
+        _digits(found, said), int(_trusted(found.labels).sum()), margin,
+    )  # fmt: skip
+    return _recorded(voice, base)
+
+
+def _adapted(
+    base: Recogniser,
+    now: Recogniser,
+    feats: Frames,
+    hidden: NDArray[np.float32],
+    found: Alignment,
+    said: Spoken,
+) -> Recogniser:
+    """``base`` with both output layers fitted to this voice: the frame network's to
+    the aligned frames, the word network's to the words ``now`` hears (labelled by
+    the alignment) and to the aligned words themselves."""
+    keep = np.flatnonzero(_trusted(found.labels))[::EVERY]
+    frame = _fit(base.frame, hidden[keep], found.labels[keep], base.frame_temperature)
+    spans, labels = _word_examples(now.segments(feats), found, said)
+    inputs = np.stack([word_input(feats, lo, hi) for lo, hi in spans])
+    word = _fit(base.word, base.word.hidden(inputs), labels, base.word_temperature)
+    return replace(base, frame=frame, word=word)
+
+
+def _word_examples(
+    heard: Sequence[tuple[int, int]], found: Alignment, said: Spoken
+) -> tuple[list[tuple[int, int]], NDArray[np.int64]]:
+    """Frame spans of words and their classes (a digit, or not a digit): each aligned
+    item, and each span the recogniser hears that one aligned item fills (most of
+    both) or none touches (a noise)."""
+    aligned = [_Labelled(s.start, s.end, _word_class(said.items[s.index])) for s in found.segments]
+    known = [a for a in aligned if a.cls >= 0]
+    spans = [(a.start, a.end) for a in known]
+    labels = [a.cls for a in known]
+    for lo, hi in heard:
+        cls = _heard_class(lo, hi, aligned)
+        if cls is not None:
+            spans.append((lo, hi))
+            labels.append(cls)
+    return spans, np.array(labels, np.int64)
+
+
+@dataclass(frozen=True)
+class _Labelled:
+    start: int
+    end: int
+    cls: int  # the word network's class; -1: unknown
+
+
+def _heard_class(lo: int, hi: int, aligned: Sequence[_Labelled]) -> int | None:
+    """The class of a heard span ``[lo, hi)``: that of the aligned item overlapping
+    it most, when it covers most of the span and the span most of it; not a digit
+    when nothing aligned touches it; None (not to learn from) otherwise."""
+    best, most = None, 0
+    for a in aligned:
+        overlap = min(hi, a.end) - max(lo, a.start)
+        if overlap > most:
+            best, most = a, overlap
+    if best is None:
+        return NOT_A_DIGIT
+    fills = most >= FILL * (hi - lo) and most >= FILL * (best.end - best.start)
+    return best.cls if fills and best.cls >= 0 else None
+
+
+FILL = 0.6
+"""The share of a heard word and of the aligned item it is labelled by that must overlap."""
+
+
+def _word_class(item: Item) -> int:
+    """The word network's class of an item: its digit, not a digit (a word, a tone),
+    or -1 (a figure not copied: unknown)."""
+    if item.kind is Kind.DIGIT:
+        return int(item.text)
+    return -1 if item.kind is Kind.FIGURE else NOT_A_DIGIT
+
+
+def _digits(found: Alignment, said: Spoken) -> int:
+    return sum(said.items[s.index].kind is Kind.DIGIT for s in found.segments)
+
+
+def _margin(logprobs: NDArray[np.float32], said: Spoken, digits: int) -> float:
+    """Nats per digit by which the log's alignment beats the best alignment of the
+    same log with its digits shuffled; :class:`BadInput` below :data:`MIN_MARGIN`.
+    (Coarse alignments, :data:`CHECK_POOL` frames a step: a score is all it needs.)"""
+    rng = np.random.default_rng(len(said))  # the same figures for the same log
+    score = align(logprobs, said, pool=CHECK_POOL).score
+    best = max(
+        align(logprobs, _shuffled(said, rng), pool=CHECK_POOL).score for _ in range(SHUFFLES)
+    )
+    margin = (score - best) / digits
+    if margin < MIN_MARGIN:
+        raise BadInput(
+            "the log does not match the recording: it explains the audio hardly better "
+            f"than the same log with its digits shuffled ({margin:.1f} nats per digit; "
+            f"learning needs {MIN_MARGIN:g}). Check the log, the station and the language"
+        )
+    return margin
+
+
+def _shuffled(said: Spoken, rng: np.random.Generator) -> Spoken:
+    """``said`` with its digits in random order (the words and tones in place)."""
+    where = [k for k, i in enumerate(said.items) if i.kind is Kind.DIGIT]
+    texts = [said.items[k].text for k in where]
+    rng.shuffle(texts)
+    items = list(said.items)
+    for k, text in zip(where, texts, strict=True):
+        items[k] = replace(items[k], text=text)
+    return Spoken(tuple(items), said.blocks)
+
+
+def _fit(
+    net: Network, hidden: NDArray[np.float32], labels: NDArray[np.integer], temperature: float
+) -> Network:
+    """``net`` with its output layer fitted to ``labels`` from its last hidden layer's
+    activations (cross-entropy of the calibrated posteriors), pulled toward its own
+    weights by :data:`PULL` per squared weight."""
+    h = hidden.astype(np.float64)  # float64: L-BFGS needs exact gradients
+    y = labels.astype(np.int64)
+    w0 = net.weights[-1].astype(np.float64)
+    b0 = net.biases[-1].astype(np.float64)
+    units, classes = w0.shape
+    rows = np.arange(len(y))
+
+    def loss(theta: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        w = theta[:-classes].reshape(units, classes)
+        b = theta[-classes:]
+        z = (h @ w + b) / temperature
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        dz = np.exp(logp)
+        dz[rows, y] -= 1.0
+        dz /= len(y) * temperature
+        pull_w, pull_b = w - w0, b - b0
+        value = -logp[rows, y].mean() + PULL / 2 * (np.sum(pull_w**2) + np.sum(pull_b**2))
+        grad = np.concatenate([(h.T @ dz + PULL * pull_w).ravel(), dz.sum(0) + PULL * pull_b])
+        return float(value), grad
+
+    if len(y) == 0:
+        return net
+    start = np.concatenate([w0.ravel(), b0])
+    done = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": MAX_ITER})
+    theta = np.asarray(done.x)
+    weight = theta[:-classes].reshape(units, classes).astype(np.float32)
+    return net.with_output(weight, theta[-classes:].astype(np.float32))
+
+
+EDGE = 2
+"""Frames either side of a boundary in the alignment that are not trusted to train on."""
+
+
+def _trusted(labels: NDArray[np.int8]) -> NDArray[np.bool_]:
+    """The frames to fit to: a known class, and not within :data:`EDGE` frames of a
+    boundary (where the alignment may be a frame or two off)."""
+    change = np.zeros(len(labels) + 1, np.int64)
+    change[np.flatnonzero(np.diff(labels)) + 1] = 1
+    near = np.convolve(change, np.ones(2 * EDGE), mode="same")[: len(labels)] > 0
+    return (labels >= 0) & ~near
+
+
+def cadence(found: Alignment, said: Spoken) -> Cadence:
+    """The voice's median digit length and its gaps between figures of a group,
+    between groups and between readings of a group, from an alignment."""
+    segs = [s for s in found.segments if said.items[s.index].group]
+    digit = [s.frames for s in found.segments if said.items[s.index].kind is Kind.DIGIT]
+    gaps: dict[str, list[int]] = {"digit_gap": [], "group_gap": [], "repeat_gap": []}
+    for a, b in itertools.pairwise(segs):
+        ia, ib = said.items[a.index], said.items[b.index]
+        if b.index != a.index + 1:
+            continue  # not neighbours in the sequence: something between them was lost
+        kind = (
+            "digit_gap" if (ia.group, ia.reading) == (ib.group, ib.reading)
+            else "repeat_gap" if ia.group == ib.group else "group_gap"
+        )  # fmt: skip
+        gaps[kind].append(b.start - a.end)
+    seconds = {k: float(np.median(v)) * HOP if v else None for k, v in gaps.items()}
+    return Cadence(float(np.median(digit)) * HOP if digit else 0.0, **seconds)
+
+
+def _recorded(voice: LearntVoice, base: Recogniser) -> LearntVoice:
+    """``voice`` with its record in the recogniser's training record (saved with it)."""
+    try:
+        info = json.loads(base.info)
+    except ValueError:
+        info = {}
+    info = (info if isinstance(info, dict) else {}) | {"voice": voice.to_json()}
+    return replace(voice, recogniser=replace(voice.recogniser, info=json.dumps(info)))

@@ -83,14 +83,15 @@ ENGINE_LANGS: dict[str, tuple[str, ...]] = {
 """The languages each engine speaks once its Debian packages (system-packages.txt) are
 installed."""
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bumped whenever rendering changes, so that old cached audio is not reused."""
 
 _TIMEOUT = 60.0
 """Seconds an engine may take for one text before it is taken for hung."""
 
-_TRIM = 0.005
-"""Silence threshold, relative to the peak (-46 dB): low enough to keep soft onsets."""
+_TRIM = 0.01
+"""Silence: a 10 ms frame 40 dB below the loudest (RMS). Soft onsets such as "three" or
+"семь" are some 35 dB down; the noise floor of flite's awb or MBROLA's fr5 is 42-55."""
 
 _FSDD_PAUSE = 0.15
 """Seconds between the digits of a recorded speaker's :meth:`Voice.say`."""
@@ -443,13 +444,22 @@ def _at_rate(x: NDArray[np.float32], rate: int) -> Audio:
 
 
 def trim(x: Audio) -> Audio:
-    """``x`` without the silence before and after it, soft onsets kept (5 ms margin)."""
-    peak = float(np.abs(x).max()) if x.size else 0.0
-    loud = np.flatnonzero(np.abs(x) > _TRIM * max(peak, 1e-9))
+    """``x`` without the silence before and after it: from the first to the last 10 ms
+    frame within 40 dB of the loudest (its RMS), and one frame more on each side.
+
+    Frames, not samples: a click or the noise floor of a recorded voice is not sound.
+    40 dB keeps soft onsets and ends ("three", "six", "семь" start some 35 dB down).
+    """
+    frame = RATE // 100
+    n = -(-x.size // frame)
+    padded = np.zeros(n * frame, np.float32)
+    padded[: x.size] = x
+    rms = np.sqrt(np.mean(np.square(padded.reshape(n, frame), dtype=np.float64), axis=1))
+    loud = np.flatnonzero(rms > rms.max(initial=0.0) * _TRIM) if n else np.zeros(0, int)
     if loud.size == 0:
         return x[:0]
-    margin = RATE // 200
-    return x[max(int(loud[0]) - margin, 0) : int(loud[-1]) + margin]
+    start = max(int(loud[0]) - 1, 0) * frame
+    return x[start : min((int(loud[-1]) + 2) * frame, x.size)]
 
 
 def _cache_path(v: Voice, text: str, take: int) -> Path:
@@ -460,8 +470,17 @@ def _cache_path(v: Voice, text: str, take: int) -> Path:
 
 @functools.lru_cache(maxsize=4096)
 def _rendered(v: Voice, text: str, take: int) -> Audio:
-    """``text`` in voice ``v``, take ``take``: from the disk cache, else rendered and
-    cached (a damaged cache file is rendered again)."""
+    """``text`` in voice ``v``, take ``take``, trimmed."""
+    x = trim(_engine_output(v, text, take))
+    if x.size == 0:
+        raise BadInput(f"{v.engine} said nothing for {text!r} in voice {v.key}")
+    return x
+
+
+def _engine_output(v: Voice, text: str, take: int) -> Audio:
+    """What the engine says, at RATE and untrimmed: from the disk cache, else rendered
+    and cached (a damaged cache file is rendered again). The cache holds the untrimmed
+    audio, so that a change of :func:`trim` needs no engine."""
     path = _cache_path(v, text, take)
     try:
         x: Audio = np.load(path, allow_pickle=False)
@@ -469,9 +488,7 @@ def _rendered(v: Voice, text: str, take: int) -> Audio:
             return x
     except (OSError, ValueError, EOFError):
         pass  # not cached yet, or damaged: rendered below
-    x = trim(_run_engine(v, text, take))
-    if x.size == 0:
-        raise BadInput(f"{v.engine} said nothing for {text!r} in voice {v.key}")
+    x = _run_engine(v, text, take)
     data = io.BytesIO()
     np.save(data, x, allow_pickle=False)
     try:

@@ -158,10 +158,12 @@ def estimate(words: Sequence[Word], profile: Profile) -> Cadence:
     extra = extra_pauses(words, slot, silence)
     labels = cluster(extra, [0.0, *seeds])
     low = extra[labels == 0]
-    high = extra[labels > 0]
+    high = extra[labels == labels[labels > 0].min()] if (labels > 0).any() else extra[:0]
     if not len(low) or not len(high):
         return Cadence(slot, silence, seeds[0] / 2)
-    cut = (float(np.max(low)) + float(np.min(high))) / 2
+    # Halfway between the level inside a group and the next one up (their medians: a
+    # stray pause does not move the cut).
+    cut = (float(np.median(low)) + float(np.median(high))) / 2
     return Cadence(slot, silence, cut)
 
 

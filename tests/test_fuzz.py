@@ -731,6 +731,31 @@ def voice_learn_options(rng: random.Random, ws: Workspace) -> Case:
     return Case(("voice", "learn", "real.wav", *opt))
 
 
+def voice_learn_transcript(rng: random.Random, ws: Workspace) -> Case:
+    """A monitor's log: junk, a log with a stray character, a call-up whose count is
+    wrong, groups of the wrong length; with or without a station, a language, --json,
+    or --digits as well."""
+    log = rng.choice(
+        [
+            lambda: junk_text(rng, 200),
+            lambda: f"460/2 ATTENTION {digits(rng, 5)} {digits(rng, 5)}{rng.choice('#@*=~')}",
+            lambda: f"460/{rng.randint(0, 99)}\n" + "\n".join(digits(rng, 5) for _ in range(3)),
+            lambda: " ".join(digits(rng, rng.randint(1, 7)) for _ in range(rng.randint(0, 9))),
+            lambda: "0 1 2 3 4 5 6 7 8 9",
+        ]
+    )()
+    extra = rng.choice(
+        [(), ("--station", rng.choice(["E11", "S06", "M03", "E03", junk_arg(rng)])),
+         ("--lang", rng.choice(["en", "ru", junk_arg(rng)])), ("--json",),
+         ("--digits", "0123456789")]
+    )  # fmt: skip
+    return file_case(
+        ("voice", "learn", "real.wav", "-o", "case.npz", "--transcript", "case.log", *extra),
+        "case.log",
+        log.encode("utf-8", "surrogatepass"),
+    )
+
+
 def voice_list(rng: random.Random, ws: Workspace) -> Case:
     lang = rng.choice([(), ("--lang", pick(rng, "en", "RU", " de ", "xx", "")), ("--lang",)])
     junk = (junk_arg(rng) for _ in range(rng.randint(0, 1)))
@@ -1134,7 +1159,11 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "options": receive_options,
         "voice-file": receive_voice_file,
     },
-    "voice learn": {"audio": voice_learn_audio, "options": voice_learn_options},
+    "voice learn": {
+        "audio": voice_learn_audio,
+        "options": voice_learn_options,
+        "transcript": voice_learn_transcript,
+    },
     "voice list": {"args": voice_list},
     "station list": {"args": station_list},
     "station show": {"args": station_show},

@@ -49,9 +49,9 @@ BroadcastVoiceOpt = Annotated[
     typer.Option(
         "--voice",
         callback=_voice_or_lang,
-        help="The voice: a key engine:name such as mbrola:us1 or espeak-ng:en+f3, or a "
-        "language (en, fr, ru, de, es) for cinq's own espeak-ng voice. Default: the first "
-        "installed of the station's voices (`cinq station show`).",
+        help="The voice: a key engine:name such as mbrola:us1 or espeak-ng:en+f3 (`cinq "
+        "voice list`), or a language (en, fr, ru, de, es) for cinq's own espeak-ng voice. "
+        "Default: the first installed of the station's voices (`cinq station show`).",
     ),
 ]
 ShortOpt = Annotated[

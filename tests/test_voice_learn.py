@@ -3,7 +3,10 @@ the forced alignment of it to a recording, and the adapted recogniser."""
 
 from __future__ import annotations
 
+import itertools
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cinq.errors import BadInput
-from cinq.radio import forced, profiles
+from cinq.radio import forced, learn, profiles
 from cinq.radio import transcript as tr
+from cinq.radio.features import DIM
+from cinq.radio.recogniser import Network, Recogniser, word_inputs
 from cinq.radio.transcript import Item, Kind
+from cinq.radio.words import NOT_A_DIGIT
+from tests.clirun import cinq as run
 
 # --- the log ---------------------------------------------------------------------------
 
@@ -227,3 +234,99 @@ def test_a_call_up_sent_fewer_times_than_it_could_be_aligns_to_its_last_repeats(
     assert [said.items[s.index] for s in a.segments] == [said.items[i] for i in indices]
     if station == "E11":
         assert [s.index for s in a.segments] == indices
+
+
+# --- the voice file ---------------------------------------------------------------------
+
+
+def tiny_recogniser(seed: int = 0) -> Recogniser:
+    """A recogniser of the shipped models' shapes with random weights (a voice file's
+    contents, without training one)."""
+    rng = np.random.default_rng(seed)
+
+    def net(inputs: int, outputs: int) -> Network:
+        sizes = [inputs, 8, outputs]
+        return Network(
+            np.zeros(inputs, np.float32),
+            np.ones(inputs, np.float32),
+            tuple(
+                rng.standard_normal((a, b)).astype(np.float32) for a, b in itertools.pairwise(sizes)
+            ),
+            tuple(rng.standard_normal(b).astype(np.float32) for b in sizes[1:]),
+        )
+
+    offsets = np.array([-3, 0, 3], np.int64)
+    return Recogniser(
+        lang="en",
+        offsets=offsets,
+        frame=net(len(offsets) * DIM, forced.CLASSES),
+        word=net(word_inputs(), NOT_A_DIGIT + 1),
+        priors=np.full(forced.CLASSES, 1 / forced.CLASSES),
+        info=json.dumps({"voices": ["espeak-ng:en"]}),
+    )
+
+
+def learnt(name: str, cadence: learn.Cadence, margin: float = 40.0) -> learn.LearntVoice:
+    voice = learn.LearntVoice(name, "E11", tiny_recogniser(), cadence, 120, 9000, margin)
+    return learn._recorded(voice, voice.recogniser)
+
+
+@given(
+    st.text(min_size=1, max_size=30),
+    st.floats(0.05, 2.0),
+    st.one_of(st.none(), st.floats(0.0, 3.0)),
+)
+def test_a_voice_file_reads_back_as_it_was_written(
+    tmp_path_factory: pytest.TempPathFactory, name: str, digit: float, gap: float | None
+) -> None:
+    path = tmp_path_factory.mktemp("voice") / "v.npz"
+    voice = learnt(name, learn.Cadence(digit, gap, 1.0, None))
+    voice.save(path)
+    back = learn.LearntVoice.load(path)
+    assert back.to_json() == voice.to_json()
+    assert json.loads(back.recogniser.info)["voices"] == ["espeak-ng:en"]  # the base's record
+    for a, b in zip(back.recogniser.word.weights, voice.recogniser.word.weights, strict=True):
+        assert np.allclose(a, b, rtol=1e-3, atol=1e-3)  # stored as float16
+    rec = learn.load_voice(path)
+    assert isinstance(rec, Recogniser) and rec.lang == "en"
+
+
+def test_a_damaged_or_foreign_voice_file_is_refused_by_name(tmp_path: Path) -> None:
+    good = tmp_path / "good.npz"
+    learnt("v", learn.Cadence(0.4)).save(good)
+    data = good.read_bytes()
+    plain = tmp_path / "plain.npz"
+    tiny_recogniser().save(plain)  # a recogniser, but no voice learnt into it
+    cases = {
+        "cut.npz": data[: len(data) // 2],
+        "junk.npz": bytes(range(256)) * 4,
+        "empty.npz": b"",
+        "flipped.npz": data[:100] + bytes(b ^ 0xFF for b in data[100:300]) + data[300:],
+    }
+    for file, content in cases.items():
+        (tmp_path / file).write_bytes(content)
+    for file in [*cases, "plain.npz", "missing.npz"]:
+        with pytest.raises(BadInput) as e:
+            learn.load_voice(tmp_path / file)
+        assert file in str(e.value)
+    odd = tmp_path / "odd.npz"
+    learnt("v", learn.Cadence(float("nan"))).save(odd)
+    with pytest.raises(BadInput, match=r"odd\.npz: not a cinq voice file"):
+        learn.load_voice(odd)
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_voice_learn_names_the_place_of_a_bad_log_and_takes_one_log_only(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("460/2 ATTENTION\n12345\n123*5\n", encoding="utf-8")
+    wav = tmp_path / "x.wav"
+    wav.write_bytes(b"")  # never read: the log is refused first
+    code, _, err = run("voice", "learn", wav, "--transcript", log, "-o", tmp_path / "v.npz")
+    assert code == 2 and f"{log}: line 3, column 4" in err and "'*'" in err
+    code, _, err = run(
+        "voice", "learn", wav, "-t", log, "--digits", "0123456789", "-o", tmp_path / "v.npz"
+    )
+    assert code == 2 and "not both" in err
+    assert not (tmp_path / "v.npz").exists()

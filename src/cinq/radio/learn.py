@@ -22,6 +22,7 @@ import itertools
 import json
 import math
 import tempfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -131,7 +132,10 @@ class LearntVoice:
     def load(cls, path: str | Path) -> LearntVoice:
         """A voice file written by :meth:`save`; :class:`BadInput` naming ``path`` if it
         is not one (damaged, another file, or a recogniser that learnt no voice)."""
-        rec = Recogniser.load_file(path)
+        try:
+            rec = Recogniser.load_file(path)
+        except zlib.error as e:  # a damaged compressed member: the loader lets it through
+            raise BadInput(f"{path}: not a cinq voice file (damaged: {e})") from None
         try:
             record = json.loads(rec.info)["voice"]
             cadence = Cadence(**record["cadence"])

@@ -287,3 +287,20 @@ def test_a_call_up_word_heard_as_two_or_as_a_digit(e11: synth.Transmission) -> N
     wrong = [Word(w.start, w.end, three) if said(w) else w for w in words]
     rec = decode(wrong, e11.profile)
     assert rec.groups == GROUPS and rec.count is None and not rec.clean
+
+
+def test_a_group_never_heard_leaves_its_place_not_a_shift(s06: synth.Transmission) -> None:
+    # S06 reads each group once: a fade over the third group takes it whole.
+    third = next(e for e in s06.timeline if e.kind == "group" and e.text == GROUPS[2])
+    words = [w for w in heard(s06, seed=2) if not third.start - 0.1 <= w.start <= third.end]
+    rec = decode(words, s06.profile)
+    assert rec.groups == (*GROUPS[:2], "?????", *GROUPS[3:])
+    assert not rec.clean and "copy has 7 of 8 groups" in rec.notes
+    # The closing 00000 heard as a stray 0 and four more is still no group of the message.
+    closing = [w for w in words if w.start > s06.group_events[-1].end]
+    assert [w.digit for w in closing] == list("00000")
+    late = closing[1]
+    moved = [
+        Word(w.start + 0.3, w.end + 0.3, w.probs) if w.start >= late.start else w for w in words
+    ]
+    assert decode(moved, s06.profile).groups == rec.groups

@@ -20,7 +20,7 @@ from typing import Literal
 from .profiles import Profile
 from .synth import DEFAULT_ID, expand
 from .timing import Run
-from .vote import Figure, digit_probs, vote
+from .vote import Figure, agreement, digit_probs, posterior, vote
 
 Element = Literal["id", "count", "word", "digits"]
 
@@ -159,24 +159,47 @@ def matches(runs: Sequence[Run], profile: Profile) -> list[Match]:
     return sorted(chosen, key=lambda m: m.first)
 
 
-def _read(runs: Sequence[Run | None]) -> list[Figure] | None:
-    """The figures voted over every run of the most common length, or None."""
+def _same_size(runs: Sequence[Run | None]) -> list[Run]:
+    """The runs heard, of the most common length."""
     heard = [r for r in runs if r is not None]
     if not heard:
-        return None
+        return []
     size = Counter(len(r.words) for r in heard).most_common(1)[0][0]
-    same = [r for r in heard if len(r.words) == size]
-    return [vote([digit_probs(r.words[i]) for r in same]) for i in range(size)]
+    return [r for r in heard if len(r.words) == size]
+
+
+def _read(runs: Sequence[Run | None]) -> list[Figure] | None:
+    """The figures voted over every run of the most common length, or None."""
+    same = _same_size(runs)
+    if not same:
+        return None
+    return [vote([digit_probs(r.words[i]) for r in same]) for i in range(len(same[0].words))]
+
+
+def _agrees(run: Run | None, others: Sequence[Run | None]) -> bool:
+    """Whether ``run`` reads like the consensus of ``others`` (the same length, and
+    likelier the same digits than not): a stretch of the message cut into pieces can
+    look like a call-up, but it does not say what the call-up says."""
+    same = _same_size(others)
+    if run is None or not same:
+        return run is None or not same
+    if len(run.words) != len(same[0].words):
+        return False
+    consensus = [posterior([digit_probs(r.words[i]) for r in same]) for i in range(len(run.words))]
+    return sum(agreement(digit_probs(w), c) for w, c in zip(run.words, consensus, strict=True)) > 0
 
 
 def read(runs: Sequence[Run], profile: Profile) -> CallUp:
-    """The call-up of a recording whose runs are ``runs``."""
+    """The call-up of a recording whose runs are ``runs``: every match that agrees
+    with the others' consensus votes (and only its runs are the call-up's)."""
     found = matches(runs, profile)
-    ids = _read([m.station_id for m in found])
-    counts = _read([m.count for m in found])
-    station_id = "".join(f.digit for f in ids) if ids else None
+    ids, counts = [m.station_id for m in found], [m.count for m in found]
+    found = [m for m in found if _agrees(m.station_id, ids) and _agrees(m.count, counts)]
+    id_figures = _read([m.station_id for m in found])
+    count_figures = _read([m.count for m in found])
+    station_id = "".join(f.digit for f in id_figures) if id_figures else None
     count = None
-    if counts and all(f.sure for f in counts):
-        count = int("".join(f.digit for f in counts)) or None
+    if count_figures and all(f.sure for f in count_figures):
+        count = int("".join(f.digit for f in count_figures)) or None
     spans = frozenset(i for m in found for i in range(m.first, m.last + 1))
     return CallUp(station_id, count, len(found), spans)

@@ -49,7 +49,8 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     size = max(call.count or 0, max(p.offset + len(p.groups) for p in placed))
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
     groups = [_group(rs) for rs in heard]
-    notes = _notes(placed, call, sum(1 for rs in heard if rs), cadence, profile)
+    held = sum(1 for rs in heard if any(f is not None for r in rs for f in r.figures))
+    notes = _notes(placed, call, held, cadence, profile)
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
     return reception(profile.name, groups, call.station_id, call.count, notes, counted=counted)
 

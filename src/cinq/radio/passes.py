@@ -36,6 +36,8 @@ MIN_AGREEMENT = 6.0
 # A run of digits shorter than this is no reading of a group (a call-up's ID or count,
 # a stray sound); one of four or more is a reading that lost or gained a word.
 MIN_READING = 4
+# The most readings in a row taken for missed (an empty reading each) in a block.
+MAX_HOLES = 2
 # The most ways to place one damaged reading's words that are weighed.
 MAX_OPTIONS = 8
 
@@ -196,12 +198,22 @@ def literals(profile: Profile) -> set[str]:
     return {t for t in said if len(t) == FIGURES and t.isascii() and t.isdigit()}
 
 
+def _after_phrase(found: Sequence[Reading], slot: float, phrase: float) -> bool:
+    """Whether the last reading comes after a phrase's pause (onset to onset, less a
+    reading's five digit steps), or alone."""
+    if len(found) < 2:
+        return True
+    return found[-1].start - found[-2].start - FIGURES * slot >= phrase
+
+
 def _is_literal(reading: Reading, texts: set[str]) -> bool:
-    """Whether a reading is of a number the script says outright."""
-    if not texts or any(f is None for f in reading.figures):
-        return False
-    said = "".join(str(int(np.argmax(f))) for f in reading.figures if f is not None)
-    return said in texts
+    """Whether a reading is of a number the script says outright: in one of its
+    options, every figure placed (at least three) reads as that number's."""
+    for option in reading.options:
+        held = [(i, int(np.argmax(f))) for i, f in enumerate(option) if f is not None]
+        if len(held) >= FIGURES - 2 and any(all(t[i] == str(d) for i, d in held) for t in texts):
+            return True
+    return False
 
 
 def _heard(run: Run, index: int, skip: frozenset[int]) -> bool:
@@ -230,7 +242,7 @@ def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: fl
     made = []
     for span, after in zip(spans, called, strict=True):
         found = [r for i in span for r in readings(runs[i], slot)]
-        if found and found[-1].pause >= phrase and _is_literal(found[-1], texts):
+        if found and _is_literal(found[-1], texts) and _after_phrase(found, slot, phrase):
             found.pop()  # the closing "00000" after the message, not a group of it
         if found:
             first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: span[0]]))
@@ -329,12 +341,31 @@ def _fewer(found: list[Block]) -> list[Block]:
     return [*found[:k], joined, *found[k + 2 :]]
 
 
+def _with_holes(block: Block) -> Block:
+    """The block with an empty reading wherever one is missing: where two readings
+    are two or three reading periods apart (the block's typical one), a group read once
+    and never heard (faded, or heard only as a few words) would otherwise shift every
+    later group up by one. A longer gap is no missed reading, and is left as it is."""
+    rs = block.readings
+    if len(rs) < 3:
+        return block
+    period = float(np.median(np.diff([r.start for r in rs])))
+    filled = [rs[0]]
+    for a, b in itertools.pairwise(rs):
+        steps = round((b.start - a.start) / period)
+        if 2 <= steps <= MAX_HOLES + 1:
+            filled += [Reading(((None,) * FIGURES,), a.start + k * period) for k in range(1, steps)]
+        filled.append(b)
+    return replace(block, readings=tuple(filled))
+
+
 def laid(found: list[Block], profile: Profile) -> list[Pass]:
     """The blocks laid on the script's ``groups`` steps, in order; more blocks than
     steps are merged first (a message cut in two by a burst of noise taken for a word)."""
     steps = _steps(profile)
     while len(found) > len(steps):
         found = _fewer(found)
+    found = [_with_holes(b) for b in found]
     best: list[Pass] = []
     best_fit = -np.inf
     for chosen in itertools.combinations(range(len(steps)), len(found)):

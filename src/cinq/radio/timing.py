@@ -190,14 +190,21 @@ def runs(words: Sequence[Word], cadence: Cadence) -> list[Run]:
 def speed(group_pauses: Sequence[float], profile: Profile) -> float | None:
     """The tape's speed (1.03 = 3 % fast) from the extra pauses measured between groups
     against the profile's; None when too few were measured or they are too far from the
-    profile's to be a speed error."""
+    profile's to be a speed error; 1.0 when they do not differ from the profile's by
+    more than twice the measure's own standard error."""
     if len(group_pauses) < 3 or profile.timing.group_gap <= 0:
         return None
-    measured = float(np.median(group_pauses))
+    pauses = np.asarray(group_pauses, dtype=np.float64)
+    measured = float(np.median(pauses))
     if measured <= 0:
         return None
     factor = profile.timing.group_gap / measured
-    return factor if abs(factor - 1) <= SPEED_BELIEVED else None
+    if abs(factor - 1) > SPEED_BELIEVED:
+        return None
+    # The median's standard error, from the spread (MAD) of the pauses.
+    spread = 1.4826 * float(np.median(np.abs(pauses - measured)))
+    error = 1.2533 * spread / np.sqrt(len(pauses)) / measured
+    return factor if abs(factor - 1) > 2 * error else 1.0
 
 
 def speed_note(factor: float | None) -> str | None:

@@ -228,10 +228,11 @@ def receive_cmd(
     recording is read a minute at a time, so an hour of it needs little memory.
     """
     from ..radio import profiles, receive
+    from ..radio.learn import load_voice
 
     check_writable(out, what="document")
     prof = profiles.load(station)
-    model = receive.VoiceModel.load(voice_file) if voice_file else None
+    model = load_voice(voice_file) if voice_file else None
     with progress(f"copying {recording.name}"):
         rec = receive.receive_file(recording, prof, model=model, voice=voice)
     text = rec.document(source=str(recording)).render()

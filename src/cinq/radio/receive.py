@@ -1,16 +1,19 @@
-"""Copying a numbers-station recording back into groups.
+"""Copying a numbers-station recording back into groups: the entry point.
 
-Voice: the receiver knows the station's voice as *templates*: the ten digits rendered
-by the same synthesizer (or learnt from a labelled recording, ``cinq voice learn``).
-Each template slides over the recording's spectrogram (normalised cross-correlation in
-the voice band, after subtracting the noise floor), giving for every 10 ms the score of
-"digit d starts here". Stations read at a fixed cadence, so the message is a lattice of
-digit slots: groups of five, each group read ``N`` times, one group period apart. The
-receiver finds that lattice (where the per-group sum of scores peaks, period after
-period), reads each slot, and votes between the readings of a group. The call-up is read
-the same way (its slots follow from the profile, counted back from the first group) and
-its group count is checked against the lattice. A digit whose vote is not clear is
-written ``?``, never guessed.
+Voice: the speaker-independent recogniser (:mod:`cinq.radio.recogniser`) hears the
+words, each with calibrated probabilities of the ten digits and of "not a digit"; the
+decoder (:mod:`cinq.radio.decode`) measures the cadence from them, reads the call-up
+wherever it is, lays the readings on the profile's script and votes every figure
+(:mod:`cinq.radio.timing`, :mod:`cinq.radio.callup`, :mod:`cinq.radio.passes`,
+:mod:`cinq.radio.vote`). A figure whose vote is not sure is written ``?``, never
+guessed; the copy is clean only when it is complete by the call-up's count
+(:mod:`cinq.radio.reception`). :func:`receive_file` streams a recording from its file,
+so memory is bounded by the recogniser's window, not the recording.
+
+Without a recogniser, the receiver reads cinq's own voice from digit *templates*
+(:class:`VoiceModel`): each template slides over the recording's spectrogram, the
+message is the lattice of digit slots the cadence implies, and the call-up is counted
+back from the first group.
 
 Morse: :mod:`cinq.radio.morse_rx` (the tone found, the speed measured), re-exported
 here as :func:`receive_morse`.
@@ -33,13 +36,23 @@ from scipy.ndimage import maximum_filter1d
 from ..document import UNKNOWN
 from ..errors import BadInput
 from . import RATE
+from .audio import blocks, read
+from .decode import decode
 from .morse_rx import receive_morse
 from .profiles import Profile, Step
 from .reception import Reception, Unsure, reception
+from .recogniser import Recogniser
 from .speech import Audio, say
 from .synth import DEFAULT_ID, digit_slot, expand
 
-__all__ = ["Reception", "Unsure", "check_samples", "receive", "receive_morse"]
+__all__ = [
+    "Reception",
+    "Unsure",
+    "check_samples",
+    "receive",
+    "receive_file",
+    "receive_morse",
+]
 
 HOP = 80  # 10 ms
 NFFT = 256
@@ -229,30 +242,77 @@ def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
     return out
 
 
+BLOCK_SECONDS = 60.0
+"""Seconds of a recording read from its file at a time (:func:`receive_file`)."""
+
+
 def receive(
     audio: Audio,
     profile: Profile,
     *,
-    model: VoiceModel | None = None,
+    model: Recogniser | VoiceModel | None = None,
     voice: str | None = None,
     vote: bool = True,
 ) -> Reception:
-    """Copy a recording of a ``profile`` station. ``vote=False`` reads only the first
-    reading of each group (to measure what the repeats are worth)."""
+    """Copy a recording of a ``profile`` station.
+
+    Parameters
+    ----------
+    audio
+        The recording, at :data:`~cinq.radio.RATE`.
+    profile
+        The station: its script is the grammar of the transmission.
+    model
+        A recogniser (:mod:`cinq.radio.recogniser`; a voice learnt with ``cinq voice
+        learn`` is one), or digit templates; default: templates of cinq's own voice.
+    voice
+        The language of cinq's own voice, when it is not the station's.
+    vote
+        False reads only the first reading heard of each group (to measure what the
+        repeats are worth).
+    """
     check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
-    if model is None:
-        words = {
-            w
-            for step in profile.script
-            if step.kind == "say"
-            for w in expand(step.text, DEFAULT_ID, 1)
-            if not w.isdigit() and w != "/"
-        }
-        model = VoiceModel.synthesized(voice or profile.language, profile.timing.digit_gap)
-        model = replace(model, words={w: len(say(w, profile.language)) / RATE for w in words})
-    return _receive_voice(audio, profile, model, vote=vote)
+    if isinstance(model, Recogniser):
+        return decode(model.words(audio), profile, vote=vote)
+    return _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
+
+
+def receive_file(
+    path: str | Path,
+    profile: Profile,
+    *,
+    model: Recogniser | VoiceModel | None = None,
+    voice: str | None = None,
+    vote: bool = True,
+    seconds: float = BLOCK_SECONDS,
+) -> Reception:
+    """:func:`receive` of the recording in the file at ``path``. With a recogniser it
+    is read ``seconds`` at a time: the memory held is the recogniser's window and the
+    words heard, not the recording (Morse, and a voice of templates, read it whole)."""
+    if profile.mode == "morse" or not isinstance(model, Recogniser):
+        return receive(read(path), profile, model=model, voice=voice, vote=vote)
+    chunks = (_checked(chunk) for chunk in blocks(path, seconds))
+    return decode(model.words(chunks), profile, vote=vote)
+
+
+def _own_voice(profile: Profile, voice: str | None) -> VoiceModel:
+    """The templates of cinq's own voice for the station (or ``voice``'s language)."""
+    words = {
+        w
+        for step in profile.script
+        if step.kind == "say"
+        for w in expand(step.text, DEFAULT_ID, 1)
+        if not w.isdigit() and w != "/"
+    }
+    model = VoiceModel.synthesized(voice or profile.language, profile.timing.digit_gap)
+    return replace(model, words={w: len(say(w, profile.language)) / RATE for w in words})
+
+
+def _checked(chunk: Audio) -> Audio:
+    check_samples(chunk)
+    return chunk
 
 
 # -- voice --------------------------------------------------------------------------------

@@ -121,6 +121,21 @@ def test_at_the_edge_of_copy_the_doubtful_figures_are_marked(
         assert all(g in (s, "?") for s, g in zip(sent, got, strict=True)), (groups, rec.groups)
 
 
+@pytest.mark.parametrize("short", [True, False])
+def test_a_recording_that_starts_late_copies_what_it_holds(short: bool) -> None:
+    groups = tuple(f"{x:05d}" for x in np.random.default_rng(5).integers(0, 100000, 12))
+    for station in ("M03", "M12"):
+        p = profiles.load(station)
+        tx = synth.broadcast(groups, p, station_id="472", short=short)
+        x = channel.add_noise(channel.band_limit(tx.audio), 10, None, np.random.default_rng(1))
+        rec = morse_rx.receive_morse(x[int(0.45 * len(x)) :], p)
+        assert rec.count == len(groups) and len(rec.groups) == len(groups)
+        for sent, got in zip(groups, rec.groups, strict=True):
+            assert got in (sent, "?????"), (station, groups, rec.groups)
+        if station == "M03":  # its second pass holds every group
+            assert rec.groups == groups and rec.clean
+
+
 def test_a_steady_carrier_alone_is_no_keyed_tone() -> None:
     p = profiles.load("M12")
     x = channel.qrm(np.zeros(20 * RATE, np.float32) + 0.01, hz=900.0, level_db=0.0)
@@ -195,13 +210,16 @@ def test_a_lost_reading_does_not_shift_the_pairs() -> None:
 
 def test_a_pass_short_of_the_count_keeps_both_ends_and_marks_the_middle() -> None:
     readings = [["11111"], ["?????"], ["44444"]]  # 22222 and 33333 in a garble
+    gone = ["....."]  # not heard
     both = morse_rx._Block([], opened=True, closed=True)
-    marked = [["11111"], ["?????"], ["?????"], ["44444"]]
-    assert morse_rx._anchored(readings, 4, both) == marked
+    assert morse_rx._anchored(readings, 4, both) == [["11111"], gone, gone, ["44444"]]
     # An end is pinned only where the separator there was heard.
     start = morse_rx._Block([], opened=True, closed=False)
-    assert morse_rx._anchored(readings, 4, start) == [["11111"]] + [["?????"]] * 3
-    assert morse_rx._anchored([["11111"], ["22222"]], 3, both) == [["?????"]] * 3  # no garble
+    assert morse_rx._anchored(readings, 4, start) == [["11111"], gone, gone, gone]
+    # Nothing garbled: a late start is pinned at the end, a lost group nowhere.
+    late = morse_rx._Block([], opened=False, closed=True)
+    assert morse_rx._anchored([["33333"], ["44444"]], 4, late) == [gone, gone, ["33333"], ["44444"]]
+    assert morse_rx._anchored([["11111"], ["22222"]], 3, both) == [gone] * 3
 
 
 def test_call_up_figures_are_voted_place_by_place() -> None:

@@ -26,7 +26,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +35,7 @@ from scipy.signal import butter, find_peaks, sosfiltfilt, welch
 
 from ..document import UNKNOWN
 from . import RATE, morse
-from .profiles import Profile
+from .profiles import Profile, Step
 from .reception import Reception, reception
 from .speech import Audio
 
@@ -54,6 +54,7 @@ _WORD_GAP = 5.0  # spaces: between characters below, between words above
 _MARGIN = 0.45  # dots, either side of the dot/dash and the character boundaries
 _WORD_MARGIN = 0.8  # dots, either side of the word boundary
 _CLICK = 0.35  # dots: a shorter mark or space is a click of noise, not keying
+_ABSENT = "....."  # a reading the recording does not hold (started late, ended early)
 _LEVEL = 0.0  # a run on the wrong side of the threshold a fifth of its time is not sure
 
 
@@ -296,12 +297,15 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
 
 
 def _group(readings: list[str], regular: bool) -> str:
-    """A group voted figure by figure over its readings. Where every pass held as many
-    groups as the call-up announced and no reading of this group was lost, each
-    figure is the one most often read sure; else a reading may sit on its
-    neighbour's place, and a figure needs more than half of all readings."""
-    strict = not regular or UNKNOWN * 5 in readings
-    return "".join(_figure([r[i] for r in readings], strict=strict) for i in range(5))
+    """A group voted figure by figure over the readings the recording holds. Where the
+    passes were laid on the call-up's count and no reading of this group is garbled,
+    each figure is the one most often read sure; else a reading may sit on its
+    neighbour's place, and a figure needs more than half of the readings."""
+    heard = [r for r in readings if r != _ABSENT]
+    if not heard:
+        return UNKNOWN * 5
+    strict = not regular or UNKNOWN * 5 in heard
+    return "".join(_figure([r[i] for r in heard], strict=strict) for i in range(5))
 
 
 def _figure(readings: list[str], *, strict: bool) -> str:
@@ -316,7 +320,8 @@ def _figure(readings: list[str], *, strict: bool) -> str:
 class _Heard:
     """The words of a Morse recording laid on the script: every pass of the groups, and
     every reading of the call-up's ``{id}`` and ``{count}``; ``regular`` when the count
-    was read and every pass held that many groups."""
+    was read and every pass was laid on it (from a separator heard at one end at
+    least)."""
 
     passes: list[list[str]]
     votes: Mapping[str, list[str]]
@@ -324,26 +329,180 @@ class _Heard:
 
 
 def _follow_script(words: list[str], p: Profile) -> _Heard:
+    """The words laid on the script: by the separators the station keys between its
+    parts, so that a recording that starts late or ends early still finds each pass;
+    step by step from the start where the separators do not fit the script."""
     votes: dict[str, list[str]] = {"id": [], "count": []}
+    blocks = _by_separators(words, p, votes)
+    if blocks is None:
+        votes = {"id": [], "count": []}
+        blocks = _in_order(words, p, votes)
+    count = _vote_text(votes["count"])
+    n = int(count) if count else None
     passes: list[list[str]] = []
-    pos, regular = 0, True
+    regular = True
+    for block in blocks:
+        readings = _readings(block.groups, block.times)
+        regular &= n is not None and (len(readings) != n or block.opened or block.closed)
+        readings = _anchored(readings, n, block) if readings else readings
+        passes.extend([g[r] for g in readings] for r in range(block.times))
+    return _Heard(passes, votes, regular)
+
+
+def _in_order(words: list[str], p: Profile, votes: dict[str, list[str]]) -> list[_Block]:
+    """The groups steps' words, following the script step by step from the start."""
+    blocks: list[_Block] = []
+    pos = 0
     for step in p.script:
         for _ in range(step.repeat):
             if step.kind == "say":
                 pos = _match_say(step.text, words, pos, votes)
             elif step.kind == "groups":
-                count = _vote_text(votes["count"])
-                n = int(count) if count else None
                 block, pos = _take_groups(words, pos)
-                readings = _readings(block.groups, step.times)
-                regular &= n is not None and len(readings) == n and block.opened and block.closed
-                readings = _anchored(readings, n, block) if n and readings else readings
-                passes.extend([g[r] for g in readings] for r in range(step.times))
-        # A call-up sent for minutes is repeated more often than the profile's short
-        # form says: every further repeat is read too.
-        while step.kind == "say" and "{id}" in step.text and _repeats(step.text, words, pos):
-            pos = _match_say(step.text, words, pos, votes)
-    return _Heard(passes, votes, regular)
+                blocks.append(replace(block, times=step.times))
+        pos = _more_callups(step, words, pos, votes)
+    return blocks
+
+
+def _more_callups(step: Step, words: list[str], pos: int, votes: dict[str, list[str]]) -> int:
+    """A call-up sent for minutes is repeated more often than the profile's short form
+    says: every further repeat is read too."""
+    while step.kind == "say" and "{id}" in step.text and _repeats(step.text, words, pos):
+        pos = _match_say(step.text, words, pos, votes)
+    return pos
+
+
+def _parts(p: Profile) -> list[list[Step]]:
+    """The script's say and groups steps, cut into parts where it keys a separator."""
+    sep = p.morse.separator
+    parts: list[list[Step]] = [[]]
+    for step in p.script:
+        tokens = step.text.split()
+        if step.kind == "groups" or (step.kind == "say" and sep not in tokens):
+            parts[-1].append(step)
+            continue
+        for _ in range(step.repeat if step.kind == "say" else 0):
+            for sep_here, chunk in itertools.groupby(tokens, key=lambda t: t == sep):
+                if sep_here:
+                    parts.append([])
+                else:
+                    parts[-1].append(Step("say", text=" ".join(chunk)))
+    return [part for part in parts if part]
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """The words between two separators, and whether a separator was heard before
+    them and after them (not so at the recording's ends)."""
+
+    words: list[str]
+    opened: bool
+    closed: bool
+
+
+def _segments(words: list[str], sep: str) -> list[_Segment]:
+    """The words cut where a separator was keyed: a run of separator-like words that
+    holds ``=``, or two or more one-character words not sure (``= =`` heard as ``? ?``)."""
+    cuts: list[range] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _sepish(words[j], sep):
+            j += 1
+        if j - i >= 2 or any(sep in w for w in words[i:j]):
+            cuts.append(range(i, j))
+        i = max(j, i + 1)
+    segments: list[_Segment] = []
+    start = 0
+    for cut in [*cuts, range(len(words), len(words))]:
+        if cut.start > start:
+            segments.append(_Segment(words[start : cut.start], start > 0, cut.start < len(words)))
+        start = cut.stop
+    return segments
+
+
+def _sepish(word: str, sep: str) -> bool:
+    """Whether a word may be the separator: nothing but separators and signs not sure."""
+    return bool(word) and not word.replace(sep, "").replace(UNKNOWN, "")
+
+
+def _by_separators(
+    words: list[str], p: Profile, votes: dict[str, list[str]]
+) -> list[_Block] | None:
+    """The groups steps' words, each part of the script laid on the part of the
+    recording between two separators; the recording's parts are matched to the last
+    of the script's that fit (a late start), else to those that fit best. None if the
+    recording has more parts than the script, or a part of the script mixes words and
+    groups."""
+    parts = _parts(p)
+    segments = _segments(words, p.morse.separator)
+    if not segments or len(segments) > len(parts) or any(_mixed(part) for part in parts):
+        return None
+    offsets = range(len(parts) - len(segments) + 1)
+    k = max(offsets, key=lambda k: (sum(map(_fit, parts[k:], segments)), k))
+    blocks: list[_Block] = []
+    for part, seg in zip(parts[k:], segments, strict=False):
+        groups = [s for s in part if s.kind == "groups"]
+        if groups:
+            blocks.append(_Block(_as_groups(seg.words), seg.opened, seg.closed, groups[0].times))
+        else:
+            _say_part(part, seg, votes)
+    return blocks
+
+
+def _mixed(part: list[Step]) -> bool:
+    kinds = [s.kind for s in part]
+    return "groups" in kinds and (len(kinds) > 1)
+
+
+def _fit(part: list[Step], seg: _Segment) -> float:
+    """How well a part of the recording fits a part of the script: 0 if one holds
+    groups and the other not; else 1, and for words the share that the script's
+    words match."""
+    looks_groups = 2 * sum(len(w) == 5 for w in seg.words) >= len(seg.words)
+    if looks_groups != any(s.kind == "groups" for s in part):
+        return 0.0
+    if looks_groups:
+        return 1.0
+    patterns = [_pattern(t) for s in part for t in s.text.split()]
+    return 1.0 + sum(any(re.fullmatch(x, w) for x in patterns) for w in seg.words) / len(seg.words)
+
+
+def _pattern(token: str) -> str:
+    """A script word as a pattern: its placeholders any figures, sure or not."""
+    return re.escape(token).replace(r"\{id\}", "[0-9?]+").replace(r"\{count\}", "[0-9?]+")
+
+
+def _say_part(part: list[Step], seg: _Segment, votes: dict[str, list[str]]) -> None:
+    """Read a part of the script that is words into ``votes``. A call-up (one phrase,
+    repeated) is read over every word of the part, each word against its place in
+    the phrase, so that a stray word costs one reading, not the rest; a call-up the
+    recording starts in is laid on its end (its last repeat ends at the separator)."""
+    if len(part) > 1:
+        pos = 0
+        for step in part:
+            for _ in range(step.repeat):
+                pos = _match_say(step.text, seg.words, pos, votes)
+            pos = _more_callups(step, seg.words, pos, votes)
+        return
+    tokens = part[0].text.split()
+    phase = 0 if seg.opened else len(seg.words) % len(tokens)
+    for i, word in enumerate(seg.words):
+        _match_word(tokens[(i - phase) % len(tokens)], word, votes)
+
+
+def _as_groups(words: list[str]) -> list[str]:
+    """The words of a part that holds the groups, as groups (see :func:`_take_groups`)."""
+    sent: list[str] = []
+    pending = ""
+    for word in words:
+        if len(word) == 5 and not pending:
+            sent.append(word)
+        else:
+            pending = _garbled(sent, pending, word)
+    if len(pending) >= 3:
+        sent.append(UNKNOWN * 5)
+    return sent
 
 
 def _readings(sent: list[str], times: int) -> list[list[str]]:
@@ -378,8 +537,7 @@ def _repeats(text: str, words: list[str], pos: int) -> bool:
     if pos + len(expected) > len(words):
         return False
     for want, word in zip(expected, words[pos:], strict=False):
-        pattern = re.escape(want).replace(r"\{id\}", "[0-9?]+").replace(r"\{count\}", "[0-9?]+")
-        if re.fullmatch(pattern, word) is None:
+        if re.fullmatch(_pattern(want), word) is None:
             return False
     return True
 
@@ -390,15 +548,21 @@ def _match_say(text: str, words: list[str], pos: int, votes: dict[str, list[str]
     for expected in text.split():
         if pos >= len(words):
             break
-        pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9?]+)")
-        pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9?]+)")
         if "{" not in expected and len(words[pos]) > len(expected) + 1:
             break  # a group, not this word: the rest of the step was not heard
-        if m := re.fullmatch(pattern, words[pos]):
-            for label, value in m.groupdict().items():
-                votes[label].append(value)
+        _match_word(expected, words[pos], votes)
         pos += 1
     return pos
+
+
+def _match_word(expected: str, word: str, votes: dict[str, list[str]]) -> None:
+    """Add what ``word`` reads for the placeholders of ``expected`` to ``votes``, if it
+    fits."""
+    pattern = re.escape(expected).replace(r"\{id\}", r"(?P<id>[0-9?]+)")
+    pattern = pattern.replace(r"\{count\}", r"(?P<count>[0-9?]+)")
+    if m := re.fullmatch(pattern, word):
+        for label, value in m.groupdict().items():
+            votes[label].append(value)
 
 
 @dataclass(frozen=True)
@@ -409,6 +573,7 @@ class _Block:
     groups: list[str]
     opened: bool
     closed: bool
+    times: int = 1  # the readings of each group in a row
 
 
 def _take_groups(words: list[str], pos: int) -> tuple[_Block, int]:
@@ -440,26 +605,35 @@ def _separator(words: list[str], pos: int) -> bool:
     return len(words[pos]) == 1 and pos + 1 < len(words) and len(words[pos + 1]) == 1
 
 
-def _anchored(readings: list[list[str]], count: int, block: _Block) -> list[list[str]]:
-    """``count`` groups from a pass that has another number: the groups before its
-    first garbled one keep their places from the start (if the separator before them
-    was heard), those after its last garbled one from the end (if the separator after
-    them was); the places between are ``?????``."""
+def _anchored(readings: list[list[str]], count: int | None, block: _Block) -> list[list[str]]:
+    """``count`` groups from a pass that has another number. The groups before its
+    first garbled one keep their places from the start, if the separator before them
+    was heard; those after its last garbled one from the end, if the separator after
+    them was; the places between are not heard (:data:`_ABSENT`). A pass with nothing
+    garbled is pinned at the one end heard (a recording that starts late or ends
+    early), or nowhere if both were heard (a group lost without a trace: no telling
+    where). Without a count, only the start can be pinned."""
     if len(readings) == count:
         return readings
     garbled = [i for i, r in enumerate(readings) if UNKNOWN * 5 in r]
-    head = min(garbled[0] if garbled and block.opened else 0, count)
-    tail = len(readings) - 1 - garbled[-1] if garbled and block.closed else 0
-    tail = min(tail, count - head)
-    lost = [[UNKNOWN * 5] * len(readings[0])] * (count - head - tail)
+    if garbled:
+        first, after = garbled[0], garbled[-1] + 1
+    else:
+        first, after = (0, len(readings)) if block.opened == block.closed else (len(readings), 0)
+    if count is None:
+        first = len(readings) if block.opened and not garbled else first
+        count, after = len(readings), len(readings)
+    head = min(first if block.opened else 0, count)
+    tail = min(len(readings) - after if block.closed else 0, count - head)
+    lost = [[_ABSENT] * len(readings[0])] * (count - head - tail)
     return readings[:head] + lost + readings[len(readings) - tail :]
 
 
 def _garbled(sent: list[str], pending: str, word: str) -> str:
     """Characters not yet laid out as groups, after ``word``; whole groups of them
     are added to ``sent`` as ``?????``."""
-    if len(word) == 5:  # a whole group closes what was pending
-        sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1))
+    if len(word) == 5:  # a whole group closes what was pending (a click: nothing)
+        sent.extend([UNKNOWN * 5] * (round(len(pending) / 5) or int(len(pending) >= 3)))
         sent.append(word)
         return ""
     pending += word

@@ -300,7 +300,20 @@ def _all_voices(lang: str) -> list[Any]:
 
 
 def own_panel(lang: str) -> Panel:
-    return Panel(f"own voice ({lang})", lang, (None,), lambda: None, Kind.OWN)
+    """The stations' own voice for ``lang``, with the recogniser shipped for it."""
+    return Panel(f"own voice ({lang})", lang, (None,), functools.partial(shipped, lang), Kind.OWN)
+
+
+def shipped(lang: str) -> Any:
+    """The recogniser shipped in the package for ``lang`` (helper H3)."""
+    from cinq.errors import BadInput
+
+    try:
+        from cinq.radio.recogniser import Recogniser
+
+        return Recogniser.load(lang)
+    except (ImportError, BadInput) as e:
+        raise Unavailable(f"the shipped recogniser (helper H3): {e}") from None
 
 
 def left_out_panels(lang: str, plan: Plan) -> list[Panel | Skipped]:
@@ -654,14 +667,14 @@ def speed_worker(plan: Plan) -> dict[str, Any]:
     """Reception of one message at 10 dB through SSB, against its own length."""
     profile = station_for("en")
     rng = np.random.default_rng(plan.seed)
+    model = shipped("en")
     tx = send(message(rng, plan.message), profile, None, "en", "176")
-    cond = next(c for c in CONDITIONS if c.name == TARGET_CONDITION)
-    audio = cond.hear(tx, plan.seed)
+    audio = _condition(TARGET_CONDITION).hear(tx, plan.seed)
     seconds = len(audio) / tx.rate
 
     def subject() -> Span:
         watch = Stopwatch()
-        copy(audio, profile, None, "en", vote=True)
+        copy(audio, profile, model, "en", vote=True)
         return watch.stop()
 
     runs = interleave(subject, lambda: Span(seconds, seconds), plan.speed_runs)
@@ -677,7 +690,7 @@ def speed_comparison(plan: Plan) -> Comparison:
     return Comparison(
         f"reception speed, E11 own voice, {TARGET_CONDITION}, {plan.message} groups "
         f"({out['seconds']:.0f} s of audio), one thread",
-        "cinq.radio.receive.receive(audio, profile)",
+        "cinq.radio.receive.receive(audio, profile, model=the shipped recogniser)",
         "the audio's own length (real time)",
         tuple(Span(*s) for s in out["subject"]),
         tuple(Span(*s) for s in out["baseline"]),
@@ -688,16 +701,17 @@ def speed_comparison(plan: Plan) -> Comparison:
 
 
 def memory_worker(wav: Path | None) -> dict[str, Any]:
-    """Peak RSS (MB) of receiving ``wav`` with ``receive_file`` (None: of the imports
-    and profile alone, the baseline)."""
+    """Peak RSS (MB) of receiving ``wav`` with ``receive_file`` and the shipped
+    recogniser (None: of the imports, profile and recogniser alone, the baseline)."""
     from cinq.radio import receive
 
     profile = station_for("en")
+    model = shipped("en")
     if wav is not None:
         receive_file = getattr(receive, "receive_file", None)
         if receive_file is None:
             return {"unavailable": "receive.receive_file (helper H4) has not landed"}
-        receive_file(wav, profile)
+        receive_file(wav, profile, model=model)
     return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

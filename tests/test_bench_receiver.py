@@ -4,6 +4,7 @@ of the bench's own loop so it cannot rot. No timing is asserted."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from pathlib import Path
@@ -129,16 +130,26 @@ def test_late_start_cuts_the_share_asked(rb: ModuleType) -> None:
 
 
 def test_a_tiny_run_of_the_bench_loop(rb: ModuleType) -> None:
-    plan = rb.Plan(groups=1, message=1, langs=("en",), conditions=("clean",), panels=("own",))
-    logged: list[str] = []
-    cells, skipped = rb.measure_cells(plan, logged.append)
-    assert skipped == [] and len(cells) == 1 and logged == [rb.row(cells[0])]
+    from cinq.radio import training, voices
+
+    # A real recogniser, tiny: three espeak-ng voices, 8 s of reading each.
+    few = [v for v in voices.voices("en") if v.engine == "espeak-ng"][:3]
+    tiny = functools.partial(training.train, "en", few, seconds=8.0)
+    panel = rb.Panel("tiny", "en", (few[0],), tiny, rb.Kind.LEFT_OUT)
+    plan = rb.Plan(groups=2, message=2, langs=("en",), conditions=("clean",))
+    cells = rb.panel_cells(panel, [rb._condition("clean")], plan)
+    assert [(c.panel, c.condition, c.kind) for c in cells] == [("tiny", "clean", panel.kind)]
     t = cells[0].tally
-    assert (t.groups, t.runs) == (1, 1)
+    assert (t.groups, t.runs) == (2, 1)
     assert t.violations <= t.clean <= 1
-    assert cells[0].to_json()["condition"] == "clean"
+    assert cells[0].to_json()["kind"] == "left out"
 
 
 def test_the_memory_worker_reports_its_baseline(rb: ModuleType) -> None:
-    out = rb._child(["--worker", "memory"], timeout=120)
+    try:
+        out = rb._child(["--worker", "memory"], timeout=120)
+    except rb.Unavailable as e:
+        # Until a recogniser ships in the package the worker says so, by name.
+        assert "shipped recogniser" in str(e)
+        return
     assert out["peak_mb"] > 10

@@ -3,6 +3,7 @@ character wrong without ``?``."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -183,8 +184,9 @@ def test_the_dot_is_measured_from_the_onsets(factor: float) -> None:
     runs = _runs(["12345", "67890", "55555", "TTTTT"], nominal / factor, stretch=0.008)
     assert morse_rx.estimate_dot(runs, nominal) == pytest.approx(nominal / factor, rel=0.02)
     words = morse_rx.read_words(runs, nominal / factor)
-    assert ["".join(c.text for c in w) for w in words] == ["12345", "67890", "55555", "TTTTT"]
-    assert all(c.sure for w in words for c in w)
+    assert [w.text for w in words] == ["12345", "67890", "55555", "TTTTT"]
+    assert all(c.sure for w in words for c in w.chars)
+    assert words[0].pause == math.inf and words[1].pause == pytest.approx(7, abs=0.3)
 
 
 def test_a_mark_between_a_dot_and_a_dash_is_not_sure() -> None:
@@ -192,14 +194,14 @@ def test_a_mark_between_a_dot_and_a_dash_is_not_sure() -> None:
     runs = _runs(["55555", "EE"], dot)
     runs[-1] = replace(runs[-1], length=2 * dot)  # the last E: a dot or a dash (T)?
     words = morse_rx.read_words(runs, dot)
-    assert [c.sure for c in words[1]] == [True, False]
+    assert [c.sure for c in words[1].chars] == [True, False] and words[1].text == "E?"
 
 
 def test_a_level_on_the_wrong_side_of_the_threshold_is_not_sure() -> None:
     dot = 0.06
     runs = _runs(["55"], dot)
     runs[2] = replace(runs[2], margin=-0.1)  # a gap inside the first 5 that was nearly a mark
-    assert [c.sure for c in morse_rx.read_words(runs, dot)[0]] == [False, True]
+    assert [c.sure for c in morse_rx.read_words(runs, dot)[0].chars] == [False, True]
 
 
 def test_a_lost_reading_does_not_shift_the_pairs() -> None:

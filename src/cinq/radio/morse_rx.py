@@ -26,7 +26,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,6 +55,7 @@ _MARGIN = 0.45  # dots, either side of the dot/dash and the character boundaries
 _WORD_MARGIN = 0.8  # dots, either side of the word boundary
 _CLICK = 0.35  # dots: a shorter mark or space is a click of noise, not keying
 _ABSENT = "....."  # a reading the recording does not hold (started late, ended early)
+_REPEAT_PAUSE = 10.0  # dots: a longer pause parts two repeats of a call-up
 _LEVEL = 0.0  # a run on the wrong side of the threshold a fifth of its time is not sure
 
 
@@ -100,6 +101,20 @@ class Char:
 
     text: str
     sure: bool
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A word keyed: its characters, and the silence before it in dots (infinite for
+    the first word)."""
+
+    chars: tuple[Char, ...]
+    pause: float
+
+    @property
+    def text(self) -> str:
+        """The word, ``?`` for every character not sure."""
+        return "".join(c.text if c.sure else UNKNOWN for c in self.chars)
 
 
 # -- the tone -----------------------------------------------------------------------------
@@ -209,8 +224,8 @@ def estimate_dot(found: Sequence[Run], nominal: float) -> float:
     return dot
 
 
-def read_words(found: Sequence[Run], dot: float) -> list[list[Char]]:
-    """The words keyed, each a list of characters (``?`` for a code not in the table)."""
+def read_words(found: Sequence[Run], dot: float) -> list[Keyed]:
+    """The words keyed (a character ``?`` for a code not in the table)."""
     marks = [r for r in found if r.on]
     if not marks:
         return []
@@ -218,9 +233,9 @@ def read_words(found: Sequence[Run], dot: float) -> list[list[Char]]:
     # measured on the marks (each a dot or a dash), and given back to the spaces.
     units = np.array([m.length / dot for m in marks])
     bias = float(np.clip(np.median(units - np.where(units < _DASH, 1.0, 3.0)), -0.5, 0.5)) * dot
-    words: list[list[Char]] = []
+    words: list[Keyed] = []
     word: list[Char] = []
-    code, sure = "", True
+    code, sure, pause = "", True, math.inf
     for r in _trimmed(found):
         u = (r.length - bias if r.on else r.length + bias) / dot
         if r.on:
@@ -235,8 +250,8 @@ def read_words(found: Sequence[Run], dot: float) -> list[list[Char]]:
         word.append(Char(morse.LETTER.get(code, "?"), sure and gap_sure and not near_word))
         code, sure = "", gap_sure and not near_word
         if u >= _WORD_GAP:
-            words.append(word)
-            word = []
+            words.append(Keyed(tuple(word), pause))
+            word, pause = [], u
     return words
 
 
@@ -253,7 +268,7 @@ def _sure_mark(units: float, margin: float) -> bool:
     return abs(units - _DASH) > _MARGIN and margin >= _LEVEL and 0.6 <= units <= 4.5
 
 
-def listen(audio: Audio, p: Profile) -> tuple[Keying, list[list[Char]]]:
+def listen(audio: Audio, p: Profile) -> tuple[Keying, list[Keyed]]:
     """The keying measured and the words read from a Morse recording."""
     nominal = morse.dot_seconds(p.morse.wpm)
     tone = find_tone(audio, p)
@@ -272,7 +287,7 @@ def morse_words(audio: Audio, p: Profile) -> list[str]:
     """The words keyed in a recording, cut numbers as sent, ``?`` for every character
     not sure."""
     _, words = listen(audio, p)
-    return ["".join(c.text if c.sure else UNKNOWN for c in w) for w in words]
+    return [w.text for w in words]
 
 
 # -- the script ---------------------------------------------------------------------------
@@ -283,8 +298,8 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     characters; then the words are matched against the profile's script, step by step,
     and each group voted over its readings."""
     keying, read = listen(audio, p)
-    words = [_uncut("".join(c.text if c.sure else UNKNOWN for c in w), p) for w in read]
-    heard = _follow_script(words, p)
+    words = [_uncut(w.text, p) for w in read]
+    heard = _follow_script(words, p, [w.pause for w in read])
     notes = keying.notes(p)
     station_id = _vote_text(heard.votes["id"])
     if not any(heard.passes):  # no pass, or passes with no group in them
@@ -328,12 +343,12 @@ class _Heard:
     regular: bool
 
 
-def _follow_script(words: list[str], p: Profile) -> _Heard:
+def _follow_script(words: list[str], p: Profile, pauses: Sequence[float] = ()) -> _Heard:
     """The words laid on the script: by the separators the station keys between its
     parts, so that a recording that starts late or ends early still finds each pass;
     step by step from the start where the separators do not fit the script."""
     votes: dict[str, list[str]] = {"id": [], "count": []}
-    blocks = _by_separators(words, p, votes)
+    blocks = _by_separators(words, p, votes, pauses)
     if blocks is None:
         votes = {"id": [], "count": []}
         blocks = _in_order(words, p, votes)
@@ -398,9 +413,10 @@ class _Segment:
     words: list[str]
     opened: bool
     closed: bool
+    pauses: list[float] = field(default_factory=list)  # before each word, in dots
 
 
-def _segments(words: list[str], sep: str) -> list[_Segment]:
+def _segments(words: list[str], sep: str, pauses: Sequence[float] = ()) -> list[_Segment]:
     """The words cut where a separator was keyed: a run of separator-like words that
     holds ``=``, or two or more one-character words not sure (``= =`` heard as ``? ?``)."""
     cuts: list[range] = []
@@ -416,7 +432,8 @@ def _segments(words: list[str], sep: str) -> list[_Segment]:
     start = 0
     for cut in [*cuts, range(len(words), len(words))]:
         if cut.start > start:
-            segments.append(_Segment(words[start : cut.start], start > 0, cut.start < len(words)))
+            segment = _Segment(words[start : cut.start], start > 0, cut.start < len(words))
+            segments.append(replace(segment, pauses=list(pauses[start : cut.start])))
         start = cut.stop
     return segments
 
@@ -427,7 +444,7 @@ def _sepish(word: str, sep: str) -> bool:
 
 
 def _by_separators(
-    words: list[str], p: Profile, votes: dict[str, list[str]]
+    words: list[str], p: Profile, votes: dict[str, list[str]], pauses: Sequence[float]
 ) -> list[_Block] | None:
     """The groups steps' words, each part of the script laid on the part of the
     recording between two separators; the recording's parts are matched to the last
@@ -435,7 +452,7 @@ def _by_separators(
     recording has more parts than the script, or a part of the script mixes words and
     groups."""
     parts = _parts(p)
-    segments = _segments(words, p.morse.separator)
+    segments = _segments(words, p.morse.separator, pauses)
     if not segments or len(segments) > len(parts) or any(_mixed(part) for part in parts):
         return None
     offsets = range(len(parts) - len(segments) + 1)
@@ -486,9 +503,28 @@ def _say_part(part: list[Step], seg: _Segment, votes: dict[str, list[str]]) -> N
             pos = _more_callups(step, seg.words, pos, votes)
         return
     tokens = part[0].text.split()
+    repeats = _by_pauses(seg)
+    if len(repeats) > 1:  # each repeat read on its own; one a word short or long, not at all
+        for words in repeats:
+            for token, word in zip(
+                tokens, words if len(words) == len(tokens) else [], strict=False
+            ):
+                _match_word(token, word, votes)
+        return
     phase = 0 if seg.opened else len(seg.words) % len(tokens)
     for i, word in enumerate(seg.words):
         _match_word(tokens[(i - phase) % len(tokens)], word, votes)
+
+
+def _by_pauses(seg: _Segment) -> list[list[str]]:
+    """The words of a segment cut where the pause before a word is longer than a word
+    gap can be (:data:`_REPEAT_PAUSE`): the repeats of a call-up."""
+    out: list[list[str]] = [[]]
+    for i, word in enumerate(seg.words):
+        if out[-1] and i < len(seg.pauses) and seg.pauses[i] > _REPEAT_PAUSE:
+            out.append([])
+        out[-1].append(word)
+    return out
 
 
 def _as_groups(words: list[str]) -> list[str]:
@@ -681,6 +717,7 @@ __all__ = [
     "SEARCH_HZ",
     "SPEED_RANGE",
     "Char",
+    "Keyed",
     "Keying",
     "Run",
     "envelope",

@@ -32,6 +32,7 @@ ANY_DIGIT = CLASSES  # extra emission columns: any of the ten digits; a tone
 TONE = CLASSES + 1
 HOP = 0.01  # seconds per frame
 MIN_FRAMES = 8  # no word is shorter than 80 ms
+SLACK = 0.2  # the share of "any speech" in a word's probability (see emissions)
 
 
 @dataclass(frozen=True)
@@ -80,19 +81,26 @@ class Alignment:
     score: float
 
 
-def emissions(logprobs: NDArray[np.floating]) -> NDArray[np.float64]:
+def emissions(logprobs: NDArray[np.floating], *, slack: float = SLACK) -> NDArray[np.float64]:
     """The recogniser's ``(frames, 12)`` log-probabilities with two columns more: any
-    digit (an uncopied figure) and a tone (silence/noise or other sound), each the
-    mean probability of the classes it may be."""
+    digit (an uncopied figure: the mean probability of the ten) and a tone (silence
+    and noise, the recogniser's class for tones, or other sound). A word's columns (the
+    digits, other speech, any digit) are mixed with ``slack`` of the probability of
+    speech: a voice the recogniser reads poorly still aligns its words to its speech,
+    not to its gaps."""
     lp = np.asarray(logprobs, np.float64)
     if lp.ndim != 2 or lp.shape[1] != CLASSES or not np.isfinite(lp).all():
         raise BadInput(f"log-probabilities must be finite, frames x {CLASSES}, not {lp.shape}")
-    # The mean, not the sum, of the classes it may be: an item that may be anything
-    # must not score better than the item it really is, or one such item would
-    # stretch over the whole recording.
+    # The mean, not the sum, of the digits: an item that may be any digit must not
+    # score better than the digit it really is, or it would stretch over the digits
+    # around it. A tone may stretch over the silence around it: nothing learns from it.
     any_digit = np.logaddexp.reduce(lp[:, :10], axis=1) - np.log(10)
-    tone = np.logaddexp(lp[:, SILENCE], lp[:, OTHER]) - np.log(2)
-    return np.column_stack([lp, any_digit, tone])
+    tone = np.logaddexp(lp[:, SILENCE], lp[:, OTHER])
+    words = np.column_stack([lp[:, :SILENCE], lp[:, OTHER], any_digit])
+    if slack > 0:
+        speech = np.logaddexp.reduce(np.delete(lp, SILENCE, axis=1), axis=1)[:, None]
+        words = np.logaddexp(np.log1p(-slack) + words, np.log(slack) + speech)
+    return np.column_stack([words[:, :SILENCE], lp[:, SILENCE], words[:, SILENCE:], tone])
 
 
 def column(item: Item) -> int:
@@ -108,6 +116,7 @@ def align(
     *,
     min_frames: int = MIN_FRAMES,
     pool: int = 1,
+    slack: float = SLACK,
 ) -> Alignment:
     """The best local alignment of a spoken sequence to a recording's frame
     log-probabilities.
@@ -124,6 +133,8 @@ def align(
     pool
         Align blocks of this many frames (their log-probabilities summed): the path's
         edges are as coarse, the work as many times less.
+    slack
+        The share of "any speech" in an item's probability (:func:`emissions`).
 
     Raises
     ------
@@ -135,7 +146,7 @@ def align(
         raise BadInput("nothing to align: the sequence is empty")
     if min_frames < 2:
         raise BadInput(f"an item takes at least 2 frames, not {min_frames}")
-    em = emissions(logprobs)
+    em = emissions(logprobs, slack=slack)
     if len(em) < min_frames:
         raise BadInput(f"the recording is too short to hold a word ({len(em) * HOP:.2f} s)")
     pooled = _pooled(em, pool)

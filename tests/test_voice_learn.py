@@ -337,6 +337,20 @@ def test_a_damaged_or_foreign_voice_file_is_refused_by_name(tmp_path: Path) -> N
         learn.load_voice(odd)
 
 
+@given(st.integers(1, 200), st.integers(1, 50))
+def test_the_hidden_layer_computed_in_chunks_is_the_whole_recordings(
+    frames: int, chunk: int
+) -> None:
+    rec = tiny_recogniser()
+    feats = np.random.default_rng(frames).standard_normal((frames, DIM)).astype(np.float32)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(learn, "CHUNK", chunk)
+        hidden = learn._frame_hidden(rec, feats)
+    assert np.array_equal(hidden, rec.frame.hidden(rec.stack(feats)))
+    logprobs = learn._frame_logprobs(rec.frame, hidden, rec.frame_temperature)
+    assert np.allclose(logprobs, rec.frame_logprobs_of(feats), atol=1e-5)
+
+
 # --- the command ------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ from ..files import atomic_write
 from .features import Frames, features
 from .forced import HOP, Alignment, align
 from .profiles import Profile
-from .recogniser import Network, Recogniser, word_input
+from .recogniser import Network, Recogniser, log_softmax, word_input
 from .speech import Audio
 from .transcript import Item, Kind, Spoken, Transcript, spoken
 from .words import NOT_A_DIGIT
@@ -203,22 +203,52 @@ def learn(
     said = spoken(transcript, profile)
     base = base or Recogniser.load(lang or (profile.language if profile else "en"))
     feats = features(audio)
-    logprobs = base.frame_logprobs_of(feats)
+    hidden = _frame_hidden(base, feats)  # the adapted model shares it: one layer changes
+    logprobs = _frame_logprobs(base.frame, hidden, base.frame_temperature)
     found = align(logprobs, said, pool=POOL)
     digits = _digits(found, said)
     if digits < MIN_DIGITS:
         raise BadInput(f"the recording shows {digits} digits of the log: too few to learn from")
     margin = _margin(logprobs, said, digits)
-    hidden = base.frame.hidden(base.stack(feats))
     rec = base
     for _ in range(PASSES):
         rec = _adapted(base, rec, feats, hidden, found, said)
-        found = align(rec.frame_logprobs_of(feats), said, pool=POOL)
+        logprobs = _frame_logprobs(rec.frame, hidden, base.frame_temperature)
+        found = align(logprobs, said, pool=POOL)
     voice = LearntVoice(
         name, profile.name if profile else None, rec, cadence(found, said),
         _digits(found, said), int(_trusted(found.labels).sum()), margin,
     )  # fmt: skip
     return _recorded(voice, base)
+
+
+CHUNK = 6000
+"""Frames of the frame network's hidden layer computed at a time (a minute: the stacked
+inputs of a whole hour would take half a gigabyte)."""
+
+
+def _frame_hidden(base: Recogniser, feats: Frames) -> NDArray[np.float32]:
+    """The frame network's last hidden layer for every frame, a minute at a time (each
+    minute with the frames around it that its frames' inputs stack)."""
+    reach = int(np.abs(base.offsets).max(initial=0))
+    parts = []
+    for start in range(0, len(feats), CHUNK):
+        lo, hi = max(start - reach, 0), min(start + CHUNK + reach, len(feats))
+        h = base.frame.hidden(base.stack(feats[lo:hi]))
+        parts.append(h[start - lo : start - lo + min(CHUNK, len(feats) - start)])
+    return (
+        np.concatenate(parts)
+        if parts
+        else np.zeros((0, base.frame.weights[-1].shape[0]), np.float32)
+    )
+
+
+def _frame_logprobs(
+    net: Network, hidden: NDArray[np.float32], temperature: float
+) -> NDArray[np.float32]:
+    """The frame network's calibrated log-probabilities from its last hidden layer."""
+    z = (hidden @ net.weights[-1] + net.biases[-1]) / np.float32(temperature)
+    return log_softmax(np.asarray(z, np.float32))
 
 
 def _adapted(

@@ -61,18 +61,22 @@ def s06() -> synth.Transmission:
     return synth.broadcast(GROUPS, profiles.load("S06"), station_id="472")
 
 
-@pytest.mark.parametrize("speed", [1.0, 0.97, 1.03])
+@pytest.mark.parametrize("speed", [1.0, 0.97, 1.05])
 def test_every_station_copied_exactly_at_any_tape_speed(
     e11: synth.Transmission, s06: synth.Transmission, speed: float
 ) -> None:
     for tx in (e11, s06):
-        rec = decode(heard(tx, speed=speed, seed=3, jitter=0.005), tx.profile)
+        rec = decode(heard(tx, speed=speed, seed=3), tx.profile)
         assert rec.groups == GROUPS and rec.station_id == "472" and rec.count == len(GROUPS)
         assert rec.clean
         said = [n for n in rec.notes if n.startswith("tape about")]
-        if speed != 1.0:
-            way = "fast" if speed > 1 else "slow"
-            assert said and said[0].endswith(f"{way} (pauses between groups measured)")
+        if speed == 1.0:
+            assert not said
+            continue
+        way = "fast" if speed > 1 else "slow"
+        assert said and said[0].endswith(f"{way} (pauses between groups measured)")
+        percent = int(said[0].split()[2])
+        assert abs(percent - round(abs(speed - 1) * 100)) <= 1
 
 
 def test_a_late_start_reads_the_first_groups_from_the_second_reading(

@@ -12,7 +12,6 @@ call-up's count (:mod:`cinq.radio.reception`).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 from ..document import UNKNOWN
@@ -50,7 +49,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
     groups = [_group(rs) for rs in heard]
     held = sum(1 for rs in heard if any(f is not None for r in rs for f in r.figures))
-    notes = _notes(placed, call, held, cadence, profile)
+    notes = _notes(placed, call, held, profile)
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
     return reception(profile.name, groups, call.station_id, call.count, notes, counted=counted)
 
@@ -78,22 +77,26 @@ def _group(readings: Sequence[Reading]) -> str:
     return "".join(figures)
 
 
-def _group_pauses(placed: Sequence[Pass], slot: float) -> list[float]:
-    """The extra pauses between consecutive groups read once in a row (onset to onset,
-    less five digit steps)."""
-    return [
-        b[0].start - a[-1].start - FIGURES * slot
-        for p in placed
-        for a, b in itertools.pairwise(p.groups)
-        if a[-1].figures[0] is not None and b[0].figures[0] is not None
-    ]
+def _gaps(placed: Sequence[Pass]) -> list[timing.Gap]:
+    """The pause between groups fitted in each pass, from every digit onset heard."""
+    found = []
+    for p in placed:
+        onsets = [
+            timing.Onset(g, r, i, t)
+            for g, group in enumerate(p.groups)
+            for r, reading in enumerate(group)
+            for i, t in enumerate(reading.onsets)
+        ]
+        times = max(len(group) for group in p.groups)
+        if (gap := timing.group_gap(onsets, times)) is not None:
+            found.append(gap)
+    return found
 
 
 def _notes(
     placed: Sequence[Pass],
     call: callup.CallUp,
     heard: int,
-    cadence: timing.Cadence,
     profile: Profile,
 ) -> list[str]:
     """What the receiver noticed: passes voted, a late start, groups never heard, the
@@ -108,7 +111,7 @@ def _notes(
         notes.append(f"the recording starts at group {first.offset + 1} of the first reading")
     if call.count is not None and heard < call.count:
         notes.append(f"copy has {heard} of {call.count} groups")
-    said = timing.speed_note(timing.speed(_group_pauses(placed, cadence.slot), profile))
+    said = timing.speed_note(timing.speed(_gaps(placed), profile))
     if said:
         notes.append(said)
     return notes

@@ -59,6 +59,7 @@ class Reading:
     options: tuple[Figures, ...]
     start: float
     pause: float = 0.0
+    onsets: tuple[float, ...] = ()  # of the five words, when it has all five
 
     @property
     def figures(self) -> Figures:
@@ -161,7 +162,11 @@ def readings(run: Run, slot: float) -> list[Reading]:
     words = run.words
     if len(words) % FIGURES == 0:
         found = [
-            Reading((tuple(digit_probs(w) for w in words[k : k + FIGURES]),), words[k].start)
+            Reading(
+                (tuple(digit_probs(w) for w in words[k : k + FIGURES]),),
+                words[k].start,
+                onsets=tuple(w.start for w in words[k : k + FIGURES]),
+            )
             for k in range(0, len(words), FIGURES)
         ]
     elif len(words) in (FIGURES - 1, FIGURES + 1):

@@ -30,6 +30,8 @@ from .words import Word
 
 Floats = NDArray[np.float64]
 
+FIGURES = 5
+
 # A word is taken for a digit when it is likelier a digit than not.
 DIGIT_LIKE = 0.5
 # A speed within this of 1 is not worth a note (the measure's own spread); beyond the
@@ -187,24 +189,67 @@ def runs(words: Sequence[Word], cadence: Cadence) -> list[Run]:
     return found
 
 
-def speed(group_pauses: Sequence[float], profile: Profile) -> float | None:
-    """The tape's speed (1.03 = 3 % fast) from the extra pauses measured between groups
-    against the profile's; None when too few were measured or they are too far from the
-    profile's to be a speed error; 1.0 when they do not differ from the profile's by
-    more than twice the measure's own standard error."""
-    if len(group_pauses) < 3 or profile.timing.group_gap <= 0:
+@dataclass(frozen=True)
+class Onset:
+    """When a digit of a pass was heard: its group, its reading of the group and its
+    figure (0-based), and the time (seconds)."""
+
+    group: int
+    reading: int
+    figure: int
+    time: float
+
+
+@dataclass(frozen=True)
+class Gap:
+    """The pause between groups of one pass, fitted: its length and standard error."""
+
+    seconds: float
+    error: float
+
+
+def group_gap(onsets: Sequence[Onset], times: int) -> Gap | None:
+    """The extra pause between groups of a pass whose groups are read ``times`` times
+    in a row, from every digit's onset at once: onset = start + group x period +
+    reading x repeat period + figure x slot, fitted by least squares, and the pause is
+    what the group period holds beyond the readings and their own pauses (fitting all
+    onsets together keeps the slot's error from counting five times over)."""
+    if len({o.group for o in onsets}) < 3:
         return None
-    pauses = np.asarray(group_pauses, dtype=np.float64)
-    measured = float(np.median(pauses))
+    x = np.array([[1.0, o.group, o.reading, o.figure] for o in onsets])
+    y = np.array([o.time for o in onsets])
+    if times <= 1:
+        x = x[:, [0, 1, 3]]
+    coef, _, rank, _ = np.linalg.lstsq(x, y, rcond=None)
+    if rank < x.shape[1] or len(y) <= x.shape[1]:
+        return None
+    # The pause: the group period less one reading's five digit steps and the other
+    # readings' periods (each five steps and a repeat pause).
+    pick = np.zeros(x.shape[1])
+    pick[1], pick[-1] = 1.0, -float(FIGURES)
+    if times > 1:
+        pick[2] = -(times - 1.0)
+    sigma2 = float(np.sum((y - x @ coef) ** 2)) / (len(y) - x.shape[1])
+    error = float(np.sqrt(sigma2 * pick @ np.linalg.pinv(x.T @ x) @ pick))
+    return Gap(float(pick @ coef), error)
+
+
+def speed(gaps: Sequence[Gap], profile: Profile) -> float | None:
+    """The tape's speed (1.03 = 3 % fast): the profile's pause between groups against
+    the ones fitted (weighed by their errors); None when none was fitted or they are
+    too far from the profile's to be a speed error; 1.0 when they do not differ from it
+    by more than twice their standard error."""
+    if not gaps or profile.timing.group_gap <= 0:
+        return None
+    weights = np.array([1 / max(g.error, 1e-4) ** 2 for g in gaps])
+    measured = float(np.sum(weights * [g.seconds for g in gaps]) / weights.sum())
+    error = float(1 / np.sqrt(weights.sum()))
     if measured <= 0:
         return None
     factor = profile.timing.group_gap / measured
     if abs(factor - 1) > SPEED_BELIEVED:
         return None
-    # The median's standard error, from the spread (MAD) of the pauses.
-    spread = 1.4826 * float(np.median(np.abs(pauses - measured)))
-    error = 1.2533 * spread / np.sqrt(len(pauses)) / measured
-    return factor if abs(factor - 1) > 2 * error else 1.0
+    return factor if abs(factor - 1) > 2 * error / measured else 1.0
 
 
 def speed_note(factor: float | None) -> str | None:

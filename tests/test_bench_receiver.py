@@ -153,3 +153,15 @@ def test_the_memory_worker_reports_its_baseline(rb: ModuleType) -> None:
         assert "shipped recogniser" in str(e)
         return
     assert out["peak_mb"] > 10
+
+
+def test_a_cached_model_is_keyed_by_its_voices_and_budget(rb: ModuleType) -> None:
+    a = rb._cache_path("en", ["x:1", "y:2"], 8000.0)
+    assert a == rb._cache_path("en", ["y:2", "x:1"], 8000.0)  # order does not matter
+    others = {
+        rb._cache_path("en", ["x:1"], 8000.0),
+        rb._cache_path("en", ["x:1", "y:2"], 400.0),
+        rb._cache_path("de", ["x:1", "y:2"], 8000.0),
+    }
+    assert a not in others and len(others) == 3
+    assert a.parent == rb.MODEL_CACHE and a.suffix == ".npz"

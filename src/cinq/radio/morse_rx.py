@@ -302,7 +302,7 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     heard = _follow_script(words, p, [w.pause for w in read])
     notes = keying.notes(p)
     station_id = _vote_text(heard.votes["id"])
-    if not any(heard.passes):  # no pass, or passes with no group in them
+    if all(r == _ABSENT for c in heard.passes for r in c):  # no group that has its place
         return Reception(p.name, (), station_id, None, notes=("no message groups found",))
     passes = heard.passes if vote else heard.passes[:1]
     length = min(len(c) for c in passes)
@@ -316,7 +316,8 @@ def _group(readings: list[str], regular: bool) -> str:
     passes were laid on the call-up's count and no reading of this group is garbled,
     each figure is the one most often read sure; else a reading may sit on its
     neighbour's place, and a figure needs more than half of the readings."""
-    heard = [r for r in readings if r != _ABSENT]
+    # A sure letter where a figure belongs (cut numbers undone) is no figure read.
+    heard = ["".join(c if c.isdigit() else UNKNOWN for c in r) for r in readings if r != _ABSENT]
     if not heard:
         return UNKNOWN * 5
     strict = not regular or UNKNOWN * 5 in heard
@@ -439,8 +440,9 @@ def _segments(words: list[str], sep: str, pauses: Sequence[float] = ()) -> list[
 
 
 def _sepish(word: str, sep: str) -> bool:
-    """Whether a word may be the separator: nothing but separators and signs not sure."""
-    return bool(word) and not word.replace(sep, "").replace(UNKNOWN, "")
+    """Whether a word may be the separator: one or two characters, nothing but
+    separators and signs not sure."""
+    return 0 < len(word) <= 2 and not word.replace(sep, "").replace(UNKNOWN, "")
 
 
 def _by_separators(
@@ -456,12 +458,17 @@ def _by_separators(
     if not segments or len(segments) > len(parts) or any(_mixed(part) for part in parts):
         return None
     offsets = range(len(parts) - len(segments) + 1)
-    k = max(offsets, key=lambda k: (sum(map(_fit, parts[k:], segments)), k))
+    fits = {k: list(map(_fit, parts[k:], segments)) for k in offsets}
+    k = max(offsets, key=lambda k: (sum(fits[k]), k))
+    # Where a part of the recording fits no part of the script there, or another
+    # placing fits as well, no group is pinned to its place.
+    sure = min(fits[k]) > 0 and all(sum(fits[j]) < sum(fits[k]) for j in offsets if j != k)
     blocks: list[_Block] = []
     for part, seg in zip(parts[k:], segments, strict=False):
         groups = [s for s in part if s.kind == "groups"]
         if groups:
-            blocks.append(_Block(_as_groups(seg.words), seg.opened, seg.closed, groups[0].times))
+            pins = (seg.opened and sure, seg.closed and sure)
+            blocks.append(_Block(_as_groups(seg.words), *pins, groups[0].times))
         else:
             _say_part(part, seg, votes)
     return blocks
@@ -476,7 +483,8 @@ def _fit(part: list[Step], seg: _Segment) -> float:
     """How well a part of the recording fits a part of the script: 0 if one holds
     groups and the other not; else 1, and for words the share that the script's
     words match."""
-    looks_groups = 2 * sum(len(w) == 5 for w in seg.words) >= len(seg.words)
+    group_like = [len(w) == 5 and all(c.isdigit() or c == UNKNOWN for c in w) for w in seg.words]
+    looks_groups = sum(group_like) >= 0.4 * len(seg.words)
     if looks_groups != any(s.kind == "groups" for s in part):
         return 0.0
     if looks_groups:
@@ -619,11 +627,12 @@ def _take_groups(words: list[str], pos: int) -> tuple[_Block, int]:
     five characters are one group split by a long gap, ten are two run together."""
     sent: list[str] = []
     pending = ""
-    opened = False
+    start, opened = pos, False
     while pos < len(words) and not (sent and _separator(words, pos)):
         word = words[pos]
         if len(word) == 5 and not pending:
-            opened |= not sent and pos > 0 and len(words[pos - 1]) <= 2
+            # Pinned at the start only if nothing but the separator came before.
+            opened |= not sent and pos > 0 and all(len(w) <= 2 for w in words[start - 1 : pos])
             sent.append(word)
         elif sent:
             pending = _garbled(sent, pending, word)
@@ -649,6 +658,8 @@ def _anchored(readings: list[list[str]], count: int | None, block: _Block) -> li
     garbled is pinned at the one end heard (a recording that starts late or ends
     early), or nowhere if both were heard (a group lost without a trace: no telling
     where). Without a count, only the start can be pinned."""
+    if not (block.opened or block.closed):
+        return [[_ABSENT] * len(readings[0])] * (count or len(readings))
     if len(readings) == count:
         return readings
     garbled = [i for i, r in enumerate(readings) if UNKNOWN * 5 in r]
@@ -668,8 +679,8 @@ def _anchored(readings: list[list[str]], count: int | None, block: _Block) -> li
 def _garbled(sent: list[str], pending: str, word: str) -> str:
     """Characters not yet laid out as groups, after ``word``; whole groups of them
     are added to ``sent`` as ``?????``."""
-    if len(word) == 5:  # a whole group closes what was pending (a click: nothing)
-        sent.extend([UNKNOWN * 5] * (round(len(pending) / 5) or int(len(pending) >= 3)))
+    if len(word) == 5:  # a whole group closes what was pending: at least one garbled
+        sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1))
         sent.append(word)
         return ""
     pending += word

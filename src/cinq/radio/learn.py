@@ -39,7 +39,7 @@ from .forced import HOP, Alignment, align
 from .profiles import Profile
 from .recogniser import Network, Recogniser, log_softmax, word_input
 from .speech import Audio
-from .transcript import Item, Kind, Spoken, Transcript, spoken
+from .transcript import FIGURES, Item, Kind, Spoken, Transcript, spoken
 from .words import NOT_A_DIGIT
 
 __all__ = ["Cadence", "LearntVoice", "learn", "load_voice"]
@@ -209,7 +209,7 @@ def learn(
     digits = _digits(found, said)
     if digits < MIN_DIGITS:
         raise BadInput(f"the recording shows {digits} digits of the log: too few to learn from")
-    margin = _margin(logprobs, said, digits)
+    margin = _margin(logprobs, transcript, profile, found)
     rec = base
     for _ in range(PASSES):
         rec = _adapted(base, rec, feats, hidden, found, said)
@@ -326,16 +326,27 @@ def _digits(found: Alignment, said: Spoken) -> int:
     return sum(said.items[s.index].kind is Kind.DIGIT for s in found.segments)
 
 
-def _margin(logprobs: NDArray[np.float32], said: Spoken, digits: int) -> float:
-    """Nats per digit by which the log's alignment beats the best alignment of the
-    same log with its digits shuffled; :class:`BadInput` below :data:`MIN_MARGIN`.
-    (Coarse alignments, :data:`CHECK_POOL` frames a step: a score is all it needs.)"""
+def _margin(
+    logprobs: NDArray[np.float32],
+    transcript: Transcript,
+    profile: Profile | None,
+    found: Alignment,
+) -> float:
+    """Nats per logged digit by which the log's alignment beats the best alignment of
+    the same log with its message's figures shuffled (the call-up kept: it is the same
+    in both, and a shuffled call-up repeated a hundred times would offer a hundred
+    choices); :class:`BadInput` below :data:`MIN_MARGIN`. (Coarse alignments,
+    :data:`CHECK_POOL` frames a step: a score is all it needs.)"""
+    said = spoken(transcript, profile)
     rng = np.random.default_rng(len(said))  # the same figures for the same log
     score = align(logprobs, said, pool=CHECK_POOL).score
     best = max(
-        align(logprobs, _shuffled(said, rng), pool=CHECK_POOL).score for _ in range(SHUFFLES)
+        align(logprobs, spoken(_shuffled(transcript, rng), profile), pool=CHECK_POOL).score
+        for _ in range(SHUFFLES)
     )
-    margin = (score - best) / digits
+    message = [said.items[s.index] for s in found.segments]
+    shuffled = sum(i.kind is Kind.DIGIT and bool(i.group or not transcript.groups) for i in message)
+    margin = (score - best) / max(shuffled, 1)
     if margin < MIN_MARGIN:
         raise BadInput(
             "the log does not match the recording: it explains the audio hardly better "
@@ -345,15 +356,20 @@ def _margin(logprobs: NDArray[np.float32], said: Spoken, digits: int) -> float:
     return margin
 
 
-def _shuffled(said: Spoken, rng: np.random.Generator) -> Spoken:
-    """``said`` with its digits in random order (the words and tones in place)."""
-    where = [k for k, i in enumerate(said.items) if i.kind is Kind.DIGIT]
-    texts = [said.items[k].text for k in where]
-    rng.shuffle(texts)
-    items = list(said.items)
-    for k, text in zip(where, texts, strict=True):
-        items[k] = replace(items[k], text=text)
-    return Spoken(tuple(items), said.blocks)
+def _shuffled(transcript: Transcript, rng: np.random.Generator) -> Transcript:
+    """The log with the figures of its groups in random order (of its call-up, when it
+    has no groups: the digits read one by one)."""
+    tokens = transcript.groups or transcript.callup
+    runs = [t for t in tokens if all(c in FIGURES for c in t)]
+    figures = list("".join(runs))
+    rng.shuffle(figures)
+    refill = iter(figures)
+    shuffled = tuple(
+        "".join(next(refill) for _ in t) if all(c in FIGURES for c in t) else t for t in tokens
+    )
+    if transcript.groups:
+        return replace(transcript, groups=shuffled)
+    return replace(transcript, callup=shuffled)
 
 
 def _fit(

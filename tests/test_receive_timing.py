@@ -101,6 +101,7 @@ def test_a_copy_without_its_count_or_short_of_it_is_never_clean(
     rec = decode(heard(s06, start=first - 0.3), s06.profile)
     assert rec.groups == GROUPS and rec.count is None and not rec.clean
     assert any(n.startswith("count not read") for n in rec.notes)
+    assert "the recording starts in the message: groups before it may be missing" in rec.notes
     # The recording ends early: the missing groups are '?????', and it says how many.
     stop = next(e.start for e in s06.timeline if e.kind == "group" and e.text == GROUPS[5])
     rec = decode(heard(s06, end=stop - 0.1), s06.profile)

@@ -109,6 +109,8 @@ def _notes(
         notes.append(f"the recording starts in reading {first.step + 1} of the message")
     elif first.block.at_start and first.offset > 0:
         notes.append(f"the recording starts at group {first.offset + 1} of the first reading")
+    elif first.block.at_start and call.count is None:
+        notes.append("the recording starts in the message: groups before it may be missing")
     if call.count is not None and heard < call.count:
         notes.append(f"copy has {heard} of {call.count} groups")
     said = timing.speed_note(timing.speed(_gaps(placed), profile))

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint bench clean
+.PHONY: setup system-deps demo test lint bench model clean
 
 setup: system-deps $(STAMP)
 
@@ -33,6 +33,11 @@ test: lint
 # BENCH_ARGS: e.g. --quick (smaller sizes), --only text,pad, --radio, --json PATH.
 bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# The digit recogniser's models (src/cinq/radio/models/<lang>.npz), trained again from
+# every installed voice; MODEL_ARGS: e.g. --lang en --report model-report.json.
+model: setup
+	$(BIN)/python scripts/train_recogniser.py $(MODEL_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -56,6 +56,7 @@ _WORD_MARGIN = 0.8  # dots, either side of the word boundary
 _CLICK = 0.35  # dots: a shorter mark or space is a click of noise, not keying
 _ABSENT = "....."  # a reading the recording does not hold (started late, ended early)
 _REPEAT_PAUSE = 10.0  # dots: a longer pause parts two repeats of a call-up
+_SPACE_LEVEL = 0.1  # a space whose highest level comes nearer the threshold is not sure
 _LEVEL = 0.0  # a run on the wrong side of the threshold a fifth of its time is not sure
 
 
@@ -87,7 +88,8 @@ class Keying:
 class Run:
     """A stretch of the envelope on one side of the threshold: its start and length in
     seconds, and its level's distance from the threshold as a share of the local peak
-    over the local floor (the side's own sign: positive is clear, 0.5 the most)."""
+    over the local floor (the side's own sign: positive is clear, 0.5 the most): a
+    mark's fifth lowest, a space's highest."""
 
     on: bool
     start: float
@@ -184,10 +186,16 @@ def runs(env: NDArray[np.float64], dot: float) -> list[Run]:
     on = _declick(level > 0, max(int(_CLICK * per), 1))
     edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
     bounds = np.r_[0, edges, len(on)]
+    edge = int(0.3 * per)  # the envelope's own rise and fall at either end of a space
+    # A dot faded under the threshold shows in a space as a bump a dot long; noise
+    # makes shorter ones. Spaces are judged on the level averaged over most of a dot.
+    bumps = uniform_filter1d(level, max(int(0.7 * per), 1))
     out = []
     for a, b in itertools.pairwise(bounds):
-        inner = level[a:b]
-        margin = np.percentile(inner, 20) if on[a] else -np.percentile(inner, 80)
+        if on[a]:
+            margin = np.percentile(level[a:b], 20)
+        else:
+            margin = -np.max(bumps[a + edge : b - edge] if b - a > 2 * edge else bumps[a:b])
         out.append(Run(bool(on[a]), a * STEP / RATE, (b - a) * STEP / RATE, float(margin)))
     return out
 
@@ -242,7 +250,7 @@ def read_words(found: Sequence[Run], dot: float) -> list[Keyed]:
             code += "." if u < _DASH else "-"
             sure &= _sure_mark(u, r.margin)
             continue
-        gap_sure = r.margin >= _LEVEL and abs(u - _CHAR_GAP) > _MARGIN
+        gap_sure = r.margin >= _SPACE_LEVEL and abs(u - _CHAR_GAP) > _MARGIN
         if u < _CHAR_GAP:
             sure &= gap_sure
             continue
@@ -480,17 +488,20 @@ def _mixed(part: list[Step]) -> bool:
 
 
 def _fit(part: list[Step], seg: _Segment) -> float:
-    """How well a part of the recording fits a part of the script: 0 if one holds
-    groups and the other not; else 1, and for words the share that the script's
-    words match."""
+    """How well a part of the recording fits a part of the script (0: not at all). For
+    the groups, the share of its words that look like groups (five figures); for
+    words, the share of its words that the script's words match and that look like
+    no group, and half the share of the rest."""
     group_like = [len(w) == 5 and all(c.isdigit() or c == UNKNOWN for c in w) for w in seg.words]
-    looks_groups = sum(group_like) >= 0.4 * len(seg.words)
-    if looks_groups != any(s.kind == "groups" for s in part):
-        return 0.0
-    if looks_groups:
-        return 1.0
+    groups = sum(group_like) / len(seg.words)
+    if any(s.kind == "groups" for s in part):
+        return groups if groups >= 0.3 else 0.0
     patterns = [_pattern(t) for s in part for t in s.text.split()]
-    return 1.0 + sum(any(re.fullmatch(x, w) for x in patterns) for w in seg.words) / len(seg.words)
+    said = sum(
+        not g and any(re.fullmatch(x, w) for x in patterns)
+        for w, g in zip(seg.words, group_like, strict=True)
+    ) / len(seg.words)
+    return 0.0 if groups >= 0.7 and not said else said + (1 - groups) / 2
 
 
 def _pattern(token: str) -> str:

@@ -427,14 +427,15 @@ class _Segment:
 
 def _segments(words: list[str], sep: str, pauses: Sequence[float] = ()) -> list[_Segment]:
     """The words cut where a separator was keyed: a run of separator-like words that
-    holds ``=``, or two or more one-character words not sure (``= =`` heard as ``? ?``)."""
+    holds ``=``, or two one-character words not sure (``= =`` heard as ``? ?``; more
+    of them are a garble)."""
     cuts: list[range] = []
     i = 0
     while i < len(words):
         j = i
         while j < len(words) and _sepish(words[j], sep):
             j += 1
-        if j - i >= 2 or any(sep in w for w in words[i:j]):
+        if any(sep in w for w in words[i:j]) or words[i:j] == [UNKNOWN, UNKNOWN]:
             cuts.append(range(i, j))
         i = max(j, i + 1)
     segments: list[_Segment] = []

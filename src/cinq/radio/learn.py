@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import tempfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +32,6 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from ..errors import BadInput
-from ..files import atomic_write
 from .features import Frames, features
 from .forced import HOP, Alignment, align
 from .profiles import Profile
@@ -127,7 +125,7 @@ class LearntVoice:
 
     def save(self, path: str | Path) -> None:
         """Write the voice file atomically (the adapted recogniser's ``.npz``)."""
-        atomic_write(path, _npz(self.recogniser))
+        self.recogniser.save(path)
 
     @classmethod
     def load(cls, path: str | Path) -> LearntVoice:
@@ -154,14 +152,6 @@ class LearntVoice:
 def load_voice(path: str | Path) -> Recogniser:
     """The recogniser of a voice file (``cinq voice learn``), for ``receive(model=...)``."""
     return LearntVoice.load(path).recogniser
-
-
-def _npz(rec: Recogniser) -> bytes:
-    """The recogniser's ``.npz`` file as bytes."""
-    with tempfile.TemporaryDirectory(prefix="cinq-voice-") as folder:
-        path = Path(folder) / "voice.npz"
-        rec.save(path)
-        return path.read_bytes()
 
 
 def learn(

@@ -22,6 +22,7 @@ the words of the whole recording.
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import json
 import zipfile
@@ -33,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import BadInput
+from ..files import atomic_write
 from . import RATE
 from .features import BLOCK, DIM, HOP, WINDOW, Frames, features
 from .speech import Audio
@@ -180,7 +182,11 @@ class Recogniser:
             raise BadInput(f"{where}: not a recogniser model (temperature not positive)")
 
     def save(self, path: str | Path) -> None:
-        """Write the model as ``.npz`` (weights as float16)."""
+        """Write the model as ``.npz`` (weights as float16), atomically."""
+        atomic_write(path, self.npz())
+
+    def npz(self) -> bytes:
+        """The model as the bytes of an ``.npz`` file (what :meth:`save` writes)."""
         arrays: dict[str, NDArray[np.generic]] = {
             "lang": np.array(self.lang),
             "offsets": self.offsets,
@@ -191,8 +197,9 @@ class Recogniser:
             **self.frame.arrays("frame_"),
             **self.word.arrays("word_"),
         }
-        with open(path, "wb") as f:
-            np.savez_compressed(f, **arrays)  # type: ignore[arg-type]
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+        return buffer.getvalue()
 
     # -- frames ---------------------------------------------------------------------------
 

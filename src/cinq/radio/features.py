@@ -36,6 +36,9 @@ REACH = 15
 """Blocks on either side of a frame's own that its normalisation looks at (1.5 s)."""
 FLOOR = 9.0
 """How far below the speech nearby a band can go (nats, about 40 dB)."""
+SILENT = -14.0
+"""The lowest speech level (log power in a band, about 60 dB below a voice at a tenth
+of full scale)."""
 KEEP = 0.3
 """What is left of the noise after it is subtracted, as a floor (a fraction of it)."""
 FPS = RATE / HOP
@@ -119,6 +122,9 @@ def normalise(raw: Frames) -> Frames:
     quiet = sliding_window_view(
         np.pad(means, ((REACH, REACH), (0, 0)), constant_values=np.inf), span, axis=0
     ).min(axis=2)
+    # Digital silence has no speech nearby to be measured against: a level far below
+    # any voice stands in for it.
+    loud = np.maximum(loud, SILENT)
     block = np.arange(len(raw)) // BLOCK
     noise = np.exp(quiet[block])
     floor = np.maximum(KEEP * noise, np.exp(loud[block] - FLOOR))

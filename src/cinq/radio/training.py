@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import tomllib
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -340,6 +341,7 @@ def fit(
     alpha: float = 1e-4,
 ) -> Network:
     """A network trained on ``data`` (scikit-learn), exported to NumPy."""
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
     missing = set(range(classes)) - set(np.unique(data.labels).tolist())
@@ -348,7 +350,10 @@ def fit(
     mean = data.inputs.mean(axis=0)
     scale = data.inputs.std(axis=0) + 1e-3
     net = _mlp(seed, hidden, max_iter, alpha)
-    with threadpool_limits(1):  # one core, and the same sums in the same order every run
+    with threadpool_limits(1), warnings.catch_warnings():
+        # One core, and the same sums in the same order every run. Stopping at max_iter
+        # is a choice (training time), not news.
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
         net.fit((data.inputs - mean) / scale, data.labels)
     return Network(
         mean.astype(np.float32),

@@ -427,15 +427,16 @@ class _Segment:
 
 def _segments(words: list[str], sep: str, pauses: Sequence[float] = ()) -> list[_Segment]:
     """The words cut where a separator was keyed: a run of separator-like words that
-    holds ``=``, or two one-character words not sure (``= =`` heard as ``? ?``; more
-    of them are a garble)."""
+    holds ``=``, or two or three one-character words not sure (``= =`` heard as
+    ``? ?``, perhaps with a click; more of them, or longer, are a garble)."""
     cuts: list[range] = []
     i = 0
     while i < len(words):
         j = i
         while j < len(words) and _sepish(words[j], sep):
             j += 1
-        if any(sep in w for w in words[i:j]) or words[i:j] == [UNKNOWN, UNKNOWN]:
+        run = words[i:j]
+        if any(sep in w for w in run) or (2 <= len(run) <= 3 and set(run) == {UNKNOWN}):
             cuts.append(range(i, j))
         i = max(j, i + 1)
     segments: list[_Segment] = []
@@ -493,9 +494,14 @@ def _fit(part: list[Step], seg: _Segment) -> float:
     the groups, the share of its words that look like groups (five figures); for
     words, the share of its words that the script's words match and that look like
     no group, and half the share of the rest."""
-    group_like = [len(w) == 5 and all(c.isdigit() or c == UNKNOWN for c in w) for w in seg.words]
+    group_like = [_group_like(w) for w in seg.words]
     groups = sum(group_like) / len(seg.words)
-    if any(s.kind == "groups" for s in part):
+    times = max((s.times for s in part if s.kind == "groups"), default=0)
+    if times:
+        # Groups sent twice in a row show as neighbours that agree; once, they do not.
+        doubled = _doubled([w for w, g in zip(seg.words, group_like, strict=True) if g])
+        if doubled is not None and (doubled >= 0.2) != (times > 1):
+            return 0.0
         return groups if groups >= 0.3 else 0.0
     patterns = [_pattern(t) for s in part for t in s.text.split()]
     said = sum(
@@ -503,6 +509,23 @@ def _fit(part: list[Step], seg: _Segment) -> float:
         for w, g in zip(seg.words, group_like, strict=True)
     ) / len(seg.words)
     return 0.0 if groups >= 0.7 and not said else said + (1 - groups) / 2
+
+
+def _group_like(word: str) -> bool:
+    """Five characters, each a figure or not sure (a call-up's ``472/5`` is not)."""
+    return len(word) == 5 and all(c.isdigit() or c == UNKNOWN for c in word)
+
+
+def _doubled(words: list[str]) -> float | None:
+    """The share of neighbouring words that hold the same figure, sure in both, at three
+    places or more (None for fewer than four words: too few to tell)."""
+    if len(words) < 4:
+        return None
+    same = [
+        sum(x == y != UNKNOWN for x, y in zip(a, b, strict=True)) >= 3
+        for a, b in itertools.pairwise(words)
+    ]
+    return sum(same) / len(same)
 
 
 def _pattern(token: str) -> str:
@@ -552,7 +575,7 @@ def _as_groups(words: list[str]) -> list[str]:
     sent: list[str] = []
     pending = ""
     for word in words:
-        if len(word) == 5 and not pending:
+        if _group_like(word) and not pending:
             sent.append(word)
         else:
             pending = _garbled(sent, pending, word)
@@ -642,7 +665,7 @@ def _take_groups(words: list[str], pos: int) -> tuple[_Block, int]:
     start, opened = pos, False
     while pos < len(words) and not (sent and _separator(words, pos)):
         word = words[pos]
-        if len(word) == 5 and not pending:
+        if _group_like(word) and not pending:
             # Pinned at the start only if nothing but the separator came before.
             opened |= not sent and pos > 0 and all(len(w) <= 2 for w in words[start - 1 : pos])
             sent.append(word)
@@ -691,7 +714,7 @@ def _anchored(readings: list[list[str]], count: int | None, block: _Block) -> li
 def _garbled(sent: list[str], pending: str, word: str) -> str:
     """Characters not yet laid out as groups, after ``word``; whole groups of them
     are added to ``sent`` as ``?????``."""
-    if len(word) == 5:  # a whole group closes what was pending: at least one garbled
+    if _group_like(word):  # a whole group closes what was pending: at least one garbled
         sent.extend([UNKNOWN * 5] * max(round(len(pending) / 5), 1))
         sent.append(word)
         return ""

@@ -14,10 +14,18 @@ characters, 8 or 10 between words), whatever the threshold does to the marks' ow
 lengths. The dot is the length that lays the onsets best on that grid, within
 :data:`SPEED_RANGE` of the profile's.
 
+The script: the station keys a separator (``= =``) between the parts of its
+transmission (call-up, message, call-up again, ...). The recording is cut there and
+its parts laid on the script's, the last ones first when fewer were heard (a late
+start); a part of the message is pinned to its places from a separator heard at
+either end, and groups the recording does not hold are left out of the vote.
+
 Honesty: a character is written ``?`` whenever one of its marks or spaces sits near a
 decision boundary (a dot or a dash? inside the character or after it?), or its level
 near the threshold. A group is voted over its readings; a figure no reading is sure
-of, or that the readings dispute, stays ``?``.
+of, or that the readings dispute, stays ``?``; where a reading may sit on its
+neighbour's place (a garbled group, no count read), a figure needs more than half of
+the readings. A group that cannot be placed is ``?????``, never guessed.
 """
 
 from __future__ import annotations
@@ -303,8 +311,9 @@ def morse_words(audio: Audio, p: Profile) -> list[str]:
 
 def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     """Copy a Morse recording: the tone found and the speed measured, marks and spaces,
-    characters; then the words are matched against the profile's script, step by step,
-    and each group voted over its readings."""
+    characters; then the words are laid on the profile's script and each group voted
+    over its readings. ``vote=False`` reads only the first pass. The notes give the
+    tone and speed found."""
     keying, read = listen(audio, p)
     words = [_uncut(w.text, p) for w in read]
     heard = _follow_script(words, p, [w.pause for w in read])

@@ -39,7 +39,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     cadence = timing.estimate(words, profile)
     runs = timing.runs(words, cadence)
     call = callup.read(runs, profile)
-    found = passes.blocks(runs, call.runs, profile, cadence.slot)
+    found = passes.blocks(runs, call.runs, profile, cadence)
     laid = passes.laid(passes.without_phrases(found, profile), profile)
     placed = passes.aligned(laid, call.count)
     if not placed:
@@ -48,7 +48,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     size = max(call.count or 0, max(p.offset + len(p.groups) for p in placed))
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
     groups = [_group(rs) for rs in heard]
-    held = sum(1 for rs in heard if any(f is not None for r in rs for f in r.figures))
+    held = sum(1 for g in groups if g != UNKNOWN * FIGURES)
     notes = _notes(placed, call, held, profile)
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
     return reception(profile.name, groups, call.station_id, call.count, notes, counted=counted)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .profiles import Profile
-from .timing import Run
+from .timing import DIGIT_LIKE, Cadence, Run
 from .vote import Probs, agreement, digit_probs, posterior
 from .words import DIGITS, Word
 
@@ -156,24 +156,25 @@ class Pass:
 
 
 def readings(run: Run, slot: float) -> list[Reading]:
-    """The readings of a run of digits: five words each; a run of four or six words is
-    one reading placed by its onsets (digit steps of ``slot`` seconds); any other
-    length holds as many readings as it is nearest to, none of their figures placed."""
+    """The readings of a run of digits, as many as its length is nearest to in fives:
+    a longer run is cut at its widest onset gaps (two readings said without a pause, or
+    with a word of noise between them); a reading of five words is read as it is, one of
+    four or six placed by its onsets (digit steps of ``slot`` seconds), any other left
+    with no figure placed."""
     words = run.words
-    if len(words) % FIGURES == 0:
-        found = [
-            Reading(
-                (tuple(digit_probs(w) for w in words[k : k + FIGURES]),),
-                words[k].start,
-                onsets=tuple(w.start for w in words[k : k + FIGURES]),
-            )
-            for k in range(0, len(words), FIGURES)
-        ]
+    count = max(round(len(words) / FIGURES), 1)
+    if count > 1:
+        gaps = np.diff([w.start for w in words])
+        cuts = sorted(int(k) + 1 for k in np.argsort(gaps)[::-1][: count - 1])
+        parts = [words[a:b] for a, b in itertools.pairwise([0, *cuts, len(words)])]
+        found = [r for part in parts for r in readings(Run(part, 0.0), slot)]
+    elif len(words) == FIGURES:
+        probs = tuple(digit_probs(w) for w in words)
+        found = [Reading((probs,), run.start, onsets=tuple(w.start for w in words))]
     elif len(words) in (FIGURES - 1, FIGURES + 1):
         found = [Reading(_placings(words, slot), run.start)]
     else:
-        count = max(round(len(words) / FIGURES), 1)
-        found = [Reading(((None,) * FIGURES,), run.start) for _ in range(count)]
+        found = [Reading(((None,) * FIGURES,), run.start)]
     return [replace(found[0], pause=run.pause), *found[1:]]
 
 
@@ -226,34 +227,90 @@ def _heard(run: Run, index: int, skip: frozenset[int]) -> bool:
     return index in skip or not run.digits or len(run.words) >= MIN_READING
 
 
-def blocks(runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: float) -> list[Block]:
+def _segments(runs: Sequence[Run], skip: frozenset[int], cut: float) -> list[list[int]]:
+    """The runs outside ``skip`` joined wherever no pause parts them: a digit heard as
+    "not a digit" cuts a run in two, but not the reading it is part of."""
+    found: list[list[int]] = []
+    for i, run in enumerate(runs):
+        if i in skip:
+            continue
+        if found and found[-1][-1] == i - 1 and run.pause <= cut:
+            found[-1].append(i)
+        else:
+            found.append([i])
+    return found
+
+
+def _joined(runs: Sequence[Run], segment: list[int]) -> Run:
+    return Run(tuple(w for i in segment for w in runs[i].words), runs[segment[0]].pause)
+
+
+def _reading_like(run: Run) -> bool:
+    """Whether a run can hold readings: long enough, and at most one of its words not
+    a digit (a reading with one figure misheard, not a phrase with a word in it)."""
+    digits = sum(w.p_digit >= DIGIT_LIKE for w in run.words)
+    return len(run.words) >= MIN_READING and digits >= len(run.words) - 1
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Runs joined into one (:func:`_segments`): the first and last run's index, the
+    joined run, and whether a call-up (or any pause as long as a phrase's) parts it
+    from what came before."""
+
+    first: int
+    last: int
+    run: Run
+    called: bool
+    parted: bool
+
+
+def _pieces(
+    runs: Sequence[Run], skip: frozenset[int], cadence: Cadence, phrase: float
+) -> list[_Piece]:
+    found: list[_Piece] = []
+    for segment in _segments(runs, skip, cadence.cut):
+        run = _joined(runs, segment)
+        after = found[-1].last + 1 if found else 0
+        called = any(i in skip for i in range(after, segment[0]))
+        parted = called or run.pause >= phrase + cadence.slot
+        found.append(_Piece(segment[0], segment[-1], run, called, parted))
+    return found
+
+
+def blocks(
+    runs: Sequence[Run], skip: frozenset[int], profile: Profile, cadence: Cadence
+) -> list[Block]:
     """The blocks of readings in ``runs``, leaving out the runs in ``skip`` (the
     call-up's) and the numbers the script says outright. A block ends at a call-up or a
     pause longer than a phrase's even with a digit missed (not at a word: a noise taken
     for one may fall inside the message)."""
     t = profile.timing
     phrase = (t.group_gap + t.phrase_gap) / 2
-    spans: list[list[int]] = [[]]
-    called: list[bool] = [False]
-    for i, run in enumerate(runs):
-        if i in skip or run.pause >= phrase + slot:
-            if spans[-1]:
-                spans.append([])
-                called.append(False)
-            called[-1] = called[-1] or i in skip
-        if i not in skip and run.digits and len(run.words) >= MIN_READING:
-            spans[-1].append(i)
-    texts = literals(profile)
-    made = []
-    for span, after in zip(spans, called, strict=True):
-        found = [r for i in span for r in readings(runs[i], slot)]
-        if found and _is_literal(found[-1], texts) and _after_phrase(found, slot, phrase):
-            found.pop()  # the closing "00000" after the message, not a group of it
-        if found:
-            first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: span[0]]))
-            last = not any(_heard(r, i, skip) for i, r in enumerate(runs) if i > span[-1])
-            made.append(Block(tuple(found), first, after, at_end=last))
-    return made
+    spans: list[list[_Piece]] = []
+    for piece in _pieces(runs, skip, cadence, phrase):
+        if not spans or (piece.parted and any(_reading_like(q.run) for q in spans[-1])):
+            spans.append([])
+        spans[-1].append(piece)
+    made = [_block(span, runs, skip, profile, cadence.slot) for span in spans]
+    return [b for b in made if b is not None]
+
+
+def _block(
+    span: list[_Piece], runs: Sequence[Run], skip: frozenset[int], profile: Profile, slot: float
+) -> Block | None:
+    """The block of a span of pieces: its readings, less a closing literal."""
+    t = profile.timing
+    phrase = (t.group_gap + t.phrase_gap) / 2
+    held = [q for q in span if _reading_like(q.run)]
+    found = [r for q in held for r in readings(q.run, slot)]
+    if found and _is_literal(found[-1], literals(profile)) and _after_phrase(found, slot, phrase):
+        found.pop()  # the closing "00000" after the message, not a group of it
+    if not found:
+        return None
+    first = not any(_heard(r, i, skip) for i, r in enumerate(runs[: held[0].first]))
+    last = not any(_heard(r, i, skip) for i, r in enumerate(runs) if i > held[-1].last)
+    return Block(tuple(found), first, any(q.called for q in span), at_end=last)
 
 
 def _grouped(block: Block, times: int, phase: int) -> list[tuple[Reading, ...]]:

@@ -407,10 +407,15 @@ def _with_holes(block: Block) -> Block:
     """The block with an empty reading wherever one is missing: where two readings
     are two or three reading periods apart (the block's typical one), a group read once
     and never heard (faded, or heard only as a few words) would otherwise shift every
-    later group up by one. A longer gap is no missed reading, and is left as it is."""
-    rs = block.readings
-    if len(rs) < 3:
+    later group up by one. A longer gap is no missed reading, and is left as it is.
+    Readings with no figure placed at either end are dropped first."""
+    held = [k for k, r in enumerate(block.readings) if _placed(r)]
+    if not held:
         return block
+    # Readings with no figure placed at either end are no help, and would shift the rest.
+    rs = block.readings[held[0] : held[-1] + 1]
+    if len(rs) < 3:
+        return replace(block, readings=rs)
     period = float(np.median(np.diff([r.start for r in rs])))
     filled = [rs[0]]
     for a, b in itertools.pairwise(rs):
@@ -491,7 +496,8 @@ def aligned(passes: list[Pass], count: int | None) -> list[Pass]:
     other passes outside it are left out: they are not the message's."""
     if not passes:
         return passes
-    ref = max(passes, key=lambda p: (len(p.groups), -p.step))
+    # The reference: a pass as long as the call-up says, else the longest.
+    ref = max(passes, key=lambda p: (len(p.groups) == count, len(p.groups), -p.step))
     base = 0
     if count and len(ref.groups) < count and ref.block.at_start:
         base = count - len(ref.groups)

@@ -33,6 +33,10 @@ FIGURES = 5
 # Two passes are laid over each other only where their groups agree by at least this
 # much (nats): a few sure figures in common, not chance.
 MIN_AGREEMENT = 6.0
+# Two readings are of one phrase said again (not two groups alike, as 78888 and 28888
+# heard by a weak recogniser) when they agree by this much: four sure figures and no
+# contradiction.
+SAME_PHRASE = 9.0
 # A run of digits shorter than this is no reading of a group (a call-up's ID or count,
 # a stray sound); one of four or more is a reading that lost or gained a word.
 MIN_READING = 4
@@ -327,9 +331,10 @@ def _pairing(groups: list[tuple[Reading, ...]]) -> float:
 
 def grouped(block: Block, times: int) -> tuple[tuple[tuple[Reading, ...], ...], float]:
     """The block's readings in groups of ``times`` (the phase where they agree best),
-    and how well they agree (0 for groups read once). A group read fewer times than the
-    others at the start (end) of the block stays only when the recording begins (ends)
-    there: otherwise it is a lone reading of something else (a call-up heard as digits)."""
+    and how well they agree in all (nats; 0 for groups read once). A group read fewer
+    times than the others at the start (end) of the block stays only when the recording
+    begins (ends) there: otherwise it is a lone reading of something else (a call-up
+    heard as digits)."""
     if times <= 1:
         return tuple((r,) for r in block.readings), 0.0
     best = max(
@@ -340,7 +345,8 @@ def grouped(block: Block, times: int) -> tuple[tuple[tuple[Reading, ...], ...], 
         best = best[1:]
     if len(best) > 1 and len(best[-1]) < times and not block.at_end:
         best = best[:-1]
-    return tuple(best), _pairing(best)
+    total = sum(a.agreement(b) for g in best for a, b in itertools.pairwise(g))
+    return tuple(best), float(total)
 
 
 def _steps(profile: Profile) -> list[int]:
@@ -353,29 +359,48 @@ def _streaks(readings: Sequence[Reading]) -> list[range]:
     found: list[range] = []
     start = 0
     for k in range(1, len(readings) + 1):
-        if k == len(readings) or readings[k - 1].agreement(readings[k]) < MIN_AGREEMENT:
+        if k == len(readings) or readings[k - 1].agreement(readings[k]) < SAME_PHRASE:
             found.append(range(start, k))
             start = k
     return found
 
 
+def _agreements(a: Sequence[Reading], b: Sequence[Reading]) -> NDArray[np.float64]:
+    """``(len(a), len(b))``: the agreement of every reading of ``a`` with every one of
+    ``b`` (their figures placed in both), by one product of matrices per figure."""
+    pa, held_a = _stacked(a)
+    pb, held_b = _stacked(b)
+    pairs = np.zeros((len(a), len(b)))
+    for i in range(FIGURES):
+        both = held_a[:, i, None] & held_b[None, :, i]
+        dots = np.maximum(pa[:, i] @ pb[:, i].T, 1e-12)
+        pairs += np.where(both, np.log(dots * len(DIGITS)), 0.0)
+    return pairs
+
+
 def without_phrases(found: list[Block], profile: Profile) -> list[Block]:
     """The blocks without what only looks like groups: a phrase said over and over
     (a call-up whose word was heard as a digit) shows as the same "group" more times in
-    a row than the script reads any group; such readings, and any other reading of the
-    same, are left out."""
-    most = profile.group_repeats
-    phrases = [
+    a row than the script reads any group, or more times in the whole recording than
+    the script reads each group in all its passes; such readings are left out."""
+    everything = [r for b in found for r in b.readings]
+    if not everything:
+        return found
+    same = _agreements(everything, everything) >= SAME_PHRASE
+    reads = sum(s.times * s.repeat for s in profile.script if s.kind == "groups")
+    phrase = same.sum(axis=1) > reads
+    runs = [
         b.readings[s.start]
         for b in found
         for s in _streaks(b.readings)
-        if len(s) > most and all(f is not None for f in b.readings[s.start].figures)
+        if len(s) > profile.group_repeats and _placed(b.readings[s.start])
     ]
-    if not phrases:
-        return found
-    kept = []
+    if runs:
+        phrase |= (_agreements(everything, runs) >= SAME_PHRASE).any(axis=1)
+    kept, k = [], 0
     for b in found:
-        said = [any(r.agreement(q) >= MIN_AGREEMENT for q in phrases) for r in b.readings]
+        said = phrase[k : k + len(b.readings)]
+        k += len(b.readings)
         rest = tuple(r for r, x in zip(b.readings, said, strict=True) if not x)
         if rest:
             kept.append(replace(b, readings=rest, at_start=b.at_start and not said[0]))
@@ -386,21 +411,50 @@ def _placed(reading: Reading) -> bool:
     return any(f is not None for f in reading.figures)
 
 
-def _fewer(found: list[Block]) -> list[Block]:
-    """One block fewer: a block of which no figure was placed dropped; else the two
-    closest neighbours with no call-up between them joined (a message cut by a long
-    pause); failing that, the smallest dropped."""
-    empty = [
-        k for k, b in enumerate(found) if all(f is None for r in b.readings for f in r.figures)
+def _fewer(found: list[Block], steps: Sequence[int]) -> list[Block]:
+    """One block fewer: a block of which no figure was placed dropped; else, of every
+    way to join two neighbours with no call-up between them (a message cut by a long
+    pause) or to drop one block (a call-up heard as digits), the one whose blocks pair
+    up best as some step of the script reads them (a join before a drop, a smaller
+    block dropped before a larger one, when they pair up as well)."""
+    empty = [k for k, b in enumerate(found) if not any(_placed(r) for r in b.readings)]
+    if empty:
+        return [*found[: empty[0]], *found[empty[0] + 1 :]]
+    joins = [
+        [*found[:k], _join(found[k], found[k + 1]), *found[k + 2 :]]
+        for k in range(len(found) - 1)
+        if not found[k + 1].after_callup
     ]
-    joinable = [k for k in range(len(found) - 1) if not found[k + 1].after_callup]
-    if empty or not joinable:
-        k = empty[0] if empty else min(range(len(found)), key=lambda k: len(found[k].readings))
-        return [*found[:k], *found[k + 1 :]]
-    k = min(joinable, key=lambda k: found[k + 1].readings[0].start - found[k].readings[-1].start)
-    a, b = found[k], found[k + 1]
-    joined = replace(a, readings=a.readings + b.readings, at_end=b.at_end)
-    return [*found[:k], joined, *found[k + 2 :]]
+    by_size = sorted(range(len(found)), key=lambda k: len(found[k].readings))
+    drops = [[*found[:k], *found[k + 1 :]] for k in by_size]
+    candidates = [*joins, *drops]
+    scores = [_fit(c, steps) for c in candidates]
+    return candidates[int(np.argmax(scores))]
+
+
+def _fit(found: list[Block], steps: Sequence[int]) -> float:
+    """How well the blocks pair up on the steps: laid in order when there are no more
+    blocks than steps, else each as the step that suits it best."""
+    if len(found) <= len(steps):
+        return _laying(found, steps)[1]
+    return sum(max(grouped(b, t)[1] for t in set(steps)) for b in found)
+
+
+def _laying(found: list[Block], steps: Sequence[int]) -> tuple[list[Pass], float]:
+    """The blocks laid in order on the steps where their readings pair up best."""
+    best: list[Pass] = []
+    best_fit = -np.inf
+    for chosen in itertools.combinations(range(len(steps)), len(found)):
+        made = [(grouped(b, steps[s]), s, b) for b, s in zip(found, chosen, strict=True)]
+        fit = sum(score for (_, score), _, _ in made)
+        if fit > best_fit + 1e-9:
+            best_fit = fit
+            best = [Pass(groups, s, b) for (groups, _), s, b in made]
+    return best, float(best_fit)
+
+
+def _join(a: Block, b: Block) -> Block:
+    return replace(a, readings=a.readings + b.readings, at_end=b.at_end)
 
 
 def _with_holes(block: Block) -> Block:
@@ -427,21 +481,13 @@ def _with_holes(block: Block) -> Block:
 
 
 def laid(found: list[Block], profile: Profile) -> list[Pass]:
-    """The blocks laid on the script's ``groups`` steps, in order; more blocks than
-    steps are merged first (a message cut in two by a burst of noise taken for a word)."""
+    """The blocks laid on the script's ``groups`` steps, in order, where their readings
+    pair up best; more blocks than steps are made fewer first (:func:`_fewer`)."""
     steps = _steps(profile)
     while len(found) > len(steps):
-        found = _fewer(found)
+        found = _fewer(found, steps)
     found = [_with_holes(b) for b in found]
-    best: list[Pass] = []
-    best_fit = -np.inf
-    for chosen in itertools.combinations(range(len(steps)), len(found)):
-        made = [(grouped(b, steps[s]), s, b) for b, s in zip(found, chosen, strict=True)]
-        fit = sum(score for (_, score), _, _ in made)
-        if fit > best_fit + 1e-9:
-            best_fit = fit
-            best = [Pass(groups, s, b) for (groups, _), s, b in made]
-    return best
+    return _laying(found, steps)[0]
 
 
 def _summary(group: tuple[Reading, ...]) -> Reading:
@@ -468,13 +514,7 @@ def _offset(ref: Sequence[Reading], other: Sequence[Reading]) -> tuple[int, floa
     """Where ``other``'s first group falls in ``ref`` for the groups to agree best,
     and how well they agree there (the agreement of every pair of groups at once, then
     summed along each diagonal: one offset)."""
-    a, held_a = _stacked(ref)
-    b, held_b = _stacked(other)
-    pairs = np.zeros((len(ref), len(other)))
-    for i in range(FIGURES):
-        both = held_a[:, i, None] & held_b[None, :, i]
-        dots = np.maximum(a[:, i] @ b[:, i].T, 1e-12)
-        pairs += np.where(both, np.log(dots * len(DIGITS)), 0.0)
+    pairs = _agreements(ref, other)
     scores = {o: float(np.trace(pairs, offset=-o)) for o in range(-len(other) + 1, len(ref))}
     o = max(scores, key=lambda o: (scores[o], -abs(o)))
     return o, scores[o]

@@ -727,7 +727,7 @@ def speed_comparison(plan: Plan) -> Comparison:
     return Comparison(
         f"reception speed, E11 own voice, {TARGET_CONDITION}, {plan.message} groups "
         f"({out['seconds']:.0f} s of audio), one thread",
-        "cinq.radio.receive.receive(audio, profile, model=the shipped recogniser)",
+        "receive(audio, E11, model=the shipped recogniser)",
         "the audio's own length (real time)",
         tuple(Span(*s) for s in out["subject"]),
         tuple(Span(*s) for s in out["baseline"]),

@@ -481,6 +481,17 @@ def test_a_log_that_does_not_match_the_recording_is_refused(
         learn.learn(taught.audio, heard.log, station)
 
 
+def test_a_recording_that_is_empty_or_not_numbers_is_refused(
+    station: profiles.Profile, taught: Broadcast
+) -> None:
+    with pytest.raises(BadInput, match="empty"):
+        learn.learn(np.zeros(0, np.float32), taught.log, station)
+    damaged = taught.audio.copy()
+    damaged[1000] = np.nan
+    with pytest.raises(BadInput, match="not numbers"):
+        learn.learn(damaged, taught.log, station)
+
+
 def test_a_recording_of_the_ten_digits_still_teaches_a_voice(jackson: Voice) -> None:
     ten = tr.parse("0 1 2 3 4 5 6 7 8 9")
     pause = np.zeros(RATE // 2, np.float32)

@@ -184,12 +184,15 @@ def learn(
     Raises
     ------
     BadInput
-        An empty recording, a log that does not fit the profile, a recording that
-        shows fewer than :data:`MIN_DIGITS` digits, or one that the log does not
-        match (it explains it hardly better than with its digits shuffled).
+        An empty recording or one with samples that are not numbers, a log that does
+        not fit the profile, a recording that shows fewer than :data:`MIN_DIGITS`
+        digits, or one that the log does not match (it explains it hardly better than
+        with its digits shuffled).
     """
     if len(audio) == 0:
         raise BadInput("the recording is empty: no digits to learn")
+    if not np.isfinite(audio).all():
+        raise BadInput("the recording has samples that are not numbers (NaN or infinite)")
     said = spoken(transcript, profile)
     base = base or Recogniser.load(lang or (profile.language if profile else "en"))
     feats = features(audio)
@@ -255,9 +258,34 @@ def _adapted(
     keep = np.flatnonzero(_trusted(found.labels))[::EVERY]
     frame = _fit(base.frame, hidden[keep], found.labels[keep], base.frame_temperature)
     spans, labels = _word_examples(now.segments(feats), found, said)
-    inputs = np.stack([word_input(feats, lo, hi) for lo, hi in spans])
-    word = _fit(base.word, base.word.hidden(inputs), labels, base.word_temperature)
-    return replace(base, frame=frame, word=word)
+    inputs = base.word.hidden(np.stack([word_input(feats, lo, hi) for lo, hi in spans]))
+    word = _fit(base.word, inputs, labels, base.word_temperature)
+    temperature = _word_temperature(base, inputs, labels)
+    return replace(base, frame=frame, word=word, word_temperature=temperature)
+
+
+TEMPERATURES = np.geomspace(0.5, 8.0, 25)
+"""The word network's temperatures tried, as multiples of the general model's."""
+
+
+def _word_temperature(
+    base: Recogniser, hidden: NDArray[np.float32], labels: NDArray[np.int64]
+) -> float:
+    """The word network's temperature for this voice, so that its probabilities stay
+    calibrated (a layer fitted to one recording is sure of itself): each half of the
+    words read by a layer fitted to the other half, the temperature at which those
+    readings are likeliest."""
+    first = np.arange(len(labels)) < len(labels) // 2
+    if first.all() or not first.any():
+        return base.word_temperature
+    logits = np.empty((len(labels), base.word.weights[-1].shape[1]), np.float32)
+    for test in (first, ~first):
+        net = _fit(base.word, hidden[~test], labels[~test], base.word_temperature)
+        logits[test] = hidden[test] @ net.weights[-1] + net.biases[-1]
+    rows = np.arange(len(labels))
+    temperatures = TEMPERATURES * base.word_temperature
+    nll = [-log_softmax(logits / np.float32(t))[rows, labels].mean() for t in temperatures]
+    return float(temperatures[int(np.argmin(nll))])
 
 
 def _word_examples(

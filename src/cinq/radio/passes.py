@@ -227,8 +227,9 @@ def _is_literal(reading: Reading, texts: set[str]) -> bool:
 
 
 def _heard(run: Run, index: int, skip: frozenset[int]) -> bool:
-    """Whether a run is more than a stray sound: a call-up, a word or a reading."""
-    return index in skip or not run.digits or len(run.words) >= MIN_READING
+    """Whether a run is more than a stray sound: a call-up or a reading (a word may be
+    noise, or the end of one the recording began in)."""
+    return index in skip or (run.digits and len(run.words) >= MIN_READING)
 
 
 def _segments(runs: Sequence[Run], skip: frozenset[int], cut: float) -> list[list[int]]:
@@ -277,7 +278,11 @@ def _pieces(
         run = _joined(runs, segment)
         after = found[-1].last + 1 if found else 0
         called = any(i in skip for i in range(after, segment[0]))
-        parted = called or run.pause >= phrase + cadence.slot
+        # A spoken word with a phrase's pause on either side (ATTENTION) parts too; a
+        # noise taken for a word inside the message has no such pause.
+        said = bool(found) and not any(w.p_digit >= DIGIT_LIKE for w in found[-1].run.words)
+        worded = said and max(found[-1].run.pause, run.pause) >= phrase
+        parted = called or worded or run.pause >= phrase + cadence.slot
         found.append(_Piece(segment[0], segment[-1], run, called, parted))
     return found
 

@@ -10,10 +10,10 @@ guessed; the copy is clean only when it is complete by the call-up's count
 (:mod:`cinq.radio.reception`). :func:`receive_file` streams a recording from its file,
 so memory is bounded by the recogniser's window, not the recording.
 
-Without a recogniser, the receiver reads cinq's own voice from digit *templates*
-(:class:`VoiceModel`): each template slides over the recording's spectrogram, the
-message is the lattice of digit slots the cadence implies, and the call-up is counted
-back from the first group.
+For a language with no recogniser shipped yet, the receiver reads cinq's own voice
+from digit *templates* (:class:`VoiceModel`), and says so in the notes: each template
+slides over the recording's spectrogram, the message is the lattice of digit slots the
+cadence implies, and the call-up is counted back from the first group.
 
 Morse: :mod:`cinq.radio.morse_rx` (the tone found, the speed measured), re-exported
 here as :func:`receive_morse`.
@@ -35,13 +35,13 @@ from scipy.ndimage import maximum_filter1d
 
 from ..document import UNKNOWN
 from ..errors import BadInput
-from . import RATE
+from . import RATE, voices
 from .audio import blocks, read
 from .decode import decode
 from .morse_rx import receive_morse
 from .profiles import Profile, Step
 from .reception import Reception, Unsure, reception
-from .recogniser import Recogniser
+from .recogniser import MODELS, Recogniser
 from .speech import Audio, say
 from .synth import DEFAULT_ID, digit_slot, expand
 
@@ -52,6 +52,7 @@ __all__ = [
     "receive",
     "receive_file",
     "receive_morse",
+    "recogniser",
 ]
 
 HOP = 80  # 10 ms
@@ -264,9 +265,12 @@ def receive(
         The station: its script is the grammar of the transmission.
     model
         A recogniser (:mod:`cinq.radio.recogniser`; a voice learnt with ``cinq voice
-        learn`` is one), or digit templates; default: templates of cinq's own voice.
+        learn`` is one), or digit templates; default: the recogniser shipped for the
+        language (:func:`recogniser`), or, for a language with none, templates of
+        cinq's own voice (noted).
     voice
-        The language of cinq's own voice, when it is not the station's.
+        A language (``fr``) or a voice key (``pico:en-US``) whose language to read in,
+        when it is not the station's.
     vote
         False reads only the first reading heard of each group (to measure what the
         repeats are worth).
@@ -274,9 +278,11 @@ def receive(
     check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
+    model = model if model is not None else recogniser(profile, voice)
     if isinstance(model, Recogniser):
         return decode(model.words(audio), profile, vote=vote)
-    return _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
+    got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
+    return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
 
 def receive_file(
@@ -290,11 +296,32 @@ def receive_file(
 ) -> Reception:
     """:func:`receive` of the recording in the file at ``path``. With a recogniser it
     is read ``seconds`` at a time: the memory held is the recogniser's window and the
-    words heard, not the recording (Morse, and a voice of templates, read it whole)."""
+    words heard, not the recording (Morse, and cinq's own voice read from templates
+    for a language with no recogniser, read it whole)."""
+    if profile.mode == "voice" and model is None:
+        model = recogniser(profile, voice)
     if profile.mode == "morse" or not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote)
     chunks = (_checked(chunk) for chunk in blocks(path, seconds))
     return decode(model.words(chunks), profile, vote=vote)
+
+
+def recogniser(profile: Profile, voice: str | None = None) -> Recogniser | None:
+    """The recogniser shipped for ``voice``'s language (a language, or a voice key such
+    as ``pico:en-US``), else the station's; None when none is shipped for it."""
+    lang = _language(profile, voice)
+    return Recogniser.load(lang) if (MODELS / f"{lang}.npz").is_file() else None
+
+
+def _language(profile: Profile, voice: str | None) -> str:
+    if voice is None:
+        return profile.language
+    return voices.voice(voice).lang if ":" in voice else voice
+
+
+def _templates_note(profile: Profile, voice: str | None) -> str:
+    lang = _language(profile, voice)
+    return f"no recogniser shipped for {lang!r}: read with templates of cinq's own voice"
 
 
 def _own_voice(profile: Profile, voice: str | None) -> VoiceModel:
@@ -306,7 +333,7 @@ def _own_voice(profile: Profile, voice: str | None) -> VoiceModel:
         for w in expand(step.text, DEFAULT_ID, 1)
         if not w.isdigit() and w != "/"
     }
-    model = VoiceModel.synthesized(voice or profile.language, profile.timing.digit_gap)
+    model = VoiceModel.synthesized(_language(profile, voice), profile.timing.digit_gap)
     return replace(model, words={w: len(say(w, profile.language)) / RATE for w in words})
 
 

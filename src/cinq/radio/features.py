@@ -36,9 +36,9 @@ REACH = 15
 """Blocks on either side of a frame's own that its normalisation looks at (1.5 s)."""
 FLOOR = 9.0
 """How far below the speech nearby a band can go (nats, about 40 dB)."""
-SILENT = -8.0
-"""The lowest speech level (log power in a band): about 50 dB below the loudest bands
-of a voice peaking near full scale, 10 dB below one peaking at 1 % of it."""
+SILENT = -14.0
+"""The lowest speech level (log power in a band): about 75 dB below the loudest bands
+of a voice peaking near full scale."""
 KEEP = 0.3
 """What is left of the noise after it is subtracted, as a floor (a fraction of it)."""
 FPS = RATE / HOP

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from ..errors import BadInput
 from ..files import atomic_write
 from . import RATE
-from .features import BLOCK, DIM, HOP, WINDOW, Frames, features
+from .features import BLOCK, DIM, HOP, WINDOW, Frames, features, log_mel, normalise
 from .speech import Audio
 from .words import NOT_A_DIGIT, Word
 
@@ -55,6 +55,10 @@ MIN_PAUSE = 5
 """Frames a pause between two words lasts at least (50 ms)."""
 SWITCH = -3.0
 """Log-probability of a change between speech and pause (the Viterbi's stickiness)."""
+HUSH = -12.0
+"""Log energy of a frame (:func:`~cinq.radio.features.log_mel`) below which it holds no
+sound at all (digital silence, or a hiss 100 dB below a voice): never a word."""
+HUSH_PENALTY = 50.0
 POINTS = 16
 """Instants a word's features are resampled to, from its start to its end."""
 PAD = 3
@@ -217,11 +221,16 @@ class Recogniser:
         """Log-probabilities of the twelve classes every 10 ms (frames x 12), calibrated."""
         return self.frame_logprobs_of(features(_checked(audio)))
 
-    def segments(self, feats: Frames) -> list[tuple[int, int]]:
-        """Frame spans [lo, hi) of the stretches of speech (words) in ``feats``."""
+    def segments(
+        self, feats: Frames, *, hush: NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, int]]:
+        """Frame spans [lo, hi) of the stretches of speech (words) in ``feats``; frames
+        where ``hush`` holds (no sound at all: see :func:`hushed`) are never speech."""
         logp = self.frame_logprobs_of(feats)
         silent = logp[:, SILENCE]
         speech = np.logaddexp.reduce(np.delete(logp, SILENCE, axis=1), axis=1)
+        if hush is not None:
+            speech = np.where(hush, speech - HUSH_PENALTY, speech)
         prior = float(self.priors[SILENCE])
         scores = np.stack([speech - np.log(1 - prior), silent - np.log(prior)], axis=1)
         path = viterbi(scores.astype(np.float32), (MIN_SPEECH, MIN_PAUSE))
@@ -271,11 +280,12 @@ class Recogniser:
         """The words of ``piece`` (sample ``start`` on) that begin in ``[core, end)``."""
         if len(piece) == 0:
             return
-        feats = features(piece)
+        raw = log_mel(piece)
+        feats = normalise(raw)
         first = start // HOP
         spans = [
             (lo, hi)
-            for lo, hi in self.segments(feats)
+            for lo, hi in self.segments(feats, hush=hushed(raw))
             if (first + lo) * HOP >= core and (end is None or (first + lo) * HOP < end)
         ]
         if not spans:
@@ -314,6 +324,11 @@ def word_input(feats: Frames, lo: int, hi: int) -> NDArray[np.float32]:
     points = feats[base] * (1 - frac) + feats[nxt] * frac
     length = np.log(max(hi - lo, 1) * HOP / RATE)
     return np.concatenate([points.ravel(), [length]]).astype(np.float32)
+
+
+def hushed(raw: Frames) -> NDArray[np.bool_]:
+    """The frames of :func:`~cinq.radio.features.log_mel` output with no sound at all."""
+    return np.asarray(raw[:, -1] < HUSH)
 
 
 def log_softmax(z: Matrix) -> Matrix:

@@ -822,6 +822,7 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--conditions", help="comma-separated: " + ",".join(c.name for c in CONDITIONS))
     ap.add_argument("--panels", help=f"comma-separated, of {','.join(PANELS)} (default all)")
     ap.add_argument("--engines", help="comma-separated engines to leave out (default all)")
+    ap.add_argument("--learn-messages", type=int, help="messages copied per learnt voice")
     ap.add_argument("--hour", type=float, help="seconds of the memory test's recording")
     ap.add_argument("--train-budget", type=float, help="seconds of audio to train each model on")
     ap.add_argument("--seed", type=int)
@@ -843,6 +844,7 @@ def plan_of(args: argparse.Namespace) -> Plan:
         "conditions": _split(args.conditions),
         "panels": _split(args.panels),
         "engines": _split(args.engines),
+        "learn_messages": args.learn_messages,
     }
     return dataclasses.replace(plan, **{k: v for k, v in given.items() if v is not None})
 

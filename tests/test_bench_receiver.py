@@ -119,6 +119,9 @@ def test_the_plan_takes_sizes_from_the_command_line(rb: ModuleType) -> None:
     assert (plan.groups, plan.conditions, plan.langs) == (7, ("clean", "0 dB"), ("en",))
     assert plan.messages == 1
     assert rb.plan_of(rb.parse([])) == rb.FULL
+    assert rb.budget("en", rb.plan_of(rb.parse(["--train-budget", "300"]))) == 300.0
+    # Without one, a left-out model gets the shipped model's budget for its language.
+    assert rb.budget("en", rb.FULL) >= rb.budget("fr", rb.FULL) > 1000
 
 
 def test_late_start_cuts_the_share_asked(rb: ModuleType) -> None:

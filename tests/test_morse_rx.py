@@ -3,16 +3,20 @@ character wrong without ``?``."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cinq.radio import RATE, channel, morse, morse_rx, profiles, synth
+from cinq.errors import BadInput
+from cinq.radio import RATE, channel, morse, morse_rx, profiles, receive, synth
 from cinq.radio.morse_rx import Run
 from cinq.radio.profiles import Profile
 from cinq.radio.speech import Audio
@@ -239,3 +243,59 @@ def test_the_notes_say_when_no_tone_was_found() -> None:
         "no keyed tone found within 500 Hz: listened at 800",
         "about 20 WPM (profile 20)",
     ]
+
+
+# -- streaming: the recording read block by block -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _slow_and_off() -> Audio:
+    """A short M03 broadcast keyed 10 % slow, heard 200 Hz off beside a carrier: the
+    tone search, the keying of two peaks and a second envelope all run."""
+    p = _profile("M03", wpm=0.85)
+    return _heard(p, GROUPS[:3], shift=200, carrier=1250.0, snr=6.0, seed=3)
+
+
+def _cut(x: Audio, sizes: list[int]) -> list[Audio]:
+    """``x`` cut into blocks of the given sizes in turn (the last one what is left)."""
+    out, i = [], 0
+    for size in itertools.cycle(sizes):
+        if i >= len(x):
+            return out
+        out.append(x[i : i + size])
+        i += size
+    return out
+
+
+@settings(max_examples=5, deadline=None)
+@given(sizes=st.lists(st.integers(300, 40_000), min_size=1, max_size=4))
+def test_the_envelope_is_the_same_whatever_the_blocks(
+    _slow_and_off: Audio, sizes: list[int]
+) -> None:
+    whole = morse_rx.envelope(_slow_and_off, 1000.0, 0.06)
+    parts = morse_rx.envelope_blocks(_cut(_slow_and_off, sizes), 1000.0, 0.06)
+    assert parts.dtype == np.float32 and len(parts) == math.ceil(len(_slow_and_off) / 8)
+    np.testing.assert_allclose(parts, whole, rtol=1e-5, atol=1e-9)
+
+
+@settings(max_examples=3, deadline=None)
+@given(sizes=st.lists(st.integers(3_000, 60_000), min_size=1, max_size=3))
+def test_a_copy_read_block_by_block_is_the_copy_of_the_whole(
+    _slow_and_off: Audio, sizes: list[int]
+) -> None:
+    p = profiles.load("M03")
+    whole = morse_rx.receive_morse(_slow_and_off, p)
+    assert whole.groups == GROUPS[:3] and "tone 1000 Hz (profile 800)" in whole.notes
+    assert "about 17 WPM (profile 20)" in whole.notes
+    blocks = _cut(_slow_and_off, sizes)
+    assert morse_rx.receive_morse_blocks(lambda: iter(blocks), p) == whole
+
+
+def test_a_morse_file_is_read_in_blocks(tmp_path: Path, _slow_and_off: Audio) -> None:
+    path = tmp_path / "m03.wav"
+    sf.write(path, _slow_and_off, RATE, subtype="FLOAT")
+    p = profiles.load("M03")
+    assert receive.receive_file(path, p, seconds=3.0) == morse_rx.receive_morse(_slow_and_off, p)
+    path.write_bytes(b"RIFF, but no audio")
+    with pytest.raises(BadInput, match=r"m03\.wav"):
+        receive.receive_file(path, p, seconds=3.0)

@@ -33,13 +33,15 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
-from scipy.signal import butter, find_peaks, sosfiltfilt, welch
+from scipy.signal import butter, find_peaks, sosfilt, welch
 
 from ..document import UNKNOWN
 from . import RATE, morse
@@ -129,26 +131,60 @@ class Keyed:
 
 # -- the tone -----------------------------------------------------------------------------
 
+Blocks = Callable[[], Iterable[Audio]]
+"""A recording as blocks of audio, opened afresh at every call: the tone search and
+the envelope each read it once, so that only a block is held at a time."""
+_SEGMENT = 1024  # samples in each of Welch's segments, half of them overlapping
+_DB_BINS = np.linspace(-200.0, 100.0, 30_001)  # 0.01 dB: the envelope's levels counted
+
 
 def find_tone(audio: Audio, p: Profile) -> float | None:
     """The keyed tone's frequency near the profile's (Hz), or None if no peak of the
     spectrum there is keyed."""
-    if len(audio) < 1024:
+    return find_tone_blocks(lambda: (audio,), p)
+
+
+def find_tone_blocks(open_blocks: Blocks, p: Profile) -> float | None:
+    """:func:`find_tone` of a recording read block by block (twice: the spectrum, then
+    the keying of its peaks)."""
+    spectrum = _spectrum(open_blocks())
+    if spectrum is None:
         return None
-    freqs, psd = welch(audio, fs=RATE, nperseg=1024)
-    db = 10 * np.log10(psd + 1e-20)
+    freqs, db = spectrum
     lo, hi = p.morse.tone_hz - SEARCH_HZ - HALF_BAND, p.morse.tone_hz + SEARCH_HZ + HALF_BAND
     band = np.flatnonzero((freqs >= max(lo, 100.0)) & (freqs <= min(hi, RATE / 2 - 200)))
     if len(band) < 3:
         return None
     peaks, _ = find_peaks(db[band], prominence=6.0)
-    best = sorted(peaks, key=lambda i: -db[band][i])[:_CANDIDATES]
+    best = [int(band[i]) for i in sorted(peaks, key=lambda i: -db[band][i])[:_CANDIDATES]]
     dot = morse.dot_seconds(p.morse.wpm)
-    scored = [(_keyed(audio, _refine(freqs, db, band[i]), dot), band[i]) for i in best]
-    scored = [(s, i) for s, i in scored if s >= 10.0]  # on and off at least 10 dB apart
+    swings = _swings(open_blocks(), [_refine(freqs, db, i) for i in best], dot)
+    scored = [(s, i) for s, i in zip(swings, best, strict=True) if s >= 10.0]  # 10 dB on/off
     if not scored:
         return None
     return _refine(freqs, db, max(scored)[1])
+
+
+def _spectrum(blocks: Iterable[Audio]) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """The recording's Welch spectrum (frequencies, dB), the segments laid as on the
+    whole recording whatever the blocks; None if shorter than a segment."""
+    half = _SEGMENT // 2
+    rest = np.zeros(0, np.float32)
+    total: NDArray[np.float64] | None = None
+    freqs = np.zeros(0)
+    count = 0
+    for block in blocks:
+        buf = np.concatenate([rest, block])
+        k = (len(buf) - half) // half  # whole segments in the buffer
+        if k >= 1:
+            freqs, psd = welch(buf[: half * (k + 1)], fs=RATE, nperseg=_SEGMENT)
+            total = psd * k if total is None else total + psd * k
+            count += k
+            buf = buf[half * k :]
+        rest = buf
+    if total is None:
+        return None
+    return freqs, 10 * np.log10(total / count + 1e-20)
 
 
 def _refine(freqs: NDArray[np.float64], db: NDArray[np.float64], i: int) -> float:
@@ -160,36 +196,83 @@ def _refine(freqs: NDArray[np.float64], db: NDArray[np.float64], i: int) -> floa
     return float(freqs[i] + shift * (freqs[1] - freqs[0]))
 
 
-def _keyed(audio: Audio, hz: float, dot: float) -> float:
-    """How far (dB) the envelope at ``hz`` swings between its on and off levels."""
-    env = 10 * np.log10(envelope(audio, hz, dot) ** 2 + 1e-20)
-    return float(np.percentile(env, 90) - np.percentile(env, 10))
+def _swings(blocks: Iterable[Audio], tones: list[float], dot: float) -> list[float]:
+    """How far (dB) the envelope at each tone swings between its on and off levels
+    (its 90th and 10th percentiles, to 0.01 dB): the levels are counted block by
+    block, not held."""
+    if not tones:
+        return []
+    copies = itertools.tee(blocks, len(tones))  # read in step: a block held at a time
+    envs = [_envelope_pieces(c, hz, dot) for c, hz in zip(copies, tones, strict=True)]
+    pieces = zip(*envs, strict=True)
+    counts = np.zeros((len(tones), len(_DB_BINS) - 1), np.int64)
+    for piece in pieces:
+        for row, env in zip(counts, piece, strict=True):
+            row += np.histogram(20 * np.log10(env + 1e-10), _DB_BINS)[0]
+    return [_percentile(row, 90) - _percentile(row, 10) for row in counts]
 
 
-def envelope(audio: Audio, hz: float, dot: float) -> NDArray[np.float64]:
+def _percentile(counts: NDArray[np.int64], q: float) -> float:
+    """The level below which ``q`` % of the counted levels lie (a bin's centre)."""
+    if counts.sum() == 0:
+        return 0.0
+    i = int(np.searchsorted(np.cumsum(counts), q / 100 * counts.sum()))
+    return float(_DB_BINS[i] + _DB_BINS[i + 1]) / 2
+
+
+def envelope(audio: Audio, hz: float, dot: float) -> NDArray[np.float32]:
     """The amplitude at ``hz`` (a band-pass of +-:data:`HALF_BAND`), one value every
-    :data:`STEP` samples, smoothed over a quarter of a dot."""
+    :data:`STEP` samples, the power averaged over the quarter of a dot before it."""
+    return envelope_blocks((audio,), hz, dot)
+
+
+def envelope_blocks(blocks: Iterable[Audio], hz: float, dot: float) -> NDArray[np.float32]:
+    """:func:`envelope` of a recording read block by block: the same values whatever
+    the blocks (the filter's state carried across), a 32nd of the recording's size."""
+    pieces = list(_envelope_pieces(blocks, hz, dot))
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+
+
+def _envelope_pieces(
+    blocks: Iterable[Audio], hz: float, dot: float
+) -> Iterator[NDArray[np.float32]]:
+    """The envelope block by block. The band-pass runs forward only, its state carried
+    from block to block; each value averages the power over the ``win`` samples up to
+    a sample of the grid (every :data:`STEP` from the recording's start), the samples
+    before the start silent, so that no value depends on where a block ends."""
     low, high = max(hz - HALF_BAND, 20.0), min(hz + HALF_BAND, RATE / 2 - 20)
     sos = butter(4, (low, high), btype="bandpass", fs=RATE, output="sos")
-    y = sosfiltfilt(sos, audio.astype(np.float64))
+    state = np.zeros((sos.shape[0], 2))
     win = max(int(dot * RATE / 4), 1)
-    power = uniform_filter1d(y**2, win)[::STEP]
-    return np.sqrt(np.maximum(power, 0.0))
+    tail = np.zeros(win - 1)  # the power of the last samples before this block
+    start = 0  # the block's first sample in the recording
+    for block in blocks:
+        if not len(block):
+            continue
+        y, state = sosfilt(sos, block.astype(np.float64), zi=state)
+        power = np.concatenate([tail, y * y])
+        windows = sliding_window_view(power, win)  # row s ends at sample start + s
+        mean = windows[-start % STEP :: STEP].sum(axis=1) / win
+        yield np.sqrt(np.maximum(mean, 0.0)).astype(np.float32)
+        tail = power[len(power) - (win - 1) :]
+        start += len(block)
 
 
 # -- marks and spaces ---------------------------------------------------------------------
 
 
-def runs(env: NDArray[np.float64], dot: float) -> list[Run]:
+def runs(env: NDArray[np.floating[Any]], dot: float) -> list[Run]:
     """The marks and spaces of an envelope (``dot`` in seconds sets how far the
     threshold looks around), clicks shorter than :data:`_CLICK` dots merged away."""
+    if not len(env):  # an empty recording
+        return []
     per = dot * RATE / STEP  # envelope samples per dot
     # The threshold follows the signal: halfway between the local floor and the local
     # peak (over ~20 dots), so that a fade does not erase the marks; never below a
     # quarter of the loudest, so that noise in a long pause stays a space.
     span = max(int(20 * per), 3)
     high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
-    high = np.maximum(high, 0.5 * np.percentile(env, 99) - low)
+    high = np.maximum(high, float(0.5 * np.percentile(env, 99)) - low)
     level = (env - low) / (high - low + 1e-12) - 0.5  # the threshold at 0
     on = _declick(level > 0, max(int(_CLICK * per), 1))
     edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
@@ -286,15 +369,21 @@ def _sure_mark(units: float, margin: float) -> bool:
 
 def listen(audio: Audio, p: Profile) -> tuple[Keying, list[Keyed]]:
     """The keying measured and the words read from a Morse recording."""
+    return listen_blocks(lambda: (audio,), p)
+
+
+def listen_blocks(open_blocks: Blocks, p: Profile) -> tuple[Keying, list[Keyed]]:
+    """:func:`listen` to a recording read block by block: what is held is a block, the
+    envelope (one value a millisecond, float32) and the marks and spaces read from it.
+    The blocks are read three or four times: the spectrum, the keying of its peaks,
+    the envelope (again if the speed found is not the profile's)."""
     nominal = morse.dot_seconds(p.morse.wpm)
-    tone = find_tone(audio, p)
+    tone = find_tone_blocks(open_blocks, p)
     hz = p.morse.tone_hz if tone is None else tone
-    env = envelope(audio, hz, nominal)
-    first = runs(env, nominal)
+    first = runs(envelope_blocks(open_blocks(), hz, nominal), nominal)
     dot = estimate_dot(first, nominal)
     if abs(dot / nominal - 1) > 0.1:  # smoothing and threshold follow the speed found
-        env = envelope(audio, hz, dot)
-        first = runs(env, dot)
+        first = runs(envelope_blocks(open_blocks(), hz, dot), dot)
         dot = estimate_dot(first, dot)
     return Keying(hz, dot, tone is not None), read_words(first, dot)
 
@@ -314,7 +403,15 @@ def receive_morse(audio: Audio, p: Profile, *, vote: bool = True) -> Reception:
     characters; then the words are laid on the profile's script and each group voted
     over its readings. ``vote=False`` reads only the first pass. The notes give the
     tone and speed found."""
-    keying, read = listen(audio, p)
+    return receive_morse_blocks(lambda: (audio,), p, vote=vote)
+
+
+def receive_morse_blocks(open_blocks: Blocks, p: Profile, *, vote: bool = True) -> Reception:
+    """:func:`receive_morse` of a recording read block by block (``open_blocks()`` gives
+    the blocks afresh each time it is called, e.g. ``lambda: audio.blocks(path)``): the
+    memory held is a block and the envelope, a 32nd of the recording, not the
+    recording; the copy is the one :func:`receive_morse` makes of the whole."""
+    keying, read = listen_blocks(open_blocks, p)
     words = [_uncut(w.text, p) for w in read]
     heard = _follow_script(words, p, [w.pause for w in read])
     notes = keying.notes(p)
@@ -771,16 +868,21 @@ def _uncut(word: str, p: Profile) -> str:
 __all__ = [
     "SEARCH_HZ",
     "SPEED_RANGE",
+    "Blocks",
     "Char",
     "Keyed",
     "Keying",
     "Run",
     "envelope",
+    "envelope_blocks",
     "estimate_dot",
     "find_tone",
+    "find_tone_blocks",
     "listen",
+    "listen_blocks",
     "morse_words",
     "read_words",
     "receive_morse",
+    "receive_morse_blocks",
     "runs",
 ]

@@ -38,7 +38,7 @@ from ..errors import BadInput
 from . import RATE, voices
 from .audio import blocks, read
 from .decode import decode
-from .morse_rx import receive_morse
+from .morse_rx import receive_morse, receive_morse_blocks
 from .profiles import Profile, Step
 from .reception import Reception, Unsure, reception
 from .recogniser import MODELS, Recogniser
@@ -296,11 +296,16 @@ def receive_file(
 ) -> Reception:
     """:func:`receive` of the recording in the file at ``path``. With a recogniser it
     is read ``seconds`` at a time: the memory held is the recogniser's window and the
-    words heard, not the recording (Morse, and cinq's own voice read from templates
-    for a language with no recogniser, read it whole)."""
+    words heard, not the recording; Morse is read block by block too (a block and the
+    envelope held; cinq's own voice read from templates for a language with no
+    recogniser reads it whole)."""
+    if profile.mode == "morse":
+        return receive_morse_blocks(
+            lambda: (_checked(chunk) for chunk in blocks(path, seconds)), profile, vote=vote
+        )
     if profile.mode == "voice" and model is None:
         model = recogniser(profile, voice)
-    if profile.mode == "morse" or not isinstance(model, Recogniser):
+    if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote)
     chunks = (_checked(chunk) for chunk in blocks(path, seconds))
     return decode(model.words(chunks), profile, vote=vote)

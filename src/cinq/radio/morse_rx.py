@@ -38,7 +38,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from scipy.ndimage import maximum_filter1d, minimum_filter1d, uniform_filter1d
 from scipy.signal import butter, find_peaks, sosfilt, welch
@@ -200,14 +199,9 @@ def _swings(blocks: Iterable[Audio], tones: list[float], dot: float) -> list[flo
     """How far (dB) the envelope at each tone swings between its on and off levels
     (its 90th and 10th percentiles, to 0.01 dB): the levels are counted block by
     block, not held."""
-    if not tones:
-        return []
-    copies = itertools.tee(blocks, len(tones))  # read in step: a block held at a time
-    envs = [_envelope_pieces(c, hz, dot) for c, hz in zip(copies, tones, strict=True)]
-    pieces = zip(*envs, strict=True)
     counts = np.zeros((len(tones), len(_DB_BINS) - 1), np.int64)
-    for piece in pieces:
-        for row, env in zip(counts, piece, strict=True):
+    for pieces in _envelope_pieces(blocks, tones, dot):
+        for row, env in zip(counts, pieces, strict=True):
             row += np.histogram(20 * np.log10(env + 1e-10), _DB_BINS)[0]
     return [_percentile(row, 90) - _percentile(row, 10) for row in counts]
 
@@ -229,32 +223,40 @@ def envelope(audio: Audio, hz: float, dot: float) -> NDArray[np.float32]:
 def envelope_blocks(blocks: Iterable[Audio], hz: float, dot: float) -> NDArray[np.float32]:
     """:func:`envelope` of a recording read block by block: the same values whatever
     the blocks (the filter's state carried across), a 32nd of the recording's size."""
-    pieces = list(_envelope_pieces(blocks, hz, dot))
+    pieces = [piece for (piece,) in _envelope_pieces(blocks, [hz], dot)]
     return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
 
 
 def _envelope_pieces(
-    blocks: Iterable[Audio], hz: float, dot: float
-) -> Iterator[NDArray[np.float32]]:
-    """The envelope block by block. The band-pass runs forward only, its state carried
-    from block to block; each value averages the power over the ``win`` samples up to
-    a sample of the grid (every :data:`STEP` from the recording's start), the samples
-    before the start silent, so that no value depends on where a block ends."""
-    low, high = max(hz - HALF_BAND, 20.0), min(hz + HALF_BAND, RATE / 2 - 20)
-    sos = butter(4, (low, high), btype="bandpass", fs=RATE, output="sos")
-    state = np.zeros((sos.shape[0], 2))
+    blocks: Iterable[Audio], tones: list[float], dot: float
+) -> Iterator[list[NDArray[np.float32]]]:
+    """The envelope at each tone, block by block. Each band-pass runs forward only,
+    its state carried from block to block; each value averages the power over the
+    ``win`` samples up to a sample of the grid (every :data:`STEP` from the
+    recording's start), the samples before the start silent, so that no value depends
+    on where a block ends."""
+    bands = [(max(hz - HALF_BAND, 20.0), min(hz + HALF_BAND, RATE / 2 - 20)) for hz in tones]
+    filters = [butter(4, band, btype="bandpass", fs=RATE, output="sos") for band in bands]
+    states = [np.zeros((sos.shape[0], 2)) for sos in filters]
     win = max(int(dot * RATE / 4), 1)
-    tail = np.zeros(win - 1)  # the power of the last samples before this block
+    tails = [np.zeros(win - 1) for _ in tones]  # the power of the samples before a block
     start = 0  # the block's first sample in the recording
     for block in blocks:
         if not len(block):
             continue
-        y, state = sosfilt(sos, block.astype(np.float64), zi=state)
-        power = np.concatenate([tail, y * y])
-        windows = sliding_window_view(power, win)  # row s ends at sample start + s
-        mean = windows[-start % STEP :: STEP].sum(axis=1) / win
-        yield np.sqrt(np.maximum(mean, 0.0)).astype(np.float32)
-        tail = power[len(power) - (win - 1) :]
+        x = block.astype(np.float64)
+        first = -start % STEP
+        n = len(range(first, len(block), STEP))
+        out = []
+        for i, sos in enumerate(filters):
+            y, states[i] = sosfilt(sos, x, zi=states[i])
+            power = np.concatenate([tails[i], y * y])  # power[s + win - 1]: sample start + s
+            total = np.zeros(n)
+            for k in range(win):  # added in the same order whatever the blocks
+                total += power[first + k :: STEP][:n]
+            out.append(np.sqrt(np.maximum(total / win, 0.0)).astype(np.float32))
+            tails[i] = power[len(power) - (win - 1) :]
+        yield out
         start += len(block)
 
 
@@ -270,10 +272,7 @@ def runs(env: NDArray[np.floating[Any]], dot: float) -> list[Run]:
     # The threshold follows the signal: halfway between the local floor and the local
     # peak (over ~20 dots), so that a fade does not erase the marks; never below a
     # quarter of the loudest, so that noise in a long pause stays a space.
-    span = max(int(20 * per), 3)
-    high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
-    high = np.maximum(high, float(0.5 * np.percentile(env, 99)) - low)
-    level = (env - low) / (high - low + 1e-12) - 0.5  # the threshold at 0
+    level = _level(env, max(int(20 * per), 3))
     on = _declick(level > 0, max(int(_CLICK * per), 1))
     edges = np.flatnonzero(np.diff(on.astype(np.int8))) + 1
     bounds = np.r_[0, edges, len(on)]
@@ -289,6 +288,21 @@ def runs(env: NDArray[np.floating[Any]], dot: float) -> list[Run]:
             margin = -np.max(bumps[a + edge : b - edge] if b - a > 2 * edge else bumps[a:b])
         out.append(Run(bool(on[a]), a * STEP / RATE, (b - a) * STEP / RATE, float(margin)))
     return out
+
+
+def _level(env: NDArray[np.floating[Any]], span: int) -> NDArray[np.floating[Any]]:
+    """The envelope between its floor and peak over ``span`` samples (the peak over the
+    floor at least half the loudest), the threshold at 0; worked in place, so that an
+    hour's envelope needs few copies of itself."""
+    high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
+    np.maximum(high, float(0.5 * np.percentile(env, 99)) - low, out=high)
+    high -= low
+    high += 1e-12
+    level = env - low
+    del low
+    level /= high
+    level -= 0.5
+    return level
 
 
 def _declick(on: NDArray[np.bool_], width: int) -> NDArray[np.bool_]:

@@ -8,6 +8,11 @@ envelope swings most between on and off (a steady carrier on the band has a peak
 but a flat envelope). A narrow band-pass there, an envelope, and a threshold that
 follows the signal give the marks and spaces.
 
+A recording can be read block by block (:func:`receive_morse_blocks`, as ``cinq
+receive`` reads a file): the spectrum and the keying of its peaks are summed block
+by block, and the band-pass carries its state across, so that what is held is a
+block and the envelope (float32, one value a millisecond), never the recording.
+
 The speed: the onset of every element follows the last one's by an even number of dots
 (a dot or dash and the gap after it: 2 or 4 dots inside a character, 4 or 6 between
 characters, 8 or 10 between words), whatever the threshold does to the marks' own

@@ -6,9 +6,12 @@ groups (messages of ``--message`` groups each, sent in the panel's voices in tur
 is scored twice: on the first reading of each group (``receive(..., vote=False)``) and
 after the repeat vote (``vote=True``). A group is
 
-- **silent** when it holds a wrong digit not marked ``?``, or was invented (a group
-  copied that was never sent); silent errors are the ones a monitor cannot see;
-- **marked** when it was missed or holds a ``?`` (and no silent wrong digit).
+- **silent** when it holds a wrong digit not marked ``?``: the error a monitor cannot
+  see;
+- **marked** when it was missed or holds a ``?`` (and no silent wrong digit);
+
+and a group copied that was never sent is counted apart, as **invented** (silent too:
+the targets' silent figure counts both).
 
 Copy and message are lined up group by group (an edit-distance alignment), so one
 missed group costs one error, not every group after it.
@@ -94,17 +97,28 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class Errors:
-    """Groups in error, split by whether the copy shows it."""
+    """Groups sent in error, split by whether the copy shows it, and groups invented."""
 
     silent: int = 0
     marked: int = 0
+    invented: int = 0
 
     def __add__(self, other: Errors) -> Errors:
-        return Errors(self.silent + other.silent, self.marked + other.marked)
+        return Errors(
+            self.silent + other.silent,
+            self.marked + other.marked,
+            self.invented + other.invented,
+        )
 
     @property
     def total(self) -> int:
-        return self.silent + self.marked
+        """Groups sent that were not copied exactly, and groups invented."""
+        return self.silent + self.marked + self.invented
+
+    @property
+    def unseen(self) -> int:
+        """Errors the copy does not show: wrong digits not marked, groups invented."""
+        return self.silent + self.invented
 
 
 def group_error(sent: str, got: str) -> Errors:
@@ -136,7 +150,8 @@ def _table(sent: Sequence[str], got: Sequence[str]) -> NDArray[np.float64]:
 
 def errors(sent: Sequence[str], got: Sequence[str]) -> Errors:
     """The errors of a copy: sent and copied groups lined up (missed groups are marked
-    errors, invented ones silent, paired ones as :func:`group_error` says)."""
+    errors, copied groups never sent are invented, paired ones as :func:`group_error`
+    says)."""
     d = _table(sent, got)
     i, j, out = len(sent), len(got), Errors()
     while i or j:
@@ -145,7 +160,7 @@ def errors(sent: Sequence[str], got: Sequence[str]) -> Errors:
         elif i and d[i, j] == d[i - 1, j] + 1:
             out, i = out + Errors(marked=1), i - 1
         else:
-            out, j = out + Errors(silent=1), j - 1
+            out, j = out + Errors(invented=1), j - 1
     return out
 
 
@@ -562,25 +577,28 @@ class Cell:
 
 
 HEADER = (
-    f"{'panel':40} {'condition':11} {'groups':>6}   {'first reading':>15}   "
-    f"{'after the vote':>15}   {'exit 0':>7} {'wrong':>5}"
+    f"{'panel':40} {'condition':11} {'groups':>6}   {'first reading':>23}   "
+    f"{'after the vote':>23}   {'exit 0':>7} {'wrong':>5}"
 )
-SUBHEADER = f"{'':40} {'':11} {'':>6}   {'silent':>7} {'marked':>7}   {'silent':>7} {'marked':>7}"
+_KINDS = f"{'silent':>7} {'marked':>7} {'invent':>7}"
+SUBHEADER = f"{'':40} {'':11} {'':>6}   {_KINDS}   {_KINDS}"
 
 
 def row(cell: Cell) -> str:
     t = cell.tally
-    pct = [f"{t.rate(k):6.1f}%" for k in (t.first.silent, t.first.marked)]
-    pct += [f"{t.rate(k):6.1f}%" for k in (t.voted.silent, t.voted.marked)]
+    first, voted = (
+        " ".join(f"{t.rate(k):6.1f}%" for k in (e.silent, e.marked, e.invented))
+        for e in (t.first, t.voted)
+    )
     return (
-        f"{cell.panel[:40]:40} {cell.condition:11} {t.groups:6d}   {pct[0]} {pct[1]}   "
-        f"{pct[2]} {pct[3]}   {t.clean:3d}/{t.runs:<3d} {t.violations:5d}"
+        f"{cell.panel[:40]:40} {cell.condition:11} {t.groups:6d}   {first}   {voted}   "
+        f"{t.clean:3d}/{t.runs:<3d} {t.violations:5d}"
     )
 
 
 LEGEND = (
-    "silent: a wrong digit not marked '?', or an invented group; marked: a group "
-    "missed or with '?'; % of groups sent",
+    "silent: a group with a wrong digit not marked '?'; marked: a group missed or with "
+    "'?'; invent: a group copied that was never sent; all % of groups sent",
     "exit 0: runs the receiver called clean (Reception.clean) / runs; wrong: of "
     "those, copies that were not exact (must be 0)",
 )
@@ -640,10 +658,11 @@ def target_figures(cells: Sequence[Cell]) -> list[Figure]:
         if not aim:
             continue
         t = sum(aim, Tally())
-        where, note = f"{kind.value} voices, {TARGET_CONDITION}, voted", f"{t.groups} groups"
+        where = f"{kind.value} voices, {TARGET_CONDITION}, voted"
+        note = f"{t.groups} groups; silent counts groups invented"
         out += [
             Figure(f"{where}: errors", t.rate(t.voted.total), "%", _at_most(total), note),
-            Figure(f"{where}: silent", t.rate(t.voted.silent), "%", _at_most(silent), note),
+            Figure(f"{where}: silent", t.rate(t.voted.unseen), "%", _at_most(silent), note),
         ]
     runs = sum((c.tally for c in cells), Tally())
     note = f"of {runs.clean} called clean, {runs.runs} runs"
@@ -769,7 +788,18 @@ def memory_worker(wav: Path | None) -> dict[str, Any]:
         if receive_file is None:
             return {"unavailable": "receive.receive_file (helper H4) has not landed"}
         receive_file(wav, profile, model=model)
-    return {"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"peak_mb": peak_rss_mb()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started its program (VmHWM; not
+    ru_maxrss, which on Linux keeps the parent's peak across the fork and exec)."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def long_recording(path: Path, seconds: float, seed: int) -> float:

@@ -14,6 +14,7 @@ import pytest
 import soundfile as sf
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from cinq.errors import BadInput
 from cinq.radio import RATE, channel, morse, morse_rx, profiles, receive, synth
@@ -299,3 +300,13 @@ def test_a_morse_file_is_read_in_blocks(tmp_path: Path, _slow_and_off: Audio) ->
     path.write_bytes(b"RIFF, but no audio")
     with pytest.raises(BadInput, match=r"m03\.wav"):
         receive.receive_file(path, p, seconds=3.0)
+
+
+def test_the_threshold_level_is_the_same_worked_a_stretch_at_a_time() -> None:
+    env = np.abs(np.random.default_rng(2).standard_normal(2 * morse_rx._STRETCH + 123))
+    env = env.astype(np.float32)
+    span = 1200
+    high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
+    high = np.maximum(high, float(0.5 * np.percentile(env, 99)) - low)
+    whole = (env - low) / (high - low + 1e-12) - 0.5
+    np.testing.assert_array_equal(morse_rx._level(env, span), whole)

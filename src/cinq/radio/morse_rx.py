@@ -60,6 +60,7 @@ SPEED_RANGE = (0.7, 1.4)
 HALF_BAND = 60.0  # Hz either side of the tone: the keying's sidebands pass, little else
 STEP = 8  # envelope samples: 1 ms
 _CANDIDATES = 6  # spectral peaks whose keying is compared
+_STRETCH = 1 << 16  # envelope samples worked at a time: about a minute
 
 # Decision boundaries, in dots, and how near one a length may lie and still be sure.
 _DASH = 2.0  # marks: a dot below, a dash above
@@ -297,16 +298,17 @@ def runs(env: NDArray[np.floating[Any]], dot: float) -> list[Run]:
 
 def _level(env: NDArray[np.floating[Any]], span: int) -> NDArray[np.floating[Any]]:
     """The envelope between its floor and peak over ``span`` samples (the peak over the
-    floor at least half the loudest), the threshold at 0; worked in place, so that an
-    hour's envelope needs few copies of itself."""
-    high, low = maximum_filter1d(env, span), minimum_filter1d(env, span)
-    np.maximum(high, float(0.5 * np.percentile(env, 99)) - low, out=high)
-    high -= low
-    high += 1e-12
-    level = env - low
-    del low
-    level /= high
-    level -= 0.5
+    floor at least half the loudest), the threshold at 0. Worked a stretch at a time
+    (the same values: each stretch sees ``span`` samples either side), so that an
+    hour's envelope needs one more copy of itself, not four."""
+    loudest = float(0.5 * np.percentile(env, 99))
+    level = np.empty_like(env)
+    for a in range(0, len(env), _STRETCH):
+        lo, b = max(a - span, 0), min(a + _STRETCH, len(env))
+        part = env[lo : min(b + span, len(env))]
+        high, low = maximum_filter1d(part, span), minimum_filter1d(part, span)
+        high = np.maximum(high, loudest - low)
+        level[a:b] = ((part - low) / (high - low + 1e-12) - 0.5)[a - lo : b - lo]
     return level
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the digit recogniser of each language and write the models cinq ships.
 
-    python scripts/train_recogniser.py                   # every language -> src/cinq/radio/models
+    python scripts/train_recogniser.py                   # en, fr, de, es -> src/cinq/radio/models
     python scripts/train_recogniser.py --lang en --out /tmp/models --report report.json
 
 For each language: every installed voice (cinq.radio.voices) speaks; one voice of each
@@ -24,8 +24,12 @@ from pathlib import Path
 from cinq.radio.channel import Shortwave
 from cinq.radio.recogniser import MODELS
 from cinq.radio.training import calibrate, evaluate, held_out, train
-from cinq.radio.voices import LANGS, Voice, voices
+from cinq.radio.voices import Voice, voices
 
+SHIPPED = ("en", "fr", "de", "es")
+"""The languages whose models ship. Russian is trained on request (--lang ru) but not
+shipped: held out, its voices read with 6-9 % silent errors at confidence 0.9, and
+cinq's own Russian voice is copied exactly from templates without a model."""
 BUDGET = {"en": 16000.0, "fr": 8000.0, "de": 8000.0, "es": 8000.0, "ru": 8000.0}
 """Seconds of training audio per language, shared between its training voices (the
 shipped models were made with these)."""
@@ -76,7 +80,7 @@ def _short(result: dict[str, object]) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lang", default=",".join(LANGS), help="languages, comma-separated")
+    parser.add_argument("--lang", default=",".join(SHIPPED), help="languages, comma-separated")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget", type=float, help="seconds of audio (default: BUDGET)")
     parser.add_argument("--out", type=Path, default=MODELS, help="folder for <lang>.npz")

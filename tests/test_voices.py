@@ -212,11 +212,13 @@ def test_trim_keeps_every_loud_frame_and_drops_silence_around(
     frame = RATE // 100
     y = V.trim(x)
     peak = float(np.abs(x).max())
-    assert y.size == 0 if peak == 0 else _inside(y, x) and np.abs(y).max() == peak
+    # A lone loud sample in a frame quiet by RMS is a click, not sound, and may go: the
+    # loudest *frame* is what is always kept (checked below with every loud frame).
+    assert y.size == 0 if peak == 0 else y.size > 0 and _inside(y, x)
     # Silence added around a sound is trimmed again, to within a frame and a margin.
     padded = np.concatenate([np.zeros(before, np.float32), x, np.zeros(after, np.float32)])
     z = V.trim(padded)
-    assert z.size <= x.size + 4 * frame and (peak == 0 or np.abs(z).max() == peak)
+    assert z.size <= x.size + 4 * frame and (peak == 0) == (z.size == 0)
     # Every frame of the grid louder than 1 % of the loudest (RMS) is kept.
     n = x.size // frame
     if n and y.size:

@@ -18,6 +18,16 @@ logistic regression::
 digit (one temperature per word) so that its likeliest digit gets that probability: the
 order of the digits is kept, "not a digit" keeps its probability (the decoder finds the
 runs and the call-up by it), the vector still sums to 1.
+
+Measured, and so not used by :func:`~cinq.radio.receive.receive`: English, E11, 8 groups
+read by each of the 42 installed voices through 4 channels, each voice's words
+recalibrated by the fit on the other 41. On the voices the recogniser was trained on,
+fewer groups are marked (at 30 dB 154 of 280 before, 122 after) but more are silently
+wrong (0 before, 1 after; 10 dB SSB 3 -> 7; AGC 4 -> 7); on the 7 voices held out of
+its training, 51 of 56 groups marked before, 43 after, and silent errors 0 -> 1. The
+familiarity's coefficient comes out negative: a word of a given confidence is *less*
+often right in a recording of sure words (there it is an outlier) -- the contrary of
+what the recalibration was meant to use.
 """
 
 from __future__ import annotations

@@ -13,7 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cinq.errors import BadInput
+from cinq.radio import profiles, synth
 from cinq.radio.calibration import Calibrator, Familiarity, recalibrate, tempered
+from cinq.radio.channel import Shortwave
+from cinq.radio.decode import decode
+from cinq.radio.recogniser import Recogniser
 from cinq.radio.words import NOT_A_DIGIT, Word
 
 MODEL = Calibrator("en", intercept=0.5, slope=1.2, familiarity=2.0, slope_by_familiarity=0.3)
@@ -86,3 +90,18 @@ def test_a_calibrator_round_trips_and_a_bad_one_is_refused() -> None:
         Calibrator("en", float("nan"), 1.0, 0.0, 0.0)
     with pytest.raises(BadInput, match="xx"):
         Calibrator.load("xx")
+
+
+def test_a_known_voice_s_copy_has_fewer_question_marks_and_no_silent_error() -> None:
+    groups = ["07675", "22908", "63915", "25762"]
+    e11 = profiles.load("E11")
+    sent = synth.broadcast(groups, e11, voice="espeak-ng:en+klatt")  # a training voice
+    words = Recogniser.load("en").words(
+        Shortwave(snr_db=30.0).apply(sent.audio, np.random.default_rng(1))
+    )
+    before = decode(words, e11).groups
+    after = decode(recalibrate(words, Calibrator.load("en")), e11).groups
+    assert len(after) == len(groups)
+    for got, truth in zip(after, groups, strict=True):
+        assert all(g in ("?", t) for g, t in zip(got, truth, strict=True)), (got, truth)
+    assert "".join(after).count("?") < "".join(before).count("?")

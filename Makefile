@@ -35,12 +35,9 @@ bench: setup
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 # The digit recogniser's models (src/cinq/radio/models/<lang>.npz), trained again from
-# every installed voice; MODEL_ARGS: e.g. --lang en --report model-report.json. Then the
-# words' recording-level calibration (models/<lang>.calibration.json; English by default,
-# CALIBRATION_ARGS: e.g. --lang de --report calibration-report.json).
+# every installed voice; MODEL_ARGS: e.g. --lang en --report model-report.json.
 model: setup
 	$(BIN)/python scripts/train_recogniser.py $(MODEL_ARGS)
-	$(BIN)/python scripts/fit_calibration.py $(CALIBRATION_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -869,7 +869,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--groups", type=int, help="groups per cell (>= 200 for the table)")
     ap.add_argument("--message", type=int, help="groups per broadcast")
     ap.add_argument("--langs", help=f"comma-separated, of {','.join(LANGS)}")
-    ap.add_argument("--conditions", help="comma-separated: " + ",".join(c.name for c in CONDITIONS))
+    names = ",".join(c.name for c in CONDITIONS).replace("%", "%%")  # argparse formats help
+    ap.add_argument("--conditions", help="comma-separated: " + names)
     ap.add_argument("--panels", help=f"comma-separated, of {','.join(PANELS)} (default all)")
     ap.add_argument("--engines", help="comma-separated engines to leave out (default all)")
     ap.add_argument("--learn-messages", type=int, help="messages copied per learnt voice")

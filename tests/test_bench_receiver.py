@@ -169,3 +169,11 @@ def test_a_cached_model_is_keyed_by_its_voices_and_budget(rb: ModuleType) -> Non
     }
     assert a not in others and len(others) == 3
     assert a.parent == rb.MODEL_CACHE and a.suffix == ".npz"
+
+
+def test_help_prints(rb: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    # Condition names hold '%' ("+3% 10 dB"), which argparse's help formatting would read
+    # as a format directive.
+    with pytest.raises(SystemExit) as done:
+        rb.parse(["--help"])
+    assert done.value.code == 0 and "+3% 10 dB" in capsys.readouterr().out

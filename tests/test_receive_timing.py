@@ -93,6 +93,37 @@ def test_a_late_start_reads_the_first_groups_from_the_second_reading(
     assert "the recording starts in reading 2 of the message" in rec.notes
 
 
+def test_a_group_heard_once_is_written_only_when_the_count_checks_the_copy(
+    e11: synth.Transmission,
+) -> None:
+    # The recording starts in reading 1 (its first groups heard only in reading 2) and
+    # the second call-up is heard once, not twice: its count, said by one call-up, is
+    # not read, and nothing checks where the passes were laid -- a group heard once is
+    # marked, one heard three times is written.
+    late = 0.35 * e11.seconds
+    second = [e for e in e11.timeline if e.kind == "callup"][1]
+    half = (second.start + second.end) / 2
+    words = [w for w in heard(e11, start=late) if not second.start <= w.start + late <= half]
+    rec = decode(words, e11.profile)
+    once = [g for g in GROUPS if _ends(e11, g) < late]
+    thrice = [g for g in GROUPS if _starts(e11, g) > late]
+    assert once and thrice and rec.count is None and not rec.clean
+    assert rec.groups[: len(once)] == ("?????",) * len(once)
+    assert rec.groups[-len(thrice) :] == tuple(thrice)
+    # The call-up heard twice: its count read, the groups laid as it says, all written.
+    words = heard(e11, start=late)
+    rec = decode(words, e11.profile)
+    assert rec.count == len(GROUPS) and rec.groups == GROUPS and rec.clean
+
+
+def _starts(tx: synth.Transmission, group: str) -> float:
+    return next(e.start for e in tx.timeline if e.kind == "group" and e.text == group)
+
+
+def _ends(tx: synth.Transmission, group: str) -> float:
+    return next(e.end for e in tx.timeline if e.kind == "group" and e.text == group)
+
+
 def test_a_copy_without_its_count_or_short_of_it_is_never_clean(
     e11: synth.Transmission, s06: synth.Transmission
 ) -> None:
@@ -253,6 +284,27 @@ def test_a_sure_reading_outvotes_nothing_it_should_not() -> None:
     assert vote.vote([sure, other]).digit == "?"  # two sure readings that disagree
     assert vote.vote([]).digit == "?" and vote.vote([]).readings == 0
     assert vote.agreement(sure, sure) > 2 > -5 > vote.agreement(sure, other)
+
+
+@given(readings=st.lists(PROBS, min_size=1, max_size=6), confirm=st.integers(1, 4))
+def test_a_digit_is_written_only_when_enough_readings_say_it(
+    readings: list[np.ndarray], confirm: int
+) -> None:
+    figure = vote.vote(readings, confirm=confirm)
+    alone = vote.vote(readings)
+    said = [int(np.argmax(r)) for r in readings]
+    if figure.sure:
+        assert figure.digit == alone.digit and said.count(int(figure.digit)) >= confirm
+    else:
+        assert not alone.sure or said.count(int(alone.digit)) < confirm
+    assert vote.confirmations(1) == 1 and vote.confirmations(3) == vote.CONFIRM
+
+
+def test_a_lone_sure_reading_is_not_confirmed() -> None:
+    sure = np.full(10, 0.0001)
+    sure[4] = 0.9991
+    assert vote.vote([sure], confirm=2).digit == "?"
+    assert vote.vote([sure, sure], confirm=2).digit == "4"
 
 
 def test_the_profile_names_the_pause_levels() -> None:

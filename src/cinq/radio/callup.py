@@ -20,7 +20,7 @@ from typing import Literal
 from .profiles import Profile
 from .synth import DEFAULT_ID, expand
 from .timing import Run
-from .vote import Figure, agreement, digit_probs, posterior, vote
+from .vote import Figure, agreement, confirmations, digit_probs, posterior, vote
 
 Element = Literal["id", "count", "word", "digits"]
 
@@ -168,12 +168,21 @@ def _same_size(runs: Sequence[Run | None]) -> list[Run]:
     return [r for r in heard if len(r.words) == size]
 
 
-def _read(runs: Sequence[Run | None]) -> list[Figure] | None:
-    """The figures voted over every run of the most common length, or None."""
+def _read(runs: Sequence[Run | None], confirm: int) -> list[Figure] | None:
+    """The figures voted over every run of the most common length (each said by at
+    least ``confirm`` of them), or None."""
     same = _same_size(runs)
     if not same:
         return None
-    return [vote([digit_probs(r.words[i]) for r in same]) for i in range(len(same[0].words))]
+    return [
+        vote([digit_probs(r.words[i]) for r in same], confirm=confirm)
+        for i in range(len(same[0].words))
+    ]
+
+
+def said(profile: Profile) -> int:
+    """How many times the script says the call-up (its steps with an ID or a count)."""
+    return sum(s.repeat for s in profile.script if s.kind == "say" and Pattern.of(s.text))
 
 
 def _agrees(run: Run | None, others: Sequence[Run | None]) -> bool:
@@ -191,12 +200,15 @@ def _agrees(run: Run | None, others: Sequence[Run | None]) -> bool:
 
 def read(runs: Sequence[Run], profile: Profile) -> CallUp:
     """The call-up of a recording whose runs are ``runs``: every match that agrees
-    with the others' consensus votes (and only its runs are the call-up's)."""
+    with the others' consensus votes (and only its runs are the call-up's); a figure
+    is written only when two matches say it (:data:`~cinq.radio.vote.CONFIRM`), unless
+    the script says the call-up once."""
     found = matches(runs, profile)
     ids, counts = [m.station_id for m in found], [m.count for m in found]
     found = [m for m in found if _agrees(m.station_id, ids) and _agrees(m.count, counts)]
-    id_figures = _read([m.station_id for m in found])
-    count_figures = _read([m.count for m in found])
+    confirm = confirmations(said(profile))
+    id_figures = _read([m.station_id for m in found], confirm)
+    count_figures = _read([m.count for m in found], confirm)
     station_id = "".join(f.digit for f in id_figures) if id_figures else None
     count = None
     if count_figures and all(f.sure for f in count_figures):

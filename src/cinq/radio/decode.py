@@ -19,6 +19,7 @@ from . import callup, passes, timing
 from .passes import FIGURES, Pass, Reading
 from .profiles import Profile
 from .reception import Reception, reception
+from .vote import confirmations
 from .vote import vote as vote_figure
 from .words import Word
 
@@ -47,7 +48,11 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
         return Reception(profile.name, (), call.station_id, call.count, notes=nothing)
     size = max(call.count or 0, max(p.offset + len(p.groups) for p in placed))
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
-    groups = [_group(rs) for rs in heard]
+    # A group heard once is checked by nothing but the message's extent: unless the
+    # call-up's count confirms where the passes were laid, two readings must agree.
+    checked = call.count == size or not vote
+    confirm = 1 if checked else confirmations(passes.reads(profile))
+    groups = [_group(rs, confirm) for rs in heard]
     held = sum(1 for g in groups if g != UNKNOWN * FIGURES)
     notes = _notes(placed, call, held, profile)
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
@@ -66,14 +71,15 @@ def _readings(placed: Sequence[Pass], g: int, *, vote: bool) -> list[Reading]:
     return found if vote else found[:1]
 
 
-def _group(readings: Sequence[Reading]) -> str:
-    """A group voted figure by figure over its readings (``?`` where not sure); a
-    reading that lost or gained a word is first placed as the others say."""
+def _group(readings: Sequence[Reading], confirm: int = 1) -> str:
+    """A group voted figure by figure over its readings (``?`` where not sure, or said
+    by fewer than ``confirm`` of them); a reading that lost or gained a word is first
+    placed as the others say."""
     readings = [r.resolved([o for o in readings if o is not r]) for r in readings]
     figures = []
     for i in range(FIGURES):
         heard = [f for r in readings if (f := r.figures[i]) is not None]
-        figures.append(vote_figure(heard).digit if heard else UNKNOWN)
+        figures.append(vote_figure(heard, confirm=confirm).digit if heard else UNKNOWN)
     return "".join(figures)
 
 

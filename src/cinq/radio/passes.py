@@ -354,6 +354,11 @@ def grouped(block: Block, times: int) -> tuple[tuple[tuple[Reading, ...], ...], 
     return tuple(best), float(total)
 
 
+def reads(profile: Profile) -> int:
+    """How many times the script reads each group in all its passes."""
+    return sum(_steps(profile))
+
+
 def _steps(profile: Profile) -> list[int]:
     """How often each group is read in a row, for each ``groups`` step in order."""
     return [s.times for s in profile.script if s.kind == "groups" for _ in range(s.repeat)]
@@ -392,8 +397,7 @@ def without_phrases(found: list[Block], profile: Profile) -> list[Block]:
     if not everything:
         return found
     same = _agreements(everything, everything) >= SAME_PHRASE
-    reads = sum(s.times * s.repeat for s in profile.script if s.kind == "groups")
-    phrase = same.sum(axis=1) > reads
+    phrase = same.sum(axis=1) > reads(profile)
     runs = [
         b.readings[s.start]
         for b in found

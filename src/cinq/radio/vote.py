@@ -6,8 +6,10 @@ whose probabilities are calibrated, so the readings combine into a posterior: th
 probabilities of each digit are summed, weighed down for what the readings share (the
 same recording of a digit, misheard the same way each time; :data:`SHARED`), and
 normalised. The
-digit is written only if its posterior clears :data:`SURE`; otherwise the figure is
-``?`` -- a monitor can look a marked figure up, but not a silently wrong one.
+digit is written only if its posterior clears :data:`SURE` and, where the station says
+the figure more than once, at least :data:`CONFIRM` readings say it (unless the copy is
+checked otherwise); otherwise the figure is ``?`` -- a monitor can look a marked
+figure up, but not a silently wrong one.
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ reading heard again). A station plays the same recording of each digit every tim
 a digit the recogniser mishears once it mishears every time: the readings are not
 independent evidence, and summing their log probabilities would make a repeated
 mistake look sure. The evidence of ``R`` readings is weighed ``R ** -SHARED``."""
+
+CONFIRM = 2
+"""How many readings must each say a digit (their likeliest) for it to be written, when
+the station reads the figure more than once and nothing else checks the copy (the
+decoder waives it when the call-up's count matches the groups laid). A lone reading is
+checked by nothing: when the recogniser does not know a voice, the passes can be laid
+wrong and a group left with one reading, heard sure and wrong. Measured on the
+receiver bench's words (own voice and voices held out of the shipped models, en and
+fr, clean, 10 dB, SSB and AGC at 10 dB, 2,800 groups): silent wrong groups 63 -> 27,
+groups copied right 7 % -> 6 %; the groups invented by a misread structure were all
+``?????`` after it."""
 
 # One reading can never rule a digit out entirely: a floor keeps one confident mistake
 # from vetoing the digit every other reading agrees on.
@@ -90,14 +103,24 @@ def posterior(readings: Sequence[Probs], *, shared: float | None = None) -> Prob
     return np.asarray(p / p.sum(), dtype=np.float64)
 
 
-def vote(readings: Sequence[Probs], *, sure: float = SURE) -> Figure:
-    """One figure from its readings (each ``(10,)``, summing to 1)."""
+def vote(readings: Sequence[Probs], *, sure: float = SURE, confirm: int = 1) -> Figure:
+    """One figure from its readings (each ``(10,)``, summing to 1): its likeliest digit
+    if the posterior clears ``sure`` and at least ``confirm`` readings have it for their
+    likeliest (:data:`CONFIRM` where the station says the figure more than once)."""
     if not readings:
         return Figure(UNKNOWN, 0.0, 0)
     post = posterior(readings)
     best = int(np.argmax(post))
     top = float(post[best])
-    return Figure(DIGITS[best] if top >= sure else UNKNOWN, top, len(readings))
+    said = sum(1 for r in readings if int(np.argmax(r)) == best)
+    written = top >= sure and said >= confirm
+    return Figure(DIGITS[best] if written else UNKNOWN, top, len(readings))
+
+
+def confirmations(times: int) -> int:
+    """How many readings must say a digit (:func:`vote`'s ``confirm``) for a figure the
+    station says ``times`` times in all: :data:`CONFIRM`, or one for a figure said once."""
+    return min(CONFIRM, max(times, 1))
 
 
 def agreement(a: Probs, b: Probs) -> float:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..document import UNKNOWN
 from . import callup, passes, timing
+from .familiarity import familiarity
 from .passes import FIGURES, Pass, Reading
 from .profiles import Profile
 from .reception import Reception, reception
@@ -43,8 +44,9 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     found = passes.blocks(runs, call.runs, profile, cadence)
     laid = passes.laid(passes.without_phrases(found, profile), profile)
     placed = passes.aligned(laid, call.count)
+    unknown = [n for n in [familiarity(words).note()] if n]
     if not placed:
-        nothing = ("no message groups found",)
+        nothing = ("no message groups found", *unknown)
         return Reception(profile.name, (), call.station_id, call.count, notes=nothing)
     size = max(call.count or 0, max(p.offset + len(p.groups) for p in placed))
     heard = [_readings(placed, g, vote=vote) for g in range(size)]
@@ -54,7 +56,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     confirm = 1 if checked else confirmations(passes.reads(profile))
     groups = [_group(rs, confirm) for rs in heard]
     held = sum(1 for g in groups if g != UNKNOWN * FIGURES)
-    notes = _notes(placed, call, held, profile)
+    notes = [*_notes(placed, call, held, profile), *unknown]
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
     return reception(profile.name, groups, call.station_id, call.count, notes, counted=counted)
 

@@ -59,6 +59,9 @@ HUSH = -12.0
 """Log energy of a frame (:func:`~cinq.radio.features.log_mel`) below which it holds no
 sound at all (digital silence, or a hiss 100 dB below a voice): never a word."""
 HUSH_PENALTY = 50.0
+HUSH_RUN = 12
+"""Frames of no sound at all in a row that make a pause (120 ms): a shorter hush is the
+closure of a stop inside a word ("six", "eight" from a clean source), not a pause."""
 POINTS = 16
 """Instants a word's features are resampled to, from its start to its end."""
 PAD = 3
@@ -230,7 +233,7 @@ class Recogniser:
         silent = logp[:, SILENCE]
         speech = np.logaddexp.reduce(np.delete(logp, SILENCE, axis=1), axis=1)
         if hush is not None:
-            speech = np.where(hush, speech - HUSH_PENALTY, speech)
+            speech = np.where(_long_runs(hush, HUSH_RUN), speech - HUSH_PENALTY, speech)
         prior = float(self.priors[SILENCE])
         scores = np.stack([speech - np.log(1 - prior), silent - np.log(prior)], axis=1)
         path = viterbi(scores.astype(np.float32), (MIN_SPEECH, MIN_PAUSE))
@@ -349,6 +352,15 @@ def _seconds(frame: int) -> float:
     """Where frame ``frame``'s central hop starts, in seconds (its window is centred
     on that hop)."""
     return round((frame * HOP + (WINDOW - HOP) / 2) / RATE, 4)
+
+
+def _long_runs(mask: NDArray[np.bool_], shortest: int) -> NDArray[np.bool_]:
+    """``mask`` with its runs shorter than ``shortest`` frames cleared."""
+    out = np.zeros_like(mask)
+    for lo, hi in _runs(mask):
+        if hi - lo >= shortest:
+            out[lo:hi] = True
+    return out
 
 
 def _runs(mask: NDArray[np.bool_]) -> Iterator[tuple[int, int]]:

@@ -234,7 +234,7 @@ def receive_cmd(
     prof = profiles.load(station)
     model = load_voice(voice_file) if voice_file else None
     with progress(f"copying {recording.name}"):
-        rec = receive.receive_file(recording, prof, model=model, voice=voice)
+        rec = receive.receive_file(recording, prof, model=model, voice=voice, known=True)
     text = rec.document(source=str(recording)).render()
     if as_json:
         typer.echo(json.dumps(rec.to_json(), indent=2))

@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +44,9 @@ from .reception import Reception, Unsure, reception
 from .recogniser import MODELS, Recogniser
 from .speech import Audio, say
 from .synth import DEFAULT_ID, digit_slot, expand
+
+if TYPE_CHECKING:
+    from .known import Reader
 
 __all__ = [
     "Reception",
@@ -254,6 +257,7 @@ def receive(
     model: Recogniser | VoiceModel | None = None,
     voice: str | None = None,
     vote: bool = True,
+    known: bool = False,
 ) -> Reception:
     """Copy a recording of a ``profile`` station.
 
@@ -274,11 +278,20 @@ def receive(
     vote
         False reads only the first reading heard of each group (to measure what the
         repeats are worth).
+    known
+        With no ``model`` given, first recognise whether the recording is in one of
+        the station's own voices (:mod:`cinq.radio.known`) and read it with that
+        voice's recogniser if so (noted either way; the first time, that recogniser is
+        learnt and cached: about half a minute); False: the general recogniser.
     """
     check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
-    model = model if model is not None else recogniser(profile, voice)
+    general = recogniser(profile, voice) if model is None else None
+    if general is not None and known:
+        chosen = _reader(audio, profile, general, voice)
+        return _noted(decode(chosen.recogniser.words(audio), profile, vote=vote), chosen.notes)
+    model = model if model is not None else general
     if isinstance(model, Recogniser):
         return decode(model.words(audio), profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
@@ -292,23 +305,53 @@ def receive_file(
     model: Recogniser | VoiceModel | None = None,
     voice: str | None = None,
     vote: bool = True,
+    known: bool = False,
     seconds: float = BLOCK_SECONDS,
 ) -> Reception:
     """:func:`receive` of the recording in the file at ``path``. With a recogniser it
     is read ``seconds`` at a time: the memory held is the recogniser's window and the
-    words heard, not the recording; Morse is read block by block too (a block and the
+    words heard, not the recording (its first minute is read once more first, to
+    recognise its voice: ``known``); Morse is read block by block too (a block and the
     envelope held; cinq's own voice read from templates for a language with no
     recogniser reads it whole)."""
     if profile.mode == "morse":
         return receive_morse_blocks(
             lambda: (_checked(chunk) for chunk in blocks(path, seconds)), profile, vote=vote
         )
+    notes: tuple[str, ...] = ()
     if profile.mode == "voice" and model is None:
         model = recogniser(profile, voice)
+        if model is not None and known:
+            chosen = _reader(_head(path, seconds), profile, model, voice)
+            model, notes = chosen.recogniser, chosen.notes
     if not isinstance(model, Recogniser):
-        return receive(read(path), profile, model=model, voice=voice, vote=vote)
+        return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
     chunks = (_checked(chunk) for chunk in blocks(path, seconds))
-    return decode(model.words(chunks), profile, vote=vote)
+    return _noted(decode(model.words(chunks), profile, vote=vote), notes)
+
+
+def _reader(head: Audio, profile: Profile, general: Recogniser, voice: str | None) -> Reader:
+    """:func:`cinq.radio.known.reader` (imported here: it builds on this module)."""
+    from .known import reader
+
+    return reader(head, profile, general, voice)
+
+
+def _head(path: str | Path, seconds: float) -> Audio:
+    """The first minute or so of the recording at ``path`` (whole blocks of ``seconds``)."""
+    from .known import HEAD_SECONDS
+
+    taken: list[Audio] = []
+    for chunk in blocks(path, seconds):
+        taken.append(_checked(chunk))
+        if sum(map(len, taken)) >= HEAD_SECONDS * RATE:
+            break
+    return np.concatenate(taken) if taken else np.zeros(0, np.float32)
+
+
+def _noted(got: Reception, notes: Sequence[str]) -> Reception:
+    """``got`` with ``notes`` before its own."""
+    return replace(got, notes=(*notes, *got.notes)) if notes else got
 
 
 def recogniser(profile: Profile, voice: str | None = None) -> Recogniser | None:

@@ -226,6 +226,10 @@ def receive_cmd(
     for a clean copy: every digit sure, the call-up's group count read, and that many
     groups copied; 1 otherwise (unsure digits, no count heard, a copy short of it). The
     recording is read a minute at a time, so an hour of it needs little memory.
+
+    Without --voice-file, a recording in the station's own voice (the one `cinq
+    broadcast` uses, or cinq's espeak-ng voice) is read by a recogniser learnt for that
+    voice: learnt and cached the first time (up to a minute), and noted.
     """
     from ..radio import profiles, receive
     from ..radio.learn import load_voice

@@ -7,9 +7,13 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cinq.radio import familiarity, profiles, synth
+from cinq.radio import familiarity, profiles, synth, vote
 from cinq.radio.decode import decode
 from cinq.radio.words import NOT_A_DIGIT, Word
+
+PROBS = st.lists(st.floats(0.001, 1.0), min_size=10, max_size=10).map(
+    lambda xs: np.asarray(xs) / sum(xs)
+)
 
 
 def _word(best: int, confidence: float, start: float = 0.0) -> Word:
@@ -51,3 +55,26 @@ def test_a_copy_says_when_the_voice_is_not_known() -> None:
     assert known.clean and not any("cinq voice learn" in n for n in known.notes)
     unsure = decode(_heard(tx, 0.9), tx.profile)
     assert any("cinq voice learn" in n for n in unsure.notes)
+
+
+def test_an_unknown_voice_repeats_count_as_one_reading() -> None:
+    # Every digit heard 0.97 sure: three readings would clear the bar as partly
+    # independent evidence, but a voice the recogniser does not know is misheard the
+    # same way at every reading: nothing is written, and the copy says why.
+    tx = synth.broadcast(("47318", "51182", "75516"), profiles.load("E11"), station_id="472")
+    rec = decode(_heard(tx, 0.97), tx.profile)
+    assert rec.groups == ("?????",) * 3 and not rec.clean
+    assert any("cinq voice learn" in n for n in rec.notes)
+    unknown, known = vote.bar_for(familiar=False), vote.bar_for(familiar=True)
+    readings = [np.r_[np.full(9, 0.03 / 9), 0.97]] * 3
+    assert vote.vote(readings, shared=known.shared, sure=known.sure).digit == "9"
+    assert vote.vote(readings, shared=unknown.shared, sure=unknown.sure).digit == "?"
+
+
+@given(readings=st.lists(PROBS, min_size=1, max_size=6))
+def test_the_bar_for_an_unknown_voice_is_never_lower(readings: list[np.ndarray]) -> None:
+    unknown, known = vote.bar_for(familiar=False), vote.bar_for(familiar=True)
+    strict = vote.vote(readings, shared=unknown.shared, sure=unknown.sure)
+    loose = vote.vote(readings, shared=known.shared, sure=known.sure)
+    assert strict.posterior <= loose.posterior + 1e-9
+    assert not strict.sure or strict.digit == loose.digit

@@ -76,15 +76,8 @@ def test_every_builtin_profile_loads_and_cites_a_source() -> None:
 @pytest.mark.parametrize("station", VOICE_STATIONS)
 @pytest.mark.parametrize("voice", VOICES)
 def test_broadcast_receive_decrypt_every_voice_profile_at_10_db(
-    message: tuple[cinq.Document, Path], station: str, voice: str, request: pytest.FixtureRequest
+    message: tuple[cinq.Document, Path], station: str, voice: str
 ) -> None:
-    if (station, voice) == ("S11A", "de"):
-        # Known: the German recogniser hears this voice's "zwei" as a word and a digit,
-        # so the group 40722 reads "407 W 2 W 2", which the call-up's pattern ("{id}
-        # ЧЕРТА {count}") matches; the call-up itself ("472 ЧЕРТА 15") is heard as six
-        # digits. The blocks are then cut in the wrong places and figures land in the
-        # wrong groups, not marked. Strict: the day it passes, this mark must go.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="call-up found in a group"))
     doc, receive_book = message
     p = profiles.load(station)
     tx = sent(doc.groups, station, voice)

@@ -361,3 +361,32 @@ def test_a_group_never_heard_leaves_its_place_not_a_shift(s06: synth.Transmissio
         Word(w.start + 0.3, w.end + 0.3, w.probs) if w.start >= late.start else w for w in words
     ]
     assert decode(moved, s06.profile).groups == rec.groups
+
+
+def test_groups_that_look_like_a_call_up_once_each_are_no_call_up(
+    e11: synth.Transmission,
+) -> None:
+    # The call-up never heard, and two groups each heard once as "ddd W dd" (a digit
+    # heard as a word and a digit): each fits "{id} OBLIQUE {count}", but no two say
+    # the same, so neither is the call-up, and their readings stay in the message.
+    calls = [e for e in e11.timeline if e.kind == "callup"]
+    words = [w for w in heard(e11) if not any(c.start <= w.start <= c.end for c in calls)]
+    torn = []
+    for text in (GROUPS[2], GROUPS[5]):
+        group = next(e for e in e11.timeline if e.kind == "group" and e.text == text)
+        digits = [k for k, w in enumerate(words) if group.start - 0.05 <= w.start <= group.end]
+        torn.append(digits[3])
+    noise = np.r_[np.full(10, 0.001), 0.99]
+    split = []
+    for k, w in enumerate(words):
+        if k in torn:
+            half = (w.start + w.end) / 2
+            split += [Word(w.start, half, noise), Word(half + 0.01, w.end, w.probs)]
+        else:
+            split.append(w)
+    rec = decode(split, e11.profile)
+    assert rec.station_id is None and rec.count is None and not rec.clean
+    assert len(rec.groups) == len(GROUPS)
+    for got, sent in zip(rec.groups, GROUPS, strict=True):
+        assert all(a in (b, "?") for a, b in zip(got, sent, strict=True)), (rec.groups, GROUPS)
+    assert sum(g == s for g, s in zip(rec.groups, GROUPS, strict=True)) >= len(GROUPS) - 2

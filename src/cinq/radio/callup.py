@@ -198,14 +198,44 @@ def _agrees(run: Run | None, others: Sequence[Run | None]) -> bool:
     return sum(agreement(digit_probs(w), c) for w, c in zip(run.words, consensus, strict=True)) > 0
 
 
+def _same(a: Run | None, b: Run | None) -> bool:
+    """Whether two runs read alike: both missing, or as long and likelier the same
+    digits than not."""
+    if a is None or b is None:
+        return a is b
+    if len(a.words) != len(b.words):
+        return False
+    pairs = zip(a.words, b.words, strict=True)
+    return sum(agreement(digit_probs(x), digit_probs(y)) for x, y in pairs) > 0
+
+
+def _confirmed(found: Sequence[Match]) -> list[Match]:
+    """The matches another match says the same as (ID and count): a group heard as
+    ``407 W 22`` fits the pattern of ``{id} W {count}`` once, a call-up is said again.
+    A lone match stands: nothing contradicts it."""
+    if len(found) < 2:
+        return list(found)
+    return [
+        m
+        for m in found
+        if any(
+            _same(m.station_id, o.station_id) and _same(m.count, o.count)
+            for o in found
+            if o is not m
+        )
+    ]
+
+
 def read(runs: Sequence[Run], profile: Profile) -> CallUp:
     """The call-up of a recording whose runs are ``runs``: every match that agrees
-    with the others' consensus votes (and only its runs are the call-up's); a figure
+    with the others' consensus, and that another match confirms when there are more
+    than one, votes (and only its runs are the call-up's); a figure
     is written only when two matches say it (:data:`~cinq.radio.vote.CONFIRM`), unless
     the script says the call-up once."""
     found = matches(runs, profile)
     ids, counts = [m.station_id for m in found], [m.count for m in found]
     found = [m for m in found if _agrees(m.station_id, ids) and _agrees(m.count, counts)]
+    found = _confirmed(found)
     confirm = confirmations(said(profile))
     id_figures = _read([m.station_id for m in found], confirm)
     count_figures = _read([m.count for m in found], confirm)

@@ -20,7 +20,7 @@ from .familiarity import familiarity
 from .passes import FIGURES, Pass, Reading
 from .profiles import Profile
 from .reception import Reception, reception
-from .vote import confirmations
+from .vote import Bar, bar_for, confirmations
 from .vote import vote as vote_figure
 from .words import Word
 
@@ -44,7 +44,8 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     found = passes.blocks(runs, call.runs, profile, cadence)
     laid = passes.laid(passes.without_phrases(found, profile), profile)
     placed = passes.aligned(laid, call.count)
-    unknown = [n for n in [familiarity(words).note()] if n]
+    known = familiarity(words)
+    unknown = [n for n in [known.note()] if n]
     if not placed:
         nothing = ("no message groups found", *unknown)
         return Reception(profile.name, (), call.station_id, call.count, notes=nothing)
@@ -54,7 +55,7 @@ def decode(words: Sequence[Word], profile: Profile, *, vote: bool = True) -> Rec
     # call-up's count confirms where the passes were laid, two readings must agree.
     checked = call.count == size or not vote
     confirm = 1 if checked else confirmations(passes.reads(profile))
-    groups = [_group(rs, confirm) for rs in heard]
+    groups = [_group(rs, confirm, bar_for(familiar=known.familiar)) for rs in heard]
     held = sum(1 for g in groups if g != UNKNOWN * FIGURES)
     notes = [*_notes(placed, call, held, profile), *unknown]
     counted = any(s.kind == "say" and "{count}" in s.text for s in profile.script)
@@ -73,15 +74,18 @@ def _readings(placed: Sequence[Pass], g: int, *, vote: bool) -> list[Reading]:
     return found if vote else found[:1]
 
 
-def _group(readings: Sequence[Reading], confirm: int = 1) -> str:
-    """A group voted figure by figure over its readings (``?`` where not sure, or said
-    by fewer than ``confirm`` of them); a reading that lost or gained a word is first
-    placed as the others say."""
+def _group(readings: Sequence[Reading], confirm: int, bar: Bar) -> str:
+    """A group voted figure by figure over its readings (``?`` where not sure by
+    ``bar``, or said by fewer than ``confirm`` of them); a reading that lost or gained
+    a word is first placed as the others say."""
     readings = [r.resolved([o for o in readings if o is not r]) for r in readings]
     figures = []
     for i in range(FIGURES):
         heard = [f for r in readings if (f := r.figures[i]) is not None]
-        figures.append(vote_figure(heard, confirm=confirm).digit if heard else UNKNOWN)
+        voted = (
+            vote_figure(heard, confirm=confirm, shared=bar.shared, sure=bar.sure) if heard else None
+        )
+        figures.append(voted.digit if voted else UNKNOWN)
     return "".join(figures)
 
 

@@ -229,7 +229,7 @@ def receive_cmd(
 
     Without --voice-file, a recording in the station's own voice (the one `cinq
     broadcast` uses, or cinq's espeak-ng voice) is read by a recogniser learnt for that
-    voice: learnt and cached the first time (up to a minute), and noted.
+    voice: learnt and cached the first time (about a minute), and noted.
     """
     from ..radio import profiles, receive
     from ..radio.learn import load_voice

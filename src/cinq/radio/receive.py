@@ -282,7 +282,7 @@ def receive(
         With no ``model`` given, first recognise whether the recording is in one of
         the station's own voices (:mod:`cinq.radio.known`) and read it with that
         voice's recogniser if so (noted either way; the first time, that recogniser is
-        learnt and cached: about half a minute); False: the general recogniser.
+        learnt and cached: about a minute); False: the general recogniser.
     """
     check_samples(audio)
     if profile.mode == "morse":

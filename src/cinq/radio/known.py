@@ -316,13 +316,17 @@ UNKNOWN = "general recogniser: voice unknown, consider cinq voice learn"
 def reader(head: Audio, profile: Profile, base: Recogniser, voice: str | None = None) -> Reader:
     """The recogniser for a recording whose first seconds are ``head``: the known
     voice's (:func:`load_or_build`) when :func:`recognise` takes it for one, else
-    ``base``, the general recogniser (also for a recording under :data:`MIN_SECONDS`)."""
+    ``base``, the general recogniser (also for a recording under :data:`MIN_SECONDS`,
+    and, noted, when a voice cannot be rendered or learnt: an engine that fails)."""
     if len(head) < MIN_SECONDS * RATE:
         return Reader(base, (UNKNOWN,), None)
-    verdict = recognise(head, profile, voice)
-    if verdict.voice is None:
-        return Reader(base, (UNKNOWN,), verdict)
-    speaker = next(s for s in candidates(profile, voice) if s.key == verdict.voice)
-    cached = load_or_build(speaker, profile, base)
+    try:
+        verdict = recognise(head, profile, voice)
+        if verdict.voice is None:
+            return Reader(base, (UNKNOWN,), verdict)
+        speaker = next(s for s in candidates(profile, voice) if s.key == verdict.voice)
+        cached = load_or_build(speaker, profile, base)
+    except BadInput as e:  # reception goes on without the known voices
+        return Reader(base, (f"{UNKNOWN} (the station's voices: {e})",), None)
     said = f"read with the station's known voice {verdict.voice}"
     return Reader(cached.recogniser, (said, *filter(None, [cached.note])), verdict)

@@ -56,15 +56,13 @@ SURE_UNKNOWN = 0.999
 """:data:`SHARED` and :data:`SURE` for a recording whose voice the recogniser does not
 know (:mod:`cinq.radio.familiarity`): its mistakes are then the model's, made the same
 way at every reading of one recording, so the readings count as one reading heard
-again, and a digit must be surer. Chosen on the receiver bench's words from own and
-held-out voices (en/fr/de/es, clean, 10 dB, SSB and AGC at 10 dB, 5,000 groups, words
-heard before the recogniser's HUSH_RUN): silent wrong groups 45 -> 19, some right
-groups lost. Checked on other recordings (2,600 groups, clean and SSB at 10 dB, heard
-with HUSH_RUN), with the two-readings rule and the call-up check: voices left out of
-training (fr/de/es, mbrola and pico) 5.9 % -> 0.7 % of groups silently wrong (what is
-left: German, read once), held out 0.4 % -> 0 %, own voices 0 % -> 0 %; right groups
-15.3 % -> 12.0 % (English own voice clean 16 % -> 0 %: the English model is unsure of
-it too)."""
+again, and a digit must be surer. Measured on the receiver bench's words (2,600
+groups, 104 recordings, clean and SSB at 10 dB), with the two-readings rule and the
+call-up check: voices left out of training (fr/de/es, mbrola and pico) 5.9 % -> 1.5 %
+of groups silently wrong (French 10.3 % -> 0 %; what is left is German, read once,
+whose voices mostly read as known), held out 0.4 % -> 0.4 % (pico en-GB's six heard
+as eight every time), own voices 0 % -> 0 %; groups copied right 15.3 % before and
+after."""
 
 # One reading can never rule a digit out entirely: a floor keeps one confident mistake
 # from vetoing the digit every other reading agrees on.

@@ -230,7 +230,11 @@ own broadcasts 1.64 to 55 for mbrola:us1 and 1.75 to 22 for the espeak-ng voice 
 through SSB and AGC), the 41 other installed English voices (FSDD speakers included,
 164 recordings) at most 1.43 (MBROLA de5-en, espeak-ng:en at another speed): none
 taken for a known one. A wrong choice would be costly: the mbrola:us1 recogniser made
-to read those voices' copies left most figures wrong and unmarked."""
+to read those voices' copies left most figures wrong and unmarked. French (cinq's fr
+voice known) and German (G06: mbrola:de2 and cinq's de voice): no voice of another
+engine taken, but espeak-ng variants taken for cinq's own espeak-ng voice in 7 of 72
+and 5 of 68 recordings (its recogniser read the 7 French ones with 4 of 175 groups
+wrong and unmarked, no copy clean and wrong)."""
 
 
 def cohort(profile: Profile, voice: str | None = None) -> list[Speaker]:

@@ -481,6 +481,16 @@ def test_a_log_that_does_not_match_the_recording_is_refused(
         learn.learn(taught.audio, heard.log, station)
 
 
+def test_unverified_learning_skips_the_check_that_the_log_matches(
+    station: profiles.Profile, taught: Broadcast, heard: Broadcast, tmp_path: Path
+) -> None:
+    voice = learn.learn(taught.audio, heard.log, station, verify=False)  # the wrong log: taken
+    assert voice.margin is None and voice.to_json()["margin"] is None
+    voice.save(tmp_path / "v.npz")
+    assert learn.LearntVoice.load(tmp_path / "v.npz").to_json() == voice.to_json()
+    assert learn.learn(taught.audio, taught.log, station).margin is not None
+
+
 def test_a_recording_that_is_empty_or_not_numbers_is_refused(
     station: profiles.Profile, taught: Broadcast
 ) -> None:

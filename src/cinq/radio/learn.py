@@ -100,7 +100,8 @@ class LearntVoice:
         Frames the output layer was fitted to.
     margin
         Nats per digit by which the log explained the recording better than the best
-        log with its digits shuffled (the check that the log matches the recording).
+        log with its digits shuffled (the check that the log matches the recording);
+        None when it was not checked (``learn(verify=False)``).
     """
 
     name: str
@@ -109,7 +110,7 @@ class LearntVoice:
     cadence: Cadence
     digits: int
     frames: int
-    margin: float
+    margin: float | None
 
     def to_json(self) -> dict[str, Any]:
         """Name, station, language, cadence and the learning's figures."""
@@ -120,7 +121,7 @@ class LearntVoice:
             "cadence": self.cadence.to_json(),
             "digits": self.digits,
             "frames": self.frames,
-            "margin": round(self.margin, 3),
+            "margin": None if self.margin is None else round(self.margin, 3),
         }
 
     def save(self, path: str | Path) -> None:
@@ -138,9 +139,10 @@ class LearntVoice:
         try:
             record = json.loads(rec.info)["voice"]
             cadence = Cadence(**record["cadence"])
+            margin = None if record["margin"] is None else float(record["margin"])
             voice = cls(
                 str(record["name"]), record["station"], rec, cadence,
-                int(record["digits"]), int(record["frames"]), float(record["margin"]),
+                int(record["digits"]), int(record["frames"]), margin,
             )  # fmt: skip
         except (ValueError, KeyError, TypeError) as e:
             raise BadInput(f"{path}: not a cinq voice file (its record lacks {e})") from None
@@ -162,6 +164,7 @@ def learn(
     lang: str | None = None,
     name: str = "learnt",
     base: Recogniser | None = None,
+    verify: bool = True,
 ) -> LearntVoice:
     """A recogniser adapted to the voice of ``audio``, which says what ``transcript``
     logs (expanded by ``profile``'s script when given).
@@ -180,14 +183,18 @@ def learn(
         The voice's name.
     base
         The general recogniser to adapt (default: the one shipped for ``lang``).
+    verify
+        Check that the log matches the recording (its margin over the log with its
+        digits shuffled). False for material whose log is known to be right (cinq
+        rendered it itself): the check takes most of the time, and the margin is None.
 
     Raises
     ------
     BadInput
         An empty recording or one with samples that are not numbers, a log that does
         not fit the profile, a recording that shows fewer than :data:`MIN_DIGITS`
-        digits, or one that the log does not match (it explains it hardly better than
-        with its digits shuffled).
+        digits, or, with ``verify``, one that the log does not match (it explains it
+        hardly better than with its digits shuffled).
     """
     if len(audio) == 0:
         raise BadInput("the recording is empty: no digits to learn")
@@ -202,7 +209,7 @@ def learn(
     digits = _digits(found, said)
     if digits < MIN_DIGITS:
         raise BadInput(f"the recording shows {digits} digits of the log: too few to learn from")
-    margin = _margin(logprobs, transcript, profile, found)
+    margin = _margin(logprobs, transcript, profile, found) if verify else None
     rec = base
     for _ in range(PASSES):
         rec = _adapted(base, rec, feats, hidden, found, said)

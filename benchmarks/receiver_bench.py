@@ -16,7 +16,9 @@ the targets' silent figure counts both).
 Copy and message are lined up group by group (an edit-distance alignment), so one
 missed group costs one error, not every group after it.
 
-Panels: *own* -- the station's own voice with the shipped recogniser; *held out* --
+Panels: *own* -- the station's own voice with the shipped recogniser; *known* -- the
+same voice read as ``cinq receive`` reads it, recognised and read with a recogniser
+learnt for it (``cinq.radio.known``; built the first time, cached); *held out* --
 the voices the shipped recogniser was not trained on (it was calibrated on them);
 *left out* -- each engine in turn (every voice of it) received with a recogniser made
 as the shipped one is but without that engine (``cinq.radio.training``; cached under
@@ -251,6 +253,7 @@ class Kind(enum.Enum):
     """How a panel's recogniser relates to its voices."""
 
     OWN = "own"  # the shipped model, on the stations' own voices
+    KNOWN = "known"  # the stations' own voices as cinq receive reads them (known=True)
     LEFT_OUT = "left out"  # trained without these voices: the targets' panels
     HELD_OUT = "held out"  # the shipped model's voices kept out of its training
     LEARNT = "learnt"  # that, adapted to the voice from one logged recording
@@ -355,6 +358,13 @@ def own_panel(lang: str) -> Panel:
     return Panel(f"own voice ({lang})", lang, (None,), functools.partial(shipped, lang), Kind.OWN)
 
 
+def known_panel(lang: str) -> Panel:
+    """The stations' own voice for ``lang`` read as ``cinq receive`` reads it: the
+    receiver recognises the voice and reads it with a recogniser learnt for it
+    (:mod:`cinq.radio.known`; built the first time, cached)."""
+    return Panel(f"own voice, known ({lang})", lang, (None,), lambda: KNOWN, Kind.KNOWN)
+
+
 def held_out_panel(lang: str) -> Panel | Skipped:
     """The voices the shipped recogniser was not trained on (its calibration voices:
     they fit its temperatures, not its weights). No training needed: a cheap check."""
@@ -424,7 +434,9 @@ def fsdd_panels(plan: Plan) -> list[Panel | Skipped]:
     ]
 
 
-PANELS = ("own", "heldout", "leftout", "fsdd", "learnt")
+PANELS = ("own", "known", "heldout", "leftout", "fsdd", "learnt")
+KNOWN = object()
+"""A panel's model that asks ``receive`` to recognise the station's own voice."""
 
 
 def _kinds(plan: Plan) -> set[str]:
@@ -438,6 +450,8 @@ def panels(plan: Plan) -> list[Panel | Skipped]:
     for lang in plan.langs:
         if "own" in kinds:
             out.append(own_panel(lang))
+        if "known" in kinds and lang != "ru":  # ru: no model to adapt (templates)
+            out.append(known_panel(lang))
         if "heldout" in kinds:
             out.append(held_out_panel(lang))
         if "leftout" in kinds:
@@ -520,7 +534,11 @@ def copy(audio: Audio, profile: Any, model: Any, lang: str, *, vote: bool) -> An
     from cinq.radio import receive
 
     kwargs: dict[str, Any] = {"vote": vote}
-    if model is not None:
+    if model is KNOWN:
+        kwargs["known"] = True
+        if lang != profile.language:
+            kwargs["voice"] = lang
+    elif model is not None:
         kwargs[_recogniser_parameter()] = model
     elif lang != profile.language:
         kwargs["voice"] = lang

@@ -39,6 +39,20 @@ def test_own_voice_recognised_and_another_engine_not() -> None:
         assert verdict.voice is None, (stranger, verdict.to_json())
 
 
+def test_another_variant_of_the_known_voices_engine_is_not_taken_for_it() -> None:
+    p = profiles.load("G06")  # known: mbrola:de2 and cinq's own German espeak-ng voice
+    cohort = [s.key for s in known.cohort(p)]
+    assert "espeak-ng:de+m1" in cohort and "mbrola:de6" in cohort
+    assert "espeak-ng:de" not in cohort  # cinq's own voice read faster: the known one
+    for variant in ("espeak-ng:de+m1", "mbrola:de6"):  # each was taken for a known voice
+        sent = synth.broadcast(GROUPS, p, voice=variant, station_id="176")
+        verdict = known.recognise(channel.through(sent, Shortwave(), seed=2).audio, p)
+        assert verdict.voice is None, (variant, verdict.to_json())
+    own = synth.broadcast(GROUPS, p, voice="de", station_id="176")
+    heard = channel.through(own, Shortwave(snr_db=10, ssb=2.4), seed=1)
+    assert known.recognise(heard.audio, p).voice == "de"
+
+
 def test_a_short_recording_is_read_by_the_general_recogniser() -> None:
     p = profiles.load("E11")
     general = Recogniser.load("en")

@@ -225,32 +225,39 @@ TOP_HZ = 2300.0
 """Templates are compared below this (an SSB filter keeps nothing above 2.4 kHz)."""
 PEAKS = 30
 """The best matches of a voice's digit templates averaged into its score."""
-FAMILIAR = 1.5
+FAMILIAR = 1.15
 """How many times closer a known voice's templates must come to the recording than any
-other voice's (closeness: one minus the score) to take the recording for that voice
-(:func:`recognise`). Measured on E11 (known: mbrola:us1 and cinq's espeak-ng voice),
-10 groups clean, at 10 dB, through SSB 2.4 kHz at 10 dB and with AGC as well: cinq's
-own broadcasts 1.64 to 55 for mbrola:us1 and 1.75 to 22 for the espeak-ng voice (1.40
-through SSB and AGC), the 41 other installed English voices (FSDD speakers included,
-164 recordings) at most 1.43 (MBROLA de5-en, espeak-ng:en at another speed): none
-taken for a known one. A wrong choice would be costly: the mbrola:us1 recogniser made
-to read those voices' copies left most figures wrong and unmarked. French (cinq's fr
-voice known) and German (G06: mbrola:de2 and cinq's de voice): no voice of another
-engine taken, but espeak-ng variants taken for cinq's own espeak-ng voice in 7 of 72
-and 5 of 68 recordings (its recogniser read the 7 French ones with 4 of 175 groups
-wrong and unmarked, no copy clean and wrong)."""
+other voice's of :func:`cohort` (closeness: one minus the score) to take the recording
+for that voice (:func:`recognise`). Measured with every installed voice of French,
+German and Spanish, 10 groups each clean, at 10 dB, through SSB 2.4 kHz at
+10 dB and with AGC as well, the voice's own templates left out of the cohort (as if it
+were not installed); known: G06's (mbrola:de2 and cinq's de voice) and cinq's fr and
+es voices, each in three messages a condition. Chosen on
+half the other voices and two of the three messages (others at most 1.00, own at least
+1.18 in fr and de), reported on the rest. French, German, Spanish: no other voice taken
+(0 of 72, 68, 48 recordings; at most 1.07), the own broadcasts all taken but one of
+cinq's German voice's through SSB and AGC (1.11). Before (a cohort of one voice per
+other engine, 1.5): 8 of 72, 7 of 68 and 11 of 48 recordings of espeak-ng variants (and
+one of mbrola:de6 and pico:de-DE) taken for a known voice; the mbrola:us1 recogniser
+made to read another voice's copy leaves most figures wrong and unmarked."""
 
 
 def cohort(profile: Profile, voice: str | None = None) -> list[Speaker]:
-    """The known voices (:func:`candidates`) and, to compare them with, the first
-    installed voice of the language from each other engine."""
+    """The known voices (:func:`candidates`) and, to compare them with, every other
+    installed voice of the language from a known voice's engine (its variants: the
+    voices likeliest to be taken for it) and the first from each other engine.
+
+    A voice that is a known one under another name is left out: ``espeak-ng:fr`` is
+    cinq's own French voice (``fr``) read faster, and would leave the known voice no
+    voice closer than itself."""
     known = candidates(profile, voice)
     engines = {k.engine for k in known}
-    lang = known[0].lang
+    names = {(k.engine, k.key.rpartition(":")[2]) for k in known}
     others: dict[str, Speaker] = {}
-    for v in voices.voices(lang):
-        if v.engine not in engines:
-            others.setdefault(v.engine, v)
+    for v in voices.voices(known[0].lang):
+        if (v.engine, v.name) in names:
+            continue
+        others.setdefault(v.key if v.engine in engines else v.engine, v)
     return [*known, *others.values()]
 
 

@@ -228,18 +228,20 @@ PEAKS = 30
 FAMILIAR = 1.15
 """How many times closer a known voice's templates must come to the recording than any
 other voice's of :func:`cohort` (closeness: one minus the score) to take the recording
-for that voice (:func:`recognise`). Measured with every installed voice of French,
-German and Spanish, 10 groups each clean, at 10 dB, through SSB 2.4 kHz at
+for that voice (:func:`recognise`). Measured with every installed voice of English,
+French, German and Spanish, 10 groups each clean, at 10 dB, through SSB 2.4 kHz at
 10 dB and with AGC as well, the voice's own templates left out of the cohort (as if it
-were not installed); known: G06's (mbrola:de2 and cinq's de voice) and cinq's fr and
-es voices, each in three messages a condition. Chosen on
-half the other voices and two of the three messages (others at most 1.00, own at least
-1.18 in fr and de), reported on the rest. French, German, Spanish: no other voice taken
-(0 of 72, 68, 48 recordings; at most 1.07), the own broadcasts all taken but one of
-cinq's German voice's through SSB and AGC (1.11). Before (a cohort of one voice per
-other engine, 1.5): 8 of 72, 7 of 68 and 11 of 48 recordings of espeak-ng variants (and
-one of mbrola:de6 and pico:de-DE) taken for a known voice; the mbrola:us1 recogniser
-made to read another voice's copy leaves most figures wrong and unmarked."""
+were not installed); known: E11's and G06's (mbrola:us1, mbrola:de2 and cinq's en and
+de voices) and cinq's fr and es voices, each in three messages a condition. Chosen on
+half the other voices and two of the three messages (others at most 1.00, own at
+least 1.18 in fr and de), reported on the rest. No other voice taken (0 of 164, 72,
+68, 48 English, French, German, Spanish recordings; at most 1.07); the own broadcasts
+all taken clean, at 10 dB and through SSB at 10 dB, but with AGC as well only 1 of 6
+in English (3 before) and 5 of 6 in German (those copies go to the general
+recogniser). Before (a cohort of one voice per other engine, 1.5): 8 of 72, 7 of 68
+and 11 of 48 recordings of espeak-ng variants (and of mbrola:de6 and pico:de-DE) taken
+for a known voice in French, German and Spanish; the mbrola:us1 recogniser made to
+read another voice's copy leaves most figures wrong and unmarked."""
 
 
 def cohort(profile: Profile, voice: str | None = None) -> list[Speaker]:

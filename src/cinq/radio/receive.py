@@ -282,7 +282,11 @@ def receive(
         With no ``model`` given, first recognise whether the recording is in one of
         the station's own voices (:mod:`cinq.radio.known`) and read it with that
         voice's recogniser if so (noted either way; the first time, that recogniser is
-        learnt and cached: about a minute); False: the general recogniser.
+        learnt and cached: about a minute); a voice it does not recognise is read by
+        the general recogniser as a stranger's (``decode``'s ``stranger``: its repeats
+        count as one reading, and a digit must be surer). False: the general
+        recogniser, its bar set by how familiar the voice sounds
+        (:mod:`cinq.radio.familiarity`).
     """
     check_samples(audio)
     if profile.mode == "morse":
@@ -290,7 +294,9 @@ def receive(
     general = recogniser(profile, voice) if model is None else None
     if general is not None and known:
         chosen = _reader(audio, profile, general, voice)
-        return _noted(decode(chosen.recogniser.words(audio), profile, vote=vote), chosen.notes)
+        stranger = chosen.recogniser is general
+        got = decode(chosen.recogniser.words(audio), profile, vote=vote, stranger=stranger)
+        return _noted(got, chosen.notes)
     model = model if model is not None else general
     if isinstance(model, Recogniser):
         return decode(model.words(audio), profile, vote=vote)
@@ -319,15 +325,17 @@ def receive_file(
             lambda: (_checked(chunk) for chunk in blocks(path, seconds)), profile, vote=vote
         )
     notes: tuple[str, ...] = ()
+    stranger = False
     if profile.mode == "voice" and model is None:
         model = recogniser(profile, voice)
         if model is not None and known:
             chosen = _reader(_head(path, seconds), profile, model, voice)
+            stranger = chosen.recogniser is model
             model, notes = chosen.recogniser, chosen.notes
     if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
     chunks = (_checked(chunk) for chunk in blocks(path, seconds))
-    return _noted(decode(model.words(chunks), profile, vote=vote), notes)
+    return _noted(decode(model.words(chunks), profile, vote=vote, stranger=stranger), notes)
 
 
 def _reader(head: Audio, profile: Profile, general: Recogniser, voice: str | None) -> Reader:

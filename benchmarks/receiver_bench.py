@@ -18,18 +18,19 @@ missed group costs one error, not every group after it.
 
 Panels: *own* -- the station's own voice with the shipped recogniser; *known* -- the
 same voice read as ``cinq receive`` reads it, recognised and read with a recogniser
-learnt for it (``cinq.radio.known``; built the first time, cached); *held out* --
-the voices the shipped recogniser was not trained on (it was calibrated on them);
-*left out* -- each engine in turn (every voice of it) received with a recogniser made
-as the shipped one is but without that engine (``cinq.radio.training``; cached under
-build/bench/models); *FSDD* -- each human speaker, left out the same way; *learnt* --
-the first voice of each left-out panel learnt (``cinq.radio.learn``) from one logged
-25-group recording at 10 dB through SSB, adapting the recogniser that never heard it,
-then copied at 10 dB through SSB. Conditions: clean, 10 dB, 0 dB (300-3000 Hz
-channel), then at 10 dB: SSB 300-2400 Hz, AGC, a tape 3 % fast and 3 % slow, and a late
-start (the first 35 % of the transmission cut). Every run that the receiver calls clean
-(``Reception.clean``: the exit status 0 of ``cinq receive``) must be an exact copy:
-violations are counted.
+learnt for it (``cinq.radio.known``; built the first time, cached); *held out* -- the
+voices the shipped recogniser was not trained on (it was calibrated on them); *left out*
+-- each engine in turn (every voice of it) received with a recogniser made as the
+shipped one is but without that engine (``cinq.radio.training``; cached under
+build/bench/models), read as ``cinq receive`` reads a voice it does not recognise (a
+stranger's: ``cinq.radio.decode``; held out likewise); *FSDD* -- each human speaker,
+left out the same way; *learnt* -- the first voice of each left-out panel learnt
+(``cinq.radio.learn``) from one logged 25-group recording at 10 dB through SSB, adapting
+the recogniser that never heard it, then copied at 10 dB through SSB. Conditions: clean,
+10 dB, 0 dB (300-3000 Hz channel), then at 10 dB: SSB 300-2400 Hz, AGC, a tape 3 % fast
+and 3 % slow, and a late start (the first 35 % of the transmission cut). Every run that
+the receiver calls clean (``Reception.clean``: the exit status 0 of ``cinq receive``)
+must be an exact copy: violations are counted.
 
 Speed: ``receive`` with the shipped recogniser on one message (10 dB, SSB), in a child
 process on one thread, against the audio's own length (target >= 20x real time; median
@@ -529,9 +530,19 @@ def send(sent: Sequence[str], profile: Any, voice: Any, lang: str, station_id: s
         raise Unavailable(f"synth.broadcast(voice=Voice) (helper H6): {e}") from None
 
 
-def copy(audio: Audio, profile: Any, model: Any, lang: str, *, vote: bool) -> Any:
-    """``receive`` with the panel's recogniser (None: the receiver's own choice)."""
+def copy(
+    audio: Audio, profile: Any, model: Any, lang: str, *, vote: bool, stranger: bool = False
+) -> Any:
+    """``receive`` with the panel's recogniser (None: the receiver's own choice).
+    ``stranger``: read as ``cinq receive`` reads a voice it does not recognise as one of
+    the station's own (``decode``'s ``stranger``), the panel's recogniser standing in
+    for the general one."""
     from cinq.radio import receive
+
+    if stranger:
+        from cinq.radio.decode import decode
+
+        return decode(model.words(audio), profile, vote=vote, stranger=True)
 
     kwargs: dict[str, Any] = {"vote": vote}
     if model is KNOWN:
@@ -561,6 +572,8 @@ def run_panel(panel: Panel, conditions: Sequence[Condition], plan: Plan) -> dict
     through every condition (the same messages in every column)."""
     model = panel.model()
     profile = station_for(panel.lang)
+    # Voices no recogniser was adapted to are read as cinq receive reads them.
+    stranger = panel.kind in (Kind.LEFT_OUT, Kind.HELD_OUT)
     tallies = {c.name: Tally() for c in conditions}
     for k in range(plan.messages):
         rng = np.random.default_rng(_seed(plan.seed, panel.name, k))
@@ -569,8 +582,8 @@ def run_panel(panel: Panel, conditions: Sequence[Condition], plan: Plan) -> dict
         tx = send(sent, profile, voice, panel.lang, f"{rng.integers(100, 1000)}")
         for c in conditions:
             audio = c.hear(tx, _seed(plan.seed, panel.name, k, c.name))
-            first = copy(audio, profile, model, panel.lang, vote=False)
-            voted = copy(audio, profile, model, panel.lang, vote=True)
+            first = copy(audio, profile, model, panel.lang, vote=False, stranger=stranger)
+            voted = copy(audio, profile, model, panel.lang, vote=True, stranger=stranger)
             tallies[c.name] = tallies[c.name] + Tally.of(sent, first, voted)
     return tallies
 

@@ -92,3 +92,16 @@ def test_a_stranger_is_held_to_the_unknown_bar_however_sure_it_sounds() -> None:
     assert decode(words, tx.profile).groups == ("47318", "51182", "75516")
     stranger = decode(words, tx.profile, stranger=True)
     assert stranger.groups == ("?????",) * 3 and not stranger.clean
+
+
+def test_a_strangers_lone_reading_is_never_written_even_when_the_count_checks() -> None:
+    # G06 reads each group once and its count checks the copy: a familiar voice's
+    # readings are written, but nothing checks a reading of a voice the recogniser was
+    # never adapted to, however sure it sounds.
+    sent = ("47318", "51182", "75516")
+    tx = synth.broadcast(sent, profiles.load("G06"), station_id="472")
+    words = _heard(tx, 0.99999)
+    familiar = decode(words, tx.profile)
+    assert familiar.groups == sent and familiar.clean
+    stranger = decode(words, tx.profile, stranger=True)
+    assert stranger.groups == ("?????",) * 3 and not stranger.clean

@@ -20,7 +20,7 @@ from .familiarity import familiarity
 from .passes import FIGURES, Pass, Reading
 from .profiles import Profile
 from .reception import Reception, reception
-from .vote import Bar, bar_for, confirmations
+from .vote import CONFIRM, Bar, bar_for, confirmations
 from .vote import vote as vote_figure
 from .words import Word
 
@@ -65,6 +65,11 @@ def decode(
     # call-up's count confirms where the passes were laid, two readings must agree.
     checked = call.count == size or not vote
     confirm = 1 if checked else confirmations(passes.reads(profile))
+    if stranger and vote:
+        # A stranger's lone reading is checked by nothing the recogniser can vouch for,
+        # count or no count: two readings must say a digit (a station that reads each
+        # group once gives a stranger's copy no digit at all).
+        confirm = CONFIRM
     bar = bar_for(familiar=known.familiar and not stranger)
     groups = [_group(rs, confirm, bar) for rs in heard]
     held = sum(1 for g in groups if g != UNKNOWN * FIGURES)

@@ -326,6 +326,12 @@ class Reader:
     notes: tuple[str, ...]
     verdict: Verdict | None  # None: too short to tell
 
+    @property
+    def stranger(self) -> bool:
+        """Whether the general recogniser reads the recording: no known voice was
+        recognised in it (``decode``'s ``stranger``)."""
+        return self.verdict is None or self.verdict.voice is None
+
 
 UNKNOWN = "general recogniser: voice unknown, consider cinq voice learn"
 

@@ -294,9 +294,8 @@ def receive(
     general = recogniser(profile, voice) if model is None else None
     if general is not None and known:
         chosen = _reader(audio, profile, general, voice)
-        stranger = chosen.recogniser is general
-        got = decode(chosen.recogniser.words(audio), profile, vote=vote, stranger=stranger)
-        return _noted(got, chosen.notes)
+        words = chosen.recogniser.words(audio)
+        return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
     model = model if model is not None else general
     if isinstance(model, Recogniser):
         return decode(model.words(audio), profile, vote=vote)
@@ -330,8 +329,7 @@ def receive_file(
         model = recogniser(profile, voice)
         if model is not None and known:
             chosen = _reader(_head(path, seconds), profile, model, voice)
-            stranger = chosen.recogniser is model
-            model, notes = chosen.recogniser, chosen.notes
+            model, notes, stranger = chosen.recogniser, chosen.notes, chosen.stranger
     if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
     chunks = (_checked(chunk) for chunk in blocks(path, seconds))

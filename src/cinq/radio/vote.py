@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -138,7 +137,8 @@ def vote(
     return Figure(DIGITS[best] if written else UNKNOWN, top, len(readings))
 
 
-class Bar(NamedTuple):
+@dataclass(frozen=True)
+class Bar:
     """How the readings of a figure are weighed and how sure their vote must be
     (:func:`vote`'s ``shared`` and ``sure``)."""
 

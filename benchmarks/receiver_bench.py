@@ -10,8 +10,9 @@ after the repeat vote (``vote=True``). A group is
   see;
 - **marked** when it was missed or holds a ``?`` (and no silent wrong digit);
 
-and a group copied that was never sent is counted apart, as **invented** (silent too:
-the targets' silent figure counts both).
+and a group copied that was never sent is counted apart, as **invented**. An invented
+group that holds a digit not marked ``?`` is a silent error too (the targets' silent
+figure counts it); one written ``?????`` shows itself and is not.
 
 Copy and message are lined up group by group (an edit-distance alignment), so one
 missed group costs one error, not every group after it.
@@ -100,17 +101,20 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class Errors:
-    """Groups sent in error, split by whether the copy shows it, and groups invented."""
+    """Groups sent in error, split by whether the copy shows it, and groups invented
+    (``invented_sure`` of them holding a digit not marked ``?``)."""
 
     silent: int = 0
     marked: int = 0
     invented: int = 0
+    invented_sure: int = 0
 
     def __add__(self, other: Errors) -> Errors:
         return Errors(
             self.silent + other.silent,
             self.marked + other.marked,
             self.invented + other.invented,
+            self.invented_sure + other.invented_sure,
         )
 
     @property
@@ -120,8 +124,9 @@ class Errors:
 
     @property
     def unseen(self) -> int:
-        """Errors the copy does not show: wrong digits not marked, groups invented."""
-        return self.silent + self.invented
+        """Errors the copy does not show: wrong digits not marked, and groups invented
+        with such a digit (an invented ``?????`` shows itself)."""
+        return self.silent + self.invented_sure
 
 
 def group_error(sent: str, got: str) -> Errors:
@@ -163,8 +168,13 @@ def errors(sent: Sequence[str], got: Sequence[str]) -> Errors:
         elif i and d[i, j] == d[i - 1, j] + 1:
             out, i = out + Errors(marked=1), i - 1
         else:
-            out, j = out + Errors(invented=1), j - 1
+            out, j = out + invented(got[j - 1]), j - 1
     return out
+
+
+def invented(got: str) -> Errors:
+    """A copied group that was never sent: silent too if it holds a digit not marked."""
+    return Errors(invented=1, invented_sure=int(got.strip("?") != ""))
 
 
 @dataclass(frozen=True)
@@ -690,7 +700,7 @@ def target_figures(cells: Sequence[Cell]) -> list[Figure]:
             continue
         t = sum(aim, Tally())
         where = f"{kind.value} voices, {TARGET_CONDITION}, voted"
-        note = f"{t.groups} groups; silent counts groups invented"
+        note = f"{t.groups} groups; invented groups count, silent if they hold a sure digit"
         out += [
             Figure(f"{where}: errors", t.rate(t.voted.total), "%", _at_most(total), note),
             Figure(f"{where}: silent", t.rate(t.voted.unseen), "%", _at_most(silent), note),

@@ -60,8 +60,18 @@ def test_invented_groups_are_counted_apart_one_each(
     where = data.draw(st.integers(0, len(sent)))
     extra = data.draw(st.text("0123456789", min_size=5, max_size=5))
     got = [*sent[:where], extra, *sent[where:]]
-    assert rb.errors(sent, got) == rb.Errors(invented=1)
+    assert rb.errors(sent, got) == rb.Errors(invented=1, invented_sure=1)
     assert rb.errors(sent, got).unseen == 1
+
+
+@given(sent=groups_st, where=st.integers(0, 30))
+def test_an_invented_group_of_question_marks_is_not_silent(
+    rb: ModuleType, sent: list[str], where: int
+) -> None:
+    got = [*sent[:where], "?????", *sent[where:]]
+    assert rb.errors(sent, got) == rb.Errors(invented=1)
+    assert rb.errors(sent, got).unseen == 0
+    assert rb.errors(sent, [*got, "??3??"]).unseen == 1
 
 
 def test_a_group_is_silent_if_any_digit_is_wrong_and_unmarked(rb: ModuleType) -> None:

@@ -14,6 +14,7 @@ import cinq
 from cinq.book import PadBook
 from cinq.errors import BadInput
 from cinq.radio import RATE, channel, morse, morse_rx, profiles, receive, synth, voices
+from cinq.radio.decode import decode
 from cinq.radio.speech import say, silence
 from tests.clirun import cinq as run
 
@@ -82,7 +83,8 @@ def test_broadcast_receive_decrypt_every_voice_profile_at_10_db(
     p = profiles.load(station)
     tx = sent(doc.groups, station, voice)
     audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
-    rec = receive.receive(audio, p, voice=voice)
+    # The general recogniser itself, held to the bar of how familiar the voice sounds.
+    rec = receive.receive(audio, p, voice=voice, model=receive.recogniser(p, voice))
     assert rec.station == p.name
     read = honest(rec, doc.groups)
     if receive.recogniser(p, voice) is not None:
@@ -129,8 +131,28 @@ def test_voice_with_fading_and_interference(message: tuple[cinq.Document, Path])
     assert receive.receive(audio, p, model=templates).groups == doc.groups
     # The speaker-independent recogniser at 10 dB: nothing wrong, most of it read.
     clear = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
-    rec = receive.receive(clear, p, voice="en")
+    rec = receive.receive(clear, p, model=receive.recogniser(p, "en"))
     assert honest(rec, doc.groups) >= 0.5 * 5 * len(doc.groups)  # each group read 3 times
+
+
+def test_the_general_recogniser_unasked_reads_every_voice_as_a_strangers(
+    message: tuple[cinq.Document, Path],
+) -> None:
+    # Without known=True nothing checked whose voice it is, so the library holds it to
+    # the strict bar, as cinq receive holds a voice it does not recognise; only a model
+    # given explicitly is judged by how familiar its voice sounds.
+    doc, _ = message
+    p = profiles.load("E11")
+    tx = sent(doc.groups, "E11", "en")
+    audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
+    general = receive.recogniser(p, "en")
+    assert general is not None
+    got = receive.receive(audio, p, voice="en")
+    assert got.notes[0] == receive.UNCHECKED
+    strict = decode(general.words(audio), p, stranger=True)
+    assert (got.groups, got.notes[1:]) == (strict.groups, strict.notes)
+    familiar = receive.receive(audio, p, model=general)
+    assert honest(got, doc.groups) < honest(familiar, doc.groups)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +179,7 @@ def test_real_voices_through_shortwave_are_copied_honestly(
     tx = synth.broadcast(groups, p, voice=voice, station_id=STATION_ID)
     audio = conditions.apply(tx.audio, np.random.default_rng(3))
     audio = audio[int(late * len(audio)) :]
-    rec = receive.receive(audio, p)
+    rec = receive.receive(audio, p, model=receive.recogniser(p))
     # A voice the recogniser does not know may leave every figure marked; the copy
     # then says so (cinq.radio.familiarity).
     unknown = any("cinq voice learn" in n for n in rec.notes)
@@ -217,7 +239,8 @@ def test_a_station_added_as_data(tmp_path: Path, message: tuple[cinq.Document, P
     )
     p = profiles.load(custom)
     tx = synth.broadcast(doc.groups, p, station_id="555")
-    rec = receive.receive(channel.apply(tx.audio, tx.timeline, snr_db=10, seed=4), p)
+    heard = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=4)
+    rec = receive.receive(heard, p, model=receive.recogniser(p))
     assert honest(rec, doc.groups) > 0 and rec.station_id in ("555", "5?5", "55?", "?55")
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "B"\nmode = "voice"\n[[script]]\nsay = "hello"\n')

@@ -324,7 +324,7 @@ class Reader:
 
     recogniser: Recogniser
     notes: tuple[str, ...]
-    verdict: Verdict | None  # None: too short to tell
+    verdict: Verdict | None  # None: not told (too short, or not checked: known=False)
 
     @property
     def stranger(self) -> bool:

@@ -285,18 +285,19 @@ def receive(
         learnt and cached: about a minute); a voice it does not recognise is read by
         the general recogniser as a stranger's (``decode``'s ``stranger``: its repeats
         count as one reading, and a digit must be surer). False: the general
-        recogniser, its bar set by how familiar the voice sounds
-        (:mod:`cinq.radio.familiarity`).
+        recogniser reads it as a stranger's all the same (noted), since nothing
+        checked the voice: a recogniser sure of a voice it never heard is sure of
+        wrong digits. Only a ``model`` given (a learnt voice) is held to the bar of how
+        familiar its voice sounds (:mod:`cinq.radio.familiarity`).
     """
     check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
     general = recogniser(profile, voice) if model is None else None
-    if general is not None and known:
-        chosen = _reader(audio, profile, general, voice)
+    if general is not None:
+        chosen = _reader(audio, profile, general, voice) if known else _unchecked(general)
         words = chosen.recogniser.words(audio)
         return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
-    model = model if model is not None else general
     if isinstance(model, Recogniser):
         return decode(model.words(audio), profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
@@ -327,8 +328,10 @@ def receive_file(
     stranger = False
     if profile.mode == "voice" and model is None:
         model = recogniser(profile, voice)
-        if model is not None and known:
-            chosen = _reader(_head(path, seconds), profile, model, voice)
+        if model is not None:
+            chosen = (
+                _reader(_head(path, seconds), profile, model, voice) if known else _unchecked(model)
+            )
             model, notes, stranger = chosen.recogniser, chosen.notes, chosen.stranger
     if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
@@ -341,6 +344,17 @@ def _reader(head: Audio, profile: Profile, general: Recogniser, voice: str | Non
     from .known import reader
 
     return reader(head, profile, general, voice)
+
+
+def _unchecked(general: Recogniser) -> Reader:
+    """The general recogniser, the voice not checked against the station's own: read
+    as a stranger's (:func:`receive`'s ``known``)."""
+    from .known import Reader
+
+    return Reader(general, (UNCHECKED,), None)
+
+
+UNCHECKED = "general recogniser: voice not checked (known=False), read as a stranger's"
 
 
 def _head(path: str | Path, seconds: float) -> Audio:

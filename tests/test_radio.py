@@ -83,13 +83,13 @@ def test_broadcast_receive_decrypt_every_voice_profile_at_10_db(
     p = profiles.load(station)
     tx = sent(doc.groups, station, voice)
     audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
-    # The general recogniser itself, held to the bar of how familiar the voice sounds.
-    rec = receive.receive(audio, p, voice=voice, model=receive.recogniser(p, voice))
+    rec = receive.receive(audio, p, voice=voice)
     assert rec.station == p.name
-    read = honest(rec, doc.groups)
+    honest(rec, doc.groups)
     if receive.recogniser(p, voice) is not None:
-        # The speaker-independent recogniser: no figure wrong, and some read.
-        assert read > 0, rec.groups
+        # The general recogniser, the voice unchecked: held to the strict bar, no
+        # figure wrong (cinq's own voices are read exactly in tests/test_known.py).
+        assert rec.notes[0] == receive.UNCHECKED
         return
     # No recogniser for the language: cinq's own voice from templates, exactly.
     assert rec.groups == doc.groups and rec.count == len(doc.groups)
@@ -129,30 +129,31 @@ def test_voice_with_fading_and_interference(message: tuple[cinq.Document, Path])
     audio = channel.apply(tx.audio, tx.timeline, snr_db=10, fading=0.6, qrm_db=-10, seed=5)
     templates = receive.VoiceModel.synthesized("en", p.timing.digit_gap)
     assert receive.receive(audio, p, model=templates).groups == doc.groups
-    # The speaker-independent recogniser at 10 dB: nothing wrong, most of it read.
+    # The general recogniser at 10 dB, the voice unchecked: nothing wrong.
     clear = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
-    rec = receive.receive(clear, p, model=receive.recogniser(p, "en"))
-    assert honest(rec, doc.groups) >= 0.5 * 5 * len(doc.groups)  # each group read 3 times
+    honest(receive.receive(clear, p, voice="en"), doc.groups)
 
 
-def test_the_general_recogniser_unasked_reads_every_voice_as_a_strangers(
+def test_the_general_recogniser_reads_every_voice_as_a_strangers(
     message: tuple[cinq.Document, Path],
 ) -> None:
-    # Without known=True nothing checked whose voice it is, so the library holds it to
-    # the strict bar, as cinq receive holds a voice it does not recognise; only a model
-    # given explicitly is judged by how familiar its voice sounds.
+    # Unless cinq.radio.known recognised one of the station's own voices, nothing
+    # checked the voice, so the general recogniser is held to the strict bar, as
+    # cinq receive holds a voice it does not recognise: given or not. Only a
+    # recogniser adapted to a voice is judged by how familiar its voice sounds.
     doc, _ = message
     p = profiles.load("E11")
     tx = sent(doc.groups, "E11", "en")
     audio = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=7)
     general = receive.recogniser(p, "en")
-    assert general is not None
-    got = receive.receive(audio, p, voice="en")
-    assert got.notes[0] == receive.UNCHECKED
+    assert general is not None and not general.adapted
     strict = decode(general.words(audio), p, stranger=True)
-    assert (got.groups, got.notes[1:]) == (strict.groups, strict.notes)
-    familiar = receive.receive(audio, p, model=general)
-    assert honest(got, doc.groups) < honest(familiar, doc.groups)
+    for got in (receive.receive(audio, p, voice="en"), receive.receive(audio, p, model=general)):
+        assert got.notes[0] == receive.UNCHECKED
+        assert (got.groups, got.notes[1:]) == (strict.groups, strict.notes)
+    familiar = decode(general.words(audio), p, stranger=False)
+    read = [sum(c != "?" for g in r.groups for c in g) for r in (strict, familiar)]
+    assert read[0] < read[1]  # the familiar bar would have written more figures
 
 
 @pytest.mark.parametrize(
@@ -179,11 +180,11 @@ def test_real_voices_through_shortwave_are_copied_honestly(
     tx = synth.broadcast(groups, p, voice=voice, station_id=STATION_ID)
     audio = conditions.apply(tx.audio, np.random.default_rng(3))
     audio = audio[int(late * len(audio)) :]
-    rec = receive.receive(audio, p, model=receive.recogniser(p))
-    # A voice the recogniser does not know may leave every figure marked; the copy
-    # then says so (cinq.radio.familiarity).
-    unknown = any("cinq voice learn" in n for n in rec.notes)
-    assert honest(rec, groups) > 0 or unknown, rec.groups
+    rec = receive.receive(audio, p)
+    # The general recogniser, the voice unchecked, may leave every figure marked; the
+    # copy then says why.
+    honest(rec, groups)
+    assert rec.notes[0] == receive.UNCHECKED
 
 
 def test_a_digit_that_cannot_be_heard_is_marked_not_guessed(
@@ -199,7 +200,11 @@ def test_a_digit_that_cannot_be_heard_is_marked_not_guessed(
     second = figures[1::5]
     for e in second:
         audio[int(e.start * RATE) : int(e.end * RATE)] = 0
-    rec = receive.receive(channel.apply(audio, tx.timeline, snr_db=20, seed=1), p, voice="ru")
+    # Read from templates of cinq's Russian voice: every other figure is read, so the
+    # silenced one stands out.
+    templates = receive.VoiceModel.synthesized("ru", p.timing.digit_gap)
+    rec = receive.receive(channel.apply(audio, tx.timeline, snr_db=20, seed=1), p, model=templates)
+    assert sum(c == "?" for g in rec.groups for c in g) <= 2
     assert rec.groups[2][1] == "?" and receive.Unsure(group=3, figure=2) in rec.uncertain
     assert not rec.clean and rec.document().render().splitlines()[2] == rec.groups[2]
     honest(rec, doc.groups)
@@ -240,7 +245,10 @@ def test_a_station_added_as_data(tmp_path: Path, message: tuple[cinq.Document, P
     p = profiles.load(custom)
     tx = synth.broadcast(doc.groups, p, station_id="555")
     heard = channel.apply(tx.audio, tx.timeline, snr_db=10, seed=4)
-    rec = receive.receive(heard, p, model=receive.recogniser(p))
+    # Read from templates of cinq's Spanish voice, which spoke it: the station's
+    # script, given as data, is the grammar of the copy.
+    templates = receive.VoiceModel.synthesized("es", p.timing.digit_gap)
+    rec = receive.receive(heard, p, model=templates)
     assert honest(rec, doc.groups) > 0 and rec.station_id in ("555", "5?5", "55?", "?55")
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "B"\nmode = "voice"\n[[script]]\nsay = "hello"\n')

@@ -312,6 +312,9 @@ def test_a_voice_file_reads_back_as_it_was_written(
         assert np.allclose(a, b, rtol=1e-3, atol=1e-3)  # stored as float16
     rec = learn.load_voice(path)
     assert isinstance(rec, Recogniser) and rec.lang == "en"
+    # A learnt voice is adapted to it (judged by how familiar a recording sounds); the
+    # recogniser it was learnt from is not (it reads every voice as a stranger's).
+    assert rec.adapted and not tiny_recogniser().adapted
 
 
 def test_a_damaged_or_foreign_voice_file_is_refused_by_name(tmp_path: Path) -> None:

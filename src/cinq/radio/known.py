@@ -328,9 +328,10 @@ class Reader:
 
     @property
     def stranger(self) -> bool:
-        """Whether the general recogniser reads the recording: no known voice was
-        recognised in it (``decode``'s ``stranger``)."""
-        return self.verdict is None or self.verdict.voice is None
+        """Whether the recording is read as a stranger's (``decode``'s ``stranger``): by
+        a recogniser adapted to no voice, as the general one is when no known voice
+        was recognised in it."""
+        return not self.recogniser.adapted
 
 
 UNKNOWN = "general recogniser: voice unknown, consider cinq voice learn"

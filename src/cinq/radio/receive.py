@@ -10,8 +10,13 @@ guessed; the copy is clean only when it is complete by the call-up's count
 (:mod:`cinq.radio.reception`). :func:`receive_file` streams a recording from its file,
 so memory is bounded by the recogniser's window, not the recording.
 
-For a language with no recogniser shipped yet, the receiver reads cinq's own voice
-from digit *templates* (:class:`VoiceModel`), and says so in the notes: each template
+A recogniser adapted to no voice (the general one, given or not) reads every voice as
+a stranger's, held to the strict bar, unless ``known`` recognised one of the station's
+own voices: only a recogniser adapted to a voice (``Recogniser.adapted``) is judged by
+how familiar the recording's voice sounds.
+
+Digit *templates* (:class:`VoiceModel`, given; or cinq's own
+voice for a language with no recogniser shipped, noted) are read thus: each template
 slides over the recording's spectrogram, the message is the lattice of digit slots the
 cadence implies, and the call-up is counted back from the first group.
 
@@ -287,19 +292,23 @@ def receive(
         count as one reading, and a digit must be surer). False: the general
         recogniser reads it as a stranger's all the same (noted), since nothing
         checked the voice: a recogniser sure of a voice it never heard is sure of
-        wrong digits. Only a ``model`` given (a learnt voice) is held to the bar of how
-        familiar its voice sounds (:mod:`cinq.radio.familiarity`).
+        wrong digits (so does a general recogniser given as ``model``). Only a
+        recogniser adapted to a voice (``Recogniser.adapted``: a learnt voice) is held
+        to the bar of how familiar its voice sounds (:mod:`cinq.radio.familiarity`).
     """
     check_samples(audio)
     if profile.mode == "morse":
         return receive_morse(audio, profile, vote=vote)
     general = recogniser(profile, voice) if model is None else None
-    if general is not None:
-        chosen = _reader(audio, profile, general, voice) if known else _unchecked(general)
+    model = model if model is not None else general
+    if isinstance(model, Recogniser):
+        chosen = (
+            _reader(audio, profile, model, voice)
+            if known and general is not None
+            else _given(model)
+        )
         words = chosen.recogniser.words(audio)
         return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
-    if isinstance(model, Recogniser):
-        return decode(model.words(audio), profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
     return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
@@ -324,19 +333,16 @@ def receive_file(
         return receive_morse_blocks(
             lambda: (_checked(chunk) for chunk in blocks(path, seconds)), profile, vote=vote
         )
-    notes: tuple[str, ...] = ()
-    stranger = False
-    if profile.mode == "voice" and model is None:
-        model = recogniser(profile, voice)
-        if model is not None:
-            chosen = (
-                _reader(_head(path, seconds), profile, model, voice) if known else _unchecked(model)
-            )
-            model, notes, stranger = chosen.recogniser, chosen.notes, chosen.stranger
+    general = recogniser(profile, voice) if profile.mode == "voice" and model is None else None
+    model = model if model is not None else general
     if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
-    chunks = (_checked(chunk) for chunk in blocks(path, seconds))
-    return _noted(decode(model.words(chunks), profile, vote=vote, stranger=stranger), notes)
+    if known and general is not None:
+        chosen = _reader(_head(path, seconds), profile, model, voice)
+    else:
+        chosen = _given(model)
+    words = chosen.recogniser.words(_checked(chunk) for chunk in blocks(path, seconds))
+    return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
 
 
 def _reader(head: Audio, profile: Profile, general: Recogniser, voice: str | None) -> Reader:
@@ -346,15 +352,16 @@ def _reader(head: Audio, profile: Profile, general: Recogniser, voice: str | Non
     return reader(head, profile, general, voice)
 
 
-def _unchecked(general: Recogniser) -> Reader:
-    """The general recogniser, the voice not checked against the station's own: read
-    as a stranger's (:func:`receive`'s ``known``)."""
+def _given(model: Recogniser) -> Reader:
+    """``model`` read as it is, the voice not checked against the station's own: a
+    general recogniser as a stranger's (noted), one adapted to a voice as familiar as
+    that voice sounds."""
     from .known import Reader
 
-    return Reader(general, (UNCHECKED,), None)
+    return Reader(model, () if model.adapted else (UNCHECKED,), None)
 
 
-UNCHECKED = "general recogniser: voice not checked (known=False), read as a stranger's"
+UNCHECKED = "general recogniser, the voice not checked against the station's own: read strictly"
 
 
 def _head(path: str | Path, seconds: float) -> Audio:

@@ -139,6 +139,18 @@ class Recogniser:
     word_temperature: float = 1.0
     info: str = "{}"  # JSON: how it was trained
 
+    @property
+    def adapted(self) -> bool:
+        """Whether it was adapted to one voice (``cinq voice learn``, or a station's
+        known voice: its record names the voice). Only such a recogniser is judged by
+        how familiar a recording's voice sounds; a general one reads every voice as a
+        stranger's (``decode``'s ``stranger``)."""
+        try:
+            record = json.loads(self.info)
+        except ValueError:
+            return False
+        return isinstance(record, dict) and "voice" in record
+
     # -- loading and saving -----------------------------------------------------------
 
     @classmethod

@@ -461,7 +461,7 @@ def panels(plan: Plan) -> list[Panel | Skipped]:
     for lang in plan.langs:
         if "own" in kinds:
             out.append(own_panel(lang))
-        if "known" in kinds and lang != "ru":  # ru: no model to adapt (templates)
+        if "known" in kinds:
             out.append(known_panel(lang))
         if "heldout" in kinds:
             out.append(held_out_panel(lang))

@@ -187,6 +187,22 @@ def test_real_voices_through_shortwave_are_copied_honestly(
     assert rec.notes[0] == receive.UNCHECKED
 
 
+def test_another_russian_voice_is_marked_not_read_from_cinqs_templates() -> None:
+    # Russian used to have no recogniser: every voice was read from templates of
+    # cinq's own, and another voice's copy came out wrong without a '?'. Now the
+    # general recogniser reads it, strictly: marked, never guessed.
+    p = profiles.load("S06")
+    own = {"espeak-ng:ru", *p.voices}
+    others = [v for v in voices.voices("ru") if v.key not in own]
+    other = min(others, key=lambda v: v.engine == "espeak-ng").key  # another engine first
+    groups = ("47318", "51182", "75516", "95046", "03485", "14415")
+    tx = synth.broadcast(groups, p, voice=other, station_id=STATION_ID)
+    rec = receive.receive(channel.through(tx, channel.Shortwave(snr_db=20), seed=2).audio, p)
+    honest(rec, groups)
+    assert receive.recogniser(p) is not None and rec.notes[0] == receive.UNCHECKED
+    assert not rec.clean
+
+
 def test_a_digit_that_cannot_be_heard_is_marked_not_guessed(
     message: tuple[cinq.Document, Path],
 ) -> None:

@@ -315,6 +315,12 @@ def _trained(lang: str, without: frozenset[str], budget: float) -> Any:
     if path.is_file():
         return Recogniser.load_file(path)
     held = {v.key for v in training.held_out(pool)}
+    if not held:
+        # Every engine left has one voice: none can be held out to fit the temperatures.
+        engines = sorted({v.engine for v in pool})
+        raise Unavailable(
+            f"no voice to calibrate on: {len(pool)} voices left, one per engine {engines}"
+        )
     learners = [v for v in pool if v.key not in held]
     with warnings.catch_warnings():  # scikit-learn's, on stopping at its iteration limit
         warnings.simplefilter("ignore")

@@ -223,3 +223,12 @@ def test_training_on_a_tiny_set_runs_and_is_deterministic() -> None:
     ):
         assert np.array_equal(a, b)
     assert first.words(reading(tiny[0], "12")) is not None
+
+
+def test_calibrating_on_no_voice_is_refused_by_name(english: Recogniser) -> None:
+    # Leaving an engine out can leave one voice per engine, so none is held out: the
+    # temperatures cannot be fitted, and the refusal says why (not numpy's error).
+    from cinq.radio.training import calibrate
+
+    with pytest.raises(ValueError, match="no en voice held out to calibrate on"):
+        calibrate(english, [])

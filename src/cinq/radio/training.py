@@ -475,7 +475,10 @@ def calibrate(
     rec: Recogniser, voices: Sequence[Voice], *, seed: int = 1, seconds: float = 40.0
 ) -> Recogniser:
     """``rec`` with its frame and word temperatures fitted (least log loss) on
-    ``voices``, which must not be among those it was trained on."""
+    ``voices``, which must not be among those it was trained on (at least one: a
+    temperature fitted on the training voices would make it overconfident)."""
+    if not voices:
+        raise ValueError(f"calibrate: no {rec.lang} voice held out to calibrate on")
     rendered = [r for _, r in sequences(voices, rec.lang, seed=seed, seconds=seconds)]
     feats = [features(r.audio) for r in rendered]
     logits = np.concatenate([rec.frame.logits(rec.stack(f)) for f in feats]).astype(np.float64)

@@ -324,7 +324,7 @@ class Reader:
 
     recogniser: Recogniser
     notes: tuple[str, ...]
-    verdict: Verdict | None  # None: not told (too short, or not checked: known=False)
+    verdict: Verdict | None  # None: not told (too short, or the voice not checked)
 
     @property
     def stranger(self) -> bool:

@@ -292,9 +292,9 @@ def receive(
         count as one reading, and a digit must be surer). False: the general
         recogniser reads it as a stranger's all the same (noted), since nothing
         checked the voice: a recogniser sure of a voice it never heard is sure of
-        wrong digits (so does a general recogniser given as ``model``). Only a
-        recogniser adapted to a voice (``Recogniser.adapted``: a learnt voice) is held
-        to the bar of how familiar its voice sounds (:mod:`cinq.radio.familiarity`).
+        wrong digits. So is a general recogniser given as ``model``; only one adapted
+        to a voice (``Recogniser.adapted``: a learnt voice) is held to the bar of how
+        familiar its voice sounds (:mod:`cinq.radio.familiarity`).
     """
     check_samples(audio)
     if profile.mode == "morse":

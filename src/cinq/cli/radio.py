@@ -311,9 +311,10 @@ def learn(
     voice.save(out)
     typer.echo(str(out))
     c = voice.cadence
+    kept = voice.to_json()["examples"]
     notice(
-        f"voice {name!r}: {voice.digits} digits aligned, {voice.frames} frames learnt; "
-        f"a digit lasts {c.digit:.2f} s"
+        f"voice {name!r}: {voice.digits} digits aligned, {voice.frames} frames learnt, "
+        f"{kept} words kept as examples; a digit lasts {c.digit:.2f} s"
     )
     if as_json:
         typer.echo(json.dumps(voice.to_json(), indent=2, ensure_ascii=False))

@@ -3,8 +3,10 @@
 cinq can render every voice a station profile names (:mod:`cinq.radio.voices`), so it
 learns them itself: for a known voice it renders a few short broadcasts of the
 station's words and groups through a clean channel, noise, an SSB filter and AGC, and
-adapts the general recogniser to them exactly as ``cinq voice learn`` does
-(:func:`cinq.radio.learn.learn` on the recording and what it said). The adapted
+adapts the general recogniser's output layers to them as ``cinq voice learn`` does
+(:func:`cinq.radio.learn.learn` on the recording and what it said), without keeping
+the words as examples of the voice (``examples=False``: measured for learnt voices
+only, so known voices stay as the receiver bench measured them). The adapted
 recogniser is cached on disk (:func:`cache_path`), keyed by the voice, the station's
 words, the general model and :data:`VERSION`, and written atomically.
 
@@ -155,8 +157,9 @@ def build(
     model = base
     for _ in range(ROUNDS):
         model = learn(
-            found.audio, log, None, lang=base.lang, name=speaker.key, base=model, verify=False
-        ).recogniser
+            found.audio, log, None, lang=base.lang, name=speaker.key, base=model,
+            verify=False, examples=False,
+        ).recogniser  # fmt: skip
     return model
 
 

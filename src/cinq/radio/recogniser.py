@@ -12,6 +12,10 @@ Two small neural networks (run in NumPy) over the features of :mod:`cinq.radio.f
   probabilities (the digits, and "not a digit"), scaled by a temperature fitted on
   voices neither network heard in training, so that they are calibrated.
 
+A recogniser adapted to one voice (:mod:`cinq.radio.learn`) may also carry that voice's
+own words as examples (:mod:`cinq.radio.exemplars`), whose evidence is added to the
+word network's.
+
 The model of each language ships in ``models/<lang>.npz`` (trained by
 ``scripts/train_recogniser.py``, ``make model``); :meth:`Recogniser.load` reads it.
 A long recording is read in windows of :data:`CORE` samples with :data:`MARGIN` samples
@@ -36,6 +40,7 @@ from numpy.typing import NDArray
 from ..errors import BadInput
 from ..files import atomic_write
 from . import RATE
+from .exemplars import Exemplars, combined
 from .features import BLOCK, DIM, HOP, WINDOW, Frames, features, log_mel, normalise
 from .speech import Audio
 from .words import NOT_A_DIGIT, Word
@@ -82,10 +87,14 @@ class Network:
     def hidden(self, x: Matrix) -> Matrix:
         """The last hidden layer's activations (rows x units): what the output layer
         reads, e.g. for adapting it to one voice (:meth:`with_output`)."""
-        h = np.asarray((x - self.mean) / self.scale, np.float32)
+        h = self.standardised(x)
         for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             h = np.maximum(h @ w + b, 0.0)
         return h
+
+    def standardised(self, x: Matrix) -> Matrix:
+        """The inputs as the first layer reads them (minus the mean, over the scale)."""
+        return np.asarray((x - self.mean) / self.scale, np.float32)
 
     def logits(self, x: Matrix) -> Matrix:
         return np.asarray(self.hidden(x) @ self.weights[-1] + self.biases[-1], np.float32)
@@ -138,6 +147,7 @@ class Recogniser:
     frame_temperature: float = 1.0
     word_temperature: float = 1.0
     info: str = "{}"  # JSON: how it was trained
+    exemplars: Exemplars | None = None  # a learnt voice's own words (cinq.radio.exemplars)
 
     @property
     def adapted(self) -> bool:
@@ -180,6 +190,7 @@ class Recogniser:
                 frame_temperature=float(arrays["frame_temperature"]),
                 word_temperature=float(arrays["word_temperature"]),
                 info=str(arrays["info"]),
+                exemplars=Exemplars.of_arrays(arrays, "ex_"),
             )
         except (KeyError, ValueError, TypeError) as e:
             raise BadInput(f"{path}: not a recogniser model (missing or bad {e})") from None
@@ -195,6 +206,8 @@ class Recogniser:
             and self.priors.shape == (CLASSES,)
             and bool(np.all(self.priors > 0))
         )
+        if self.exemplars is not None:
+            fits = fits and self.exemplars.fits(word_inputs())
         if not fits:
             raise BadInput(f"{where}: not a recogniser model (layers do not fit, or not finite)")
         if not (self.frame_temperature > 0 and self.word_temperature > 0):
@@ -215,6 +228,7 @@ class Recogniser:
             "info": np.array(self.info),
             **self.frame.arrays("frame_"),
             **self.word.arrays("word_"),
+            **(self.exemplars.arrays("ex_") if self.exemplars is not None else {}),
         }
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
@@ -254,10 +268,15 @@ class Recogniser:
     # -- words ----------------------------------------------------------------------------
 
     def word_logits(self, feats: Frames, spans: Iterable[tuple[int, int]]) -> Matrix:
-        """The word network's calibrated log-odds (spans x 11) for frame spans of
-        ``feats``."""
+        """The calibrated word log-odds (spans x 11) for frame spans of ``feats``: the
+        word network's, and with a learnt voice's examples, their evidence added
+        (:mod:`cinq.radio.exemplars`)."""
         inputs = np.stack([word_input(feats, lo, hi) for lo, hi in spans])
-        return self.word.logits(inputs) / np.float32(self.word_temperature)
+        z = self.word.logits(inputs) / np.float32(self.word_temperature)
+        if self.exemplars is None:
+            return z
+        scores = self.exemplars.scores(self.word.standardised(inputs))
+        return combined(z, scores, self.exemplars.weight)
 
     def words(
         self, audio: Audio | Iterable[Audio], *, core: int = CORE, margin: int = MARGIN

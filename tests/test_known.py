@@ -72,6 +72,7 @@ def test_the_cache_is_built_once_and_a_bad_one_never_breaks_reception(
     first = known.load_or_build(spk, p, general, TINY)
     assert first.note is None and path.is_file()
     assert first.recogniser.npz() != general.npz()  # adapted, not the general one
+    assert first.recogniser.exemplars is not None  # its own words kept as examples
     built = path.stat().st_mtime_ns
     again = known.load_or_build(spk, p, general, TINY)
     assert again.note is None and path.stat().st_mtime_ns == built  # loaded, not rebuilt

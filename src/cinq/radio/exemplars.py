@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import minimize
+from scipy.special import softmax
 
 from .words import NOT_A_DIGIT
 
@@ -124,16 +125,11 @@ def combined(network: Matrix, scores: Matrix, weight: float) -> Matrix:
     both = np.asarray(network + np.float32(weight) * scores, np.float32)
     disagree = scores.argmax(axis=1) != both.argmax(axis=1)
     if disagree.any():
-        mean = 0.5 * _softmax(both[disagree]) + 0.5 * _softmax(
-            np.float32(weight) * scores[disagree]
+        mean = 0.5 * softmax(both[disagree], axis=1) + 0.5 * softmax(
+            np.float32(weight) * scores[disagree], axis=1
         )
         both[disagree] = np.log(np.maximum(mean, 1e-30))
     return both
-
-
-def _softmax(z: Matrix) -> Matrix:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return np.asarray(e / e.sum(axis=1, keepdims=True), np.float32)
 
 
 def class_scores(x: Matrix, examples: Matrix, labels: NDArray[np.int64]) -> Matrix:

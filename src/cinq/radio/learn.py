@@ -298,10 +298,6 @@ def _with_examples(
     raw = np.stack([word_input(feats, lo, hi) for lo, hi in spans])
     hidden, inputs = base.word.hidden(raw), base.word.standardised(raw)
 
-    def network(fit: NDArray[np.bool_], test: NDArray[np.bool_]) -> NDArray[np.float64]:
-        head = _fit(base.word, hidden[fit], labels[fit], base.word_temperature)
-        return np.asarray(hidden[test] @ head.weights[-1] + head.biases[-1], np.float64)
-
     def scores(fit: NDArray[np.bool_], test: NDArray[np.bool_]) -> NDArray[np.float64]:
         return np.asarray(class_scores(inputs[test], inputs[fit], labels[fit]), np.float64)
 
@@ -311,7 +307,7 @@ def _with_examples(
     # festival's Russian voice, 53 -> 172 groups marked of 200).
     fixed = 1.0 / rec.word_temperature
     weights = fit_weights(
-        cross_read(len(labels), first, network),
+        _read_by_other_half(base, hidden, labels, first),
         cross_read(len(labels), first, scores),
         labels,
         network_bounds=(fixed, fixed),
@@ -321,6 +317,22 @@ def _with_examples(
 
 TEMPERATURES = np.geomspace(0.5, 8.0, 25)
 """The word network's temperatures tried, as multiples of the general model's."""
+
+
+def _read_by_other_half(
+    base: Recogniser,
+    hidden: NDArray[np.float32],
+    labels: NDArray[np.int64],
+    first: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """The word network's log-odds (words x 11, before any temperature) of each half of
+    the words (``first`` and the rest), read by an output layer fitted to the other."""
+
+    def read(fit: NDArray[np.bool_], test: NDArray[np.bool_]) -> NDArray[np.float64]:
+        head = _fit(base.word, hidden[fit], labels[fit], base.word_temperature)
+        return np.asarray(hidden[test] @ head.weights[-1] + head.biases[-1], np.float64)
+
+    return cross_read(len(labels), first, read)
 
 
 def _word_temperature(
@@ -333,10 +345,7 @@ def _word_temperature(
     first = np.arange(len(labels)) < len(labels) // 2
     if first.all() or not first.any():
         return base.word_temperature
-    logits = np.empty((len(labels), base.word.weights[-1].shape[1]), np.float32)
-    for test in (first, ~first):
-        net = _fit(base.word, hidden[~test], labels[~test], base.word_temperature)
-        logits[test] = hidden[test] @ net.weights[-1] + net.biases[-1]
+    logits = _read_by_other_half(base, hidden, labels, first).astype(np.float32)
     rows = np.arange(len(labels))
     temperatures = TEMPERATURES * base.word_temperature
     nll = [-log_softmax(logits / np.float32(t))[rows, labels].mean() for t in temperatures]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 import math
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ from .synth import DEFAULT_ID, digit_slot, expand
 
 if TYPE_CHECKING:
     from .known import Reader
+    from .words import Word
 
 __all__ = [
     "Reception",
@@ -302,13 +303,8 @@ def receive(
     general = recogniser(profile, voice) if model is None else None
     model = model if model is not None else general
     if isinstance(model, Recogniser):
-        chosen = (
-            _reader(audio, profile, model, voice)
-            if known and general is not None
-            else _given(model)
-        )
-        words = chosen.recogniser.words(audio)
-        return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
+        chosen = _chosen(model, lambda: audio, profile, voice, check=known and general is not None)
+        return _decoded(chosen, chosen.recogniser.words(audio), profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
     return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
@@ -337,11 +333,27 @@ def receive_file(
     model = model if model is not None else general
     if not isinstance(model, Recogniser):
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
-    if known and general is not None:
-        chosen = _reader(_head(path, seconds), profile, model, voice)
-    else:
-        chosen = _given(model)
+    check = known and general is not None
+    chosen = _chosen(model, lambda: _head(path, seconds), profile, voice, check=check)
     words = chosen.recogniser.words(_checked(chunk) for chunk in blocks(path, seconds))
+    return _decoded(chosen, words, profile, vote=vote)
+
+
+def _chosen(
+    model: Recogniser,
+    head: Callable[[], Audio],
+    profile: Profile,
+    voice: str | None,
+    *,
+    check: bool,
+) -> Reader:
+    """Who reads the recording: with ``check``, the station's known voice recognised in
+    its ``head()`` (else the general ``model``, noted); otherwise ``model`` as given."""
+    return _reader(head(), profile, model, voice) if check else _given(model)
+
+
+def _decoded(chosen: Reader, words: Sequence[Word], profile: Profile, *, vote: bool) -> Reception:
+    """The copy of ``words``, read as ``chosen`` says (strictly for a stranger), noted."""
     return _noted(decode(words, profile, vote=vote, stranger=chosen.stranger), chosen.notes)
 
 

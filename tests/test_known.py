@@ -111,3 +111,30 @@ def test_own_broadcast_through_ssb_at_10_db_is_copied_exactly(
     general = receive.receive_file(tmp_path / "e11.wav", p)
     assert general.notes[0] == receive.UNCHECKED and known.UNKNOWN not in general.notes
     assert not any("known voice" in n for n in general.notes)
+
+
+FRENCH = (
+    *GROUPS,
+    *("12093", "55102", "80311", "26473", "71958", "43620", "09187", "68245", "31576"),
+    *("84902", "15368", "90734", "27051", "63819", "48296", "75140", "02683"),
+)
+
+
+@pytest.mark.slow  # the French known voice is learnt from scratch: about a minute
+def test_unsure_figures_of_a_known_voice_are_filled_from_its_templates_when_corroborated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CINQ_CACHE_DIR", str(tmp_path / "cache"))
+    p = profiles.load("E11")
+    sent = synth.broadcast(FRENCH, p, voice="fr", station_id="176")
+    channel.through(sent, Shortwave(snr_db=10), seed=2).write(tmp_path / "fr.wav")
+    rec = receive.receive_file(tmp_path / "fr.wav", p, known=True, voice="fr")
+    assert rec.groups == FRENCH and rec.clean and rec.station_id == "176"
+    assert rec.notes[0] == "read with the station's known voice fr"
+    assert "unsure figures filled from the voice's own digit templates" in rec.notes[-1]
+    # A recording too long to keep whole is read by the recogniser alone: it was unsure.
+    monkeypatch.setattr(receive, "CORROBORATE_SECONDS", 10)
+    alone = receive.receive_file(tmp_path / "fr.wav", p, known=True, voice="fr")
+    assert alone.uncertain and not alone.clean
+    figures = zip("".join(FRENCH), "".join(alone.groups), strict=True)
+    assert all(a == b or b == "?" for a, b in figures)

@@ -280,6 +280,18 @@ def _templates(speaker: Speaker, gap: float) -> VoiceModel:
     )
 
 
+def templates(speaker: Speaker, profile: Profile) -> VoiceModel:
+    """The voice's digit templates to read a recording with (take 0, all bands; the
+    station's words timed as the voice says them), for
+    :mod:`cinq.radio.corroborate`."""
+    return VoiceModel(
+        speaker.key,
+        {d: band_power(speaker.digit(d)) for d in "0123456789"},
+        synth.digit_slot(speaker, profile.timing.digit_gap),
+        {w: len(synth.word_speaker(speaker, profile).say(w)) / RATE for w in words(profile)},
+    )
+
+
 def _score(power: NDArray[np.float32], model: VoiceModel) -> float:
     """The mean of the :data:`PEAKS` best matches of the templates, at most one per
     half digit."""
@@ -331,6 +343,7 @@ class Reader:
     recogniser: Recogniser
     notes: tuple[str, ...]
     verdict: Verdict | None  # None: not told (too short, or the voice not checked)
+    speaker: Speaker | None = None  # the known voice recognised, if one was
 
     @property
     def stranger(self) -> bool:
@@ -359,4 +372,4 @@ def reader(head: Audio, profile: Profile, base: Recogniser, voice: str | None = 
     except BadInput as e:  # reception goes on without the known voices
         return Reader(base, (f"{UNKNOWN} (the station's voices: {e})",), None)
     said = f"read with the station's known voice {verdict.voice}"
-    return Reader(cached.recogniser, (said, *filter(None, [cached.note])), verdict)
+    return Reader(cached.recogniser, (said, *filter(None, [cached.note])), verdict, speaker)

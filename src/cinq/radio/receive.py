@@ -15,6 +15,10 @@ a stranger's, held to the strict bar, unless ``known`` recognised one of the sta
 own voices: only a recogniser adapted to a voice (``Recogniser.adapted``) is judged by
 how familiar the recording's voice sounds.
 
+A known voice's copy that is not clean is corroborated by that voice's own digit
+templates (:mod:`cinq.radio.corroborate`): they fill its ``?`` only where their copy
+agrees with every figure the recogniser was sure of.
+
 Digit *templates* (:class:`VoiceModel`, given; or cinq's own
 voice for a language with no recogniser shipped, noted) are read thus: each template
 slides over the recording's spectrogram, the message is the lattice of digit slots the
@@ -85,11 +89,22 @@ def band_power(x: Audio) -> Features:
     if len(x) < NFFT:
         x = np.pad(x, (0, NFFT - len(x)))
     n = 1 + (len(x) - NFFT) // HOP
-    idx = np.arange(NFFT)[None, :] + HOP * np.arange(n)[:, None]
-    spec = np.abs(np.fft.rfft(x[idx] * np.hanning(NFFT), axis=1)) ** 2
     lo, hi = int(300 / RATE * NFFT), int(3000 / RATE * NFFT)
     edges = np.linspace(lo, hi, BANDS + 1).astype(int)
-    return np.add.reduceat(spec[:, lo:hi], edges[:-1] - lo, axis=1).astype(np.float32)
+    window = np.hanning(NFFT)
+    out = np.empty((n, BANDS), np.float32)
+    # A few thousand frames at a time: the frames' samples, stacked, take NFFT / HOP
+    # times the recording's own memory (half a gigabyte for twenty minutes).
+    for first in range(0, n, POWER_FRAMES):
+        rows = np.arange(first, min(first + POWER_FRAMES, n))
+        idx = np.arange(NFFT)[None, :] + HOP * rows[:, None]
+        spec = np.abs(np.fft.rfft(x[idx] * window, axis=1)) ** 2
+        out[rows] = np.add.reduceat(spec[:, lo:hi], edges[:-1] - lo, axis=1)
+    return out
+
+
+POWER_FRAMES = 4096
+"""Frames of :func:`band_power` computed at a time."""
 
 
 @dataclass(frozen=True)
@@ -242,14 +257,30 @@ def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
             continue
         y = t - t.mean()
         norm_y = np.sqrt((y**2).sum())
-        fy = np.fft.rfft(y[::-1], size, axis=0)
-        corr = np.fft.irfft((fx * fy).sum(axis=1), size)[length - 1 : length - 1 + n - length + 1]
+        corr = _summed_correlation(fx, y, size)[length - 1 : length - 1 + n - length + 1]
         cells = length * feats.shape[1]
         w1 = s1[length:] - s1[:-length]
         w2 = s2[length:] - s2[:-length]
         var = np.maximum(w2 - w1**2 / cells, 1e-9)
         out[d, : n - length + 1] = corr / (np.sqrt(var) * norm_y)
     return out
+
+
+def _summed_correlation(
+    fx: NDArray[np.complex128], y: NDArray[np.float64], size: int
+) -> NDArray[np.float64]:
+    """The recording's correlation with template ``y``, summed over the bands, from the
+    recording's spectrum ``fx`` (``size`` points); a few bands at a time, so that no
+    product as large as ``fx`` is held."""
+    total = np.zeros(fx.shape[0], np.complex128)
+    for b in range(0, y.shape[1], CORRELATION_BANDS):
+        fy = np.fft.rfft(y[::-1, b : b + CORRELATION_BANDS], size, axis=0)
+        total += np.einsum("ij,ij->i", fx[:, b : b + CORRELATION_BANDS], fy)
+    return np.fft.irfft(total, size)
+
+
+CORRELATION_BANDS = 8
+"""Bands of :func:`_summed_correlation` multiplied at a time."""
 
 
 BLOCK_SECONDS = 60.0
@@ -304,7 +335,8 @@ def receive(
     model = model if model is not None else general
     if isinstance(model, Recogniser):
         chosen = _chosen(model, lambda: audio, profile, voice, check=known and general is not None)
-        return _decoded(chosen, chosen.recogniser.words(audio), profile, vote=vote)
+        got = _decoded(chosen, chosen.recogniser.words(audio), profile, vote=vote)
+        return _corroborated(got, chosen, audio, profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
     return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
@@ -335,8 +367,49 @@ def receive_file(
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
     check = known and general is not None
     chosen = _chosen(model, lambda: _head(path, seconds), profile, voice, check=check)
-    words = chosen.recogniser.words(_checked(chunk) for chunk in blocks(path, seconds))
-    return _decoded(chosen, words, profile, vote=vote)
+    kept = _Kept(CORROBORATE_SECONDS * RATE if chosen.speaker is not None else 0)
+    words = chosen.recogniser.words(kept(_checked(chunk)) for chunk in blocks(path, seconds))
+    got = _decoded(chosen, words, profile, vote=vote)
+    return _corroborated(got, chosen, kept.audio(), profile, vote=vote)
+
+
+CORROBORATE_SECONDS = 600
+"""The longest recording :func:`receive_file` keeps whole to corroborate a known voice's
+copy with its templates (:mod:`cinq.radio.corroborate`): ten minutes, as long as a
+station's transmission runs. Reading templates takes about 0.25 MB per second of
+audio (measured: 70 MB for five minutes), so the peak stays under 300 MB; a longer
+recording is read by the recogniser alone, its memory bounded by its window."""
+
+
+class _Kept:
+    """Passes blocks of a recording through, keeping them while they total at most
+    ``limit`` samples (all dropped once they exceed it)."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit, self.total, self.chunks = limit, 0, list[Audio]()
+
+    def __call__(self, chunk: Audio) -> Audio:
+        self.total += len(chunk)
+        self.chunks = [*self.chunks, chunk] if self.total <= self.limit else []
+        return chunk
+
+    def audio(self) -> Audio | None:
+        """The whole recording, if it was kept."""
+        return np.concatenate(self.chunks) if self.chunks and self.total <= self.limit else None
+
+
+def _corroborated(
+    got: Reception, chosen: Reader, audio: Audio | None, profile: Profile, *, vote: bool
+) -> Reception:
+    """``got``, a known voice's copy that is not clean, with its ``?`` filled from the
+    voice's own templates where they corroborate it (:mod:`cinq.radio.corroborate`)."""
+    if got.clean or chosen.speaker is None or audio is None:
+        return got
+    from .corroborate import corroborate
+    from .known import templates
+
+    own = _receive_voice(audio, profile, templates(chosen.speaker, profile), vote=vote)
+    return corroborate(got, own).copy
 
 
 def _chosen(

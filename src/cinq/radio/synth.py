@@ -374,7 +374,7 @@ def _voice_step(tape: _Tape, step: Step, s: _Script) -> None:
     """A ``say`` or ``groups`` step, spoken."""
     t = s.profile.timing
     if step.kind == "say":
-        words = _word_speaker(s.spk, s.profile)
+        words = word_speaker(s.spk, s.profile)
         for token in expand(step.text, s.station_id, len(s.groups)):
             if token == "/":
                 tape.gap(t.group_gap / 2)
@@ -396,7 +396,7 @@ def _voice_step(tape: _Tape, step: Step, s: _Script) -> None:
         tape.events.append(Event(start, tape.t, "group", group))
 
 
-def _word_speaker(spk: Speaker, p: Profile) -> Speaker:
+def word_speaker(spk: Speaker, p: Profile) -> Speaker:
     """Who says the station's own words (ATTENTION, ВНИМАНИЕ): the voice when it speaks
     the station's language and more than digits, else cinq's own voice of that language
     (the words are the station's, whatever language the digits are in)."""

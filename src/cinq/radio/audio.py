@@ -127,6 +127,23 @@ def blocks(path: str | Path, seconds: float = 60.0) -> Iterator[Audio]:
         raise BadInput(f"cannot read {name} as audio: {e}") from None
 
 
+def duration(path: str | Path) -> float:
+    """Seconds of the recording in the file at ``path``, from its header.
+
+    Raises
+    ------
+    BadInput
+        The file cannot be read as audio; the error names it.
+    """
+    name = str(path)
+    try:
+        return float(sf.info(name).duration)
+    except UnicodeError:
+        raise BadInput(f"cannot read {name!r} as audio: the name is not UTF-8") from None
+    except (RuntimeError, OSError) as e:  # soundfile's LibsndfileError is a RuntimeError
+        raise BadInput(f"cannot read {name} as audio: {e}") from None
+
+
 def _blocks(f: sf.SoundFile, seconds: float) -> Iterator[Audio]:
     """Blocks of an open file. Each block is a whole number of resampling periods
     (``down`` input samples give exactly ``up`` output samples), so its output starts

@@ -19,6 +19,7 @@ import functools
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
+from scipy.signal import stft
 
 from . import RATE
 from .speech import Audio
@@ -84,8 +85,13 @@ def log_mel(x: Audio, warp: float = 1.0) -> Frames:
     n = frame_count(len(x))
     padded = np.zeros(n * HOP + WINDOW, np.float32)
     padded[: len(x)] = x
-    frames = sliding_window_view(padded, WINDOW)[: n * HOP : HOP] * _window()
-    power = np.abs(np.fft.rfft(frames, NFFT, axis=1)) ** 2
+    # Frame p is the window starting at sample p * HOP; stft scales each spectrum by
+    # the window's sum, which is undone: the band energies are the unscaled power.
+    _, _, spectrum = stft(  # type: ignore[call-overload]  # the stubs' windows omit arrays
+        padded, window=_window(), nperseg=WINDOW, noverlap=WINDOW - HOP, nfft=NFFT,
+        detrend=False, boundary=None, padded=False,
+    )  # fmt: skip
+    power = (np.abs(spectrum[:, :n].T) * float(_window().sum())) ** 2
     bands = power.astype(np.float32) @ mel_matrix(round(warp, 2))
     energy = bands.sum(axis=1, keepdims=True)
     return np.log(np.concatenate([bands, energy], axis=1) + 1e-7).astype(np.float32)

@@ -41,11 +41,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import maximum_filter1d
+from scipy.signal import oaconvolve, stft
 
 from ..document import UNKNOWN
 from ..errors import BadInput
 from . import RATE, voices
-from .audio import blocks, read
+from .audio import blocks, duration, read
 from .decode import decode
 from .morse_rx import receive_morse, receive_morse_blocks
 from .profiles import Profile, Step
@@ -93,13 +94,17 @@ def band_power(x: Audio) -> Features:
     edges = np.linspace(lo, hi, BANDS + 1).astype(int)
     window = np.hanning(NFFT)
     out = np.empty((n, BANDS), np.float32)
-    # A few thousand frames at a time: the frames' samples, stacked, take NFFT / HOP
-    # times the recording's own memory (half a gigabyte for twenty minutes).
+    # A few thousand frames at a time: a whole recording's spectrum would take eight
+    # times its samples' memory. stft scales each spectrum by the window's sum: undone.
     for first in range(0, n, POWER_FRAMES):
-        rows = np.arange(first, min(first + POWER_FRAMES, n))
-        idx = np.arange(NFFT)[None, :] + HOP * rows[:, None]
-        spec = np.abs(np.fft.rfft(x[idx] * window, axis=1)) ** 2
-        out[rows] = np.add.reduceat(spec[:, lo:hi], edges[:-1] - lo, axis=1)
+        count = min(POWER_FRAMES, n - first)
+        part = x[first * HOP : (first + count - 1) * HOP + NFFT]
+        _, _, z = stft(  # type: ignore[call-overload]  # the stubs' windows omit arrays
+            part, window=window, nperseg=NFFT, noverlap=NFFT - HOP,
+            detrend=False, boundary=None, padded=False,
+        )  # fmt: skip
+        spec = (np.abs(z.T) * window.sum()) ** 2
+        out[first : first + count] = np.add.reduceat(spec[:, lo:hi], edges[:-1] - lo, axis=1)
     return out
 
 
@@ -246,41 +251,37 @@ def scores(power: Features, model: VoiceModel) -> NDArray[np.float32]:
     feats = floor.stream(power)
     n = len(feats)
     out = np.full((10, n), -1.0, dtype=np.float32)
-    templates = [floor.template(model.templates[str(d)]).astype(np.float64) for d in range(10)]
-    centred = {d: t - t.mean() for d, t in enumerate(templates) if len(t) <= n}
-    size = 1 << int(np.ceil(np.log2(n + max(len(t) for t in templates))))
-    correlations = _summed_correlations(feats, centred, size)
     s1 = np.r_[0.0, np.cumsum(feats.sum(axis=1, dtype=np.float64))]
     s2 = np.r_[0.0, np.cumsum((feats.astype(np.float64) ** 2).sum(axis=1))]
-    for d, y in centred.items():
-        length = len(y)
-        corr = correlations[d][length - 1 : length - 1 + n - length + 1]
+    for d in range(10):
+        t = floor.template(model.templates[str(d)]).astype(np.float64)
+        length = len(t)
+        if length > n:
+            continue
+        y = t - t.mean()
         cells = length * feats.shape[1]
         w1 = s1[length:] - s1[:-length]
         w2 = s2[length:] - s2[:-length]
         var = np.maximum(w2 - w1**2 / cells, 1e-9)
-        out[d, : n - length + 1] = corr / (np.sqrt(var) * np.sqrt((y**2).sum()))
+        out[d, : n - length + 1] = _correlation(feats, y) / (np.sqrt(var) * np.sqrt((y**2).sum()))
     return out
 
 
-def _summed_correlations(
-    feats: Features, templates: Mapping[int, NDArray[np.float64]], size: int
-) -> dict[int, NDArray[np.float64]]:
-    """The recording's correlation with each template, summed over the bands, by FFTs
-    of ``size`` points; a few bands at a time, so that neither the recording's spectrum
-    nor a product of it is held whole (at 0.8 MB per second of audio, they were most
-    of the templates' memory)."""
-    totals = {d: np.zeros(size // 2 + 1, np.complex128) for d in templates}
+def _correlation(feats: Features, y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(frames - len(y) + 1,)``: the recording's correlation with template ``y`` at
+    each start, summed over the bands; by overlap-add (``scipy.signal.oaconvolve``), a
+    few bands at a time, so that its memory is a few blocks, not the recording's
+    spectrum (which took most of the templates' memory: 0.8 MB per second of audio)."""
+    total = np.zeros(len(feats) - len(y) + 1)
     for b in range(0, feats.shape[1], CORRELATION_BANDS):
-        fx = np.fft.rfft(feats[:, b : b + CORRELATION_BANDS], size, axis=0)
-        for d, y in templates.items():
-            fy = np.fft.rfft(y[::-1, b : b + CORRELATION_BANDS], size, axis=0)
-            totals[d] += np.einsum("ij,ij->i", fx, fy)
-    return {d: np.fft.irfft(total, size) for d, total in totals.items()}
+        part = oaconvolve(feats[:, b : b + CORRELATION_BANDS], y[::-1, b : b + CORRELATION_BANDS],
+                          mode="valid", axes=0)  # fmt: skip
+        total += part.sum(axis=1)
+    return total
 
 
 CORRELATION_BANDS = 8
-"""Bands of :func:`_summed_correlations` transformed and multiplied at a time."""
+"""Bands of :func:`_correlation` convolved at a time."""
 
 
 BLOCK_SECONDS = 60.0
@@ -336,7 +337,7 @@ def receive(
     if isinstance(model, Recogniser):
         chosen = _chosen(model, lambda: audio, profile, voice, check=known and general is not None)
         got = _decoded(chosen, chosen.recogniser.words(audio), profile, vote=vote)
-        return _corroborated(got, chosen, audio, profile, vote=vote)
+        return _corroborated(got, chosen, lambda: audio, profile, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
     return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
@@ -367,43 +368,38 @@ def receive_file(
         return receive(read(path), profile, model=model, voice=voice, vote=vote, known=False)
     check = known and general is not None
     chosen = _chosen(model, lambda: _head(path, seconds), profile, voice, check=check)
-    kept = _Kept(CORROBORATE_SECONDS * RATE if chosen.speaker is not None else 0)
-    words = chosen.recogniser.words(kept(_checked(chunk)) for chunk in blocks(path, seconds))
+    words = chosen.recogniser.words(_checked(chunk) for chunk in blocks(path, seconds))
     got = _decoded(chosen, words, profile, vote=vote)
-    return _corroborated(got, chosen, kept.audio(), profile, vote=vote)
+
+    def whole() -> Audio | None:  # read again, only if short enough to hold
+        return read(path) if duration(path) <= CORROBORATE_SECONDS else None
+
+    return _corroborated(got, chosen, whole, profile, vote=vote)
 
 
 CORROBORATE_SECONDS = 600
-"""The longest recording :func:`receive_file` keeps whole to corroborate a known voice's
+"""The longest recording :func:`receive_file` reads whole to corroborate a known voice's
 copy with its templates (:mod:`cinq.radio.corroborate`): ten minutes, as long as a
-station's transmission runs. Reading templates takes about 0.15 MB per second of
-audio (measured: 250 MB at the peak for 9.4 minutes of French E11, imports included); a longer
-recording is read by the recogniser alone, its memory bounded by its window."""
-
-
-class _Kept:
-    """Passes blocks of a recording through, keeping them while they total at most
-    ``limit`` samples (all dropped once they exceed it)."""
-
-    def __init__(self, limit: float) -> None:
-        self.limit, self.total, self.chunks = limit, 0, list[Audio]()
-
-    def __call__(self, chunk: Audio) -> Audio:
-        self.total += len(chunk)
-        self.chunks = [*self.chunks, chunk] if self.total <= self.limit else []
-        return chunk
-
-    def audio(self) -> Audio | None:
-        """The whole recording, if it was kept."""
-        return np.concatenate(self.chunks) if self.chunks and self.total <= self.limit else None
+station's transmission runs. Reading templates takes about 0.13 MB per second of audio
+(measured: 229 MB at the peak for 9.4 minutes of French E11, imports included); a
+longer recording is read by the recogniser alone, its memory bounded by its window."""
 
 
 def _corroborated(
-    got: Reception, chosen: Reader, audio: Audio | None, profile: Profile, *, vote: bool
+    got: Reception,
+    chosen: Reader,
+    whole: Callable[[], Audio | None],
+    profile: Profile,
+    *,
+    vote: bool,
 ) -> Reception:
     """``got``, a known voice's copy that is not clean, with its ``?`` filled from the
-    voice's own templates where they corroborate it (:mod:`cinq.radio.corroborate`)."""
-    if got.clean or chosen.speaker is None or audio is None:
+    voice's own templates where they corroborate it (:mod:`cinq.radio.corroborate`);
+    ``whole()`` is the recording, or None where it is too long to hold."""
+    if got.clean or chosen.speaker is None:
+        return got
+    audio = whole()
+    if audio is None:
         return got
     from .corroborate import corroborate
     from .known import templates

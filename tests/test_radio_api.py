@@ -87,6 +87,15 @@ def test_blocks_of_what_is_not_audio_name_it(tmp_path: Path) -> None:
         list(audio.blocks(tmp_path / "t.txt", 1.0))
 
 
+def test_duration_from_the_header_and_what_is_not_audio_named(tmp_path: Path) -> None:
+    (tmp_path / "s.wav").write_bytes(wav_bytes(np.zeros(22050, np.float32), 44100))
+    assert audio.duration(tmp_path / "s.wav") == 0.5
+    (tmp_path / "t.txt").write_text("12345 67890\n")
+    for name in ("t.txt", "missing.wav"):
+        with pytest.raises(BadInput, match=rf"cannot read .*{name} as audio"):
+            audio.duration(tmp_path / name)
+
+
 def test_read_a_file_and_refuse_what_is_not_audio(tmp_path: Path) -> None:
     stereo = np.stack([np.full(4410, 0.5), np.full(4410, -0.1)], axis=1).astype(np.float32)
     (tmp_path / "s.wav").write_bytes(wav_bytes(stereo, 44100))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,13 +119,8 @@ def blocks(path: str | Path, seconds: float = 60.0) -> Iterator[Audio]:
         The file cannot be read as audio; the error names it.
     """
     name = str(path)
-    try:
-        with sf.SoundFile(name) as f:
-            yield from _blocks(f, seconds)
-    except UnicodeError:
-        raise BadInput(f"cannot read {name!r} as audio: the name is not UTF-8") from None
-    except (RuntimeError, OSError) as e:  # soundfile's LibsndfileError is a RuntimeError
-        raise BadInput(f"cannot read {name} as audio: {e}") from None
+    with _as_audio(name), sf.SoundFile(name) as f:
+        yield from _blocks(f, seconds)
 
 
 def duration(path: str | Path) -> float:
@@ -136,8 +132,15 @@ def duration(path: str | Path) -> float:
         The file cannot be read as audio; the error names it.
     """
     name = str(path)
-    try:
+    with _as_audio(name):
         return float(sf.info(name).duration)
+
+
+@contextmanager
+def _as_audio(name: str) -> Iterator[None]:
+    """Reading the file ``name`` as audio: its failures as :class:`BadInput` naming it."""
+    try:
+        yield
     except UnicodeError:
         raise BadInput(f"cannot read {name!r} as audio: the name is not UTF-8") from None
     except (RuntimeError, OSError) as e:  # soundfile's LibsndfileError is a RuntimeError

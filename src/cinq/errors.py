@@ -73,6 +73,20 @@ class CinqError(Exception):
         self.location = location
         super().__init__(f"{location}: {message}" if location else message)
 
+    @property
+    def meaning(self) -> str:
+        """What the exit code says, in the README's words (for a page that shows a
+        refusal as the command line would end)."""
+        return MEANINGS.get(self.exit_code, "refused")
+
+
+MEANINGS = {
+    2: "bad usage or bad input",
+    3: "refused for key-management reasons",
+    4: "authentication failed: the message was altered or forged",
+}
+"""Each exit code of a refusal and what it means (the README's table)."""
+
 
 class BadInput(CinqError):
     """The input (text, digits, document, file) is malformed. Exit code 2."""

@@ -1097,7 +1097,23 @@ def vic_decrypt_keys(rng: random.Random, ws: Workspace) -> Case:
 
 # ----------------------------------------------------------------------------- the table
 
+# `cinq console` serves until stopped, so only its refusals are fuzzed here (never a
+# valid port with a real folder); the served console is tested in test_console_*.
+CONSOLE_PORTS = ("-1", "65536", "x", "8.5", "99999999999999999999", "0x10", "--", "1e3")
+CONSOLE_FOLDERS = ("no-such-folder", "doc.txt", "no/such/nested", "s.send.pad", "\u00e9t\u00e9")
+
+
+def console_port(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("console", "--no-browser", "--port", pick(rng, *CONSOLE_PORTS)), None)
+
+
+def console_folder(rng: random.Random, ws: Workspace) -> Case:
+    folder = pick(rng, *CONSOLE_FOLDERS)
+    return Case(("console", "--no-browser", "--port", "0", "--folder", folder), None)
+
+
 COMMANDS: dict[str, dict[str, Gen]] = {
+    "console": {"port": console_port, "folder": console_folder},
     "parse": {
         "stdin": parse_stdin,
         "file": parse_file,

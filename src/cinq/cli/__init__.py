@@ -172,6 +172,12 @@ COMMANDS: Mapping[str, Entry] = {
         "What is this document, are its groups random, can it be read? Verdict with evidence.",
         extra="analysis",
     ),
+    "console": Entry(
+        "console",
+        "console_cmd",
+        "Serve the web console on 127.0.0.1 for this folder's pad books; print its URL.",
+        extra="console",
+    ),
     "pad": Entry("pad", "app", "One-time pad books: pairs of SEND and RECEIVE books.", True),
     "board": Entry("board", "app", "Straddling checkerboards.", True),
     "codebook": Entry("codebook", "app", "Three-digit codebooks behind the CODE escape.", True),

@@ -1,0 +1,56 @@
+"""The read page: a document pasted, verified and deciphered with a receive book, and
+burned afterwards if asked; every refusal in the command line's words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .. import procedure
+from ..book import PadBook, Role
+from ..document import Document
+from ..errors import CinqError
+from ..language import LANGUAGES
+from ..shelf import book_in, shelf
+from .app import CsrfChecked, console
+
+router = APIRouter()
+
+MAX_DOCUMENT = 1 << 20
+"""The longest document the page takes (characters): a pasted e-mail, not a book."""
+
+
+def _receive_books(request: Request) -> list[str]:
+    """The receive books of the folder, by file name."""
+    return [
+        s.file for s in shelf(console(request).folder) if s.status and s.status.role is Role.RECEIVE
+    ]
+
+
+@router.get("/read", response_class=HTMLResponse)
+async def read_form(request: Request) -> Response:
+    c = console(request)
+    return c.page(request, "read.html", {"books": _receive_books(request), "langs": LANGUAGES})
+
+
+@router.post("/read", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def read(
+    request: Request,
+    document: Annotated[str, Form(max_length=MAX_DOCUMENT)],
+    book: Annotated[str, Form()],
+    lang: Annotated[str, Form()] = "en",
+    burn: Annotated[bool, Form()] = False,
+) -> Response:
+    """``cinq decrypt --book BOOK [--burn]`` of the pasted ``document``."""
+    c = console(request)
+    form = {"books": _receive_books(request), "langs": LANGUAGES, "document": document,
+            "book": book, "lang": lang, "burn": burn}  # fmt: skip
+    try:
+        doc = Document.parse(document, source="the pasted document")
+        with PadBook.open(book_in(c.folder, book)) as pad:
+            received = procedure.decrypt(doc, pad, lang=lang, burn=burn)
+        return c.page(request, "read.html", {**form, "received": received})
+    except CinqError as e:
+        return c.page(request, "read.html", {**form, "refusal": e}, 400)

@@ -1,0 +1,124 @@
+"""The web console end to end, in Debian's Chromium driven by Playwright: the console
+served by uvicorn on loopback, opened with its one-time link, used from the keyboard,
+checked by axe-core on every page, and every response scanned for pad digits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+
+from cinq import procedure
+from cinq.book import PadBook
+from cinq.console import Server
+from cinq.hazmat.pages import peek_pages
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's (system-packages.txt); Playwright's own is never fetched
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+WINDOW = 20  # consecutive pad digits that, found in a response, would be a leak
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Scanned:
+    """Every response the page received, with the text of those that have one."""
+
+    def __init__(self, page: Page) -> None:
+        self.bodies: list[tuple[str, str]] = []
+        page.on("response", self._keep)
+
+    def _keep(self, response: Response) -> None:
+        kind = response.headers.get("content-type", "")
+        if kind.startswith(("text/", "application/json", "application/javascript")):
+            self.bodies.append((response.url, response.text()))
+
+    def leaks(self, pads: list[str]) -> list[str]:
+        """The URLs of responses holding a run of WINDOW digits of any pad page."""
+        runs = {pad[i : i + WINDOW] for pad in pads for i in range(len(pad) - WINDOW + 1)}
+        return [url for url, body in self.bodies if _has_run(re.sub(r"\D", "", body), runs)]
+
+
+def _has_run(digits: str, runs: set[str]) -> bool:
+    return any(digits[i : i + WINDOW] in runs for i in range(len(digits) - WINDOW + 1))
+
+
+def _accessible(page: Page) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()
+
+
+def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    send, receive = PadBook.create_pair(folder / "station", pages=4, groups=30)
+    with PadBook.open(receive) as book:
+        pads = ["".join(map(str, p.digits)) for p in peek_pages(book) if p.digits is not None]
+    with PadBook.open(send) as book:
+        document = procedure.encrypt("Meet at the bridge at noon.", book).render()
+        second = procedure.encrypt("Bring the parcel.", book)
+    server = Server(folder).start()
+    try:
+        page = browser.new_page()
+        scanned = Scanned(page)
+        page.goto(server.url())
+        assert page.url == f"http://127.0.0.1:{server.port}/"  # the token left the URL
+        _accessible(page)
+        page.screenshot(path=tmp_path / "home.png")
+
+        # From the keyboard: the skip link first, then the pages.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.get_by_role("navigation").get_by_role("link", name="Pad books").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/books")
+        assert page.get_by_role("row", name=re.compile("station.send.pad runs low")).is_visible()
+        _accessible(page)
+        page.screenshot(path=tmp_path / "books.png", full_page=True)
+
+        page.get_by_role("navigation").get_by_role("link", name="Read").click()
+        page.get_by_label("Document").fill("> " + document.replace("\n", "\n> "))
+        page.get_by_label("Receive book").select_option("station.receive.pad")
+        page.get_by_label("Burn the page(s) once read").check()
+        page.get_by_role("button", name="Verify and decipher").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("#plaintext").inner_text() == "MEET AT THE BRIDGE AT NOON."
+        assert "burned: their digits are gone" in page.content()
+        _accessible(page)
+        page.screenshot(path=tmp_path / "read.png", full_page=True)
+
+        with page.expect_navigation():  # read it again
+            page.get_by_role("button", name="Verify and decipher").click()
+        alert = page.get_by_role("alert")
+        assert "Refused (exit 3" in alert.inner_text() and "was burned" in alert.inner_text()
+        _accessible(page)
+
+        altered = f"{(int(second.groups[2]) + 1) % 100000:05d}"  # one group altered
+        page.get_by_label("Document").fill(second.render().replace(second.groups[2], altered))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify and decipher").click()
+        assert "Refused (exit 4: authentication failed" in page.get_by_role("alert").inner_text()
+        page.screenshot(path=tmp_path / "refused.png", full_page=True)
+
+        assert scanned.bodies and not scanned.leaks(pads)
+    finally:
+        server.stop()
+
+
+def test_the_scan_finds_a_pad_run() -> None:
+    pad = "31415926535897932384626433832795"
+    assert _has_run("xx" + pad[3 : 3 + WINDOW], {pad[3 : 3 + WINDOW]})
+    assert not _has_run(pad[3 : 3 + WINDOW - 1], {pad[3 : 3 + WINDOW]})

@@ -1,0 +1,239 @@
+"""The web console's guard (cinq.console.guard), in process: who gets in, what every
+response carries, and what a request without the cookie, the Host or the CSRF token
+gets."""
+
+from __future__ import annotations
+
+import re
+import socket
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cinq import procedure
+from cinq.book import PadBook
+from cinq.console import Guard, Server, create_app
+from cinq.console.app import csrf_checked, routers
+from cinq.console.guard import COOKIE, HEADERS
+
+with warnings.catch_warnings():  # starlette's TestClient says it will want httpx2 one day
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PORT = 8123
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    PadBook.create_pair(tmp_path / "station", pages=6, groups=20)
+    (tmp_path / "notes.pad").write_text("not a pad book\n")
+    return tmp_path
+
+
+def _client(folder: Path) -> tuple[TestClient, Guard]:
+    guard = Guard(PORT)
+    return TestClient(create_app(folder, guard), base_url=BASE, follow_redirects=False), guard
+
+
+@pytest.fixture()
+def signed_in(folder: Path) -> Iterator[tuple[TestClient, Guard]]:
+    client, guard = _client(folder)
+    assert client.get(f"/?token={guard.token}").status_code == 303
+    yield client, guard
+
+
+def _csrf(client: TestClient) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get("/read").text)
+    assert found
+    return found.group(1)
+
+
+def test_without_the_cookie_every_page_is_refused(folder: Path) -> None:
+    client, _ = _client(folder)
+    for path in ("/", "/books", "/read", "/static/console.css", "/docs", "/openapi.json"):
+        got = client.get(path)
+        assert got.status_code == 403 and "station" not in got.text, path
+        assert got.headers["content-security-policy"] == HEADERS["content-security-policy"]
+    assert (
+        client.post("/read", data={"document": "x", "book": "station.receive.pad"}).status_code
+        == 403
+    )
+
+
+def test_the_token_opens_one_session_once_and_leaves_the_url(folder: Path) -> None:
+    client, guard = _client(folder)
+    token = guard.token
+    assert token and guard.url() == f"{BASE}/?token={token}"
+    assert client.get("/?token=" + "x" * len(token)).status_code == 403  # a wrong one
+    first = client.get(f"/?token={token}")
+    assert first.status_code == 303 and first.headers["location"] == "/"
+    cookie = first.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and token not in cookie
+    assert client.get("/books").status_code == 200
+    fresh = TestClient(client.app, base_url=BASE, follow_redirects=False)  # another browser
+    again = fresh.get(f"/?token={token}")  # the link again: spent
+    assert again.status_code == 403
+    assert guard.token is None and token not in repr(guard)
+    with pytest.raises(RuntimeError):
+        guard.url()
+
+
+def test_a_forged_cookie_is_no_session(folder: Path) -> None:
+    client, guard = _client(folder)
+    client.cookies.set(COOKIE, guard.token or "")  # the token itself is not a session
+    assert client.get("/books").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        f"evil.example:{PORT}",
+        "127.0.0.1",
+        f"127.0.0.2:{PORT}",
+        f"0.0.0.0:{PORT}",
+        f"[::1]:{PORT}",
+        "",
+    ],
+)
+def test_another_host_header_is_refused_dns_rebinding(
+    signed_in: tuple[TestClient, Guard], host: str
+) -> None:
+    client, _ = signed_in
+    got = client.get("/books", headers={"host": host})
+    assert got.status_code == 421 and "station" not in got.text
+    assert client.get("/books", headers={"host": f"localhost:{PORT}"}).status_code == 200
+
+
+def test_a_post_without_the_csrf_token_or_from_another_origin_is_refused(
+    signed_in: tuple[TestClient, Guard],
+) -> None:
+    client, _ = signed_in
+    csrf = _csrf(client)
+    form = {"book": "station.receive.pad"}
+    assert client.post("/books/burn", data=form).status_code == 403
+    assert client.post("/books/burn", data={**form, "csrf": csrf[:-1] + "x"}).status_code == 403
+    evil = {"origin": "http://evil.example"}
+    assert client.post("/books/burn", data={**form, "csrf": csrf}, headers=evil).status_code == 403
+    assert client.post("/books/burn", data={**form, "csrf": csrf}).status_code == 200
+    by_header = client.post("/books/burn", data=form, headers={"x-csrf-token": csrf})
+    assert by_header.status_code == 200
+
+
+def test_every_state_changing_route_checks_the_csrf_token() -> None:
+    routes = [r for router in routers() for r in router.routes]
+    posts = [
+        r for r in routes if isinstance(r, APIRoute) and (r.methods or set()) - {"GET", "HEAD"}
+    ]
+    assert posts
+    for route in posts:
+        assert any(d.call is csrf_checked for d in route.dependant.dependencies), route.path
+
+
+def test_every_response_carries_the_security_headers(signed_in: tuple[TestClient, Guard]) -> None:
+    client, _ = signed_in
+    for path in ("/", "/books", "/read", "/static/console.css", "/nothing-here"):
+        got = client.get(path)
+        for name, value in HEADERS.items():
+            assert got.headers[name] == value, (path, name)
+    csp = HEADERS["content-security-policy"]
+    assert (
+        "default-src 'none'" in csp
+        and "'unsafe-inline'" not in csp
+        and "frame-ancestors 'none'" in csp
+    )
+
+
+def test_the_books_page_lists_books_names_what_is_not_one_and_refuses_paths(
+    signed_in: tuple[TestClient, Guard],
+) -> None:
+    client, _ = signed_in
+    page = client.get("/books").text
+    assert "station.send.pad" in page and "station.receive.pad" in page
+    assert re.search(r"notes\.pad</th><td colspan=\"9\">not readable: ", page)
+    csrf = _csrf(client)
+    for name in ("../station.receive.pad", "/etc/passwd", "station.receive", "..", ""):
+        got = client.post("/books/burn", data={"book": name, "csrf": csrf})
+        assert got.status_code in (400, 422) and "Traceback" not in got.text, name
+
+
+def test_reading_and_burning_then_the_replay_refused_in_the_cli_words(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    client, _ = signed_in
+    with PadBook.open(folder / "station.send.pad") as book:
+        doc = procedure.encrypt("Meet at noon.", book)
+    csrf = _csrf(client)
+    form = {"document": "> " + doc.render().replace("\n", "\n> "), "book": "station.receive.pad"}
+    read = client.post("/read", data={**form, "csrf": csrf, "burn": "true"})
+    assert read.status_code == 200 and '<pre id="plaintext">MEET AT NOON.</pre>' in read.text
+    assert "burned: their digits are gone" in read.text
+    again = client.post("/read", data={**form, "csrf": csrf})
+    assert again.status_code == 400
+    assert "Refused (exit 3: refused for key-management reasons)" in again.text
+    assert "was burned: its digits are gone" in again.text
+    with PadBook.open(folder / "station.send.pad") as book:
+        second = procedure.encrypt("Second.", book)
+    forged = second.render().replace(
+        second.groups[3], f"{(int(second.groups[3]) + 1) % 100000:05d}"
+    )
+    got = client.post(
+        "/read", data={"document": forged, "book": "station.receive.pad", "csrf": csrf}
+    )
+    assert got.status_code == 400 and "exit 4: authentication failed" in got.text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    document=st.text(max_size=300),
+    book=st.text(max_size=40)
+    | st.sampled_from(["station.receive.pad", "station.send.pad", "notes.pad"]),
+    lang=st.text(max_size=5) | st.sampled_from(["en", "fr", "ru"]),
+)
+def test_fuzz_the_read_form_never_breaks_the_console(
+    signed_in: tuple[TestClient, Guard], document: str, book: str, lang: str
+) -> None:
+    client, _ = signed_in
+    got = client.post(
+        "/read", data={"document": document, "book": book, "lang": lang, "csrf": _csrf(client)}
+    )
+    assert got.status_code in (200, 400, 422) and "Traceback" not in got.text
+
+
+def test_the_server_listens_on_loopback_only(folder: Path) -> None:
+    server = Server(folder).start()
+    try:
+        assert server.socket.getsockname()[0] == "127.0.0.1"
+        for address in _other_addresses():
+            with socket.socket() as s, pytest.raises(OSError):
+                s.settimeout(1)
+                s.connect((address, server.port))
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5):
+            pass
+    finally:
+        server.stop()
+
+
+def _other_addresses() -> list[str]:
+    """This machine's IPv4 addresses that are not loopback (none on an isolated machine)."""
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(str(info[4][0]))
+    except OSError:
+        pass
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: the route's source address
+            found.add(s.getsockname()[0])
+        except OSError:
+            pass
+    return sorted(a for a in found if not a.startswith("127."))

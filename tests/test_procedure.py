@@ -199,3 +199,32 @@ def test_a_message_from_a_document_is_the_message_from_its_groups(
         assert by_document.figures == "".join(groups).encode("ascii")
         assert by_document.canonical == " ".join(groups)
         assert cinq.Document.from_figures(by_document.figures) == doc
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(alphabet="ABCDEFGHIJ KLMNOP.,0123456789", min_size=1, max_size=400),
+    check=st.sampled_from([cinq.STRONG, cinq.HAND, None]),
+)
+def test_plan_is_what_send_takes(
+    tmp_path_factory: pytest.TempPathFactory, text: str, check: cinq.Scheme | None
+) -> None:
+    folder = tmp_path_factory.mktemp("plan")
+    send, _ = PadBook.create_pair(folder / "p", pages=12, groups=10)
+    with PadBook.open(send) as book:
+        try:
+            planned = cinq.plan(text, book, check=check)
+        except BadInput:
+            with pytest.raises(BadInput):
+                cinq.send(text, book, check=check)
+            return
+        before = book.status().unused
+        assert planned.unused == before and planned.fits == (planned.pages <= before)
+        if not planned.fits:
+            with pytest.raises(KeyManagementError):
+                cinq.send(text, book, check=check)
+            return
+        sent = cinq.send(text, book, check=check)
+        assert planned.pages == len(sent.page_ids) == before - book.status().unused
+    assert planned.groups == len(sent.document.groups)
+    assert planned.to_json()["fits"] is True

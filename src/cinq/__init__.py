@@ -49,10 +49,12 @@ _EXPORTS: dict[str, str] = {
     # the recipes
     "encrypt": "procedure",
     "send": "procedure",
+    "plan": "procedure",
     "decrypt": "procedure",
     "make_decoy": "decoy",
     # their types
     "Sent": "procedure",
+    "Plan": "procedure",
     "Received": "procedure",
     "PadBook": "book",
     "Role": "book",
@@ -126,7 +128,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ lo
     from .hazmat.cipher import Convention
     from .language import Language, Policy
     from .message import UnreadableDigits
-    from .procedure import Received, Sent, decrypt, encrypt, send
+    from .procedure import Plan, Received, Sent, decrypt, encrypt, plan, send
 
 __all__ = [
     "HAND",
@@ -155,6 +157,7 @@ __all__ = [
     "PageSpec",
     "PageSpoiled",
     "PageState",
+    "Plan",
     "Policy",
     "Receipt",
     "Received",
@@ -170,6 +173,7 @@ __all__ = [
     "encrypt",
     "keyed",
     "make_decoy",
+    "plan",
     "scheme",
     "send",
 ]

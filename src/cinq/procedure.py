@@ -134,6 +134,63 @@ def send(
     return sent
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a message will take, worked out before any page is: :func:`plan`.
+
+    Attributes
+    ----------
+    digits
+        Plaintext digits on the board, padded to whole groups.
+    groups
+        Groups of the message: the indicator, the text, the check groups.
+    pages
+        Pad pages it will take (text and check key together).
+    unused
+        Unused pages the book has left.
+    """
+
+    digits: int
+    groups: int
+    pages: int
+    unused: int
+
+    @property
+    def fits(self) -> bool:
+        """Whether the book has the pages (consecutive pages are needed: :func:`send`
+        says so if the unused ones are split by pages issued to paper)."""
+        return self.pages <= self.unused
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "digits": self.digits,
+            "groups": self.groups,
+            "pages": self.pages,
+            "unused": self.unused,
+            "fits": self.fits,
+        }
+
+
+@accepts_paths  # book may be a path
+def plan(
+    text: str,
+    book: PadBook,
+    *,
+    board: Board | None = None,
+    lang: lg.Language | str = "en",
+    policy: lg.Policy = lg.Policy.STRICT,
+    check: Scheme | None = auth.STRONG,
+    codebook: Codebook | None = None,
+) -> Plan:
+    """How many digits, groups and pages :func:`send` of ``text`` would take on
+    ``book``, with the same refusals (text that cannot be encoded, an empty message);
+    nothing is taken."""
+    plain = _plain_digits(text, board, lang, policy, codebook)
+    key = len(plain) + (check.key_digits if check else 0)
+    groups = 1 + len(plain) // dg.GROUP + (check.check_groups if check else 0)
+    return Plan(len(plain), groups, book.pages_needed(key), book.status().unused)
+
+
 def _plain_digits(
     text: str,
     board: Board | None,

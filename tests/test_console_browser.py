@@ -122,3 +122,48 @@ def test_the_scan_finds_a_pad_run() -> None:
     pad = "31415926535897932384626433832795"
     assert _has_run("xx" + pad[3 : 3 + WINDOW], {pad[3 : 3 + WINDOW]})
     assert not _has_run(pad[3 : 3 + WINDOW - 1], {pad[3 : 3 + WINDOW]})
+
+
+def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    send, _ = PadBook.create_pair(folder / "station", pages=20, groups=30)
+    with PadBook.open(send) as book:
+        pads = ["".join(map(str, p.digits)) for p in peek_pages(book) if p.digits is not None]
+    server = Server(folder).start()
+    try:
+        page = browser.new_page()
+        scanned = Scanned(page)
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="Compose").click()
+        page.get_by_label("Plaintext").fill("Rendez-vous jeudi à midi, près de l'église.")
+        page.get_by_label("Language").select_option("fr")
+        count = page.locator("#count")
+        count.filter(has_text="pad page(s) of 20 left").wait_for()
+        assert re.fullmatch(
+            r"\d+ digits, \d+ groups, 1 pad page\(s\) of 20 left", count.inner_text()
+        )
+        page.get_by_label("Signature (optional)").fill("KESTREL")
+        _accessible(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Encipher on the next page").click()
+        document = page.locator("#document").inner_text()
+        assert document.rstrip().endswith("By KESTREL")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the document").click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert saved.rstrip("\n") == document.rstrip("\n") and "By KESTREL" in saved
+        _accessible(page)
+        page.screenshot(path=tmp_path / "compose.png", full_page=True)
+
+        page.get_by_role("navigation").get_by_role("link", name="Read").click()
+        page.get_by_label("Document").fill(document)
+        page.get_by_label("Language").select_option("fr")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify and decipher").click()
+        # The French board folds the accents (cinq.language), as cinq decrypt prints it.
+        folded = "RENDEZ-VOUS JEUDI A MIDI, PRES DE L'EGLISE."
+        assert page.locator("#plaintext").inner_text() == folded
+        assert scanned.bodies and not scanned.leaks(pads)
+    finally:
+        server.stop()

@@ -237,3 +237,48 @@ def _other_addresses() -> list[str]:
         except OSError:
             pass
     return sorted(a for a in found if not a.startswith("127."))
+
+
+def test_compose_counts_enciphers_and_offers_the_document(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    client, _ = signed_in
+    csrf = _csrf(client)
+    form = {"text": "Meet at noon.", "book": "station.send.pad", "lang": "en", "csrf": csrf}
+    plan = client.post("/compose/plan", data=form)
+    assert plan.status_code == 200 and plan.json()["pages"] == 1 and plan.json()["fits"]
+    refused = client.post("/compose/plan", data={**form, "text": "日本"})
+    assert refused.status_code == 400 and refused.json()["exit"] == 2
+    assert client.post("/compose/plan", data={**form, "csrf": "x"}).status_code == 403
+    counted = client.post("/compose", data={**form, "action": "count"})
+    assert re.search(r"\d+ digits, \d+ groups, 1 pad page\(s\) of 6 left", counted.text)
+    with PadBook.open(folder / "station.send.pad") as book:
+        assert book.status().used == 0  # counting took nothing
+    sent = client.post("/compose", data={**form, "signature": "KESTREL"})
+    found = re.search(r'href="/compose/sent/(\d{5})\.txt"', sent.text)
+    assert sent.status_code == 200 and found
+    got = client.get(f"/compose/sent/{found.group(1)}.txt")
+    assert got.status_code == 200 and got.text.rstrip().endswith("By KESTREL")
+    assert got.headers["content-disposition"].startswith("attachment")
+    assert client.get("/compose/sent/00000.txt").status_code == 404
+    with PadBook.open(folder / "station.receive.pad") as book:
+        assert procedure.decrypt(got.text, book).text == "MEET AT NOON."
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(max_size=200),
+    book=st.text(max_size=20) | st.sampled_from(["station.send.pad", "station.receive.pad"]),
+    board=st.text(max_size=12) | st.sampled_from(["", "CT-37", "RU-1"]),
+    action=st.sampled_from(["count", "send", "other"]),
+)
+def test_fuzz_the_compose_form_never_breaks_the_console(
+    signed_in: tuple[TestClient, Guard], text: str, book: str, board: str, action: str
+) -> None:
+    client, _ = signed_in
+    form = {"text": text, "book": book, "board": board, "action": action, "csrf": _csrf(client)}
+    for path in ("/compose", "/compose/plan"):
+        got = client.post(path, data=form)
+        assert got.status_code in (200, 400, 422) and "Traceback" not in got.text

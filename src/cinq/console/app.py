@@ -32,6 +32,7 @@ class Console:
     def __init__(self, folder: Path, guard: Guard) -> None:
         self.folder = folder
         self.guard = guard
+        self.documents: dict[str, str] = {}  # enciphered this session, by indicator
 
     def page(
         self,
@@ -84,9 +85,9 @@ def create_app(folder: str | Path, guard: Guard) -> FastAPI:
 
 def routers() -> list[APIRouter]:
     """The pages' routers, each a concept of its own module."""
-    from . import books, reading
+    from . import books, compose, reading
 
-    return [books.router, reading.router]
+    return [books.router, compose.router, reading.router]
 
 
 async def home(request: Request) -> Response:

@@ -48,6 +48,28 @@ def from_str(text: str, *, source: str | None = None) -> Digits:
     return arr.astype(np.uint8, copy=True)
 
 
+def digits_in(text: str, *, source: str | None = None) -> tuple[str, list[int]]:
+    """The digits of ``text`` (blanks between them ignored) and where each one is in it.
+
+    Raises
+    ------
+    BadInput
+        A character that is neither a digit nor blank (named with its line and column),
+        or no digit at all.
+    """
+    digits: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if "0" <= ch <= "9":
+            digits.append(ch)
+            offsets.append(i)
+        elif not ch.isspace():
+            raise BadInput("not a digit", location=Location.of_offset(text, i, source=source))
+    if not digits:
+        raise BadInput(f"{source or 'the text'}: no digits to decode")
+    return "".join(digits), offsets
+
+
 def to_str(digits: Digits) -> str:
     """The digits as a compact string, e.g. ``"12345"``."""
     return (np.asarray(digits, dtype=np.uint8) + np.uint8(_ZERO)).tobytes().decode("ascii")

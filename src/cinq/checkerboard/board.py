@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..digits import Digits
+from ..digits import Digits, digits_in, from_str
+from ..errors import BadInput, Location
 from . import engine
-from .cells import Cell, Kind, Mode, check_length
+from .cells import Cell, DecodeError, Kind, Mode, check_length
 from .machine import Machine
 
 
@@ -130,6 +131,17 @@ class Board:
         :class:`DecodeError` with the 0-based digit ``index``.
         """
         return engine.decode(self._compiled, digits, padded=padded, replace=replace)
+
+    def decode_text(self, text: str, *, source: str | None = None) -> str:
+        """:meth:`decode` (``padded``) of the digits written in ``text``, blanks between
+        them ignored; a character that is not a digit, or a code the board does not use,
+        is a :class:`~cinq.errors.BadInput` naming its line and column in ``text``."""
+        digits, offsets = digits_in(text, source=source)
+        try:
+            return self.decode(from_str(digits), padded=True)
+        except DecodeError as e:
+            at = Location.of_offset(text, offsets[e.index], source=source)
+            raise BadInput(e.message, location=at) from None
 
     # -- display --------------------------------------------------------------------
 

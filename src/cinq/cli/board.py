@@ -14,8 +14,8 @@ from rich.table import Table
 from .. import checkerboard as cb
 from .. import digits as dg
 from .. import language as lg
-from ..checkerboard import Board, DecodeError
-from ..errors import BadInput, Location
+from ..checkerboard import Board
+from ..errors import BadInput
 from ._io import check_writable, read_text, strip_final_newline, write_output
 from .options import (
     BoardOpt,
@@ -149,30 +149,10 @@ def decode(
     check_writable(out)
     text = read_text(file, what="digits")
     b = resolve(board, key, top) or lg.language(lang).board
-    digits, offsets = _digits_in(text, _source(file))
-    try:
-        plain = b.decode(dg.from_str(digits), padded=True)
-    except DecodeError as e:
-        at = Location.of_offset(text, offsets[e.index], source=_source(file))
-        raise BadInput(e.message, location=at) from None
+    plain = b.decode_text(text, source=_source(file))
     if as_json:
-        data = {"board": b.name, "digits": len(digits), "text": plain}
+        digits = sum("0" <= ch <= "9" for ch in text)
+        data = {"board": b.name, "digits": digits, "text": plain}
         write_output(json.dumps(data, ensure_ascii=False, indent=2) + "\n", out)
         return
     write_output(plain + "\n", out)
-
-
-def _digits_in(text: str, source: str) -> tuple[str, list[int]]:
-    """The digits of ``text`` and where each one is in it; anything but digits and
-    blanks is an error with its place."""
-    digits: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if "0" <= ch <= "9":
-            digits.append(ch)
-            offsets.append(i)
-        elif not ch.isspace():
-            raise BadInput("not a digit", location=Location.of_offset(text, i, source=source))
-    if not digits:
-        raise BadInput(f"{source}: no digits to decode")
-    return "".join(digits), offsets

@@ -167,3 +167,34 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         assert scanned.bodies and not scanned.leaks(pads)
     finally:
         server.stop()
+
+
+PAGES = ("/", "/books", "/compose", "/read", "/boards")
+
+
+def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
+    browser: Browser, tmp_path: Path
+) -> None:
+    PadBook.create_pair(tmp_path / "station", pages=5, groups=20)
+    server = Server(tmp_path).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        for path in PAGES:
+            page.goto(f"http://127.0.0.1:{server.port}{path}")
+            _accessible(page)
+        page.get_by_label("Text").fill("Attack at dawn")
+        page.get_by_label("Right board").select_option("CT-37")
+        page.get_by_role("button", name="Encode and decode").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        groups = page.locator("#groups-2").inner_text().split()
+        page.get_by_label("Digits to read back").fill(" ".join(groups))
+        page.get_by_label("on", exact=True).select_option("CT-37")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Encode and decode").click()
+        assert page.locator("#decoded").inner_text().startswith("ATTACK AT DAWN")
+        _accessible(page)
+        page.screenshot(path=tmp_path / "boards.png", full_page=True)
+    finally:
+        server.stop()

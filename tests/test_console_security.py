@@ -282,3 +282,30 @@ def test_fuzz_the_compose_form_never_breaks_the_console(
     for path in ("/compose", "/compose/plan"):
         got = client.post(path, data=form)
         assert got.status_code in (200, 400, 422) and "Traceback" not in got.text
+
+
+def test_the_board_explorer_encodes_side_by_side_and_reads_back(
+    signed_in: tuple[TestClient, Guard],
+) -> None:
+    from cinq import board, language
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    form = {"text": "Attack at dawn", "lang": "en", "left": "", "right": "CT-37", "csrf": csrf}
+    got = client.post("/boards", data={**form, "digits": "", "decode_on": ""})
+    expected = [
+        "".join(map(str, language.encode("Attack at dawn", b, "en", language.Policy.FOLD)))
+        for b in (language.language("en").board, board("CT-37"))
+    ]
+    runs = [
+        re.sub(r"\s", "", g)
+        for g in re.findall(r'<pre class="groups" id="groups-\d">([^<]*)</pre>', got.text)
+    ]
+    assert got.status_code == 200 and len(runs) == 2
+    assert all(
+        run.startswith(e) and len(run) % 5 == 0 for run, e in zip(runs, expected, strict=True)
+    )
+    back = client.post("/boards", data={**form, "digits": runs[1], "decode_on": "CT-37"})
+    assert re.search(r'<pre id="decoded">ATTACK AT DAWN', back.text)
+    bad = client.post("/boards", data={**form, "digits": "12 3x4", "decode_on": "CT-37"})
+    assert bad.status_code == 400 and "not a digit" in bad.text and "line 1, column 5" in bad.text

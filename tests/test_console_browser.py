@@ -169,7 +169,7 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         server.stop()
 
 
-PAGES = ("/", "/books", "/compose", "/read", "/boards")
+PAGES = ("/", "/books", "/compose", "/read", "/boards", "/vic")
 
 
 def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
@@ -183,6 +183,7 @@ def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
         for path in PAGES:
             page.goto(f"http://127.0.0.1:{server.port}{path}")
             _accessible(page)
+        page.goto(f"http://127.0.0.1:{server.port}/boards")
         page.get_by_label("Text").fill("Attack at dawn")
         page.get_by_label("Right board").select_option("CT-37")
         page.get_by_role("button", name="Encode and decode").focus()
@@ -196,5 +197,36 @@ def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
         assert page.locator("#decoded").inner_text().startswith("ATTACK AT DAWN")
         _accessible(page)
         page.screenshot(path=tmp_path / "boards.png", full_page=True)
+    finally:
+        server.stop()
+
+
+def test_the_vic_notebook_steps_from_the_keyboard(browser: Browser, tmp_path: Path) -> None:
+    server = Server(tmp_path).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="VIC").click()
+        page.get_by_label("Message (the text to encipher, or the groups to decipher)").fill(
+            "We are pleased to hear of your safe arrival."
+        )
+        page.get_by_label("Date (six digits, or day.month.year)").fill("3.9.1945")
+        page.get_by_label("Personal number").fill("13")
+        page.get_by_label("Phrase (twenty letters or more)").fill("I DREAM OF JEANNIE WITH T")
+        page.get_by_label("Keygroup (five digits; empty: a random one)").fill("77651")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Work it").click()
+        status = page.locator("#step-status")
+        total = int(re.findall(r"\d+", status.inner_text())[-1])
+        assert status.inner_text() == f"Step 1 of {total}" and total >= 5
+        assert page.locator("#step-1").is_visible() and not page.locator("#step-2").is_visible()
+        page.get_by_role("button", name="Next step").focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowRight")
+        assert status.inner_text() == f"Step 3 of {total}" and page.locator("#step-3").is_visible()
+        page.keyboard.press("ArrowLeft")
+        assert status.inner_text() == f"Step 2 of {total}"
+        _accessible(page)
+        page.screenshot(path=tmp_path / "vic.png", full_page=True)
     finally:
         server.stop()

@@ -309,3 +309,31 @@ def test_the_board_explorer_encodes_side_by_side_and_reads_back(
     assert re.search(r'<pre id="decoded">ATTACK AT DAWN', back.text)
     bad = client.post("/boards", data={**form, "digits": "12 3x4", "decode_on": "CT-37"})
     assert bad.status_code == 400 and "not a digit" in bad.text and "line 1, column 5" in bad.text
+
+
+VIC_KEYS = {"date": "3.9.1945", "phrase": "I DREAM OF JEANNIE WITH T", "personal": "13"}
+
+
+def test_the_vic_notebook_is_the_explain_text_in_steps(signed_in: tuple[TestClient, Guard]) -> None:
+    from html import unescape
+
+    from cinq import vic
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    text = "We are pleased to hear of your safe arrival."
+    form = {**VIC_KEYS, "message": text, "keygroup": "77651", "csrf": csrf}
+    got = client.post("/vic", data=form)
+    shown = [
+        unescape(s)
+        for s in re.findall(
+            r'<pre class="step" id="step-\d+" tabindex="-1">(.*?)</pre>', got.text, re.S
+        )
+    ]
+    w = vic.encrypt(text, date="3.9.1945", phrase=VIC_KEYS["phrase"], personal=13, keygroup="77651")
+    assert shown == [b.strip("\n") for b in vic.explain(w).split("\n\n") if b.strip()]
+    back = client.post("/vic", data={**form, "message": " ".join(w.groups), "direction": "decrypt"})
+    assert "WEAREPLEASEDTOHEAROFYOURSAFEARRIVAL." in unescape(back.text)
+    for bad in ({"personal": "x"}, {"lang": "fr"}, {"direction": "sideways"}, {"date": "99"}):
+        refused = client.post("/vic", data={**form, **bad})
+        assert refused.status_code == 400 and 'role="alert"' in refused.text, bad

@@ -85,9 +85,9 @@ def create_app(folder: str | Path, guard: Guard) -> FastAPI:
 
 def routers() -> list[APIRouter]:
     """The pages' routers, each a concept of its own module."""
-    from . import boards, books, compose, reading
+    from . import boards, books, compose, reading, vic
 
-    return [books.router, compose.router, reading.router, boards.router]
+    return [books.router, compose.router, reading.router, boards.router, vic.router]
 
 
 async def home(request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import socket
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,7 +157,7 @@ def test_the_books_page_lists_books_names_what_is_not_one_and_refuses_paths(
     client, _ = signed_in
     page = client.get("/books").text
     assert "station.send.pad" in page and "station.receive.pad" in page
-    assert re.search(r"notes\.pad</th><td colspan=\"9\">not readable: ", page)
+    assert re.search(r"notes\.pad</th><td colspan=\"10\">not readable: ", page)
     csrf = _csrf(client)
     for name in ("../station.receive.pad", "/etc/passwd", "station.receive", "..", ""):
         got = client.post("/books/burn", data={"book": name, "csrf": csrf})
@@ -337,3 +338,39 @@ def test_the_vic_notebook_is_the_explain_text_in_steps(signed_in: tuple[TestClie
     for bad in ({"personal": "x"}, {"lang": "fr"}, {"direction": "sideways"}, {"date": "99"}):
         refused = client.post("/vic", data={**form, **bad})
         assert refused.status_code == 400 and 'role="alert"' in refused.text, bad
+
+
+def test_printing_and_exporting_a_book_issue_its_pages_and_leave_no_file(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    from cinq.book import PageState
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    printed = client.post(
+        "/books/print", data={"book": "station.send.pad", "pages": "1-2", "csrf": csrf}
+    )
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    assert printed.headers["content-disposition"] == 'attachment; filename="station.send.pdf"'
+    exported = client.post(
+        "/books/export", data={"book": "station.send.pad", "pages": "3", "csrf": csrf}
+    )
+    assert exported.status_code == 200 and "station" in exported.text
+    with PadBook.open(folder / "station.send.pad") as book:
+        states = [p.state for p in book.pages()]
+    assert states[:3] == [PageState.ISSUED] * 3 and states[3] is PageState.UNUSED
+    again = client.post(
+        "/books/export", data={"book": "station.send.pad", "pages": "1", "csrf": csrf}
+    )
+    assert again.status_code in (200, 400) and "Traceback" not in again.text
+    bad = client.post(
+        "/books/print", data={"book": "station.send.pad", "pages": "2-1x", "csrf": csrf}
+    )
+    assert bad.status_code == 400 and 'role="alert"' in bad.text
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "notes.pad",
+        "station.receive.pad",
+        "station.send.pad",
+    ]
+    leftovers = list(Path(tempfile.gettempdir()).glob("cinq-console-*"))
+    assert not leftovers

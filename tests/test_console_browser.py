@@ -230,3 +230,53 @@ def test_the_vic_notebook_steps_from_the_keyboard(browser: Browser, tmp_path: Pa
         page.screenshot(path=tmp_path / "vic.png", full_page=True)
     finally:
         server.stop()
+
+
+def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+    from cinq.document import Document
+    from cinq.radio import profiles, synth
+
+    folder = tmp_path / "books"
+    folder.mkdir()
+    send, _ = PadBook.create_pair(folder / "station", pages=4, groups=30)
+    with PadBook.open(send) as book:
+        document = procedure.encrypt("Meet at six.", book)
+    recording = tmp_path / "m12.wav"
+    recording.write_bytes(
+        synth.broadcast(document.groups, profiles.load("M12"), station_id="176").wav()
+    )
+    server = Server(folder).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="Radio").click()
+        page.get_by_label("Document to broadcast").fill(document.render())
+        page.get_by_label("Station to broadcast as").select_option("E11")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Make the broadcast").click()
+        second = page.locator("#readings li").nth(1)
+        start = float(second.get_attribute("data-start") or "nan")
+        page.wait_for_function("document.getElementById('player').readyState >= 1")
+        page.evaluate(f"document.getElementById('player').currentTime = {start + 0.05}")
+        page.locator("#readings li[aria-current]").wait_for()
+        assert page.locator("#readings li[aria-current]").inner_text() == second.inner_text()
+        assert page.locator("#now-reading").inner_text() == f"Reading {second.inner_text()}"
+        _accessible(page)
+        page.screenshot(path=tmp_path / "radio.png", full_page=True)
+
+        page.get_by_label("Recording (WAV, FLAC, OGG)").set_input_files(recording)
+        page.get_by_label("Station heard").select_option("M12")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Copy it").click()
+        assert page.locator("#copy-verdict").inner_text().startswith("A clean copy")
+        page.get_by_label("Group 2", exact=True).fill("?????")  # a figure the monitor doubts
+        page.get_by_label("Group 2", exact=True).fill(document.groups[1])  # and corrects
+        _accessible(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send the copy to Read").click()
+        assert Document.parse(page.get_by_label("Document").input_value()).groups == document.groups
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify and decipher").click()
+        assert page.locator("#plaintext").inner_text() == "MEET AT SIX."
+    finally:
+        server.stop()

@@ -374,3 +374,61 @@ def test_printing_and_exporting_a_book_issue_its_pages_and_leave_no_file(
     ]
     leftovers = list(Path(tempfile.gettempdir()).glob("cinq-console-*"))
     assert not leftovers
+
+
+def test_the_radio_page_broadcasts_copies_and_sends_the_copy_to_read(
+    signed_in: tuple[TestClient, Guard],
+) -> None:
+    from cinq.radio import profiles, synth
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    groups = ["12345", "67890", "55555"]
+    made = client.post(
+        "/radio/broadcast", data={"document": "\n".join(groups), "station": "E11", "csrf": csrf}
+    )
+    assert made.status_code == 200
+    key = re.search(r'src="/radio/audio/([\w-]+)\.wav"', made.text)
+    readings = re.findall(r'<li data-start="([\d.]+)" data-end="([\d.]+)">(\d{5})</li>', made.text)
+    assert key and {g for _, _, g in readings} == set(groups)
+    assert all(float(a) < float(b) for a, b, _ in readings)
+    wav = client.get(f"/radio/audio/{key.group(1)}.wav")
+    assert (
+        wav.status_code == 200
+        and wav.content[:4] == b"RIFF"
+        and wav.headers["content-type"] == "audio/wav"
+    )
+    assert client.get("/radio/audio/nothing.wav").status_code == 404
+
+    morse = synth.broadcast(groups, profiles.load("M12"), station_id="176").wav()
+    files = {"recording": ("m12.wav", morse, "audio/wav")}
+    copied = client.post("/radio/receive", data={"station": "M12", "csrf": csrf}, files=files)
+    assert copied.status_code == 200 and "A clean copy" in copied.text
+    values = re.findall(r'name="group" value="([0-9?]{5})"', copied.text)
+    assert values == groups
+    sent = client.post("/radio/to-read", data={"group": [*values[:2], "5?555"], "csrf": csrf})
+    assert sent.status_code == 200 and "12345\n67890\n5?555</textarea>" in sent.text
+    junk = {"recording": ("x.wav", b"not audio", "audio/wav")}
+    refused = client.post("/radio/receive", data={"station": "M12", "csrf": csrf}, files=junk)
+    assert refused.status_code == 400 and "cannot read x.wav as audio" in refused.text
+
+
+@given(st.binary(min_size=1, max_size=300), st.integers(0, 400), st.integers(0, 400))
+def test_audio_is_served_by_byte_ranges(data: bytes, a: int, b: int) -> None:
+    from cinq.console.radio import ranged
+
+    whole = ranged(data, None, "audio/wav")
+    assert (
+        whole.status_code == 200
+        and whole.body == data
+        and whole.headers["accept-ranges"] == "bytes"
+    )
+    got = ranged(data, f"bytes={a}-{b}", "audio/wav")
+    if a < len(data) and a <= b:
+        assert got.status_code == 206 and got.body == data[a : b + 1]
+        assert got.headers["content-range"] == f"bytes {a}-{min(b, len(data) - 1)}/{len(data)}"
+    else:
+        assert got.status_code == 416
+    tail = ranged(data, f"bytes=-{b}", "audio/wav")
+    assert tail.body == (data[-b:] if b else b"") or tail.status_code == 416
+    assert ranged(data, "bytes=x-1", "audio/wav").body == data  # not a range: the whole

@@ -33,6 +33,7 @@ class Console:
         self.folder = folder
         self.guard = guard
         self.documents: dict[str, str] = {}  # enciphered this session, by indicator
+        self.audio: dict[str, bytes] = {}  # broadcasts to play (WAV), by a random key
 
     def page(
         self,
@@ -85,9 +86,10 @@ def create_app(folder: str | Path, guard: Guard) -> FastAPI:
 
 def routers() -> list[APIRouter]:
     """The pages' routers, each a concept of its own module."""
-    from . import boards, books, compose, reading, vic
+    from . import boards, books, compose, radio, reading, vic
 
-    return [books.router, compose.router, reading.router, boards.router, vic.router]
+    pages = (books, compose, reading, radio, boards, vic)
+    return [page.router for page in pages]
 
 
 async def home(request: Request) -> Response:

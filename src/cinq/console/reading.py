@@ -31,8 +31,13 @@ def _receive_books(request: Request) -> list[str]:
 
 @router.get("/read", response_class=HTMLResponse)
 async def read_form(request: Request) -> Response:
-    c = console(request)
-    return c.page(request, "read.html", {"books": _receive_books(request), "langs": LANGUAGES})
+    return read_page(request)
+
+
+def read_page(request: Request, document: str = "") -> Response:
+    """The read form, with ``document`` in it (a copy sent from the radio page)."""
+    context = {"books": _receive_books(request), "langs": LANGUAGES, "document": document}
+    return console(request).page(request, "read.html", context)
 
 
 @router.post("/read", response_class=HTMLResponse, dependencies=[CsrfChecked])

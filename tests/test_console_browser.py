@@ -169,7 +169,7 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         server.stop()
 
 
-PAGES = ("/", "/books", "/compose", "/read", "/boards", "/vic")
+PAGES = ("/", "/books", "/compose", "/read", "/radio", "/triage", "/boards", "/vic")
 
 
 def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
@@ -278,5 +278,28 @@ def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Verify and decipher").click()
         assert page.locator("#plaintext").inner_text() == "MEET AT SIX."
+    finally:
+        server.stop()
+
+
+def test_triage_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+    send, _ = PadBook.create_pair(tmp_path / "station", pages=4, groups=40)
+    with PadBook.open(send) as book:
+        text = procedure.encrypt(
+            "Meet at noon by the old mill, bring the papers. " * 3, book
+        ).render()
+    server = Server(tmp_path).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="Triage").click()
+        page.get_by_label("Document (as found: an e-mail, a web page, a transcript)").fill(text)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Triage it").click()
+        assert page.locator("#verdict").is_visible()
+        assert page.locator("#digit-plot rect.bar").count() == 10
+        assert page.get_by_role("img", name=re.compile("^Digit frequencies")).is_visible()
+        _accessible(page)
+        page.screenshot(path=tmp_path / "triage.png", full_page=True)
     finally:
         server.stop()

@@ -432,3 +432,23 @@ def test_audio_is_served_by_byte_ranges(data: bytes, a: int, b: int) -> None:
     tail = ranged(data, f"bytes=-{b}", "audio/wav")
     assert tail.body == (data[-b:] if b else b"") or tail.status_code == 416
     assert ranged(data, "bytes=x-1", "audio/wav").body == data  # not a range: the whole
+
+
+def test_triage_shows_the_verdict_and_draws_the_counts(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    from cinq.analysis.triage import triage
+
+    client, _ = signed_in
+    with PadBook.open(folder / "station.send.pad") as book:
+        doc = procedure.encrypt("Meet at noon by the old mill, bring the papers. " * 3, book)
+    text = doc.render()
+    got = client.post("/triage", data={"document": text, "csrf": _csrf(client)})
+    t = triage(text)
+    assert got.status_code == 200 and f"Verdict: {t.kind.value}</h2>" in got.text
+    digits = "".join(g for g in t.groups)
+    bars = re.findall(r"<title>digit (\d): (\d+)</title>", got.text)
+    assert [int(c) for _, c in bars] == [digits.count(str(d)) for d in range(10)]
+    assert got.text.count("<title>") >= 10 + 100 + 50
+    empty = client.post("/triage", data={"document": "no groups here", "csrf": _csrf(client)})
+    assert empty.status_code in (200, 400) and "Traceback" not in empty.text

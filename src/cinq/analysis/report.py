@@ -66,10 +66,35 @@ def _save(fig: Figure, path: Path) -> None:
     plt.close(fig)
 
 
+def digit_counts(d: np.ndarray) -> np.ndarray:
+    """``(10,)``: how often each digit occurs in the digits ``d``."""
+    return np.bincount(d, minlength=10)
+
+
+def uniform_band(n: int) -> tuple[float, float]:
+    """The central 95 % of one digit's count among ``n`` uniform digits."""
+    lo, hi = (float(stats.binom.ppf(q, n, 0.1)) for q in (0.025, 0.975))
+    return lo, hi
+
+
+def pair_counts(d: np.ndarray) -> np.ndarray:
+    """``(10, 10)``: how often each (first, second) pair occurs, pairs taken two digits
+    at a time (not overlapping)."""
+    m = np.zeros((10, 10), np.int64)
+    np.add.at(m, (d[:-1:2], d[1::2]), 1)
+    return m
+
+
+def position_counts(d: np.ndarray) -> np.ndarray:
+    """``(5, 10)``: how often each digit is the i-th figure of a group (whole groups)."""
+    g = d[: len(d) // 5 * 5].reshape(-1, 5)
+    return np.stack([np.bincount(g[:, i], minlength=10) for i in range(5)])
+
+
 def _histogram(d: np.ndarray, path: Path) -> None:
     n = len(d)
-    counts = np.bincount(d, minlength=10)
-    lo, hi = (float(stats.binom.ppf(q, n, 0.1)) for q in (0.025, 0.975))
+    counts = digit_counts(d)
+    lo, hi = uniform_band(n)
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.axhspan(lo, hi, color="#cfe3f5", label="95 % band if uniform")
     ax.axhline(n / 10, color="#4a7ab0", lw=1, label="expected")
@@ -83,9 +108,7 @@ def _histogram(d: np.ndarray, path: Path) -> None:
 
 
 def _pairs(d: np.ndarray, path: Path) -> None:
-    m = np.zeros((10, 10))
-    for a, b in zip(d[:-1:2], d[1::2], strict=False):
-        m[a, b] += 1
+    m = pair_counts(d)
     fig, ax = plt.subplots(figsize=(4.2, 3.6))
     im = ax.imshow(m, cmap="viridis")
     ax.set_xticks(range(10))
@@ -99,7 +122,7 @@ def _pairs(d: np.ndarray, path: Path) -> None:
 
 def _positions(d: np.ndarray, path: Path) -> None:
     g = d[: len(d) // 5 * 5].reshape(-1, 5)
-    m = np.stack([np.bincount(g[:, i], minlength=10) for i in range(5)])
+    m = position_counts(d)
     fig, ax = plt.subplots(figsize=(5.2, 2.6))
     im = ax.imshow(m, cmap="magma", aspect="auto")
     ax.set_yticks(range(5), [f"figure {i + 1}" for i in range(5)])

@@ -169,7 +169,7 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         server.stop()
 
 
-PAGES = ("/", "/books", "/compose", "/read", "/radio", "/triage", "/boards", "/vic")
+PAGES = ("/", "/books", "/compose", "/read", "/radio", "/triage", "/depth", "/boards", "/vic")
 
 
 def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
@@ -301,5 +301,41 @@ def test_triage_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert page.get_by_role("img", name=re.compile("^Digit frequencies")).is_visible()
         _accessible(page)
         page.screenshot(path=tmp_path / "triage.png", full_page=True)
+    finally:
+        server.stop()
+
+
+def test_the_depth_workbench_recovers_a_planted_depth_with_a_crib(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from tests.console_depth import BOARD, digit_of, planted
+
+    server = Server(tmp_path).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="Depths").click()
+        page.get_by_label("Messages (each one's groups; a blank line between messages)").fill(
+            planted()
+        )
+        page.get_by_label("Board").select_option(BOARD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Find depths").click()
+        assert page.locator("#depths li").inner_text().startswith("messages 1 and 3: offset 0")
+        page.get_by_label("Crib (a word you guess)").fill("SAFE HOUSE")
+        page.get_by_label("in message").fill("3")
+        at = digit_of("ALL IS WELL HERE THE SAFE HOUSE", "SAFE HOUSE")
+        slider = page.get_by_label("At digit")
+        slider.fill(str(at + 1))  # one digit off: noise
+        slider.focus()
+        page.keyboard.press("ArrowLeft")  # dragged onto the right place
+        status = page.locator("#drag-status")
+        status.filter(has_text=f"Crib at digit {at};").wait_for()
+        rows = page.locator("#readings tbody tr")
+        assert rows.nth(2).locator("td").first.inner_text() == "SAFE HOUSE"
+        first = rows.nth(0).locator("td").first.inner_text()
+        assert "COURIER" in first, first  # message 1 reads as words there: recovered
+        _accessible(page)
+        page.screenshot(path=tmp_path / "depth.png", full_page=True)
     finally:
         server.stop()

@@ -452,3 +452,30 @@ def test_triage_shows_the_verdict_and_draws_the_counts(
     assert got.text.count("<title>") >= 10 + 100 + 50
     empty = client.post("/triage", data={"document": "no groups here", "csrf": _csrf(client)})
     assert empty.status_code in (200, 400) and "Traceback" not in empty.text
+
+
+def test_the_depth_workbench_finds_a_planted_depth_and_a_crib_reads_it(
+    signed_in: tuple[TestClient, Guard],
+) -> None:
+    from cinq import board, language
+    from tests.console_depth import BOARD, FIRST, digit_of, planted
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    messages = planted()
+    found = client.post("/depth/find", data={"messages": messages, "board": BOARD, "csrf": csrf})
+    assert found.status_code == 200 and "1 depth(s) found" in found.text
+    assert "messages 1 and 3: offset 0 group(s)" in found.text
+    form = {"messages": messages, "board": BOARD, "on": "3", "offsets": "0 0 0 0 0", "csrf": csrf}
+    at = digit_of("ALL IS WELL HERE THE SAFE HOUSE", "SAFE HOUSE")
+    got = client.post("/depth/drag", data={**form, "crib": "SAFE HOUSE", "position": str(at)})
+    assert got.status_code == 200
+    first = got.json()["readings"][0]["text"]
+    b = board(BOARD)
+    n = len(language.encode("SAFE HOUSE", b, "en", language.Policy.FOLD))
+    window = language.encode(FIRST, b, "en", language.Policy.FOLD)[at - 1 : at - 1 + n]
+    assert first == b.decode(window, padded=True, replace="?")
+    assert any(first[i : i + 5] in FIRST for i in range(len(first) - 4))  # it reads as text
+    assert got.json()["readings"][2]["text"] == "SAFE HOUSE"
+    refused = client.post("/depth/drag", data={**form, "crib": "SAFE", "position": "9999"})
+    assert refused.status_code == 400 and "does not fit" in refused.json()["refusal"]

@@ -86,9 +86,9 @@ def create_app(folder: str | Path, guard: Guard) -> FastAPI:
 
 def routers() -> list[APIRouter]:
     """The pages' routers, each a concept of its own module."""
-    from . import boards, books, compose, radio, reading, triage, vic
+    from . import boards, books, compose, depth, radio, reading, triage, vic
 
-    pages = (books, compose, reading, radio, triage, boards, vic)
+    pages = (books, compose, reading, radio, triage, depth, boards, vic)
     return [page.router for page in pages]
 
 

@@ -339,3 +339,29 @@ def test_the_depth_workbench_recovers_a_planted_depth_with_a_crib(
         page.screenshot(path=tmp_path / "depth.png", full_page=True)
     finally:
         server.stop()
+
+
+def test_after_make_demo_the_console_opens_the_demo_folder(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from tests.clirun import cinq
+
+    out = tmp_path / "demo-out"
+    done = cinq("demo", "--out", out)
+    assert done.returncode == 0 and f"cinq console --folder {out}" in done.stdout
+    server = Server(out).start()
+    try:
+        page = browser.new_page()
+        page.goto(server.url())
+        page.get_by_role("navigation").get_by_role("link", name="Pad books").click()
+        for book in ("station.send.pad", "station.receive.pad", "decoy.receive.pad"):
+            assert page.get_by_role("rowheader", name=re.compile(book)).is_visible()
+        page.get_by_role("navigation").get_by_role("link", name="Read").click()
+        page.get_by_label("Document").fill((out / "message.txt").read_text(encoding="utf-8"))
+        page.get_by_label("Receive book").select_option("station.receive.pad")
+        page.get_by_label("Language").select_option("fr")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify and decipher").click()
+        assert "was burned" in page.get_by_role("alert").inner_text()  # the demo burned it
+    finally:
+        server.stop()

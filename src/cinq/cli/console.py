@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import BadInput
+from ._io import notice
 
 
 def console_cmd(
@@ -38,6 +39,11 @@ def console_cmd(
         raise BadInput(f"cannot listen on 127.0.0.1:{port}: {e.strerror or e}") from None
     url = server.url()
     typer.echo(f"cinq console for {folder.resolve()}\nOpen this link once: {url}\nCtrl-C stops it.")
+    if not any(folder.glob("*.pad")):
+        demo = (
+            " (make demo wrote some: --folder demo-out)" if (folder / "demo-out").is_dir() else ""
+        )
+        notice(f"note: no pad books (*.pad) in {folder}{demo}")
     if not no_browser:
         webbrowser.open(url)
     server.run()

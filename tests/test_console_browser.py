@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from cinq import procedure
 from cinq.book import PadBook
@@ -89,7 +89,16 @@ def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         page.screenshot(path=tmp_path / "books.png", full_page=True)
 
         page.get_by_role("navigation").get_by_role("link", name="Read").click()
-        page.get_by_label("Document").fill("> " + document.replace("\n", "\n> "))
+        page.wait_for_url("**/read")
+        page.wait_for_load_state()  # read.js in place before the drop
+        quoted = "> " + document.replace("\n", "\n> ")
+        dropped = page.evaluate_handle(
+            "text => { const d = new DataTransfer();"
+            " d.items.add(new File([text], 'mail.txt', {type: 'text/plain'})); return d; }",
+            quoted,
+        )
+        page.dispatch_event("#document", "drop", {"dataTransfer": dropped})  # a file dropped
+        expect(page.get_by_label("Document")).to_have_value(quoted)
         page.get_by_label("Receive book").select_option("station.receive.pad")
         page.get_by_label("Burn the page(s) once read").check()
         page.get_by_role("button", name="Verify and decipher").focus()
@@ -136,6 +145,8 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         scanned = Scanned(page)
         page.goto(server.url())
         page.get_by_role("navigation").get_by_role("link", name="Compose").click()
+        page.wait_for_url("**/compose")
+        page.wait_for_load_state()  # the live count's script in place before typing
         page.get_by_label("Plaintext").fill("Rendez-vous jeudi à midi, près de l'église.")
         page.get_by_label("Language").select_option("fr")
         count = page.locator("#count")
@@ -207,6 +218,7 @@ def test_the_vic_notebook_steps_from_the_keyboard(browser: Browser, tmp_path: Pa
         page = browser.new_page()
         page.goto(server.url())
         page.get_by_role("navigation").get_by_role("link", name="VIC").click()
+        page.wait_for_url("**/vic")
         page.get_by_label("Message (the text to encipher, or the groups to decipher)").fill(
             "We are pleased to hear of your safe arrival."
         )
@@ -256,7 +268,7 @@ def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
             page.get_by_role("button", name="Make the broadcast").click()
         second = page.locator("#readings li").nth(1)
         start = float(second.get_attribute("data-start") or "nan")
-        page.wait_for_function("document.getElementById('player').readyState >= 1")
+        expect(page.locator("#player")).to_have_js_property("readyState", 4)  # loaded
         page.evaluate(f"document.getElementById('player').currentTime = {start + 0.05}")
         page.locator("#readings li[aria-current]").wait_for()
         assert page.locator("#readings li[aria-current]").inner_text() == second.inner_text()

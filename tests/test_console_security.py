@@ -479,3 +479,19 @@ def test_the_depth_workbench_finds_a_planted_depth_and_a_crib_reads_it(
     assert got.json()["readings"][2]["text"] == "SAFE HOUSE"
     refused = client.post("/depth/drag", data={**form, "crib": "SAFE", "position": "9999"})
     assert refused.status_code == 400 and "does not fit" in refused.json()["refusal"]
+
+
+def test_a_document_file_is_read_like_a_pasted_one(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    client, _ = signed_in
+    with PadBook.open(folder / "station.send.pad") as book:
+        doc = procedure.encrypt("Meet at noon.", book)
+    mail = ("From: someone\n\n> " + doc.render().replace("\n", "\n> ")).encode()
+    files = {"upload": ("mail.eml", mail, "message/rfc822")}
+    form = {"book": "station.receive.pad", "document": "", "csrf": _csrf(client)}
+    got = client.post("/read", data=form, files=files)
+    assert got.status_code == 200 and '<pre id="plaintext">MEET AT NOON.</pre>' in got.text
+    bad = {"upload": ("x.pdf", b"%PDF-1.4 not really", "application/pdf")}
+    refused = client.post("/read", data=form, files=bad)
+    assert refused.status_code == 400 and "x.pdf" in refused.text

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from .. import procedure
 from ..book import PadBook, Role
 from ..document import Document
-from ..errors import CinqError
+from ..errors import BadInput, CinqError
 from ..language import LANGUAGES
 from ..shelf import book_in, shelf
 from .app import CsrfChecked, console
@@ -43,19 +43,36 @@ def read_page(request: Request, document: str = "") -> Response:
 @router.post("/read", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def read(
     request: Request,
-    document: Annotated[str, Form(max_length=MAX_DOCUMENT)],
     book: Annotated[str, Form()],
+    document: Annotated[str, Form(max_length=MAX_DOCUMENT)] = "",
+    upload: Annotated[UploadFile | None, File()] = None,
     lang: Annotated[str, Form()] = "en",
     burn: Annotated[bool, Form()] = False,
 ) -> Response:
-    """``cinq decrypt --book BOOK [--burn]`` of the pasted ``document``."""
+    """``cinq decrypt --book BOOK [--burn]`` of the pasted ``document``, or of the file
+    dropped or chosen (``upload``: text, an e-mail, a web page, or a PDF)."""
     c = console(request)
     form = {"books": _receive_books(request), "langs": LANGUAGES, "document": document,
             "book": book, "lang": lang, "burn": burn}  # fmt: skip
     try:
+        if upload is not None and upload.filename:
+            document = await _uploaded(upload)
+            form["document"] = document
         doc = Document.parse(document, source="the pasted document")
         with PadBook.open(book_in(c.folder, book)) as pad:
             received = procedure.decrypt(doc, pad, lang=lang, burn=burn)
         return c.page(request, "read.html", {**form, "received": received})
     except CinqError as e:
         return c.page(request, "read.html", {**form, "refusal": e}, 400)
+
+
+async def _uploaded(upload: UploadFile) -> str:
+    """The text of an uploaded document (a PDF through pdftotext), bounded as the
+    command line bounds it."""
+    from ..pdftext import MAX_PDF_BYTES, document_text
+
+    raw = await upload.read(MAX_PDF_BYTES + 1)
+    name = upload.filename or "the file"
+    if len(raw) > MAX_PDF_BYTES:
+        raise BadInput(f"{name} is over {MAX_PDF_BYTES >> 20} MiB")
+    return document_text(raw, name)

@@ -4,6 +4,7 @@ checked by axe-core on every page, and every response scanned for pad digits."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,6 +56,16 @@ def _has_run(digits: str, runs: set[str]) -> bool:
     return any(digits[i : i + WINDOW] in runs for i in range(len(digits) - WINDOW + 1))
 
 
+def _shot(page: Page, tmp_path: Path, name: str) -> None:
+    """A screenshot of the whole page into the test's folder, and into the folder
+    CINQ_SCREENSHOTS names if set: the README's pictures are made so."""
+    page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
+    folder = os.environ.get("CINQ_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(folder) / f"{name}.png", full_page=True)
+
+
 def _accessible(page: Page) -> None:
     result = Axe().run(page)
     assert result.violations_count == 0, result.generate_report()
@@ -76,7 +87,7 @@ def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         page.goto(server.url())
         assert page.url == f"http://127.0.0.1:{server.port}/"  # the token left the URL
         _accessible(page)
-        page.screenshot(path=tmp_path / "home.png")
+        _shot(page, tmp_path, "home")
 
         # From the keyboard: the skip link first, then the pages.
         page.keyboard.press("Tab")
@@ -86,7 +97,7 @@ def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         page.wait_for_url("**/books")
         assert page.get_by_role("row", name=re.compile("station.send.pad runs low")).is_visible()
         _accessible(page)
-        page.screenshot(path=tmp_path / "books.png", full_page=True)
+        _shot(page, tmp_path, "books")
 
         page.get_by_role("navigation").get_by_role("link", name="Read").click()
         page.wait_for_url("**/read")
@@ -107,7 +118,7 @@ def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert page.locator("#plaintext").inner_text() == "MEET AT THE BRIDGE AT NOON."
         assert "burned: their digits are gone" in page.content()
         _accessible(page)
-        page.screenshot(path=tmp_path / "read.png", full_page=True)
+        _shot(page, tmp_path, "read")
 
         with page.expect_navigation():  # read it again
             page.get_by_role("button", name="Verify and decipher").click()
@@ -120,7 +131,7 @@ def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         with page.expect_navigation():
             page.get_by_role("button", name="Verify and decipher").click()
         assert "Refused (exit 4: authentication failed" in page.get_by_role("alert").inner_text()
-        page.screenshot(path=tmp_path / "refused.png", full_page=True)
+        _shot(page, tmp_path, "refused")
 
         assert scanned.bodies and not scanned.leaks(pads)
     finally:
@@ -165,7 +176,7 @@ def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Pat
         saved = Path(download.value.path()).read_text(encoding="utf-8")
         assert saved.rstrip("\n") == document.rstrip("\n") and "By KESTREL" in saved
         _accessible(page)
-        page.screenshot(path=tmp_path / "compose.png", full_page=True)
+        _shot(page, tmp_path, "compose")
 
         page.get_by_role("navigation").get_by_role("link", name="Read").click()
         page.get_by_label("Document").fill(document)
@@ -207,7 +218,7 @@ def test_every_page_passes_axe_and_the_explorer_works_from_the_keyboard(
             page.get_by_role("button", name="Encode and decode").click()
         assert page.locator("#decoded").inner_text().startswith("ATTACK AT DAWN")
         _accessible(page)
-        page.screenshot(path=tmp_path / "boards.png", full_page=True)
+        _shot(page, tmp_path, "boards")
     finally:
         server.stop()
 
@@ -239,7 +250,7 @@ def test_the_vic_notebook_steps_from_the_keyboard(browser: Browser, tmp_path: Pa
         page.keyboard.press("ArrowLeft")
         assert status.inner_text() == f"Step 2 of {total}"
         _accessible(page)
-        page.screenshot(path=tmp_path / "vic.png", full_page=True)
+        _shot(page, tmp_path, "vic")
     finally:
         server.stop()
 
@@ -274,7 +285,7 @@ def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert page.locator("#readings li[aria-current]").inner_text() == second.inner_text()
         assert page.locator("#now-reading").inner_text() == f"Reading {second.inner_text()}"
         _accessible(page)
-        page.screenshot(path=tmp_path / "radio.png", full_page=True)
+        _shot(page, tmp_path, "radio")
 
         page.get_by_label("Recording (WAV, FLAC, OGG)").set_input_files(recording)
         page.get_by_label("Station heard").select_option("M12")
@@ -312,7 +323,7 @@ def test_triage_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         assert page.locator("#digit-plot rect.bar").count() == 10
         assert page.get_by_role("img", name=re.compile("^Digit frequencies")).is_visible()
         _accessible(page)
-        page.screenshot(path=tmp_path / "triage.png", full_page=True)
+        _shot(page, tmp_path, "triage")
     finally:
         server.stop()
 
@@ -348,7 +359,7 @@ def test_the_depth_workbench_recovers_a_planted_depth_with_a_crib(
         first = rows.nth(0).locator("td").first.inner_text()
         assert "COURIER" in first, first  # message 1 reads as words there: recovered
         _accessible(page)
-        page.screenshot(path=tmp_path / "depth.png", full_page=True)
+        _shot(page, tmp_path, "depth")
     finally:
         server.stop()
 

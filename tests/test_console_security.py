@@ -9,6 +9,7 @@ import socket
 import tempfile
 import warnings
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -264,6 +265,17 @@ def test_compose_counts_enciphers_and_offers_the_document(
     assert client.get("/compose/sent/00000.txt").status_code == 404
     with PadBook.open(folder / "station.receive.pad") as book:
         assert procedure.decrypt(got.text, book).text == "MEET AT NOON."
+    page = re.search(r'name="pages" value="(\d+)"', sent.text)
+    assert page and page.group(1) == "1"  # the page it was enciphered on
+    pdf = client.post("/books/print", data={"book": "station.send.pad", "pages": "1", "csrf": csrf})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    document = re.search(r'name="document" value="([^"]+)"', sent.text)
+    assert document
+    aired = client.post(
+        "/radio/broadcast",
+        data={"document": unescape(document.group(1)), "station": "E11", "csrf": csrf},
+    )
+    assert aired.status_code == 200 and "/radio/audio/" in aired.text
 
 
 @settings(
@@ -495,3 +507,33 @@ def test_a_document_file_is_read_like_a_pasted_one(
     bad = {"upload": ("x.pdf", b"%PDF-1.4 not really", "application/pdf")}
     refused = client.post("/read", data=form, files=bad)
     assert refused.status_code == 400 and "x.pdf" in refused.text
+
+
+def test_the_depth_page_loads_an_intercept_log_of_the_folder(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    from cinq.analysis.intercepts import InterceptLog
+    from tests.console_depth import BOARD, planted
+
+    messages = [m.split("\n") for m in planted().split("\n\n")]
+    with InterceptLog.open(folder / "heard.db") as log:
+        for n, groups in enumerate(messages):
+            log.add("E11", groups, when=f"2026-11-0{n + 1}T20:00:00Z", label=f"m{n + 1}")
+    (folder / "other.db").write_bytes(b"not a log")
+    client, _ = signed_in
+    page = client.get("/depth").text
+    assert "<option>heard.db</option>" in page and "other.db" not in page
+    csrf = _csrf(client)
+    loaded = client.post("/depth/load", data={"log": "heard.db", "board": BOARD, "csrf": csrf})
+    text = re.search(
+        r'<textarea id="messages" name="messages"[^>]*>([^<]*)</textarea>', loaded.text
+    )
+    assert loaded.status_code == 200 and text and text.group(1) == planted()
+    assert "1: m1 (E11, 2026-11-01" in loaded.text
+    for bad in ("other.db", "../heard.db", "missing.db"):
+        refused = client.post("/depth/load", data={"log": bad, "csrf": csrf})
+        assert refused.status_code == 400 and "not an intercept log of the folder" in refused.text
+    found = client.post(
+        "/depth/find", data={"messages": text.group(1), "board": BOARD, "csrf": csrf}
+    )
+    assert "messages 1 and 3" in found.text

@@ -78,8 +78,10 @@ async def send(
                 return c.page(request, "compose.html", {**form, "plan": counted})
             sent = procedure.send(text, pad, lang=lang, board=_board(board),
                                   cover=cover or None, signature=signature or None)  # fmt: skip
+            numbers = [p.number for p in pad.pages() if p.page_id in sent.page_ids]
         c.documents[sent.page_ids[0]] = sent.document.render()
-        return c.page(request, "compose.html", {**form, "sent": sent, "text": ""})
+        done = {"sent": sent, "numbers": ",".join(map(str, numbers)), "stations": _stations()}
+        return c.page(request, "compose.html", {**form, **done, "text": ""})
     except CinqError as e:
         return c.page(request, "compose.html", {**form, "refusal": e}, 400)
 
@@ -92,6 +94,12 @@ async def document(request: Request, indicator: str) -> Response:
         return PlainTextResponse("no such document in this session\n", status_code=404)
     disposition = f'attachment; filename="message-{indicator}.txt"'
     return PlainTextResponse(text, headers={"content-disposition": disposition})
+
+
+def _stations() -> list[str]:
+    from ..radio import profiles
+
+    return profiles.names()
 
 
 def _board(name: str) -> Board | None:

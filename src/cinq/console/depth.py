@@ -4,6 +4,7 @@ message's reading and the key updated as it moves (:mod:`cinq.depth.crib`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -57,9 +58,54 @@ def _context(**form: str) -> dict[str, object]:
     return {**form, "boards": list(BOARDS), "langs": lg.LANGUAGES}
 
 
+LOG_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+"""The file names an intercept log in the folder may have (``cinq intercepts add LOG``)."""
+
+
+def logs(folder: Path) -> list[str]:
+    """The intercept logs of ``folder``, by file name: the files with a log's suffix
+    that open as cinq's intercept logs."""
+    from ..analysis.intercepts import InterceptLog
+
+    found = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix in LOG_SUFFIXES and p.is_file()):
+        try:
+            with InterceptLog.open(path, create=False):
+                found.append(path.name)
+        except CinqError:
+            continue  # not a log: not offered
+    return found
+
+
 @router.get("/depth", response_class=HTMLResponse)
 async def workbench(request: Request) -> Response:
-    return console(request).page(request, "depth.html", _context(lang="en", board="CT-37"))
+    ctx = _context(lang="en", board="CT-37")
+    return console(request).page(
+        request, "depth.html", {**ctx, "logs": logs(console(request).folder)}
+    )
+
+
+@router.post("/depth/load", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def load(
+    request: Request, log: Field, board: Field = "CT-37", lang: Field = "en"
+) -> Response:
+    """The messages of an intercept log of the folder, a blank line between them, in
+    the order heard (``cinq intercepts list``)."""
+    from ..analysis.intercepts import InterceptLog
+
+    c = console(request)
+    known = logs(c.folder)
+    ctx = {**_context(board=board, lang=lang), "logs": known}
+    try:
+        if log not in known:
+            raise BadInput(f"{log!r} is not an intercept log of the folder")
+        with InterceptLog.open(c.folder / log, create=False) as opened:
+            heard = opened.list()
+    except CinqError as e:
+        return c.page(request, "depth.html", {**ctx, "refusal": e}, 400)
+    text = "\n\n".join("\n".join(i.groups) for i in heard)
+    labels = [f"{n}: {i.label} ({i.station}, {i.when})" for n, i in enumerate(heard, 1)]
+    return c.page(request, "depth.html", {**ctx, "messages": text, "labels": labels})
 
 
 @router.post("/depth/find", response_class=HTMLResponse, dependencies=[CsrfChecked])

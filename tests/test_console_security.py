@@ -537,3 +537,30 @@ def test_the_depth_page_loads_an_intercept_log_of_the_folder(
         "/depth/find", data={"messages": text.group(1), "board": BOARD, "csrf": csrf}
     )
     assert "messages 1 and 3" in found.text
+
+
+def test_compose_with_a_codebook_of_the_folder(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    from cinq.codebook import build
+
+    build("en", size=50, key="shared").save(folder / "book.json")
+    (folder / "other.json").write_text('{"not": "a codebook"}')
+    client, _ = signed_in
+    assert "<option>book.json</option>" in client.get("/compose").text
+    csrf = _csrf(client)
+    form = {
+        "text": "Meet at the station at noon.",
+        "book": "station.send.pad",
+        "board": "CT-37",
+        "csrf": csrf,
+    }
+    plain = client.post("/compose/plan", data=form).json()
+    coded = client.post("/compose/plan", data={**form, "codebook": "book.json"}).json()
+    assert coded["digits"] < plain["digits"]  # the codes are shorter
+    refused = client.post("/compose/plan", data={**form, "codebook": "other.json"})
+    assert (
+        refused.status_code == 400 and "not a codebook of the folder" in refused.json()["refusal"]
+    )
+    sent = client.post("/compose", data={**form, "codebook": "book.json"})
+    assert sent.status_code == 200 and "Enciphered on page(s)" in sent.text

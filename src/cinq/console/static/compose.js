@@ -8,7 +8,7 @@
   let timer = null;
   async function count() {
     const body = new URLSearchParams();
-    for (const name of ["text", "book", "lang", "board"]) body.append(name, form.elements[name].value);
+    for (const name of ["text", "book", "lang", "board", "codebook"]) body.append(name, form.elements[name].value);
     const token = form.elements["csrf"].value;
     try {
       const got = await fetch("/compose/plan", {

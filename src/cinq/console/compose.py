@@ -5,10 +5,12 @@ under a cover text and a signature; the document shown and offered as a file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+from pydantic import Field as Length
 
 from .. import procedure
 from ..book import PadBook, Role
@@ -25,9 +27,6 @@ router = APIRouter()
 
 MAX_TEXT = 100_000
 """The longest plaintext the page takes (characters)."""
-
-Text = Annotated[str, Form(max_length=MAX_TEXT)]
-Field = Annotated[str, Form(max_length=MAX_TEXT)]
 
 
 def _choices(request: Request) -> dict[str, object]:
@@ -48,59 +47,65 @@ async def compose_form(request: Request) -> Response:
     return console(request).page(request, "compose.html", _choices(request))
 
 
+class Message(BaseModel):
+    """The message fields of the compose form: the text, the send book, its encoding."""
+
+    text: str = Length(max_length=MAX_TEXT)
+    book: str = Length(max_length=1000)
+    lang: str = Length("en", max_length=10)
+    board: str = Length("", max_length=100)
+    codebook: str = Length("", max_length=1000)
+
+    def plan(self, folder: Path, pad: PadBook) -> procedure.Plan:
+        return procedure.plan(self.text, pad, **self._encoding(folder))
+
+    def send(self, folder: Path, pad: PadBook, cover: str, signature: str) -> procedure.Sent:
+        return procedure.send(self.text, pad, cover=cover or None, signature=signature or None,
+                              **self._encoding(folder))  # fmt: skip
+
+    def _encoding(self, folder: Path) -> dict[str, Any]:
+        return {"lang": self.lang, "board": _board(self.board),
+                "codebook": _codebook(folder, self.codebook)}  # fmt: skip
+
+
+class Outgoing(Message):
+    """The whole compose form: the message, its cover and signature, and the button."""
+
+    cover: str = Length("", max_length=MAX_TEXT)
+    signature: str = Length("", max_length=1000)
+    action: str = Length("send", max_length=10)
+
+
 @router.post("/compose/plan", dependencies=[CsrfChecked])
-async def plan(
-    request: Request,
-    text: Text,
-    book: Field,
-    lang: Field = "en",
-    board: Field = "",
-    codebook: Field = "",
-) -> Response:
+async def plan(request: Request, form: Annotated[Message, Form()]) -> Response:
     """What the text would take (:func:`cinq.procedure.plan`), as JSON: the live count."""
     folder = console(request).folder
     try:
-        with PadBook.open(book_in(folder, book)) as pad:
-            got = procedure.plan(
-                text, pad, lang=lang, board=_board(board), codebook=_codebook(folder, codebook)
-            )
+        with PadBook.open(book_in(folder, form.book)) as pad:
+            got = form.plan(folder, pad)
         return JSONResponse(got.to_json())
     except CinqError as e:
         return JSONResponse({"refusal": e.message, "exit": e.exit_code}, status_code=400)
 
 
 @router.post("/compose", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def send(
-    request: Request,
-    text: Text,
-    book: Field,
-    lang: Field = "en",
-    board: Field = "",
-    codebook: Field = "",
-    cover: Field = "",
-    signature: Field = "",
-    action: Field = "send",
-) -> Response:
-    """``cinq encrypt --book BOOK`` of ``text`` (``action`` "count": only counted)."""
+async def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
+    """``cinq encrypt --book BOOK`` of the text (``action`` "count": only counted)."""
     c = console(request)
-    form = {**_choices(request), "text": text, "book": book, "lang": lang, "board": board,
-            "codebook": codebook, "cover": cover, "signature": signature}  # fmt: skip
+    shown = {**_choices(request), **form.model_dump(exclude={"action"})}
     try:
-        if action not in ("count", "send"):
-            raise BadInput(f"unknown action {action!r}: count or send")
-        b, cb = _board(board), _codebook(c.folder, codebook)
-        with PadBook.open(book_in(c.folder, book)) as pad:
-            if action == "count":
-                counted = procedure.plan(text, pad, lang=lang, board=b, codebook=cb)
-                return c.page(request, "compose.html", {**form, "plan": counted})
-            sent = procedure.send(text, pad, lang=lang, board=b, codebook=cb,
-                                  cover=cover or None, signature=signature or None)  # fmt: skip
+        if form.action not in ("count", "send"):
+            raise BadInput(f"unknown action {form.action!r}: count or send")
+        with PadBook.open(book_in(c.folder, form.book)) as pad:
+            if form.action == "count":
+                return c.page(request, "compose.html", {**shown, "plan": form.plan(c.folder, pad)})
+            sent = form.send(c.folder, pad, form.cover, form.signature)
             numbers = [p.number for p in pad.pages() if p.page_id in sent.page_ids]
         c.documents[sent.page_ids[0]] = sent.document.render()
         done = {"sent": sent, "numbers": ",".join(map(str, numbers)), "stations": _stations()}
-        return c.page(request, "compose.html", {**form, **done, "text": ""})
+        return c.page(request, "compose.html", {**shown, **done, "text": ""})
     except CinqError as e:
-        return c.page(request, "compose.html", {**form, "refusal": e}, 400)
+        return c.page(request, "compose.html", {**shown, "refusal": e}, 400)
 
 
 @router.get("/compose/sent/{indicator}.txt")

@@ -564,3 +564,41 @@ def test_compose_with_a_codebook_of_the_folder(
     )
     sent = client.post("/compose", data={**form, "codebook": "book.json"})
     assert sent.status_code == 200 and "Enciphered on page(s)" in sent.text
+
+
+def test_a_decoy_book_made_from_the_read_page_reads_the_message_as_innocent(
+    signed_in: tuple[TestClient, Guard], folder: Path
+) -> None:
+    client, _ = signed_in
+    with PadBook.open(folder / "station.send.pad") as book:
+        doc = procedure.encrypt("Meet at noon.", book)
+    csrf = _csrf(client)
+    form = {"document": doc.render(), "book": "station.receive.pad", "lang": "en", "csrf": csrf}
+    read = client.post("/read", data=form)
+    assert "Make the decoy book" in read.text
+    too_long = client.post(
+        "/read/decoy", data={**form, "innocent": "Happy birthday.", "name": "gift"}
+    )
+    assert too_long.status_code == 400 and "only the first" in too_long.text
+    made = client.post("/read/decoy", data={**form, "innocent": "Hi mum.", "name": "gift"})
+    assert made.status_code == 200 and "gift.receive.pad written" in made.text
+    innocent = client.post("/read", data={**form, "book": "gift.receive.pad"})
+    assert '<pre id="plaintext">HI MUM.</pre>' in innocent.text
+    for bad in ("../gift", "gift.receive.pad", ".hidden", "gift"):  # the last: exists already
+        refused = client.post("/read/decoy", data={**form, "innocent": "x", "name": bad})
+        assert refused.status_code == 400 and 'role="alert"' in refused.text, bad
+
+
+def test_cinq_console_opens_the_demo_folder_when_here_has_no_books(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cinq.cli.console import _default_folder
+    from cinq.cli.demo import MARKER
+
+    monkeypatch.chdir(tmp_path)
+    assert _default_folder() == Path(".")  # no demo folder
+    (tmp_path / "demo-out").mkdir()
+    (tmp_path / "demo-out" / MARKER).write_text("{}")
+    assert _default_folder() == Path("demo-out")
+    PadBook.create_pair(tmp_path / "mine", pages=2, groups=10)
+    assert _default_folder() == Path(".")  # books here: this folder

@@ -3,6 +3,7 @@ burned afterwards if asked; every refusal in the command line's words."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -76,3 +77,33 @@ async def _uploaded(upload: UploadFile) -> str:
     if len(raw) > MAX_PDF_BYTES:
         raise BadInput(f"{name} is over {MAX_PDF_BYTES >> 20} MiB")
     return document_text(raw, name)
+
+
+@router.post("/read/decoy", response_class=HTMLResponse, dependencies=[CsrfChecked])
+async def decoy(
+    request: Request,
+    document: Annotated[str, Form(max_length=MAX_DOCUMENT)],
+    book: Annotated[str, Form()],
+    innocent: Annotated[str, Form(max_length=MAX_DOCUMENT)],
+    name: Annotated[str, Form(max_length=100)] = "decoy",
+    lang: Annotated[str, Form()] = "en",
+) -> Response:
+    """A decoy of ``book`` (``cinq pad decoy``): a receive book written beside it, alike
+    but for its digits, under which ``document`` reads, and verifies, as ``innocent``."""
+    from ..decoy import make_decoy
+
+    c = console(request)
+    form = {"books": _receive_books(request), "langs": LANGUAGES, "document": document,
+            "book": book, "lang": lang}  # fmt: skip
+    try:
+        if not name or Path(name).name != name or name.startswith(".") or name.endswith(".pad"):
+            raise BadInput(
+                f"{name!r} is not a plain name for the decoy book (it becomes NAME.receive.pad)"
+            )
+        doc = Document.parse(document, source="the pasted document")
+        with PadBook.open(book_in(c.folder, book)) as real:
+            made = make_decoy(doc, innocent, c.folder / name, lang=lang, like=real)
+    except CinqError as e:
+        return c.page(request, "read.html", {**form, "refusal": e}, 400)
+    done = f"{made.name} written: under it this message reads, and verifies, as the innocent text"
+    return c.page(request, "read.html", {**form, "done": done})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import socket
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from html import unescape
@@ -414,7 +415,14 @@ def test_the_radio_page_broadcasts_copies_and_sends_the_copy_to_read(
 
     morse = synth.broadcast(groups, profiles.load("M12"), station_id="176").wav()
     files = {"recording": ("m12.wav", morse, "audio/wav")}
-    copied = client.post("/radio/receive", data={"station": "M12", "csrf": csrf}, files=files)
+    started = client.post("/radio/receive", data={"station": "M12", "csrf": csrf}, files=files)
+    assert started.status_code == 303 and started.headers["location"].startswith("/radio/copy/")
+    job = started.headers["location"].split("?")[0]
+    for _ in range(600):  # the copy is made on a thread: until it is finished
+        if client.get(job + ".json").json()["finished"]:
+            break
+        time.sleep(0.05)
+    copied = client.get(started.headers["location"])
     assert copied.status_code == 200 and "A clean copy" in copied.text
     values = re.findall(r'name="group" value="([0-9?]{5})"', copied.text)
     assert values == groups
@@ -423,6 +431,8 @@ def test_the_radio_page_broadcasts_copies_and_sends_the_copy_to_read(
     junk = {"recording": ("x.wav", b"not audio", "audio/wav")}
     refused = client.post("/radio/receive", data={"station": "M12", "csrf": csrf}, files=junk)
     assert refused.status_code == 400 and "cannot read x.wav as audio" in refused.text
+    assert client.get("/radio/copy/nothing").status_code == 404
+    assert client.get("/radio/copy/nothing.json").status_code == 404
 
 
 @given(st.binary(min_size=1, max_size=300), st.integers(0, 400), st.integers(0, 400))
@@ -602,3 +612,30 @@ def test_cinq_console_opens_the_demo_folder_when_here_has_no_books(
     assert _default_folder() == Path("demo-out")
     PadBook.create_pair(tmp_path / "mine", pages=2, groups=10)
     assert _default_folder() == Path(".")  # books here: this folder
+
+
+def test_a_copy_builds_step_by_step_to_what_receive_reads() -> None:
+    from cinq.console.copying import STEP_SECONDS, Copying
+    from cinq.radio import RATE, profiles, receive, synth
+
+    groups = ["12345", "67890", "55555", "24680", "13579", "11223", "44556", "77889"]
+    profile = profiles.load("M12")
+    audio = synth.broadcast(groups, profile, station_id="176").audio
+    step = STEP_SECONDS / 3
+    assert len(audio) > 2 * step * RATE  # more than two steps
+    job = Copying(audio, profile, RATE, step)
+    seen = []
+    original = job._set
+
+    def kept(state):  # type: ignore[no-untyped-def]
+        seen.append(state)
+        original(state)
+
+    job._set = kept  # type: ignore[method-assign]
+    final = job.start().wait(120)
+    assert final.finished and final.refusal is None and final.done == 1.0
+    assert final.copy == receive.receive(audio, profile, known=True)
+    assert len(seen) >= 3 and [s.done for s in seen] == sorted(s.done for s in seen)
+    assert not any(s.finished for s in seen[:-1])
+    empty = Copying(audio[:0], profile, RATE).start().wait(30)
+    assert empty.finished and empty.refusal and empty.copy is None

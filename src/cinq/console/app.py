@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,6 +19,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .guard import COOKIE, CSRF_FIELD, CSRF_HEADER, HEADERS, Guard
+
+if TYPE_CHECKING:
+    from .copying import Copying
 
 __all__ = ["Console", "create_app", "csrf_checked", "routers"]
 
@@ -34,6 +37,7 @@ class Console:
         self.guard = guard
         self.documents: dict[str, str] = {}  # enciphered this session, by indicator
         self.audio: dict[str, bytes] = {}  # broadcasts to play (WAV), by a random key
+        self.copies: dict[str, Copying] = {}  # recordings being copied, by a random key
 
     def page(
         self,

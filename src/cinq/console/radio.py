@@ -9,7 +9,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ..document import Document
 from ..errors import BadInput, CinqError
@@ -94,11 +94,12 @@ def ranged(data: bytes, asked: str | None, kind: str) -> Response:
 async def receive(
     request: Request, recording: Annotated[UploadFile, File()], station: Field
 ) -> Response:
-    """The uploaded recording copied as ``cinq receive`` copies it: unsure figures
-    ``?``, the notes, whether the copy is clean."""
+    """The uploaded recording copied as ``cinq receive`` copies it, in the background
+    (:mod:`cinq.console.copying`): the browser is sent to the copy's page, which shows
+    it as it builds."""
+    from ..radio import RATE, profiles
     from ..radio import audio as sound
-    from ..radio import profiles
-    from ..radio import receive as rx
+    from .copying import Copying
 
     c = console(request)
     context: dict[str, object] = {"stations": _stations(), "station": station}
@@ -107,10 +108,35 @@ async def receive(
         if len(data) > MAX_RECORDING:
             raise BadInput(f"the recording is over {MAX_RECORDING >> 20} MiB")
         name = recording.filename or "the recording"
-        got = rx.receive(sound.decode(data, name=name), profiles.load(station), known=True)
+        job = Copying(sound.decode(data, name=name), profiles.load(station), RATE).start()
     except CinqError as e:
         return c.page(request, "radio.html", {**context, "refusal": e}, 400)
-    return c.page(request, "radio.html", {**context, "copy": got})
+    key = secrets.token_urlsafe(12)
+    c.copies[key] = job
+    while len(c.copies) > KEPT:
+        c.copies.pop(next(iter(c.copies)))
+    return RedirectResponse(f"/radio/copy/{key}?station={station}", status_code=303)
+
+
+@router.get("/radio/copy/{key}.json")
+async def copy_state(request: Request, key: str) -> Response:
+    """How far the copy has got, for the page's script."""
+    job = console(request).copies.get(key)
+    if job is None:
+        return JSONResponse({"refusal": "no such copy in this session"}, status_code=404)
+    return JSONResponse(job.progress().to_json())
+
+
+@router.get("/radio/copy/{key}", response_class=HTMLResponse)
+async def copy_page(request: Request, key: str, station: str = "") -> Response:
+    """The copy of an uploaded recording: as far as it has got, or finished."""
+    c = console(request)
+    job = c.copies.get(key)
+    context: dict[str, object] = {"stations": _stations(), "station": station}
+    if job is None:
+        return c.page(request, "radio.html", {**context, "gone": True}, 404)
+    now = job.progress()
+    return c.page(request, "radio.html", {**context, "job": key, "progress": now, "copy": now.copy})
 
 
 @router.post("/radio/to-read", response_class=HTMLResponse, dependencies=[CsrfChecked])

@@ -635,3 +635,25 @@ def test_a_copy_builds_step_by_step_to_what_receive_reads() -> None:
     assert not any(s.finished for s in seen[:-1])
     empty = Copying(audio[:0], profile, RATE).start().wait(30)
     assert empty.finished and empty.refusal and empty.copy is None
+
+
+def test_a_book_running_out_warns_then_refuses_with_nothing_taken(tmp_path: Path) -> None:
+    PadBook.create_pair(tmp_path / "small", pages=4, groups=20)
+    client, guard = _client(tmp_path)
+    client.get(f"/?token={guard.token}")
+    csrf = _csrf(client)
+    form = {"text": "Meet at noon.", "book": "small.send.pad", "csrf": csrf}
+    assert "runs low" not in client.get("/books").text
+    assert client.post("/compose", data=form).status_code == 200
+    assert 'small.send.pad <strong class="warn">runs low</strong>' in client.get("/books").text
+    for _ in range(3):
+        assert client.post("/compose", data=form).status_code == 200
+    plan = client.post("/compose/plan", data=form)
+    assert plan.status_code == 200 and plan.json()["fits"] is False and plan.json()["unused"] == 0
+    out = client.post("/compose", data=form)
+    assert (
+        out.status_code == 400
+        and "Refused (exit 3: refused for key-management reasons)" in out.text
+    )
+    with PadBook.open(tmp_path / "small.send.pad") as book:
+        assert book.status().used == 4 and book.status().spoiled == 0

@@ -295,7 +295,6 @@ def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
         page.get_by_label("Station heard").select_option("M12")
         with page.expect_navigation():
             page.get_by_role("button", name="Copy it").click()
-        _shot(page, tmp_path, "copying")
         page.locator("#copy-verdict").wait_for()  # the copy builds, then the page shows it whole
         assert page.locator("#copy-verdict").inner_text().startswith("A clean copy")
         assert page.locator("#copy-status").inner_text() == "Copied: the whole recording read."

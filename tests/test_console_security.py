@@ -253,7 +253,12 @@ def test_compose_counts_enciphers_and_offers_the_document(
     refused = client.post("/compose/plan", data={**form, "text": "日本"})
     assert refused.status_code == 400 and refused.json()["exit"] == 2
     assert client.post("/compose/plan", data={**form, "csrf": "x"}).status_code == 403
-    counted = client.post("/compose", data={**form, "action": "count"})
+    counted = client.post(
+        "/compose", data={**form, "action": "count", "cover": "News of the day.", "signature": "K"}
+    )
+    preview = re.search(r'<pre id="preview">([^<]*)</pre>', counted.text)
+    assert preview and unescape(preview.group(1)).startswith("News of the day.")
+    assert unescape(preview.group(1)).rstrip().endswith("By K") and "?????" in preview.group(1)
     assert re.search(r"\d+ digits, \d+ groups, 1 pad page\(s\) of 6 left", counted.text)
     with PadBook.open(folder / "station.send.pad") as book:
         assert book.status().used == 0  # counting took nothing

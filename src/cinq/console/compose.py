@@ -18,6 +18,7 @@ from ..checkerboard import Board
 from ..checkerboard import board as builtin_board
 from ..checkerboard.tables import BOARDS
 from ..codebook import Codebook
+from ..document import Document
 from ..errors import BadInput, CinqError
 from ..language import LANGUAGES
 from ..shelf import book_in, shelf
@@ -98,7 +99,11 @@ async def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
             raise BadInput(f"unknown action {form.action!r}: count or send")
         with PadBook.open(book_in(c.folder, form.book)) as pad:
             if form.action == "count":
-                return c.page(request, "compose.html", {**shown, "plan": form.plan(c.folder, pad)})
+                counted = form.plan(c.folder, pad)
+                preview = _preview(counted, form.cover, form.signature)
+                return c.page(
+                    request, "compose.html", {**shown, "plan": counted, "preview": preview}
+                )
             sent = form.send(c.folder, pad, form.cover, form.signature)
             numbers = [p.number for p in pad.pages() if p.page_id in sent.page_ids]
         c.documents[sent.page_ids[0]] = sent.document.render()
@@ -137,6 +142,13 @@ def _codebook(folder: Path, name: str) -> Codebook | None:
     if name not in codebooks(folder):
         raise BadInput(f"{name!r} is not a codebook of the folder")
     return Codebook.load(folder / name)
+
+
+def _preview(plan: procedure.Plan, cover: str, signature: str) -> str:
+    """The document as it will look: the cover, as many groups as the plan counts
+    (``?????``: their figures are the pad's to make), the signature."""
+    groups = ["?????"] * plan.groups
+    return Document(groups, cover=cover or None, signature=signature or None).render()
 
 
 def _stations() -> list[str]:

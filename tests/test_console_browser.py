@@ -382,7 +382,7 @@ def test_after_make_demo_the_console_opens_the_demo_folder(
 
     out = tmp_path / "demo-out"
     done = cinq("demo", "--out", out)
-    assert done.returncode == 0 and f"cinq console --folder {out}" in done.stdout
+    assert done.returncode == 0 and f"cinq console --folder {out}" in done.stdout.replace("\n", "")
     server = Server(out).start()
     try:
         page = browser.new_page()

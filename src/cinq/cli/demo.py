@@ -160,7 +160,9 @@ def demo(
     _burn(con, folder, (send_path, receive_path), parsed)
     con.print(Rule())
     con.print(f"Files in {out}/: " + ", ".join(_FILES) + f" (and {MARKER}, the demo's mark)")
-    con.print(f"The same story in a browser: cinq console --folder {out}", highlight=False)
+    con.print(
+        f"The same story in a browser: cinq console --folder {out}", highlight=False, soft_wrap=True
+    )
 
 
 def _step(con: Console, n: int, title: str, text: str) -> None:

@@ -662,3 +662,34 @@ def test_a_book_running_out_warns_then_refuses_with_nothing_taken(tmp_path: Path
     )
     with PadBook.open(tmp_path / "small.send.pad") as book:
         assert book.status().used == 4 and book.status().spoiled == 0
+
+
+def test_a_bad_form_names_its_field_without_echoing_it_and_a_bug_is_said_plainly(
+    signed_in: tuple[TestClient, Guard], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cinq.console import books, reading
+
+    client, _ = signed_in
+    csrf = _csrf(client)
+    secretish = "31415" * 300_000  # over the page's bound
+    long = client.post("/read", data={"document": secretish, "book": "x.pad", "csrf": csrf})
+    assert long.status_code == 400 and "Field exceeded maximum size" in long.text  # Starlette's
+    assert long.headers["content-type"].startswith("text/html")
+    over = client.post("/read", data={"document": "1" * 1_048_577, "book": "x.pad", "csrf": csrf})
+    assert over.status_code in (400, 422) and "11111" not in over.text
+    assert "31415" not in long.text and long.headers["content-security-policy"]
+    assert client.get("/nothing-here").status_code == 404
+    missing = client.post("/read", data={"document": "12345", "csrf": csrf})
+    assert missing.status_code == 422 and "book: Field required" in missing.text
+
+    def broken(folder: Path) -> list[object]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(books, "shelf", broken)
+    monkeypatch.setattr(reading, "shelf", broken)
+    app = client.app
+    quiet = TestClient(app, base_url=BASE, follow_redirects=False, raise_server_exceptions=False)
+    quiet.cookies = client.cookies
+    got = quiet.get("/books")
+    assert got.status_code == 500 and "internal error (RuntimeError): a bug in cinq" in got.text
+    assert "Traceback" not in got.text and 'a bug"' not in got.text

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .guard import COOKIE, CSRF_FIELD, CSRF_HEADER, HEADERS, Guard
 
@@ -82,6 +84,9 @@ def create_app(folder: str | Path, guard: Guard) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.middleware("http")(_guarded)
     app.exception_handler(Refused)(_refused)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.exception_handler(StarletteHTTPException)(_http)
+    app.exception_handler(Exception)(_bug)
     app.get("/", response_class=HTMLResponse)(home)
     for router in routers():
         app.include_router(router)
@@ -102,6 +107,31 @@ async def home(request: Request) -> Response:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     return _refusal(str(exc))
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """A form the page did not send (a field missing, too long, of the wrong kind): the
+    fields named, their values not echoed (FastAPI's own answer repeats them)."""
+    problems = exc.errors() if isinstance(exc, RequestValidationError) else []
+    said = "; ".join(
+        f"{'.'.join(str(part) for part in p.get('loc', ())[1:]) or 'the form'}: {p.get('msg', '')}"
+        for p in problems
+    )
+    return _refusal(f"bad input: {said or 'the form is not the page’s'}", 422)
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such page, a form part over its size) as pages."""
+    status = exc.status_code if isinstance(exc, StarletteHTTPException) else 400
+    detail = exc.detail if isinstance(exc, StarletteHTTPException) else ""
+    return _refusal(f"{status}: {detail}", status)
+
+
+async def _bug(request: Request, exc: Exception) -> Response:
+    """A bug in cinq: said plainly (as the CLI's exit 70), no traceback in the page."""
+    return _refusal(
+        f"internal error ({type(exc).__name__}): a bug in cinq; report it with what you did", 500
+    )
 
 
 def _refusal(reason: str, status: int = 403) -> Response:

@@ -52,14 +52,14 @@ def _context(
 
 
 @router.get("/boards", response_class=HTMLResponse)
-async def explorer(request: Request) -> Response:
+def explorer(request: Request) -> Response:
     ctx = _context()
     sides = [_side(str(ctx["left"]), "", "en"), _side(str(ctx["right"]), "", "en")]
     return console(request).page(request, "boards.html", {**ctx, "sides": sides})
 
 
 @router.post("/boards", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def encode(
+def encode(
     request: Request,
     text: Field = "",
     lang: Field = "en",

@@ -19,7 +19,7 @@ router = APIRouter()
 
 
 @router.get("/books", response_class=HTMLResponse)
-async def books(request: Request) -> Response:
+def books(request: Request) -> Response:
     """Every ``*.pad`` file of the folder: pages left, used, issued, burned, spoiled;
     a warning for a book running low; files that are not books named."""
     c = console(request)
@@ -27,7 +27,7 @@ async def books(request: Request) -> Response:
 
 
 @router.post("/books/burn", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def burn_used(request: Request, book: Annotated[str, Form()]) -> Response:
+def burn_used(request: Request, book: Annotated[str, Form()]) -> Response:
     """Burn every used page of ``book`` (as ``cinq pad burn --used``)."""
     c = console(request)
     try:
@@ -43,7 +43,7 @@ Pages = Annotated[str, Form(max_length=2000)]
 
 
 @router.post("/books/print", dependencies=[CsrfChecked])
-async def print_booklet(
+def print_booklet(
     request: Request,
     book: Annotated[str, Form()],
     pages: Pages = "",
@@ -66,7 +66,7 @@ async def print_booklet(
 
 
 @router.post("/books/export", dependencies=[CsrfChecked])
-async def export(request: Request, book: Annotated[str, Form()], pages: Pages = "") -> Response:
+def export(request: Request, book: Annotated[str, Form()], pages: Pages = "") -> Response:
     """The book's pages as plain text to copy onto paper (``cinq pad export``): pad
     digits, on this explicit request only; a send book's exported pages are issued."""
     c = console(request)

@@ -44,7 +44,7 @@ def _choices(request: Request) -> dict[str, object]:
 
 
 @router.get("/compose", response_class=HTMLResponse)
-async def compose_form(request: Request) -> Response:
+def compose_form(request: Request) -> Response:
     return console(request).page(request, "compose.html", _choices(request))
 
 
@@ -78,7 +78,7 @@ class Outgoing(Message):
 
 
 @router.post("/compose/plan", dependencies=[CsrfChecked])
-async def plan(request: Request, form: Annotated[Message, Form()]) -> Response:
+def plan(request: Request, form: Annotated[Message, Form()]) -> Response:
     """What the text would take (:func:`cinq.procedure.plan`), as JSON: the live count."""
     folder = console(request).folder
     try:
@@ -90,7 +90,7 @@ async def plan(request: Request, form: Annotated[Message, Form()]) -> Response:
 
 
 @router.post("/compose", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
+def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
     """``cinq encrypt --book BOOK`` of the text (``action`` "count": only counted)."""
     c = console(request)
     shown = {**_choices(request), **form.model_dump(exclude={"action"})}
@@ -114,7 +114,7 @@ async def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
 
 
 @router.get("/compose/sent/{indicator}.txt")
-async def document(request: Request, indicator: str) -> Response:
+def document(request: Request, indicator: str) -> Response:
     """A document enciphered in this session, as a file to save."""
     text = console(request).documents.get(indicator)
     if text is None:

@@ -78,7 +78,7 @@ def logs(folder: Path) -> list[str]:
 
 
 @router.get("/depth", response_class=HTMLResponse)
-async def workbench(request: Request) -> Response:
+def workbench(request: Request) -> Response:
     ctx = _context(lang="en", board="CT-37")
     return console(request).page(
         request, "depth.html", {**ctx, "logs": logs(console(request).folder)}
@@ -86,9 +86,7 @@ async def workbench(request: Request) -> Response:
 
 
 @router.post("/depth/load", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def load(
-    request: Request, log: Field, board: Field = "CT-37", lang: Field = "en"
-) -> Response:
+def load(request: Request, log: Field, board: Field = "CT-37", lang: Field = "en") -> Response:
     """The messages of an intercept log of the folder, a blank line between them, in
     the order heard (``cinq intercepts list``)."""
     from ..analysis.intercepts import InterceptLog
@@ -109,9 +107,7 @@ async def load(
 
 
 @router.post("/depth/find", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def find(
-    request: Request, messages: Field, board: Field = "", lang: Field = "en"
-) -> Response:
+def find(request: Request, messages: Field, board: Field = "", lang: Field = "en") -> Response:
     """The depths among the messages, on the chosen board (``cinq depth find``)."""
     from ..depth.find import find as run
 
@@ -127,7 +123,7 @@ async def find(
 
 
 @router.post("/depth/drag", dependencies=[CsrfChecked])
-async def drag(
+def drag(
     request: Request,
     messages: Field,
     crib: Field,

@@ -32,12 +32,12 @@ def _stations() -> list[str]:
 
 
 @router.get("/radio", response_class=HTMLResponse)
-async def radio(request: Request) -> Response:
+def radio(request: Request) -> Response:
     return console(request).page(request, "radio.html", {"stations": _stations()})
 
 
 @router.post("/radio/broadcast", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def broadcast(request: Request, document: Field, station: Field) -> Response:
+def broadcast(request: Request, document: Field, station: Field) -> Response:
     """The document's groups as the station sends them (``cinq broadcast --short``),
     to play with each group marked while it is read."""
     from ..radio import profiles, synth
@@ -64,7 +64,7 @@ async def broadcast(request: Request, document: Field, station: Field) -> Respon
 
 
 @router.get("/radio/audio/{key}.wav")
-async def audio(request: Request, key: str) -> Response:
+def audio(request: Request, key: str) -> Response:
     wav = console(request).audio.get(key)
     if wav is None:
         return Response(
@@ -119,7 +119,7 @@ async def receive(
 
 
 @router.get("/radio/copy/{key}.json")
-async def copy_state(request: Request, key: str) -> Response:
+def copy_state(request: Request, key: str) -> Response:
     """How far the copy has got, for the page's script."""
     job = console(request).copies.get(key)
     if job is None:
@@ -128,7 +128,7 @@ async def copy_state(request: Request, key: str) -> Response:
 
 
 @router.get("/radio/copy/{key}", response_class=HTMLResponse)
-async def copy_page(request: Request, key: str, station: str = "") -> Response:
+def copy_page(request: Request, key: str, station: str = "") -> Response:
     """The copy of an uploaded recording: as far as it has got, or finished."""
     c = console(request)
     job = c.copies.get(key)
@@ -140,7 +140,7 @@ async def copy_page(request: Request, key: str, station: str = "") -> Response:
 
 
 @router.post("/radio/to-read", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def to_read(request: Request, group: Annotated[list[str], Form()]) -> Response:
+def to_read(request: Request, group: Annotated[list[str], Form()]) -> Response:
     """The copy's groups, as corrected, on the read page (not yet deciphered)."""
     from .reading import read_page
 

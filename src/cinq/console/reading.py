@@ -31,7 +31,7 @@ def _receive_books(request: Request) -> list[str]:
 
 
 @router.get("/read", response_class=HTMLResponse)
-async def read_form(request: Request) -> Response:
+def read_form(request: Request) -> Response:
     return read_page(request)
 
 
@@ -80,7 +80,7 @@ async def _uploaded(upload: UploadFile) -> str:
 
 
 @router.post("/read/decoy", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def decoy(
+def decoy(
     request: Request,
     document: Annotated[str, Form(max_length=MAX_DOCUMENT)],
     book: Annotated[str, Form()],

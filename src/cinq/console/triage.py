@@ -56,12 +56,12 @@ def plots(groups: tuple[str, ...]) -> Plots:
 
 
 @router.get("/triage", response_class=HTMLResponse)
-async def triage_form(request: Request) -> Response:
+def triage_form(request: Request) -> Response:
     return console(request).page(request, "triage.html")
 
 
 @router.post("/triage", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def triage(request: Request, document: Field) -> Response:
+def triage(request: Request, document: Field) -> Response:
     """``cinq triage`` of the pasted ``document`` (no pad book: nothing is marked read)."""
     from ..analysis.triage import triage as run
 

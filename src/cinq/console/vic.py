@@ -25,12 +25,12 @@ def steps(notebook: str) -> list[str]:
 
 
 @router.get("/vic", response_class=HTMLResponse)
-async def vic_form(request: Request) -> Response:
+def vic_form(request: Request) -> Response:
     return console(request).page(request, "vic.html", {"direction": "encrypt", "lang": "en"})
 
 
 @router.post("/vic", response_class=HTMLResponse, dependencies=[CsrfChecked])
-async def worked(
+def worked(
     request: Request,
     message: Field,
     date: Field,

@@ -693,3 +693,22 @@ def test_a_bad_form_names_its_field_without_echoing_it_and_a_bug_is_said_plainly
     got = quiet.get("/books")
     assert got.status_code == 500 and "internal error (RuntimeError): a bug in cinq" in got.text
     assert "Traceback" not in got.text and 'a bug"' not in got.text
+
+
+def test_what_a_session_keeps_is_bounded_oldest_first(folder: Path) -> None:
+    from threading import Thread
+
+    from cinq.console.app import Console
+
+    c = Console(folder, Guard(PORT))
+    store: dict[str, int] = {}
+    threads = [Thread(target=lambda i=i: c.keep(store, f"k{i}", i, 5)) for i in range(200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(store) == 5
+    ordered: dict[str, int] = {}
+    for i in range(8):
+        c.keep(ordered, f"k{i}", i, 3)
+    assert list(ordered) == ["k5", "k6", "k7"]

@@ -8,10 +8,11 @@ session, token swap, the security headers); every POST route depends on
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Console", "create_app", "csrf_checked", "routers"]
 
+V = TypeVar("V")
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 
@@ -40,6 +42,14 @@ class Console:
         self.documents: dict[str, str] = {}  # enciphered this session, by indicator
         self.audio: dict[str, bytes] = {}  # broadcasts to play (WAV), by a random key
         self.copies: dict[str, Copying] = {}  # recordings being copied, by a random key
+        self._lock = threading.Lock()  # the pages run on the server's thread pool
+
+    def keep(self, store: dict[str, V], key: str, value: V, most: int) -> None:
+        """``store[key] = value``, the oldest entries dropped beyond ``most``."""
+        with self._lock:
+            store[key] = value
+            while len(store) > most:
+                store.pop(next(iter(store)))
 
     def page(
         self,

@@ -26,6 +26,8 @@ from .app import CsrfChecked, console
 
 router = APIRouter()
 
+KEPT_DOCUMENTS = 100
+"""Documents enciphered this session kept to download (the oldest dropped first)."""
 MAX_TEXT = 100_000
 """The longest plaintext the page takes (characters)."""
 
@@ -106,7 +108,7 @@ def send(request: Request, form: Annotated[Outgoing, Form()]) -> Response:
                 )
             sent = form.send(c.folder, pad, form.cover, form.signature)
             numbers = [p.number for p in pad.pages() if p.page_id in sent.page_ids]
-        c.documents[sent.page_ids[0]] = sent.document.render()
+        c.keep(c.documents, sent.page_ids[0], sent.document.render(), KEPT_DOCUMENTS)
         done = {"sent": sent, "numbers": ",".join(map(str, numbers)), "stations": _stations()}
         return c.page(request, "compose.html", {**shown, **done, "text": ""})
     except CinqError as e:

@@ -54,9 +54,7 @@ def broadcast(request: Request, document: Field, station: Field) -> Response:
     except CinqError as e:
         return c.page(request, "radio.html", {**context, "refusal": e}, 400)
     key = secrets.token_urlsafe(12)
-    c.audio[key] = tx.wav()
-    while len(c.audio) > KEPT:
-        c.audio.pop(next(iter(c.audio)))
+    c.keep(c.audio, key, tx.wav(), KEPT)
     groups = [e for e in tx.timeline if e.kind == "group"]
     return c.page(
         request, "radio.html", {**context, "audio": key, "groups": groups, "voice": tx.voice}
@@ -112,9 +110,7 @@ async def receive(
     except CinqError as e:
         return c.page(request, "radio.html", {**context, "refusal": e}, 400)
     key = secrets.token_urlsafe(12)
-    c.copies[key] = job
-    while len(c.copies) > KEPT:
-        c.copies.pop(next(iter(c.copies)))
+    c.keep(c.copies, key, job, KEPT)
     return RedirectResponse(f"/radio/copy/{key}?station={station}", status_code=303)
 
 

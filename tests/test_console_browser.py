@@ -73,12 +73,23 @@ def _accessible(page: Page) -> None:
     assert result.violations_count == 0, result.generate_report()
 
 
-def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+def _pad_digits(book: Path) -> list[str]:
+    """The digits of every page of ``book`` that has them, one string a page."""
+    with PadBook.open(book) as opened:
+        return ["".join(map(str, p.digits)) for p in peek_pages(opened) if p.digits is not None]
+
+
+def _books(tmp_path: Path, pages: int, groups: int) -> tuple[Path, Path, Path]:
+    """A folder with a pad pair: the folder, the send book, the receive book."""
     folder = tmp_path / "books"
     folder.mkdir()
-    send, receive = PadBook.create_pair(folder / "station", pages=4, groups=30)
-    with PadBook.open(receive) as book:
-        pads = ["".join(map(str, p.digits)) for p in peek_pages(book) if p.digits is not None]
+    send, receive = PadBook.create_pair(folder / "station", pages=pages, groups=groups)
+    return folder, send, receive
+
+
+def test_the_read_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
+    folder, send, receive = _books(tmp_path, 4, 30)
+    pads = _pad_digits(receive)
     with PadBook.open(send) as book:
         document = procedure.encrypt("Meet at the bridge at noon.", book).render()
         second = procedure.encrypt("Bring the parcel.", book)
@@ -147,11 +158,8 @@ def test_the_scan_finds_a_pad_run() -> None:
 
 
 def test_the_send_and_receive_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
-    folder = tmp_path / "books"
-    folder.mkdir()
-    send, _ = PadBook.create_pair(folder / "station", pages=20, groups=30)
-    with PadBook.open(send) as book:
-        pads = ["".join(map(str, p.digits)) for p in peek_pages(book) if p.digits is not None]
+    folder, send, _ = _books(tmp_path, 20, 30)
+    pads = _pad_digits(send)
     server = Server(folder).start()
     try:
         page = browser.new_page()
@@ -265,11 +273,9 @@ def test_the_radio_story_in_a_browser(browser: Browser, tmp_path: Path) -> None:
     from cinq.document import Document
     from cinq.radio import profiles, synth
 
-    folder = tmp_path / "books"
-    folder.mkdir()
-    send, _ = PadBook.create_pair(folder / "station", pages=4, groups=30)
+    folder, send, _ = _books(tmp_path, 4, 30)
+    pads = _pad_digits(send)
     with PadBook.open(send) as book:
-        pads = ["".join(map(str, p.digits)) for p in peek_pages(book) if p.digits is not None]
         document = procedure.encrypt("Meet at six.", book)
     recording = tmp_path / "m12.wav"
     recording.write_bytes(

@@ -23,6 +23,7 @@ from cinq.book import PadBook
 from cinq.console import Guard, Server, create_app
 from cinq.console.app import csrf_checked, routers
 from cinq.console.guard import COOKIE, HEADERS
+from cinq.document import Document
 
 with warnings.catch_warnings():  # starlette's TestClient says it will want httpx2 one day
     warnings.simplefilter("ignore")
@@ -49,6 +50,12 @@ def signed_in(folder: Path) -> Iterator[tuple[TestClient, Guard]]:
     client, guard = _client(folder)
     assert client.get(f"/?token={guard.token}").status_code == 303
     yield client, guard
+
+
+def _enciphered(folder: Path, text: str) -> Document:
+    """``text`` enciphered on the folder's send book, as the station sends it."""
+    with PadBook.open(folder / "station.send.pad") as book:
+        return procedure.encrypt(text, book)
 
 
 def _csrf(client: TestClient) -> str:
@@ -170,8 +177,7 @@ def test_reading_and_burning_then_the_replay_refused_in_the_cli_words(
     signed_in: tuple[TestClient, Guard], folder: Path
 ) -> None:
     client, _ = signed_in
-    with PadBook.open(folder / "station.send.pad") as book:
-        doc = procedure.encrypt("Meet at noon.", book)
+    doc = _enciphered(folder, "Meet at noon.")
     csrf = _csrf(client)
     form = {"document": "> " + doc.render().replace("\n", "\n> "), "book": "station.receive.pad"}
     read = client.post("/read", data={**form, "csrf": csrf, "burn": "true"})
@@ -508,8 +514,7 @@ def test_a_document_file_is_read_like_a_pasted_one(
     signed_in: tuple[TestClient, Guard], folder: Path
 ) -> None:
     client, _ = signed_in
-    with PadBook.open(folder / "station.send.pad") as book:
-        doc = procedure.encrypt("Meet at noon.", book)
+    doc = _enciphered(folder, "Meet at noon.")
     mail = ("From: someone\n\n> " + doc.render().replace("\n", "\n> ")).encode()
     files = {"upload": ("mail.eml", mail, "message/rfc822")}
     form = {"book": "station.receive.pad", "document": "", "csrf": _csrf(client)}
@@ -581,8 +586,7 @@ def test_a_decoy_book_made_from_the_read_page_reads_the_message_as_innocent(
     signed_in: tuple[TestClient, Guard], folder: Path
 ) -> None:
     client, _ = signed_in
-    with PadBook.open(folder / "station.send.pad") as book:
-        doc = procedure.encrypt("Meet at noon.", book)
+    doc = _enciphered(folder, "Meet at noon.")
     csrf = _csrf(client)
     form = {"document": doc.render(), "book": "station.receive.pad", "lang": "en", "csrf": csrf}
     read = client.post("/read", data=form)

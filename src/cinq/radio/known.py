@@ -14,7 +14,11 @@ At reception the recording's voice is recognised first (:func:`recognise`): the 
 templates of each known voice (its own rendering of the ten digits) slide over the
 recording's head, and a voice is taken for one of them only when its digits match
 the templates as closely as that voice's own do through noise and an SSB filter
-(:data:`FAMILIAR`); otherwise the general recogniser reads it.
+(:data:`FAMILIAR`); otherwise the general recogniser reads it. A voice closer to a
+known voice than to any other, but not by that margin (:data:`NEAR`), is read by the
+known voice's recogniser as well, and that copy is taken only when the voice's own
+templates corroborate it (:func:`cinq.radio.receive.receive`,
+:mod:`cinq.radio.corroborate`).
 
 Measured with :func:`~cinq.radio.receive.receive_file` (``known=True``, as ``cinq
 receive``), one 25-group message per condition: E11 in mbrola:us1 and in cinq's own
@@ -344,6 +348,7 @@ class Reader:
     notes: tuple[str, ...]
     verdict: Verdict | None  # None: not told (too short, or the voice not checked)
     speaker: Speaker | None = None  # the known voice recognised, if one was
+    near: Speaker | None = None  # not recognised, but closest to this known voice
 
     @property
     def stranger(self) -> bool:
@@ -360,16 +365,43 @@ def reader(head: Audio, profile: Profile, base: Recogniser, voice: str | None = 
     """The recogniser for a recording whose first seconds are ``head``: the known
     voice's (:func:`load_or_build`) when :func:`recognise` takes it for one, else
     ``base``, the general recogniser (also for a recording under :data:`MIN_SECONDS`,
-    and, noted, when a voice cannot be rendered or learnt: an engine that fails)."""
+    and, noted, when a voice cannot be rendered or learnt: an engine that fails). A
+    voice not taken, but closer to a known one than to any other voice (a ratio of
+    :data:`NEAR` or more), names that one as ``near``."""
     if len(head) < MIN_SECONDS * RATE:
         return Reader(base, (UNKNOWN,), None)
     try:
         verdict = recognise(head, profile, voice)
+        best = max(candidates(profile, voice), key=lambda s: verdict.scores[s.key])
         if verdict.voice is None:
-            return Reader(base, (UNKNOWN,), verdict)
-        speaker = next(s for s in candidates(profile, voice) if s.key == verdict.voice)
-        cached = load_or_build(speaker, profile, base)
+            return Reader(base, (UNKNOWN,), verdict, near=best if verdict.ratio >= NEAR else None)
+        return known_reader(best, profile, base, verdict)
     except BadInput as e:  # reception goes on without the known voices
         return Reader(base, (f"{UNKNOWN} (the station's voices: {e})",), None)
-    said = f"read with the station's known voice {verdict.voice}"
+
+
+def known_reader(
+    speaker: Speaker,
+    profile: Profile,
+    base: Recogniser,
+    verdict: Verdict,
+    said: str | None = None,
+) -> Reader:
+    """``speaker``'s recogniser (learnt the first time, then cached), noted ``said``
+    (default: read with that known voice).
+
+    Raises
+    ------
+    BadInput
+        The voice cannot be rendered or learnt.
+    """
+    cached = load_or_build(speaker, profile, base)
+    said = said or f"read with the station's known voice {speaker.key}"
     return Reader(cached.recogniser, (said, *filter(None, [cached.note])), verdict, speaker)
+
+
+NEAR = 1.0
+"""The ratio (:func:`recognise`) from which a voice not taken for a known one is still
+read by that one's recogniser as well, and taken for it only when its own templates
+corroborate that reading (:func:`cinq.radio.receive.receive`): the known voice is
+closer to it than any other voice is."""

@@ -337,7 +337,7 @@ def receive(
     if isinstance(model, Recogniser):
         chosen = _chosen(model, lambda: audio, profile, voice, check=known and general is not None)
         got = _decoded(chosen, chosen.recogniser.words(audio), profile, vote=vote)
-        return _corroborated(got, chosen, lambda: audio, profile, vote=vote)
+        return _corroborated(got, chosen, lambda: audio, profile, model, vote=vote)
     got = _receive_voice(audio, profile, model or _own_voice(profile, voice), vote=vote)
     return got if model else replace(got, notes=(*got.notes, _templates_note(profile, voice)))
 
@@ -374,7 +374,7 @@ def receive_file(
     def whole() -> Audio | None:  # read again, only if short enough to hold
         return read(path) if duration(path) <= CORROBORATE_SECONDS else None
 
-    return _corroborated(got, chosen, whole, profile, vote=vote)
+    return _corroborated(got, chosen, whole, profile, model, vote=vote)
 
 
 CORROBORATE_SECONDS = 600
@@ -390,12 +390,16 @@ def _corroborated(
     chosen: Reader,
     whole: Callable[[], Audio | None],
     profile: Profile,
+    general: Recogniser,
     *,
     vote: bool,
 ) -> Reception:
     """``got``, a known voice's copy that is not clean, with its ``?`` filled from the
     voice's own templates where they corroborate it (:mod:`cinq.radio.corroborate`);
-    ``whole()`` is the recording, or None where it is too long to hold."""
+    for a voice only near a known one, :func:`_near`. ``whole()`` is the recording, or
+    None where it is too long to hold."""
+    if chosen.speaker is None and chosen.near is not None:
+        return _near(got, chosen, whole, profile, general, vote=vote)
     if got.clean or chosen.speaker is None:
         return got
     audio = whole()
@@ -406,6 +410,41 @@ def _corroborated(
 
     own = _receive_voice(audio, profile, templates(chosen.speaker, profile), vote=vote)
     return corroborate(got, own).copy
+
+
+def _near(
+    got: Reception,
+    chosen: Reader,
+    whole: Callable[[], Audio | None],
+    profile: Profile,
+    general: Recogniser,
+    *,
+    vote: bool,
+) -> Reception:
+    """A voice closer to a known one than to any other, but not by the margin to be
+    taken for it (:data:`~cinq.radio.known.NEAR`): read by that voice's recogniser too,
+    and that copy taken, instead of the stranger's ``got``, only when the voice's own
+    templates corroborate it on at least
+    :data:`~cinq.radio.corroborate.MIN_SUPPORT` figures and contradict none."""
+    from .corroborate import MIN_SUPPORT, corroborate
+    from .known import known_reader, templates
+
+    audio = whole()
+    if chosen.near is None or chosen.verdict is None or audio is None:
+        return got
+    said = (
+        f"read with the station's known voice {chosen.near.key}, not recognised clearly "
+        f"(ratio {chosen.verdict.ratio:.2f}) but corroborated by its own digit templates"
+    )
+    try:
+        other = known_reader(chosen.near, profile, general, chosen.verdict, said)
+    except BadInput:
+        return got
+    copy = _decoded(other, other.recogniser.words(audio), profile, vote=vote)
+    found = corroborate(
+        copy, _receive_voice(audio, profile, templates(chosen.near, profile), vote=vote)
+    )
+    return found.copy if found.support >= MIN_SUPPORT else got
 
 
 def _chosen(

@@ -53,7 +53,7 @@ from .profiles import Profile, Step
 from .reception import Reception, Unsure, reception
 from .recogniser import MODELS, Recogniser
 from .speech import Audio, say
-from .synth import DEFAULT_ID, digit_slot, expand
+from .synth import DEFAULT_ID, Speaker, digit_slot, expand
 
 if TYPE_CHECKING:
     from .known import Reader
@@ -398,24 +398,30 @@ def _corroborated(
     voice's own templates where they corroborate it (:mod:`cinq.radio.corroborate`);
     for a voice only near a known one, :func:`_near`. ``whole()`` is the recording, or
     None where it is too long to hold."""
-    if chosen.speaker is None and chosen.near is not None:
-        return _near(got, chosen, whole, profile, general, vote=vote)
-    if got.clean or chosen.speaker is None:
+    speaker = chosen.speaker
+    if (speaker is None and chosen.near is None) or (speaker is not None and got.clean):
         return got
     audio = whole()
     if audio is None:
         return got
+    if speaker is None:
+        return _near(got, chosen, audio, profile, general, vote=vote)
     from .corroborate import corroborate
+
+    return corroborate(got, _templates_copy(audio, profile, speaker, vote)).copy
+
+
+def _templates_copy(audio: Audio, profile: Profile, speaker: Speaker, vote: bool) -> Reception:
+    """The recording read with ``speaker``'s own digit templates."""
     from .known import templates
 
-    own = _receive_voice(audio, profile, templates(chosen.speaker, profile), vote=vote)
-    return corroborate(got, own).copy
+    return _receive_voice(audio, profile, templates(speaker, profile), vote=vote)
 
 
 def _near(
     got: Reception,
     chosen: Reader,
-    whole: Callable[[], Audio | None],
+    audio: Audio,
     profile: Profile,
     general: Recogniser,
     *,
@@ -427,10 +433,9 @@ def _near(
     templates corroborate it on at least
     :data:`~cinq.radio.corroborate.MIN_SUPPORT` figures and contradict none."""
     from .corroborate import MIN_SUPPORT, corroborate
-    from .known import known_reader, templates
+    from .known import known_reader
 
-    audio = whole()
-    if chosen.near is None or chosen.verdict is None or audio is None:
+    if chosen.near is None or chosen.verdict is None:
         return got
     said = (
         f"read with the station's known voice {chosen.near.key}, not recognised clearly "
@@ -441,9 +446,7 @@ def _near(
     except BadInput:
         return got
     copy = _decoded(other, other.recogniser.words(audio), profile, vote=vote)
-    found = corroborate(
-        copy, _receive_voice(audio, profile, templates(chosen.near, profile), vote=vote)
-    )
+    found = corroborate(copy, _templates_copy(audio, profile, chosen.near, vote))
     return found.copy if found.support >= MIN_SUPPORT else got
 
 

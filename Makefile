@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@# every extra: requirements.lock already holds their packages (--no-deps)
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ".[print,radio,analysis,train,console]"
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e ".[print,radio,analysis,train,console,network]"
 	@touch $@
 
 demo: setup

@@ -7,6 +7,7 @@ wordfreq, Typer and Rich. The heavier stacks are extras, installed on demand::
     pip install 'cinq[radio]'      # broadcast and reception (SciPy, soundfile)
     pip install 'cinq[analysis]'   # triage, its report, depths (SciPy, matplotlib, Dask)
     pip install 'cinq[console]'    # the web console (FastAPI, uvicorn, Jinja2)
+    pip install 'cinq[network]'    # a station's network on PostgreSQL (psycopg, cryptography)
 
 A feature whose extra is missing raises :class:`~cinq.errors.MissingExtra` (exit code
 2 in the CLI) naming the ``pip install`` line, instead of an ImportError from deep
@@ -28,6 +29,7 @@ EXTRAS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "radio": ("scipy", "soundfile"),
         "analysis": ("scipy", "matplotlib", "distributed"),  # Dask: `depth find` at scale
         "console": ("fastapi", "uvicorn", "jinja2", "multipart"),  # `cinq console`
+        "network": ("psycopg", "cryptography"),  # `cinq network` on PostgreSQL
     }
 )
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import auth, diagnose, partial
 from . import digits as dg
 from . import language as lg
@@ -113,18 +115,13 @@ def send(
     used again, their digits destroyed) and :class:`PageSpoiled` names them (the
     original exception if it was not an error of cinq's or of the OS, e.g. Ctrl-C).
     """
-    plain = _plain_digits(text, board, lang, policy, codebook)
+    plain = text_digits(text, board, lang, policy, codebook)
     # Validate the rest of the document before a page is consumed.
     Document(groups=("00000",), cover=cover, signature=signature)
     n = len(plain)
     pages = book.take_for_sending(n + (check.key_digits if check else 0))
     try:
-        body = encipher(plain, pages.key[:n], convention)
-        tag = dg.empty()
-        if check:
-            mac_key = pages.key[n : n + check.key_digits]
-            tag = auth.check_values(check, pages.indicator, body, mac_key)
-        message = Message(pages.indicator, body, tag)
+        message = compose(plain, pages.indicator, pages.key, convention=convention, check=check)
         doc = Document.from_figures(message.figures, cover=cover, signature=signature)
         sent = Sent(doc, pages.page_ids, pages.message_serial, book.name)
         if deliver is not None:
@@ -185,21 +182,54 @@ def plan(
     """How many digits, groups and pages :func:`send` of ``text`` would take on
     ``book``, with the same refusals (text that cannot be encoded, an empty message);
     nothing is taken."""
-    plain = _plain_digits(text, board, lang, policy, codebook)
+    plain = text_digits(text, board, lang, policy, codebook)
     key = len(plain) + (check.key_digits if check else 0)
     groups = 1 + len(plain) // dg.GROUP + (check.check_groups if check else 0)
     return Plan(len(plain), groups, book.pages_needed(key), book.status().unused)
 
 
-def _plain_digits(
+class MessageTooLong(BadInput):
+    """The text takes more digits than a fixed-length message holds. Exit code 2."""
+
+    def __init__(self, digits: int, limit: int, board: str) -> None:
+        super().__init__(f"the message takes {digits} digits on board {board}; {limit} fit")
+        self.digits = digits
+        self.limit = limit
+
+
+def compose(
+    plain: Digits,
+    indicator: str,
+    key: Digits,
+    *,
+    convention: Convention = Convention.SUBTRACT,
+    check: Scheme | None = auth.STRONG,
+) -> Message:
+    """The message of ``plain`` (whole groups) on ``key``: the indicator, ``plain``
+    enciphered on the first digits of ``key``, and the check groups keyed by the
+    digits right after them (``key`` may be longer: the rest is not used)."""
+    n = len(plain)
+    body = encipher(plain, key[:n], convention)
+    tag = dg.empty()
+    if check:
+        tag = auth.check_values(check, indicator, body, key[n : n + check.key_digits])
+    return Message(indicator, body, tag)
+
+
+def text_digits(
     text: str,
     board: Board | None,
     lang: lg.Language | str,
     policy: lg.Policy,
     codebook: Codebook | None,
+    *,
+    fill_to: int | None = None,
 ) -> Digits:
     """The text encoded on the board, in whole groups; refused (nothing taken yet) if
-    it cannot be encoded, with a hint when it looks like another language."""
+    it cannot be encoded, with a hint when it looks like another language.
+
+    ``fill_to``: filled to that many digits instead (a fixed-length message); refused
+    if the text takes more."""
     b, profile = _board(board, lang)
     try:
         plain = lg.encode(text, b, profile, policy)  # validates, with errors in the user's text
@@ -210,7 +240,11 @@ def _plain_digits(
         plain = b.encode(codebook.compress(canonical, b))
     if len(plain) == 0:
         raise BadInput("the message is empty")
-    return pad_to_groups(plain, b)
+    if fill_to is None:
+        return pad_to_groups(plain, b)
+    if len(plain) > fill_to:
+        raise MessageTooLong(len(plain), fill_to, b.name)
+    return np.concatenate([plain, dg.from_str(b.fill(fill_to - len(plain)))])
 
 
 def _spoiled(book: PadBook, pages: KeyPages, exc: BaseException, what: str) -> BaseException:

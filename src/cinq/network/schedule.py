@@ -1,0 +1,165 @@
+"""A station's schedule, as data: when each agent is called, on what frequency, in
+which station's format.
+
+A schedule is a TOML file::
+
+    profile = "e11"              # the radio profile of the broadcasts (cinq broadcast)
+
+    [[slot]]
+    agents = ["374", "512"]      # or "all": every agent of the station
+    days = ["mon", "wed", "fri"] # or "daily" (the default)
+    times = ["21:00", "21:30"]   # UTC
+    frequency_khz = 5810
+    stagger_minutes = 10         # the k-th agent listed is called k * 10 min later
+
+Every slot is filled, by a real message or a dummy (:mod:`.station`), so an observer
+who logs every transmission learns the schedule and nothing else.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput
+from ..files import read_text_file
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """One transmission of the schedule: when, to whom, on what frequency."""
+
+    at: datetime
+    agent: str
+    frequency_khz: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "at": self.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "agent": self.agent,
+            "frequency_khz": self.frequency_khz,
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``[[slot]]`` table: agents (None: all), weekdays (0 = Monday), times."""
+
+    agents: tuple[str, ...] | None
+    days: frozenset[int]
+    times: tuple[time, ...]
+    frequency_khz: int
+    stagger: timedelta
+
+    def on(self, day: date, agents: Sequence[str]) -> list[Slot]:
+        if day.weekday() not in self.days:
+            return []
+        called = self.agents if self.agents is not None else tuple(sorted(agents))
+        return [
+            Slot(datetime.combine(day, t, UTC) + k * self.stagger, call, self.frequency_khz)
+            for t in self.times
+            for k, call in enumerate(called)
+        ]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The station's profile and its slot entries."""
+
+    profile: str
+    entries: tuple[Entry, ...]
+
+    @classmethod
+    def load(cls, path: str | Path) -> Schedule:
+        p = Path(path)
+        return cls.parse(read_text_file(p, what="schedule"), source=str(p))
+
+    @classmethod
+    def parse(cls, text: str, *, source: str = "schedule") -> Schedule:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise BadInput(f"{source} is not valid TOML: {exc}") from None
+        profile = data.get("profile", "e11")
+        if not isinstance(profile, str):
+            raise BadInput(f"{source}: profile must be a station profile's name")
+        tables = data.get("slot")
+        if not isinstance(tables, list) or not tables:
+            raise BadInput(f"{source}: a schedule needs at least one [[slot]] table")
+        entries = tuple(_entry(t, f"{source}: [[slot]] {n}") for n, t in enumerate(tables, 1))
+        return cls(profile, entries)
+
+    def slots(self, start: datetime, end: datetime, agents: Sequence[str]) -> list[Slot]:
+        """Every slot from ``start`` (included) to ``end`` (excluded), in time order;
+        ``agents`` are the station's, for entries that call them all."""
+        if start.tzinfo is None or end.tzinfo is None:
+            raise BadInput("a schedule's times are UTC: give start and end with a time zone")
+        out: list[Slot] = []
+        day = start.astimezone(UTC).date() - timedelta(
+            days=1
+        )  # a staggered slot may cross midnight
+        while datetime.combine(day, time(0), UTC) < end:
+            for e in self.entries:
+                out.extend(s for s in e.on(day, agents) if start <= s.at < end)
+            day += timedelta(days=1)
+        return sorted(out)
+
+
+def _entry(t: Any, where: str) -> Entry:
+    if not isinstance(t, Mapping):
+        raise BadInput(f"{where} must be a table")
+    unknown = set(t) - {"agents", "days", "times", "frequency_khz", "stagger_minutes"}
+    if unknown:
+        raise BadInput(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    return Entry(
+        agents=_agents(t.get("agents", "all"), where),
+        days=_days(t.get("days", "daily"), where),
+        times=_times(t.get("times"), where),
+        frequency_khz=_int(t.get("frequency_khz"), f"{where}: frequency_khz", 1, 10**6),
+        stagger=timedelta(minutes=_int(t.get("stagger_minutes", 0), f"{where}: stagger", 0, 1440)),
+    )
+
+
+def _agents(value: Any, where: str) -> tuple[str, ...] | None:
+    if value == "all":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(a, str) for a in value):
+        raise BadInput(f'{where}: agents must be "all" or a list of call numbers')
+    return tuple(value)
+
+
+def _days(value: Any, where: str) -> frozenset[int]:
+    if value == "daily":
+        return frozenset(range(7))
+    if not isinstance(value, list) or not value:
+        raise BadInput(f'{where}: days must be "daily" or a list like ["mon", "thu"]')
+    bad = next((d for d in value if d not in DAYS), None)
+    if bad is not None:
+        raise BadInput(f"{where}: {bad!r} is not a day ({', '.join(DAYS)})")
+    return frozenset(DAYS.index(d) for d in value)
+
+
+def _times(value: Any, where: str) -> tuple[time, ...]:
+    if not isinstance(value, list) or not value:
+        raise BadInput(f'{where}: times must be a list like ["21:00"] (UTC)')
+    out = []
+    for v in value:
+        try:
+            out.append(time.fromisoformat(v) if isinstance(v, str) else None)
+        except ValueError:
+            out.append(None)
+        if out[-1] is None:
+            raise BadInput(f'{where}: {v!r} is not a time like "21:00"')
+    return tuple(t for t in out if t is not None)
+
+
+def _int(value: Any, where: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise BadInput(f"{where} must be a whole number from {low} to {high}")
+    return value

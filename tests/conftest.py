@@ -63,3 +63,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("fuzz test of every command")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real PostgreSQL server (Debian's) for the run, in a temporary folder, on a
+    local socket only; stopped at the end."""
+    from cinq.network.localserver import LocalPostgres
+
+    server = LocalPostgres.start(tmp_path_factory.mktemp("postgres"))
+    yield server
+    server.stop()
+
+
+_DATABASES = iter(range(1, 10**6))
+
+
+@pytest.fixture
+def pg_url(postgres: Any) -> str:
+    """A new, empty database on the run's server: its URL."""
+    return str(postgres.create_database(f"test{next(_DATABASES)}"))

@@ -29,7 +29,7 @@ EXTRAS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "radio": ("scipy", "soundfile"),
         "analysis": ("scipy", "matplotlib", "distributed"),  # Dask: `depth find` at scale
         "console": ("fastapi", "uvicorn", "jinja2", "multipart"),  # `cinq console`
-        "network": ("psycopg", "cryptography"),  # `cinq network` on PostgreSQL
+        "network": ("psycopg", "cryptography", "scipy"),  # `cinq network`: PostgreSQL, tests
     }
 )
 

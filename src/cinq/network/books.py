@@ -82,12 +82,14 @@ def export_books(station: Station, call: str, base: str | Path) -> Exported:
         if not specs[book]:
             raise BadInput(f"agent {call} has no {book} pages to export")
     base = Path(base)
-    receive = PadBook.create_from_pages(base, specs["send"], roles=(Role.RECEIVE,))[0]
-    try:
-        send = PadBook.create_from_pages(base, specs["receive"], roles=(Role.SEND,))[0]
-    except BaseException:
-        receive.unlink(missing_ok=True)
-        raise
     burned = {b: sum(s.digits is None for s in pages) for b, pages in specs.items()}
-    station.record_export(call, f"{size // GROUP}-group pages; burned {burned}")
+    # Recorded first, in the transaction the files are written in: the database refuses
+    # an operator before any file exists, and a failed write leaves no record.
+    with station.exporting(call, f"{size // GROUP}-group pages; burned {burned}"):
+        receive = PadBook.create_from_pages(base, specs["send"], roles=(Role.RECEIVE,))[0]
+        try:
+            send = PadBook.create_from_pages(base, specs["receive"], roles=(Role.SEND,))[0]
+        except BaseException:
+            receive.unlink(missing_ok=True)
+            raise
     return Exported(call, receive, send, burned)

@@ -97,10 +97,15 @@ class LocalPostgres:
 
     def dump(self, database: str) -> bytes:
         """``pg_dump`` of ``database`` (plain SQL), as bytes."""
-        out = self._cmd(
+        cmd = self._cmd(
             "pg_dump", "-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER, database
         )
-        return subprocess.run(out, check=True, capture_output=True).stdout
+        try:
+            return subprocess.run(cmd, check=True, capture_output=True).stdout
+        except subprocess.CalledProcessError as exc:
+            raise NoPostgres(
+                f"pg_dump failed: {exc.stderr.decode(errors='replace').strip()}"
+            ) from None
 
     def restart(self) -> None:
         """Stop fast (clients cut off, their open transactions rolled back) and start."""

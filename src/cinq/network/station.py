@@ -33,7 +33,7 @@ import getpass
 import os
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -382,12 +382,15 @@ class Station:
                 specs[book].append(PageSpec(page_id, None, PageState.BURNED))
         return specs, groups
 
-    def record_export(self, call: str, detail: str) -> None:
-        """Audit an export of agent ``call``'s books (supervisors only, on PostgreSQL:
-        the database refuses an operator's update of the agent)."""
+    @contextlib.contextmanager
+    def exporting(self, call: str, detail: str) -> Iterator[None]:
+        """A transaction recording an export of agent ``call``'s books, around the
+        writing of them (supervisors only, on PostgreSQL: the database refuses an
+        operator's update of the agent before anything is written)."""
         with self.db.write() as cur:
             cur.execute("UPDATE agent SET exported_at = ? WHERE name = ?", (now(), call))
             self._audit(cur, Action.EXPORT, agent=call, detail=detail)
+            yield
 
     def _insert_pages(
         self, cur: Cursor, call: str, books: dict[str, list[PageSpec]], slots: list[int | None]

@@ -8,7 +8,9 @@ database goes away. A killed operator is started again for what it had left. At 
 end a supervisor spoils the pages abandoned by killed operators
 (:func:`cinq.network.reconcile`), sends what is still queued, and
 :func:`cinq.network.balance` checks: no page in two messages, every page taken either
-in a sent message or spoiled, every move in the audit log.
+in a sent message or spoiled, every move in the audit log. Then each agent reads every
+message sent to it on the books exported before the run (:func:`verify_at_agents`):
+the agent's own pad book refuses a page used for two different messages.
 
 ``python benchmarks/network_stress.py --engine postgresql --procs 32 --messages 1000
 --agents 50`` is the issue's scenario; the tests run a small one.
@@ -29,8 +31,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cinq import decrypt
+from cinq.book import PadBook
+from cinq.document import Document
 from cinq.errors import CinqError
-from cinq.network import Slot, Station, accounts, balance, reconcile
+from cinq.network import Slot, Station, accounts, balance, export_books, reconcile
 from cinq.network.localserver import LocalPostgres
 from cinq.network.store import Unreachable
 
@@ -102,7 +107,29 @@ def _setup(
     with Station.create(db, name="stress", key_file=keys) as st:
         for a in range(agents):
             st.add_agent(f"{a:03d}", pages=pages, groups=20)
+            export_books(st, f"{a:03d}", folder / f"agent{a:03d}")
     return db, keys, pg
+
+
+def verify_at_agents(st: Station, folder: Path) -> list[str]:
+    """Every message sent, read by its agent on the book exported before the run: a
+    page used twice would be refused there (read for a different message), a wrong
+    key would fail its check groups. The problems found."""
+    with st.db.read() as cur:
+        sent = cur.execute("SELECT agent, groups FROM message WHERE state = 'sent'").fetchall()
+    books: dict[str, PadBook] = {}
+    problems = []
+    for agent, groups in sent:
+        book = books.get(agent) or books.setdefault(
+            agent, PadBook.open(folder / f"agent{agent}.receive.pad")
+        )
+        try:
+            decrypt(Document(groups=tuple(groups.split())), book)
+        except CinqError as exc:
+            problems.append(f"agent {agent}: {exc}")
+    for b in books.values():
+        b.close()
+    return problems
 
 
 def _spawn(
@@ -135,7 +162,7 @@ def run(args: argparse.Namespace, folder: Path) -> Outcome:
         spoiled = reconcile(st, older_than=timedelta(0))
         _drain(st)
         result = balance(st)
-    problems = result.problems
+        problems = result.problems + tuple(verify_at_agents(st, folder))
     if result.counts["messages_queued"] or result.counts["pages_taken"]:
         problems += ("pages left in queued messages or taken after the drain",)
     if pg is not None:

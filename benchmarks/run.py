@@ -22,6 +22,8 @@ whether it is met. Never used in tests. What each section measures is in its mod
    (silent and marked) on voices left out of training through a shortwave channel,
    runs called clean that were wrong, reception speed and memory; hours at full size
    (``--groups N`` sets the groups per cell).
+11. Network (network_bench.py): messages queued and sent per second by 1, 8 and 32
+   operator processes on PostgreSQL and 1 and 8 on SQLite, against SQLite with one.
 
 Results also go to a JSON file (``--json``; default build/bench/results.json, which
 git ignores).
@@ -44,6 +46,7 @@ import numpy as np
 
 import codebook_bench  # type: ignore[import-not-found]
 import depth_bench  # type: ignore[import-not-found]
+import network_bench  # type: ignore[import-not-found]
 import primitives_bench  # type: ignore[import-not-found]
 import receiver_bench  # type: ignore[import-not-found]
 import system_bench  # type: ignore[import-not-found]
@@ -68,10 +71,11 @@ class Plan:
     radio_groups: int
     depth: depth_bench.Plan
     receiver: receiver_bench.Plan
+    network_messages: int
 
 
-FULL = Plan(10_000_000, 5, 10**7, 11, 7, 10_000, 200, depth_bench.FULL, receiver_bench.FULL)
-QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 1_000, 40, depth_bench.QUICK, receiver_bench.QUICK)
+FULL = Plan(10_000_000, 5, 10**7, 11, 7, 10_000, 200, depth_bench.FULL, receiver_bench.FULL, 640)
+QUICK = Plan(1_000_000, 5, 10**7, 7, 5, 1_000, 40, depth_bench.QUICK, receiver_bench.QUICK, 320)
 
 
 def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]:
@@ -86,6 +90,7 @@ def sections(plan: Plan, radio: bool) -> list[tuple[str, Callable[[], Section]]]
         ("solve", lambda: depth_bench.solve_section(plan.depth)),
         ("find", lambda: depth_bench.find_section(plan.depth)),
         ("scale", lambda: depth_bench.scale_section(plan.depth)),
+        ("network", lambda: network_bench.section(5, plan.network_messages)),
     ]
     if radio:
         out.append(("radio", lambda: _radio(plan.radio_groups)))
@@ -104,6 +109,7 @@ KEYS = (
     "solve",
     "find",
     "scale",
+    "network",
     "radio",
     "receiver",
 )

@@ -156,7 +156,9 @@ def summary() -> list[str]:
 @dataclass(frozen=True)
 class Workspace:
     """A folder with a pad pair ``s`` (5 pages of 5 groups, page 1 used for doc.txt),
-    its export, a codebook, an intercept log, WAV files and foreign files."""
+    its export, a codebook, an intercept log, WAV files, a station's network
+    (``net.db``, ``net.toml``, the pair ``n``, agent 374's books and a reply
+    ``reply.txt`` on them) and foreign files."""
 
     root: Path
 
@@ -273,6 +275,7 @@ def build_workspace(root: Path) -> Workspace:
     foreign_sqlite(root / "foreign.db", random.Random("foreign"))
     (root / "short.txt").write_text(doc.split()[0] + "\n", encoding="utf-8")
     _radio_files(runner, root)
+    _network_files(runner, root)
     vic = _must(runner, "vic", "encrypt", *VIC_KEYS, "--keygroup", "77651", stdin=b"MEET")
     (root / "vic.txt").write_text(vic, encoding="utf-8")
     return Workspace(root)
@@ -289,6 +292,27 @@ def _radio_files(runner: Runner, root: Path) -> None:
     )
     short, tiny, wav = (str(root / n) for n in ("short.txt", "tiny.toml", "tiny.wav"))
     _must(runner, "broadcast", short, "-s", tiny, "-o", wav)
+
+
+#: The station's schedule: every agent, daily at 21:00, in the tiny profile (its
+#: broadcasts take milliseconds).
+NET_SCHEDULE = 'profile = "tiny.toml"\n[[slot]]\ntimes = ["21:00"]\nfrequency_khz = 5810\n'
+
+
+def _network_files(runner: Runner, root: Path) -> None:
+    """A station ``net.db`` with agents 374 and 512 (300 pages of 10 groups each way:
+    more than a fuzz test's cases spend), its schedule ``net.toml``, and a pad pair
+    ``n`` of 10-group pages that `network agent import` takes."""
+    db = str(root / "net.db")
+    _must(runner, "network", "init", "--db", db, "--name", "fuzz")
+    for call in ("374", "512"):
+        _must(runner, "network", "agent", "add", call, "--pages", "300", "--groups", "10",
+              "--db", db)  # fmt: skip
+    (root / "net.toml").write_text(NET_SCHEDULE, encoding="utf-8")
+    PadBook.create_pair(root / "n", pages=3, groups=10)
+    _must(runner, "network", "agent", "export", "374", str(root / "agent374"), "--db", db)
+    reply = _must(runner, "encrypt", "--book", str(root / "agent374.send.pad"), stdin=b"ON MY WAY\n")
+    (root / "reply.txt").write_text(reply, encoding="utf-8")
 
 
 def copy_workspace(template: Workspace, dest: Path) -> Workspace:

@@ -55,7 +55,16 @@ PER_COMMAND = 300
 
 # Commands that may change a book they were given (and only on success): every other
 # command must leave the books already there untouched even when it succeeds.
-MAY_CHANGE_BOOKS = {"encrypt", "decrypt", "pad burn", "pad export", "print pads"}
+MAY_CHANGE_BOOKS = {
+    "encrypt",
+    "decrypt",
+    "pad burn",
+    "pad export",
+    "print pads",
+    "network agent import",  # marks the send book's pages issued
+}
+# Commands whose --jsonl prints one JSON object a line.
+JSON_LINES = {"network run", "network audit"}
 # `cinq receive` documents exit 1 for a copy with unsure digits ('?'), written all the same.
 EXTRA_CODES = {"receive": frozenset({1})}
 
@@ -1095,6 +1104,300 @@ def vic_decrypt_keys(rng: random.Random, ws: Workspace) -> Case:
     return Case(("vic", "decrypt", *vic_keys(rng), *opt), ws.read("vic.txt"))
 
 
+# ----------------------------------------------------------------------------- network
+
+NET = ("--db", "net.db")
+# PostgreSQL addresses that fail at once (no name to resolve, a closed port), or parse.
+PG_URLS = (
+    "postgresql://127.0.0.1:1/none",
+    "postgres://u:secret@127.0.0.1:1/x",
+    "postgresql://%zz",
+    "postgresql://127.0.0.1:1/x?sslmode=nope",
+    "postgresql://[::1",
+)
+TIMES = (
+    "2030-01-02T00:00Z",
+    "2030-01-03T21:00+00:00",
+    "2030-01-05T00:00:00.5-05:00",
+    "2030-01-02T00:00",
+    "2030-01-02",
+    "2030-02-30T00:00Z",
+    "0001-01-01T00:00Z",
+    "9999-12-31T23:59+01:00",
+    "1969-12-31T23:59Z",
+    "2030-01-02T24:00Z",
+    "2030-01-02T00:00+99:00",
+    "now",
+)
+
+
+def net_time(rng: random.Random) -> str:
+    return pick(rng, *TIMES) if rng.random() < 0.7 else junk_arg(rng)
+
+
+def call_number(rng: random.Random) -> str:
+    return (
+        pick(rng, "374", "512", "999", "0", "00374", "123456", "37a", "-1", "")
+        if (rng.random() < 0.6)
+        else junk_arg(rng)
+    )
+
+
+def bad_station(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    """A station that is not one: damaged, foreign, another kind of file, unreachable."""
+    real = ws.read("net.db")
+    kind = rng.randrange(6)
+    if kind == 0:
+        return "case.db", (("case.db", real[: rng.randrange(len(real))]),)
+    if kind == 1:
+        return "case.db", (("case.db", mutate(rng, real)),)
+    if kind == 2:
+        foreign_sqlite(ws.root / "case.db", rng)
+        return "case.db", ()
+    if kind == 3:
+        return pick(rng, *PG_URLS), ()
+    name = pick(
+        rng, "s.send.pad", "log.db", "dir", "missing.db", "doc.txt", "", "\udcff", "a" * 300
+    )
+    return name, ()
+
+
+def key_file_opt(rng: random.Random) -> tuple[str, ...]:
+    return ("--key-file", pick(rng, "missing.keys", "doc.txt", "dir", "", "\udcff"))
+
+
+def net_options(
+    rng: random.Random, ws: Workspace, json_flag: str = "--json"
+) -> tuple[tuple[str, ...], tuple[tuple[str, bytes], ...]]:
+    """The options every `network` command takes: a bad --db or --key-file, or
+    ``json_flag`` (--json, or --jsonl for the commands that print lines)."""
+    choice = rng.randrange(3)
+    if choice == 0:
+        name, files = bad_station(rng, ws)
+        return ("--db", name), files
+    if choice == 1:
+        return (*NET, *key_file_opt(rng)), ()
+    return (*NET, json_flag), ()
+
+
+def network_init_db(rng: random.Random, ws: Workspace) -> Case:
+    name = pick(rng, "net.db", "s.send.pad", "doc.txt", "dir", "dir/", "missing/x.db", "",
+                "\udcff", "a" * 300, "/proc/x.db", f"case{rng.randrange(10**6)}.db")  # fmt: skip
+    return Case(("network", "init", "--db", name))
+
+
+def network_init_options(rng: random.Random, ws: Workspace) -> Case:
+    opt = rng.choice([("--name", junk_arg(rng)), key_file_opt(rng), ("--key-file", "new.keys")])
+    return Case(("network", "init", "--db", f"case{rng.randrange(10**6)}.db", *opt))
+
+
+def network_init_postgres(rng: random.Random, ws: Workspace) -> Case:
+    key = rng.choice([(), ("--key-file", "doc.txt"), ("--key-file", "missing/k.keys")])
+    return Case(("network", "init", "--db", pick(rng, *PG_URLS), *key))
+
+
+def network_init_key_file(rng: random.Random, ws: Workspace) -> Case:
+    """A new key file for a database that cannot be reached."""
+    return Case(("network", "init", "--db", pick(rng, *PG_URLS), "--key-file", "new.keys"))
+
+
+def network_agent_add_call(rng: random.Random, ws: Workspace) -> Case:
+    return Case(
+        ("network", "agent", "add", call_number(rng), "--pages", "2", "--groups", "10", *NET)
+    )
+
+
+def network_agent_add_numbers(rng: random.Random, ws: Workspace) -> Case:
+    pages = pick(rng, *BAD_INTS, "10001", "1")
+    groups = pick(rng, *BAD_INTS, "9", "1001", "10")
+    call = str(rng.randrange(10**5))
+    return Case(("network", "agent", "add", call, "--pages", pages, "--groups", groups, *NET))
+
+
+def network_agent_add_options(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        opts, files = ("--lang", pick(rng, "xx", "EN", "ru", "", "\udcff")), ()
+    else:
+        opts, files = net_options(rng, ws)
+        opts = tuple(o for o in opts if o != "--json") or NET
+    if "--db" not in opts:
+        opts = (*opts, *NET)
+    call = str(rng.randrange(10**5))
+    return Case(
+        ("network", "agent", "add", call, "--pages", "1", "--groups", "10", *opts), None, files
+    )
+
+
+def network_agent_import_books(rng: random.Random, ws: Workspace) -> Case:
+    book = bad_book(rng, ws)
+    other = pick(rng, "n.receive.pad", "s.receive.pad", "n.send.pad")
+    if rng.random() < 0.5:
+        args = ("--send", book[0], *maybe(rng, "--receive", other, p=0.5))
+    else:
+        args = (
+            "--send",
+            pick(rng, "n.send.pad", "s.send.pad", "n.receive.pad"),
+            "--receive",
+            book[0],
+        )
+    call = str(rng.randrange(10**5))
+    return with_book(Case(("network", "agent", "import", call, *args, *NET)), book)
+
+
+def network_agent_import_options(rng: random.Random, ws: Workspace) -> Case:
+    opts, files = net_options(rng, ws)
+    if rng.random() < 0.3:
+        opts = (*NET, "--lang", junk_arg(rng))
+    pair = ("--send", "n.send.pad", *maybe(rng, "--receive", "n.receive.pad", p=0.5))
+    return Case(("network", "agent", "import", call_number(rng), *pair, *opts), None, files)
+
+
+def network_agent_export_base(rng: random.Random, ws: Workspace) -> Case:
+    base = bad_name(rng) if rng.random() < 0.7 else f"x{rng.randrange(10**6)}"
+    return Case(("network", "agent", "export", pick(rng, "374", "512"), base, *NET))
+
+
+def network_agent_export_options(rng: random.Random, ws: Workspace) -> Case:
+    opts, files = net_options(rng, ws)
+    base = f"x{rng.randrange(10**6)}"
+    return Case(("network", "agent", "export", call_number(rng), base, *opts), None, files)
+
+
+def network_grant(rng: random.Random, ws: Workspace) -> Case:
+    user = (
+        pick(rng, "bob", "Bob", "1x", "a" * 70, "", "x; DROP", "\udcff")
+        if rng.random() < 0.7
+        else junk_arg(rng)
+    )
+    role = pick(rng, "operator", "SUPERVISOR", "admin", "", "\udcff")
+    where = rng.choice([NET, ("--db", pick(rng, *PG_URLS)), (*NET, *key_file_opt(rng))])
+    return Case(("network", "grant", user, role, *where))
+
+
+def network_queue_text(rng: random.Random, ws: Workspace) -> Case:
+    text = rng.choice(
+        [
+            lambda: junk_text(rng, 60).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 100)),
+            lambda: b"A" * rng.choice([0, 1, 40, 10_000]),
+            lambda: b"MEET AT DAWN\n",
+        ]
+    )()
+    if rng.random() < 0.3:  # the text as an argument
+        arg = text.decode("utf-8", "surrogateescape").replace("\x00", "")
+        return Case(("network", "queue", "374", arg, *NET))
+    return Case(("network", "queue", pick(rng, "374", "512"), *maybe(rng, "-"), *NET), text)
+
+
+def network_queue_call(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("network", "queue", call_number(rng), "HELLO", *NET))
+
+
+def network_queue_options(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("network", "queue", "374", "HELLO", "--at", net_time(rng), *NET))
+    opts, files = net_options(rng, ws)
+    return Case(("network", "queue", "374", "HELLO", *opts), None, files)
+
+
+def run_span(rng: random.Random) -> tuple[str, ...]:
+    """A span of a few days of January 2030 (each slot is filled once: a fuzz test
+    spends few pages), or times that are refused."""
+    if rng.random() < 0.3:
+        return ("--from", net_time(rng), "--to", net_time(rng))
+    day = rng.randint(1, 26)
+    return (
+        "--from",
+        f"2030-01-{day:02d}T00:00Z",
+        "--to",
+        f"2030-01-{day + rng.randint(0, 3):02d}T22:00Z",
+    )
+
+
+def network_run_schedule(rng: random.Random, ws: Workspace) -> Case:
+    good = ws.read("net.toml")
+    data = rng.choice(
+        [
+            lambda: mutate(rng, good),
+            lambda: good.replace(
+                b"21:00", pick(rng, "25:00", "", "9pm", "21:00:00.5", "x").encode()
+            ),
+            lambda: good.replace(b"5810", pick(rng, "0", "-1", '"x"', "1e9", "true").encode()),
+            lambda: good + b'agents = ["999"]\n',
+            lambda: good + b'days = ["mon", "funday"]\n',
+            lambda: good + b"stagger_minutes = " + pick(rng, "-5", "1441", "30").encode() + b"\n",
+            lambda: good.replace(b"tiny.toml", pick(rng, "E11", "nope", "\\u00e9", "").encode()),
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+        ]
+    )()
+    return Case(("network", "run", "--schedule", "case.toml", *run_span(rng), *NET), None,
+                (("case.toml", data),))  # fmt: skip
+
+
+def network_run_times(rng: random.Random, ws: Workspace) -> Case:
+    return Case(("network", "run", "--schedule", "net.toml", *run_span(rng), *NET))
+
+
+def network_run_out(rng: random.Random, ws: Workspace) -> Case:
+    out = "dir" if rng.random() < 0.3 else bad_out(rng)
+    audio = maybe(rng, "--audio", p=0.2)
+    return Case(
+        ("network", "run", "--schedule", "net.toml", *run_span(rng), "--out", out, *audio, *NET)
+    )
+
+
+def network_run_options(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.3:
+        name, files = junk_path_arg(rng, ws)
+        return Case(("network", "run", "--schedule", name, *run_span(rng), *NET), None, files)
+    opts, files = net_options(rng, ws, "--jsonl")
+    extra = maybe(rng, "--audio", p=0.2)
+    return Case(
+        ("network", "run", "--schedule", "net.toml", *run_span(rng), *extra, *opts), None, files
+    )
+
+
+def network_status(rng: random.Random, ws: Workspace) -> Case:
+    opts, files = net_options(rng, ws)
+    return Case(("network", "status", *opts, *json_or_not(rng)), None, files)
+
+
+def network_audit(rng: random.Random, ws: Workspace) -> Case:
+    opts, files = net_options(rng, ws, "--jsonl")
+    counts = rng.choice([("--after", pick(rng, *BAD_INTS)), ("--limit", pick(rng, *BAD_INTS)), ()])
+    return Case(("network", "audit", *counts, *opts), None, files)
+
+
+def network_read_document(rng: random.Random, ws: Workspace) -> Case:
+    """The agent's message: the fuzz workspace's documents, mutated, or junk."""
+    good = ws.read(pick(rng, "reply.txt", "reply.txt", "doc.txt"))
+    data = rng.choice(
+        [
+            lambda: mutate(rng, good),
+            lambda: good,
+            lambda: junk_text(rng).encode("utf-8", "surrogatepass"),
+            lambda: rng.randbytes(rng.randint(0, 300)),
+        ]
+    )()
+    if rng.random() < 0.5:
+        return Case(("network", "read", pick(rng, "374", "512"), "-", *NET), data)
+    return Case(("network", "read", "374", "case.txt", *NET), None, (("case.txt", data),))
+
+
+def network_read_options(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.3:
+        return Case(("network", "read", call_number(rng), "doc.txt", *NET))
+    opts, files = net_options(rng, ws)
+    return Case(("network", "read", "374", "doc.txt", *opts), None, files)
+
+
+def network_reconcile(rng: random.Random, ws: Workspace) -> Case:
+    opts, files = net_options(rng, ws)
+    older = maybe(rng, "--older-than", pick(rng, *BAD_INTS, "10000001"), p=0.5)
+    return Case(("network", "reconcile", *older, *opts), None, files)
+
+
 # ----------------------------------------------------------------------------- the table
 
 # `cinq console` serves until stopped, so only its refusals are fuzzed here (never a
@@ -1208,6 +1511,41 @@ COMMANDS: dict[str, dict[str, Gen]] = {
         "options": vic_encrypt_options,
     },
     "vic decrypt": {"groups": vic_decrypt_groups, "keys": vic_decrypt_keys},
+    "network init": {
+        "db": network_init_db,
+        "options": network_init_options,
+        "postgres": network_init_postgres,
+        "key-file": network_init_key_file,
+    },
+    "network agent add": {
+        "call": network_agent_add_call,
+        "numbers": network_agent_add_numbers,
+        "options": network_agent_add_options,
+    },
+    "network agent import": {
+        "books": network_agent_import_books,
+        "options": network_agent_import_options,
+    },
+    "network agent export": {
+        "base": network_agent_export_base,
+        "options": network_agent_export_options,
+    },
+    "network grant": {"args": network_grant},
+    "network queue": {
+        "text": network_queue_text,
+        "call": network_queue_call,
+        "options": network_queue_options,
+    },
+    "network run": {
+        "schedule": network_run_schedule,
+        "times": network_run_times,
+        "out": network_run_out,
+        "options": network_run_options,
+    },
+    "network status": {"args": network_status},
+    "network audit": {"args": network_audit},
+    "network read": {"document": network_read_document, "options": network_read_options},
+    "network reconcile": {"args": network_reconcile},
 }
 
 # Crashes found in code another helper owns, marked until their fix lands:
@@ -1269,9 +1607,12 @@ def verdict(
         return f"a book changed on a refusal (exit {outcome.exit_code}): {outcome.output[-200:]!r}"
     if command not in MAY_CHANGE_BOOKS and {k: after.get(k) for k in before} != before:
         return f"a book already there was changed (exit {outcome.exit_code})"
-    if not refused and "--json" in case.args and "--help" not in case.args:
+    wants_json = "--json" in case.args or ("--jsonl" in case.args and command in JSON_LINES)
+    if not refused and wants_json and "--help" not in case.args:
+        lines = outcome.stdout.splitlines() if "--jsonl" in case.args else [outcome.stdout]
         try:
-            json.loads(outcome.stdout)
+            for line in lines:
+                json.loads(line)
         except ValueError:
             return f"--json printed what is not JSON: {outcome.stdout[:120]!r}"
     if kind == "forged" and outcome.exit_code != 4:

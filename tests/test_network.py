@@ -396,3 +396,30 @@ def test_stress_with_killed_operators_and_a_restart(engine: str, tmp_path: Path)
         counts["pages_used"] + counts["pages_spoiled"]
         == counts["messages_sent"] + (counts["pages_spoiled"])
     )
+
+
+def test_replies_are_read_once_verified_and_burned(station: Station, tmp_path: Path) -> None:
+    from cinq import encrypt
+    from cinq.errors import AuthenticationFailed
+    from cinq.network.replies import read_reply
+
+    station.add_agent("374", pages=4, groups=20, lang="fr")
+    books = export_books(station, "374", tmp_path / "agent")
+    long = "le courrier est arrivé au point convenu " * 3  # more than one page of 20 groups
+    doc = encrypt(long, books.send_book, lang="fr")
+    tampered = doc.render().replace(doc.groups[2], f"{(int(doc.groups[2]) + 1) % 100000:05d}")
+    with pytest.raises(AuthenticationFailed):
+        read_reply(station, "374", tampered)
+    assert accounts(station)[0].pages["receive"] == {"unused": 4}  # nothing marked
+    reply = read_reply(station, "374", doc)
+    assert reply.text == decrypt_expected(long, "fr") and len(reply.page_ids) > 1
+    with pytest.raises(KeyManagementError, match="already read"):
+        read_reply(station, "374", doc)
+    other = encrypt("autre", books.send_book, lang="fr")  # the next page: fine
+    assert read_reply(station, "374", other).text == "AUTRE"
+    ids = {p.page_id for p in station.page_specs("374")[0]["receive"]}
+    stranger = next(f"{n:05d}" for n in range(100_000) if f"{n:05d}" not in ids)
+    with pytest.raises(KeyManagementError, match="not in agent 374's receive book"):
+        read_reply(station, "374", doc.render().replace(doc.groups[0], stranger, 1))
+    result = balance(station)
+    assert result.ok and result.counts["pages_read"] == len(reply.page_ids) + 1

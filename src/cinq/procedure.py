@@ -216,6 +216,22 @@ def compose(
     return Message(indicator, body, tag)
 
 
+def open_message(
+    message: Message,
+    key: Digits,
+    board: Board,
+    *,
+    convention: Convention = Convention.SUBTRACT,
+    check: Scheme | None = auth.STRONG,
+) -> str:
+    """The text of ``message`` on ``key`` (its pages' digits, in order), after its
+    check groups verify: :class:`AuthenticationFailed` if they do not (nothing is
+    deciphered), :class:`BadInput` if the digits do not decode on ``board``."""
+    n = len(message.body)
+    verified = _verify(message, key[n:], check, unverified=False)
+    return _decode(message, decipher(message.body, key[:n], convention), board, verified)
+
+
 def text_digits(
     text: str,
     board: Board | None,

@@ -46,6 +46,9 @@ def closed_on_failure(conn: sqlite3.Connection, p: Path, *, full: str) -> Iterat
     except sqlite3.Error as exc:
         conn.close()
         raise BadInput(f"{p} is not {full} ({exc})") from None
+    except UnicodeDecodeError:  # a damaged header can make SQLite answer a PRAGMA in bytes
+        conn.close()
+        raise BadInput(f"{p} is not {full} (its header is damaged)") from None
     except BaseException:
         conn.close()
         raise

@@ -208,6 +208,12 @@ COMMANDS: Mapping[str, Entry] = {
         "The VIC cipher of Reino Häyhänen (1950s), in English or in the original Russian.",
         True,
     ),
+    "network": Entry(
+        "network",
+        "app",
+        "A station's network: agents' pad books, a queue, scheduled transmissions, an audit log.",
+        True,
+    ),
 }
 
 _COMMAND_KEY = "cinq.command"  # ctx.meta: the command being run

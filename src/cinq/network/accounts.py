@@ -1,10 +1,11 @@
 """A station's accounts: what each agent's pad holds and has spent, the audit log, the
 pages abandoned by killed operators, and the check that the books balance.
 
-The rule the check proves: every page is *unused*, *taken* (by an operator at work),
-*used* for exactly one message, or *spoiled*; no page is in two messages; every
-message was queued once and sent at most once, in one slot; and the audit log holds
-an entry for each of these moves, written in the transaction that made it.
+The rule the check proves: every send page is *unused*, *taken* (by an operator at
+work), *used* for exactly one message, or *spoiled*; no page is in two messages; every
+message was queued once and sent at most once, in one slot; every receive page read
+holds the digest of the message read on it; and the audit log holds an entry for each
+of these moves, written in the transaction that made it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .station import Action, now
 
 if TYPE_CHECKING:
     from .station import Station
+    from .store import Cursor
 
 
 @dataclass(frozen=True)
@@ -169,11 +171,12 @@ def balance(station: Station) -> Balance:
     return Balance(tuple(problems), counts)
 
 
-def _counts(cur: object) -> dict[str, int]:
+def _counts(cur: Cursor) -> dict[str, int]:
     q = {
         "pages_unused": "SELECT COUNT(*) FROM page WHERE state = 'unused'",
         "pages_taken": "SELECT COUNT(*) FROM page WHERE state = 'taken'",
-        "pages_used": "SELECT COUNT(*) FROM page WHERE state = 'used'",
+        "pages_used": "SELECT COUNT(*) FROM page WHERE state = 'used' AND book = 'send'",
+        "pages_read": "SELECT COUNT(*) FROM page WHERE state = 'used' AND book = 'receive'",
         "pages_spoiled": "SELECT COUNT(*) FROM page WHERE state = 'spoiled'",
         "messages_queued": "SELECT COUNT(*) FROM message WHERE state = 'queued'",
         "messages_sent": "SELECT COUNT(*) FROM message WHERE state = 'sent'",
@@ -181,13 +184,13 @@ def _counts(cur: object) -> dict[str, int]:
         "transmissions": "SELECT COUNT(*) FROM transmission",
         "audit_entries": "SELECT COUNT(*) FROM audit",
     }
-    return {k: int(cur.execute(sql).fetchone()[0]) for k, sql in q.items()}  # type: ignore[attr-defined]
+    return {k: int(cur.execute(sql).fetchone()[0]) for k, sql in q.items()}
 
 
-def _page_problems(cur: object) -> list[str]:
+def _page_problems(cur: Cursor) -> list[str]:
     checks = {
-        "used pages in no message": "SELECT COUNT(*) FROM page p WHERE p.state = 'used' "
-        "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.page = p.id)",
+        "used send pages in no message": "SELECT COUNT(*) FROM page p WHERE p.state = 'used' "
+        "AND p.book = 'send' AND NOT EXISTS (SELECT 1 FROM message m WHERE m.page = p.id)",
         "messages on a page not used": "SELECT COUNT(*) FROM message m JOIN page p "
         "ON p.id = m.page WHERE p.state <> 'used'",
         "pages in more than one message": "SELECT COUNT(*) FROM (SELECT page FROM message "
@@ -200,17 +203,19 @@ def _page_problems(cur: object) -> list[str]:
         "message m ON m.id = t.message WHERE m.state <> 'sent'",
         "pages with digits left after use": "SELECT COUNT(*) FROM page WHERE "
         "state IN ('used', 'spoiled') AND digits IS NOT NULL",
+        "receive pages read without a message digest": "SELECT COUNT(*) FROM page WHERE "
+        "book = 'receive' AND state = 'used' AND received IS NULL",
     }
     out = []
     for what, sql in checks.items():
-        n = int(cur.execute(sql).fetchone()[0])  # type: ignore[attr-defined]
+        n = int(cur.execute(sql).fetchone()[0])
         if n:
             out.append(f"{n} {what}")
     return out
 
 
-def _audit_problems(cur: object, counts: dict[str, int]) -> list[str]:
-    rows = cur.execute("SELECT action, COUNT(*) FROM audit GROUP BY action").fetchall()  # type: ignore[attr-defined]
+def _audit_problems(cur: Cursor, counts: dict[str, int]) -> list[str]:
+    rows = cur.execute("SELECT action, COUNT(*) FROM audit GROUP BY action").fetchall()
     logged = Counter({str(a): int(n) for a, n in rows})
     expect = {
         Action.TAKE: counts["pages_taken"] + counts["pages_used"] + _spoiled_taken(cur),
@@ -225,10 +230,10 @@ def _audit_problems(cur: object, counts: dict[str, int]) -> list[str]:
     ]
 
 
-def _spoiled_taken(cur: object) -> int:
+def _spoiled_taken(cur: Cursor) -> int:
     """Spoiled pages that had been taken (a page can also be spoiled unused)."""
     sql = "SELECT COUNT(*) FROM page WHERE state = 'spoiled' AND taken_by IS NOT NULL"
-    return int(cur.execute(sql).fetchone()[0])  # type: ignore[attr-defined]
+    return int(cur.execute(sql).fetchone()[0])
 
 
 __all__ = [

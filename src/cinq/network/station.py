@@ -36,7 +36,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +92,7 @@ class Action(StrEnum):
     SEND = "send"
     SPOIL = "spoil"
     GRANT = "grant"
+    READ = "read"
 
 
 def now() -> str:
@@ -151,10 +152,25 @@ class Transmission:
 
 @dataclass(frozen=True)
 class _Taken:
+    """A page taken for a message: its row, ID, stored digits (sealed on PostgreSQL,
+    as they are on SQLite: never in the ``repr``) and key slot."""
+
     row: int
     page_id: str
     stored: bytes
     slot: int | None
+
+    def __repr__(self) -> str:
+        return (
+            f"_Taken(row={self.row}, page_id={self.page_id!r}, stored=<{len(self.stored)} bytes>)"
+        )
+
+
+class _Slot(Enum):
+    """Why a slot was not filled from the queue."""
+
+    ALREADY = "already transmitted"
+    EMPTY = "nothing queued for the agent"
 
 
 @dataclass(frozen=True)
@@ -224,18 +240,24 @@ class Station:
         else:
             if key_file is None:
                 raise BadInput("a station on PostgreSQL needs a new key file (--key-file)")
-            keys = KeyFile.create(key_file)
-            meta["key_file"] = str(Path(key_file).resolve())
-            station = cls._create_postgres(where, keys, meta, actor)
+            station = cls._create_postgres(where, Path(key_file), meta, actor)
         station._audit_alone(Action.CREATE, detail=f"station {name}")
         return station
 
     @classmethod
     def _create_postgres(
-        cls, where: Address, keys: KeyFile, meta: dict[str, str], actor: str | None
+        cls, where: Address, key_file: Path, meta: dict[str, str], actor: str | None
     ) -> Station:
-        db = where.open(keys=keys)
+        """The schema, roles and meta in one transaction; the key file is made once
+        the database is reached and removed again if the station is not made."""
+        db = where.open(keys=None)
         assert isinstance(db, PostgresDatabase)
+        try:
+            db.keys = KeyFile.create(key_file)
+        except BaseException:
+            db.close()
+            raise
+        meta["key_file"] = str(key_file.resolve())
         try:
             with db.write() as cur:
                 if cur.execute("SELECT to_regclass('public.meta')").fetchone()[0] is not None:
@@ -246,6 +268,7 @@ class Station:
                     cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
         except BaseException:
             db.close()
+            key_file.unlink(missing_ok=True)  # it holds no key yet
             raise
         return cls(db, meta, actor)
 
@@ -412,6 +435,7 @@ class Station:
         return f"cinq-network/{self._id}/{call}/{book}/{page_id}".encode()
 
     def _agent(self, cur: Cursor, call: str) -> tuple[str, int]:
+        _check_call(call)
         row = cur.execute(
             "SELECT lang, groups_per_page FROM agent WHERE name = ?", (call,)
         ).fetchone()
@@ -421,15 +445,23 @@ class Station:
 
     # -- queueing ------------------------------------------------------------------------
 
-    def queue(self, call: str, text: str, *, at: datetime | None = None) -> Queued:
+    def queue(
+        self,
+        call: str,
+        text: str,
+        *,
+        at: datetime | None = None,
+        policy: lg.Policy = lg.Policy.STRICT,
+    ) -> Queued:
         """Encipher ``text`` for agent ``call`` on its next page and queue it for the
-        agent's next slot. Refused, with nothing taken, if the text cannot be encoded
-        or does not fit one page."""
+        agent's next slot (``at``: as of that time). Refused, with nothing taken, if
+        the text cannot be encoded (``policy``: what to do with characters the board
+        lacks) or does not fit one page."""
         with self.db.read() as cur:
             lang, groups = self._agent(cur, call)
         cap = Capacity(groups)
         try:
-            plain = text_digits(text, None, lang, lg.Policy.STRICT, None, fill_to=cap.text_digits)
+            plain = text_digits(text, None, lang, policy, None, fill_to=cap.text_digits)
         except MessageTooLong as exc:
             raise BadInput(
                 f"{exc.message}: a message to agent {call} is one page of {groups} groups; "
@@ -525,11 +557,23 @@ class Station:
         inside the transaction that marks the message sent: if it fails, nothing is
         marked. None if the slot was already transmitted (by another operator)."""
         for _ in range(3):
-            sent = self._transmit_queued(slot, deliver)
-            if sent is not None:
-                return None if sent is _ALREADY else sent  # type: ignore[return-value]
+            try:
+                sent = self._transmit_queued(slot, deliver)
+            except KeyManagementError:
+                if self._transmitted(slot):
+                    return None  # another operator filled it first: its transaction won
+                raise
+            if isinstance(sent, Transmission):
+                return sent
+            if sent is _Slot.ALREADY:
+                return None
             self._dummy(slot)
         raise KeyManagementError(f"could not fill the slot of agent {slot.agent} at {slot.at}")
+
+    def _transmitted(self, slot: Slot) -> bool:
+        with self.db.read() as cur:
+            sql = "SELECT 1 FROM transmission WHERE agent = ? AND at = ?"
+            return cur.execute(sql, (slot.agent, _stamp(slot.at))).fetchone() is not None
 
     def _dummy(self, slot: Slot) -> Queued:
         with self.db.read() as cur:
@@ -539,20 +583,20 @@ class Station:
 
     def _transmit_queued(
         self, slot: Slot, deliver: Callable[[Transmission], None] | None
-    ) -> Transmission | object | None:
+    ) -> Transmission | _Slot:
         at = _stamp(slot.at)
         with self.db.write() as cur:
             if cur.execute(
                 "SELECT 1 FROM transmission WHERE agent = ? AND at = ?", (slot.agent, at)
             ).fetchone():
-                return _ALREADY
+                return _Slot.ALREADY
             row = cur.execute(
                 "SELECT id, groups, dummy FROM message WHERE agent = ? AND state = 'queued' "
                 "AND queued_at <= ? ORDER BY dummy, id LIMIT 1" + self.db.lock_free,
                 (slot.agent, at),
             ).fetchone()
             if row is None:
-                return None
+                return _Slot.EMPTY
             sent = Transmission(slot, int(row[0]), tuple(str(row[1]).split()), bool(row[2]))
             cur.execute("UPDATE message SET state = 'sent' WHERE id = ?", (sent.message,))
             cur.execute(
@@ -564,9 +608,6 @@ class Station:
             if deliver is not None:
                 deliver(sent)
         return sent
-
-
-_ALREADY = object()
 
 
 def _check_call(call: str) -> None:

@@ -40,7 +40,14 @@ FORMAT = "cinq-network"
 VERSION = "1"
 
 # The states of a page and the only moves between them (enforced by triggers).
-MOVES = (("unused", "taken"), ("taken", "used"), ("taken", "spoiled"), ("unused", "spoiled"))
+# unused -> used: a receive page, read (in the transaction that verifies the message).
+MOVES = (
+    ("unused", "taken"),
+    ("taken", "used"),
+    ("taken", "spoiled"),
+    ("unused", "spoiled"),
+    ("unused", "used"),
+)
 
 
 class NotPermitted(KeyManagementError):
@@ -64,7 +71,8 @@ class Cursor(Protocol):
 _MOVES_SQL = " OR ".join(f"(OLD.state = '{a}' AND NEW.state = '{b}')" for a, b in MOVES)
 _SAME = (
     "NEW.id = OLD.id AND NEW.agent = OLD.agent AND NEW.book = OLD.book "
-    "AND NEW.number = OLD.number AND NEW.page_id = OLD.page_id"
+    "AND NEW.number = OLD.number AND NEW.page_id = OLD.page_id "
+    "AND (OLD.received IS NULL OR NEW.received = OLD.received)"
 )
 
 
@@ -80,7 +88,7 @@ def _tables(serial: str, blob: str, boolean: str) -> list[str]:
             number INTEGER NOT NULL, page_id TEXT NOT NULL, digits {blob}, key_slot INTEGER,
             state TEXT NOT NULL DEFAULT 'unused'
                 CHECK (state IN ('unused', 'taken', 'used', 'spoiled')),
-            taken_by TEXT, taken_at TEXT,
+            taken_by TEXT, taken_at TEXT, received TEXT,
             UNIQUE (agent, book, number), UNIQUE (agent, book, page_id),
             CHECK ((state IN ('unused', 'taken')) = (digits IS NOT NULL)))""",
         "CREATE INDEX page_free ON page (agent, book, state, number)",
@@ -129,7 +137,10 @@ _PG_GUARDS = [
     """CREATE FUNCTION cinq_audit_append() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP <> 'INSERT' THEN RAISE EXCEPTION 'the audit log is append-only'; END IF;
-            NEW.actor := session_user;  -- who acted is the database's word, not the client's
+            -- who acted, and when, is the database's word, not the client's
+            NEW.actor := session_user;
+            NEW.at := to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                              'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00';
             RETURN NEW;
         END $$""",
     """CREATE TRIGGER audit_append BEFORE INSERT OR UPDATE OR DELETE ON audit
@@ -149,7 +160,7 @@ _PG_ROLES = [
         END $$""",
     f"GRANT {OPERATOR} TO {SUPERVISOR}",
     f"GRANT SELECT ON meta, agent, page, message, transmission, audit TO {OPERATOR}",
-    f"GRANT UPDATE (state, digits, taken_by, taken_at) ON page TO {OPERATOR}",
+    f"GRANT UPDATE (state, digits, taken_by, taken_at, received) ON page TO {OPERATOR}",
     f"GRANT INSERT ON message, transmission, audit TO {OPERATOR}",
     f"GRANT UPDATE (state) ON message TO {OPERATOR}",
     f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {OPERATOR}",

@@ -311,7 +311,9 @@ def _network_files(runner: Runner, root: Path) -> None:
     (root / "net.toml").write_text(NET_SCHEDULE, encoding="utf-8")
     PadBook.create_pair(root / "n", pages=3, groups=10)
     _must(runner, "network", "agent", "export", "374", str(root / "agent374"), "--db", db)
-    reply = _must(runner, "encrypt", "--book", str(root / "agent374.send.pad"), stdin=b"ON MY WAY\n")
+    reply = _must(
+        runner, "encrypt", "--book", str(root / "agent374.send.pad"), stdin=b"ON MY WAY\n"
+    )
     (root / "reply.txt").write_text(reply, encoding="utf-8")
 
 

@@ -423,3 +423,38 @@ def test_replies_are_read_once_verified_and_burned(station: Station, tmp_path: P
         read_reply(station, "374", doc.render().replace(doc.groups[0], stranger, 1))
     result = balance(station)
     assert result.ok and result.counts["pages_read"] == len(reply.page_ids) + 1
+
+
+def test_a_week_with_four_operators_balances(tmp_path: Path) -> None:
+    """The issue's week (benchmarks/network_week.py), small: 8 agents, 4 operators
+    racing for every slot, 3 days; accounts, audit and the agents' own reading."""
+    out = tmp_path / "week.json"
+    args = ["--agents", "8", "--operators", "4", "--days", "3", "--json", str(out)]
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "network_week.py"), *args], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(out.read_text())
+    assert report["problems"] == []
+    assert report["counts"]["transmissions"] == report["slots"] == 8 * 2 * 3
+    assert report["traffic_test"]["distinguishable"] is False
+    assert sum(r.get("sent", 0) for r in report["by_operator"]) == report["slots"]
+
+
+def test_a_failed_delivery_marks_nothing_and_the_slot_can_be_retried(
+    station: Station, address: tuple[str, Path | None]
+) -> None:
+    station.add_agent("374", pages=3, groups=20)
+    queued = station.queue("374", "hello", at=T0)
+
+    def full_disk(_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        station.transmit(_slot(1), deliver=full_disk)
+    assert balance(station).counts["messages_queued"] == 1  # still waiting, not sent
+    with Station.open(address[0], key_file=address[1]) as other:
+        assert other.transmit(_slot(1)) is None  # the slot is claimed by the first
+    again = station.transmit(_slot(1))  # the same operator may try again at once
+    assert again is not None and again.message == queued.message
+    assert balance(station).ok

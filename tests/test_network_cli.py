@@ -265,3 +265,41 @@ def test_network_help_loads_no_station_code() -> None:
         env={**os.environ, "PYTHONPATH": str(SRC)},
     )
     assert "Usage: " in out.stdout and out.stdout.strip().endswith("[]"), out.stderr
+
+
+def test_the_same_commands_on_postgresql_with_roles(pg_url: str, tmp_path: Path) -> None:
+    """On a real PostgreSQL server: the owner makes the station and its users, an
+    operator queues and runs the schedule, a reply is read, and the database refuses
+    the operator what only a supervisor may do (exit 3)."""
+    keys, base = tmp_path / "keys.bin", tmp_path / "a374"
+    schedule = tmp_path / "week.toml"
+    schedule.write_text(SCHEDULE, encoding="utf-8")
+    op = pg_url.replace("cinq@", "op1@")
+
+    def run(db: str, *args: str | Path, input: str | None = None) -> Result:
+        return cinq("network", *args, "--db", db, input=input, cwd=tmp_path)
+
+    for args in (("init", "--key-file", keys), ("agent", "add", "374", "--pages", "4",
+                 "--groups", "20"), ("agent", "export", "374", base),
+                 ("grant", "op1", "operator")):  # fmt: skip
+        r = run(pg_url, *args)
+        assert r.returncode == 0, r.stderr
+    assert run(op, "queue", "374", "MEET AT DAWN").returncode == 0
+    (tmp_path / "tx").mkdir()
+    r = run(op, "run", "--schedule", schedule, *FIRST_DAY, "--out", tmp_path / "tx")
+    assert r.returncode == 0, r.stderr
+    assert cinq("decrypt", "--book", f"{base}.receive.pad", tmp_path / "tx" / NAMES[0]).stdout == (
+        "MEET AT DAWN\n"
+    )
+    reply = cinq("encrypt", "--book", f"{base}.send.pad", input="ON MY WAY\n")
+    (tmp_path / "reply.txt").write_text(reply.stdout, encoding="utf-8")
+    r = run(op, "read", "374", tmp_path / "reply.txt")
+    assert (r.returncode, r.stdout) == (0, "ON MY WAY\n")
+    assert run(op, "read", "374", tmp_path / "reply.txt").returncode == 3  # read once
+    refused = run(op, "agent", "add", "512", "--pages", "1", "--groups", "20")
+    assert refused.returncode == 3 and "permission denied" in refused.stderr
+    audit = run(pg_url, "audit", "--jsonl").stdout.splitlines()
+    actors = {(e["action"], e["actor"]) for e in map(json.loads, audit)}
+    assert {("queue", "op1"), ("send", "op1"), ("read", "op1")} <= actors
+    status = json.loads(run(pg_url, "status", "--json").stdout)
+    assert status["balance"]["balanced"] is True

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .. import files
 from ..errors import BadInput, KeyManagementError
 
 KEY_BYTES = 32
@@ -78,16 +79,11 @@ class KeyFile:
         """A new, empty key file (mode 0600); refused if ``path`` exists."""
         p = Path(path)
         try:
-            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            files.write_new(p, HEADER, mode=0o600)  # whole or not at all, never over a file
         except FileExistsError:
             raise BadInput(f"{p} exists: a key file is never overwritten") from None
         except OSError as exc:
             raise BadInput(f"cannot create key file {p}: {exc.strerror}") from None
-        try:
-            os.write(fd, HEADER)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         return cls(p)
 
     @classmethod

@@ -35,7 +35,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum, StrEnum
 from pathlib import Path
 
@@ -65,6 +65,7 @@ from .store import (
 
 CHECK = auth.STRONG
 MAX_PAGES = 10_000
+CLAIM_SECONDS = 120  # how long an operator's claim on a slot keeps the others off it
 _CALL = re.compile(r"[0-9]{1,5}")
 _USER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -555,7 +556,15 @@ class Station:
         """Fill ``slot``: the agent's oldest real message queued by then, else a queued
         dummy, else a new dummy. ``deliver(transmission)`` (write the document) runs
         inside the transaction that marks the message sent: if it fails, nothing is
-        marked. None if the slot was already transmitted (by another operator)."""
+        marked. None if the slot was already transmitted, or is being transmitted, by
+        another operator.
+
+        Operators claim a slot before they fill it, so that of several operators
+        working one schedule only one makes its dummy. A claim lasts
+        :data:`CLAIM_SECONDS`: the slot of an operator killed after claiming it can be
+        filled by another after that."""
+        if not self._claim(slot):
+            return None
         for _ in range(3):
             try:
                 sent = self._transmit_queued(slot, deliver)
@@ -569,6 +578,20 @@ class Station:
                 return None
             self._dummy(slot)
         raise KeyManagementError(f"could not fill the slot of agent {slot.agent} at {slot.at}")
+
+    def _claim(self, slot: Slot) -> bool:
+        """Whether this session holds ``slot`` now (a new claim, or one expired)."""
+        expired = (datetime.now(UTC) - timedelta(seconds=CLAIM_SECONDS)).isoformat()
+        with self.db.write() as cur:
+            row = cur.execute(
+                "INSERT INTO slot_claim (agent, at, claimed_by, claimed_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (agent, at) DO UPDATE SET claimed_by = excluded.claimed_by, "
+                "claimed_at = excluded.claimed_at "
+                "WHERE slot_claim.claimed_at < ? OR slot_claim.claimed_by = excluded.claimed_by "
+                "RETURNING claimed_by",
+                (slot.agent, _stamp(slot.at), self.session, now(), expired),
+            ).fetchone()
+        return row is not None and row[0] == self.session
 
     def _transmitted(self, slot: Slot) -> bool:
         with self.db.read() as cur:

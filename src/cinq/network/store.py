@@ -102,6 +102,9 @@ def _tables(serial: str, blob: str, boolean: str) -> list[str]:
             id {serial}, agent TEXT NOT NULL REFERENCES agent (name), at TEXT NOT NULL,
             frequency_khz INTEGER, message INTEGER NOT NULL UNIQUE REFERENCES message (id),
             sent_by TEXT NOT NULL, UNIQUE (agent, at))""",
+        """CREATE TABLE slot_claim (
+            agent TEXT NOT NULL REFERENCES agent (name), at TEXT NOT NULL,
+            claimed_by TEXT NOT NULL, claimed_at TEXT NOT NULL, PRIMARY KEY (agent, at))""",
         f"""CREATE TABLE audit (
             id {serial}, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
             agent TEXT, page_id TEXT, message INTEGER, detail TEXT)""",
@@ -159,9 +162,10 @@ _PG_ROLES = [
             CREATE ROLE {SUPERVISOR} NOLOGIN; END IF;
         END $$""",
     f"GRANT {OPERATOR} TO {SUPERVISOR}",
-    f"GRANT SELECT ON meta, agent, page, message, transmission, audit TO {OPERATOR}",
+    f"GRANT SELECT ON meta, agent, page, message, transmission, audit, slot_claim TO {OPERATOR}",
     f"GRANT UPDATE (state, digits, taken_by, taken_at, received) ON page TO {OPERATOR}",
-    f"GRANT INSERT ON message, transmission, audit TO {OPERATOR}",
+    f"GRANT INSERT ON message, transmission, audit, slot_claim TO {OPERATOR}",
+    f"GRANT UPDATE (claimed_by, claimed_at) ON slot_claim TO {OPERATOR}",
     f"GRANT UPDATE (state) ON message TO {OPERATOR}",
     f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {OPERATOR}",
     f"GRANT INSERT ON agent, page TO {SUPERVISOR}",

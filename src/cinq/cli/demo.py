@@ -56,6 +56,10 @@ _FILES = (
     "message.txt",
     "received.txt",
     "decoy.receive.pad",
+    "network.db",
+    "agent374.receive.pad",
+    "agent374.send.pad",
+    "broadcasts.txt",
 )
 DECOY = "Bon anniversaire, maman ! Nous arrivons dimanche vers midi avec le gâteau et les fleurs."
 _MAX_OWN = 10 * 2**20  # no demo file is this big: a bigger one is not the demo's
@@ -158,6 +162,7 @@ def demo(
     parsed = _receive(con, folder, receive_path)
     _deny(con, folder, parsed)
     _burn(con, folder, (send_path, receive_path), parsed)
+    _network(con, folder)
     con.print(Rule())
     con.print(f"Files in {out}/: " + ", ".join(_FILES) + f" (and {MARKER}, the demo's mark)")
     con.print(
@@ -310,3 +315,53 @@ def _burn(con: Console, folder: DemoFolder, books: tuple[Path, Path], parsed: Do
             con.print(f"  decrypting again is refused: [italic]{escape(str(e))}[/]")
         else:  # pragma: no cover - would be a bug in the book
             raise RuntimeError("a burned page was accepted")
+
+
+NETWORK_SCHEDULE = """profile = "e11"
+[[slot]]
+agents = "all"
+times = ["20:00"]
+frequency_khz = 5810
+stagger_minutes = 10
+"""
+
+
+def _network(con: Console, folder: DemoFolder) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ..network import Schedule, Station, balance, export_books
+
+    _step(
+        con,
+        8,
+        "A station for a network of agents",
+        "A station serves many agents, each with a pad pair, on a fixed schedule. Every "
+        "slot goes out and every message is one page long: a slot with nothing to say "
+        "carries a dummy, the board's fill enciphered on the agent's next page. An "
+        "observer of the broadcasts learns the schedule and nothing else. (One SQLite "
+        "file here; `cinq network --db postgresql://...` for several operators.)",
+    )
+    start = datetime(2027, 1, 4, tzinfo=UTC)
+    with Station.create(folder.path / "network.db", name="demo") as station:
+        for call, lang in (("374", "fr"), ("512", "en"), ("631", "ru")):
+            station.add_agent(call, pages=10, groups=50, lang=lang)
+        export_books(station, "374", folder.path / "agent374")
+        station.queue("374", "Le colis est arrivé. Rendez-vous samedi.", at=start)
+        slots = Schedule.parse(NETWORK_SCHEDULE).slots(
+            start, start + timedelta(days=2), ["374", "512", "631"]
+        )
+        sent = [t for t in (station.transmit(s) for s in slots) if t is not None]
+        balanced = balance(station).ok
+    lines = [f"{t.slot.at:%a %H:%M}Z  {t.slot.agent}  {' '.join(t.groups)}" for t in sent]
+    atomic_write(folder.path / "broadcasts.txt", "\n".join(lines) + "\n")
+    folder.record()
+    for t in sent:
+        con.print(f"  {t.slot.at:%a %H:%M}Z  call {t.slot.agent}  {len(t.groups)} groups  "
+                  f"{' '.join(t.groups[:4])} ...", highlight=False)  # fmt: skip
+    with PadBook.open(folder.path / "agent374.receive.pad") as agent:
+        for t in (t for t in sent if t.slot.agent == "374"):
+            text = procedure.decrypt(t.document, agent, lang="fr").text or "(a dummy: empty)"
+            con.print(f"  agent 374 reads the {t.slot.at:%a} broadcast: [italic]{escape(text)}[/]")
+    folder.record()  # the agent's book now says which pages it read
+    db = folder.path / "network.db"
+    con.print(f"  the station's books balance: {balanced} (cinq network status --db {db})")

@@ -1294,6 +1294,12 @@ def network_queue_call(rng: random.Random, ws: Workspace) -> Case:
 
 
 def network_queue_options(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.3:  # characters the board lacks, folded or dropped
+        policy = rng.choice([("--fold",), ("--drop",), ("--fold", "--drop")])
+        text = pick(rng, "ÀÉÎÕÜ ÇA VA ?", "€100 → 2 ½", "naïve café", junk_text(rng, 20))
+        return Case(
+            ("network", "queue", "374", *policy, *NET), text.encode("utf-8", "surrogatepass")
+        )
     if rng.random() < 0.5:
         return Case(("network", "queue", "374", "HELLO", "--at", net_time(rng), *NET))
     opts, files = net_options(rng, ws)

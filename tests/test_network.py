@@ -85,7 +85,7 @@ def test_every_language_round_trip_and_dummies(station: Station, tmp_path: Path)
 
 def test_a_text_longer_than_a_page_is_refused_with_nothing_taken(station: Station) -> None:
     station.add_agent("374", pages=2, groups=20)
-    with pytest.raises(BadInput, match="one page of 20 groups; split it"):
+    with pytest.raises(BadInput, match="one page of 20 groups, 60 digits: split it"):
         station.queue("374", "x" * 200)
     (acc,) = accounts(station)
     assert acc.pages["send"] == {"unused": 2}
@@ -458,3 +458,16 @@ def test_a_failed_delivery_marks_nothing_and_the_slot_can_be_retried(
     again = station.transmit(_slot(1))  # the same operator may try again at once
     assert again is not None and again.message == queued.message
     assert balance(station).ok
+
+
+def test_roles_belong_to_one_station(postgres: Any, tmp_path: Path) -> None:
+    """Two stations on one server: an operator of one cannot even connect to the other."""
+    a, b = postgres.create_database("role_a"), postgres.create_database("role_b")
+    with Station.create(a, key_file=tmp_path / "a.bin") as sa:
+        sa.grant("op_a", Role.OPERATOR)
+    with Station.create(b, key_file=tmp_path / "b.bin") as sb:
+        sb.add_agent("374", pages=1, groups=20)
+    with Station.open(a.replace("cinq@", "op_a@")) as mine:
+        assert mine.name == "cinq"
+    with pytest.raises(BadInput, match="permission denied for database"):
+        Station.open(b.replace("cinq@", "op_a@"))

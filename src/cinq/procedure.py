@@ -17,8 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from . import auth, diagnose, partial
 from . import digits as dg
 from . import language as lg
@@ -188,15 +186,6 @@ def plan(
     return Plan(len(plain), groups, book.pages_needed(key), book.status().unused)
 
 
-class MessageTooLong(BadInput):
-    """The text takes more digits than a fixed-length message holds. Exit code 2."""
-
-    def __init__(self, digits: int, limit: int, board: str) -> None:
-        super().__init__(f"the message takes {digits} digits on board {board}; {limit} fit")
-        self.digits = digits
-        self.limit = limit
-
-
 def compose(
     plain: Digits,
     indicator: str,
@@ -239,13 +228,11 @@ def text_digits(
     policy: lg.Policy,
     codebook: Codebook | None,
     *,
-    fill_to: int | None = None,
+    padded: bool = True,
 ) -> Digits:
-    """The text encoded on the board, in whole groups; refused (nothing taken yet) if
-    it cannot be encoded, with a hint when it looks like another language.
-
-    ``fill_to``: filled to that many digits instead (a fixed-length message); refused
-    if the text takes more."""
+    """The text encoded on the board, in whole groups (``padded=False``: as encoded,
+    for a caller that fills it itself); refused (nothing taken yet) if it cannot be
+    encoded, with a hint when it looks like another language."""
     b, profile = _board(board, lang)
     try:
         plain = lg.encode(text, b, profile, policy)  # validates, with errors in the user's text
@@ -256,11 +243,7 @@ def text_digits(
         plain = b.encode(codebook.compress(canonical, b))
     if len(plain) == 0:
         raise BadInput("the message is empty")
-    if fill_to is None:
-        return pad_to_groups(plain, b)
-    if len(plain) > fill_to:
-        raise MessageTooLong(len(plain), fill_to, b.name)
-    return np.concatenate([plain, dg.from_str(b.fill(fill_to - len(plain)))])
+    return pad_to_groups(plain, b) if padded else plain
 
 
 def _spoiled(book: PadBook, pages: KeyPages, exc: BaseException, what: str) -> BaseException:

@@ -48,19 +48,18 @@ from ..digits import GROUP, Digits, from_str
 from ..document import Document
 from ..errors import BadInput, KeyManagementError
 from ..hazmat.pad import random_digits
-from ..procedure import MessageTooLong, compose, text_digits
+from ..procedure import compose, text_digits
 from .keys import KeyFile
 from .schedule import Slot
 from .store import (
     FORMAT,
-    OPERATOR,
-    SUPERVISOR,
     VERSION,
     Address,
     Cursor,
     Database,
     PostgresDatabase,
     SqliteDatabase,
+    role_names,
 )
 
 CHECK = auth.STRONG
@@ -76,9 +75,10 @@ class Role(StrEnum):
     OPERATOR = "operator"  # queue and transmit
     SUPERVISOR = "supervisor"  # and add, import and export agents
 
-    @property
-    def database_role(self) -> str:
-        return OPERATOR if self is Role.OPERATOR else SUPERVISOR
+    def database_role(self, station_id: str) -> str:
+        """This role's name in the database of the station ``station_id``."""
+        operator, supervisor = role_names(station_id)
+        return operator if self is Role.OPERATOR else supervisor
 
 
 class Action(StrEnum):
@@ -263,7 +263,7 @@ class Station:
             with db.write() as cur:
                 if cur.execute("SELECT to_regclass('public.meta')").fetchone()[0] is not None:
                     raise BadInput(f"{db.address} already holds a station")
-                for sql in db.schema():
+                for sql in db.schema(meta["station_id"]):
                     cur.execute(sql)
                 for k, v in meta.items():
                     cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
@@ -295,7 +295,11 @@ class Station:
             db.close()
             raise BadInput(f"{db.address} is not a cinq station of format version {VERSION}")
         if isinstance(db, PostgresDatabase) and db.keys is None and "key_file" in meta:
-            db.keys = KeyFile.open_existing(meta["key_file"])
+            try:
+                db.keys = KeyFile.open_existing(meta["key_file"])
+            except BadInput:
+                db.close()
+                raise
         return cls(db, meta, actor)
 
     def grant(self, user: str, role: Role) -> None:
@@ -309,7 +313,7 @@ class Station:
         with self.db.write() as cur:
             if not cur.execute("SELECT 1 FROM pg_roles WHERE rolname = ?", (user,)).fetchone():
                 cur.execute(f'CREATE ROLE "{user}" LOGIN')
-            cur.execute(f'GRANT {role.database_role} TO "{user}"')
+            cur.execute(f'GRANT {role.database_role(self._id)} TO "{user}"')
             self._audit(cur, Action.GRANT, detail=f"{user} {role.value}")
 
     # -- the audit log -------------------------------------------------------------------
@@ -461,13 +465,15 @@ class Station:
         with self.db.read() as cur:
             lang, groups = self._agent(cur, call)
         cap = Capacity(groups)
-        try:
-            plain = text_digits(text, None, lang, policy, None, fill_to=cap.text_digits)
-        except MessageTooLong as exc:
+        board = lg.language(lang).board
+        plain = text_digits(text, None, lang, policy, None, padded=False)
+        if len(plain) > cap.text_digits:
             raise BadInput(
-                f"{exc.message}: a message to agent {call} is one page of {groups} groups; "
+                f"the message takes {len(plain)} digits on board {board.name}; a message to "
+                f"agent {call} is one page of {groups} groups, {cap.text_digits} digits: "
                 "split it and queue the parts"
-            ) from None
+            )
+        plain = np.concatenate([plain, from_str(board.fill(cap.text_digits - len(plain)))])
         return self._queue(call, plain, dummy=False, at=at)
 
     def _queue(self, call: str, full: Digits, *, dummy: bool, at: datetime | None) -> Queued:

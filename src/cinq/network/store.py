@@ -11,9 +11,10 @@
   the page (it is found and spoiled later), it never gives it out twice. Page digits
   are sealed under per-page keys held in a key file outside the database
   (:mod:`.keys`); burning destroys the key. Roles are the database's own: members of
-  ``cinq_operator`` may queue and transmit, members of ``cinq_supervisor`` may also
-  add, import and export agents and spoil abandoned pages; the audit log accepts
-  inserts only, from anyone, and names the database user who acted.
+  the station's operator role may queue, transmit and read replies, members of its
+  supervisor role may also add, import and export agents; the audit log accepts
+  inserts only, from anyone, and names the database user who acted. The roles are
+  the station's own (:func:`role_names`), and nobody else may connect to its database.
 
 In both engines the database itself refuses what must never happen, whatever client
 writes to it: a page goes ``unused → taken → used`` or ``→ spoiled`` and never back,
@@ -152,25 +153,37 @@ _PG_GUARDS = [
     "FOR EACH STATEMENT EXECUTE FUNCTION cinq_audit_append()",
 ]
 
-OPERATOR = "cinq_operator"
-SUPERVISOR = "cinq_supervisor"
-_PG_ROLES = [
-    f"""DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OPERATOR}') THEN
-            CREATE ROLE {OPERATOR} NOLOGIN; END IF;
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SUPERVISOR}') THEN
-            CREATE ROLE {SUPERVISOR} NOLOGIN; END IF;
+
+def role_names(station_id: str) -> tuple[str, str]:
+    """The operator and supervisor roles of one station: its own, so that a user
+    granted a role at one station of a server has none at another."""
+    return f"cinq_{station_id}_operator", f"cinq_{station_id}_supervisor"
+
+
+def _pg_roles(station_id: str) -> list[str]:
+    """The station's roles and what each may do; the database is closed to everyone
+    else (``CONNECT`` is taken from ``PUBLIC``)."""
+    op, sup = role_names(station_id)
+    return [
+        f"CREATE ROLE {op} NOLOGIN",
+        f"CREATE ROLE {sup} NOLOGIN",
+        f"GRANT {op} TO {sup}",
+        """DO $$ BEGIN
+            EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC',
+                           current_database());
         END $$""",
-    f"GRANT {OPERATOR} TO {SUPERVISOR}",
-    f"GRANT SELECT ON meta, agent, page, message, transmission, audit, slot_claim TO {OPERATOR}",
-    f"GRANT UPDATE (state, digits, taken_by, taken_at, received) ON page TO {OPERATOR}",
-    f"GRANT INSERT ON message, transmission, audit, slot_claim TO {OPERATOR}",
-    f"GRANT UPDATE (claimed_by, claimed_at) ON slot_claim TO {OPERATOR}",
-    f"GRANT UPDATE (state) ON message TO {OPERATOR}",
-    f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {OPERATOR}",
-    f"GRANT INSERT ON agent, page TO {SUPERVISOR}",
-    f"GRANT UPDATE (exported_at) ON agent TO {SUPERVISOR}",
-]
+        f"""DO $$ BEGIN
+            EXECUTE format('GRANT CONNECT ON DATABASE %I TO {op}', current_database());
+        END $$""",
+        f"GRANT SELECT ON meta, agent, page, message, transmission, audit, slot_claim TO {op}",
+        f"GRANT UPDATE (state, digits, taken_by, taken_at, received) ON page TO {op}",
+        f"GRANT INSERT ON message, transmission, audit, slot_claim TO {op}",
+        f"GRANT UPDATE (claimed_by, claimed_at) ON slot_claim TO {op}",
+        f"GRANT UPDATE (state) ON message TO {op}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {op}",
+        f"GRANT INSERT ON agent, page TO {sup}",
+        f"GRANT UPDATE (exported_at) ON agent TO {sup}",
+    ]
 
 
 def _pg(sql: str) -> str:
@@ -289,6 +302,8 @@ class _PgCursor:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Any:
+        if not params:  # no placeholders: '%' is SQL's own (format('%I', ...))
+            return self._conn.execute(sql)
         return self._conn.execute(_pg(sql), params)
 
 
@@ -345,8 +360,13 @@ class PostgresDatabase(Database):
     def shred(self, slots: Sequence[int | None]) -> None:
         self._keys().shred([s for s in slots if s is not None])
 
-    def schema(self) -> list[str]:
-        return [*_tables("BIGSERIAL PRIMARY KEY", "BYTEA", "BOOLEAN"), *_PG_GUARDS, *_PG_ROLES]
+    @staticmethod
+    def schema(station_id: str) -> list[str]:
+        return [
+            *_tables("BIGSERIAL PRIMARY KEY", "BYTEA", "BOOLEAN"),
+            *_PG_GUARDS,
+            *_pg_roles(station_id),
+        ]
 
     def close(self) -> None:
         self._conn.close()

@@ -793,16 +793,25 @@ def triage_book(rng: random.Random, ws: Workspace) -> Case:
     return with_book(Case(("triage", "doc.txt", "--book", book[0])), book)
 
 
-def bad_log(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
-    real = ws.read("log.db")
-    kind = rng.randrange(6)
+def damaged_sqlite(
+    rng: random.Random, ws: Workspace, name: str, kind: int
+) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    """The workspace's SQLite file ``name`` cut short (kind 0) or mutated (1), or an
+    SQLite file of another program (2), as ``case.db``."""
+    real = ws.read(name)
     if kind == 0:
         return "case.db", (("case.db", real[: rng.randrange(len(real))]),)
     if kind == 1:
         return "case.db", (("case.db", mutate(rng, real)),)
-    if kind == 2:
-        foreign_sqlite(ws.root / "case.db", rng)
-        return "case.db", ()
+    foreign_sqlite(ws.root / "case.db", rng)
+    return "case.db", ()
+
+
+def bad_log(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
+    real = ws.read("log.db")
+    kind = rng.randrange(6)
+    if kind < 3:
+        return damaged_sqlite(rng, ws, "log.db", kind)
     if kind == 3:
         return "case.db", (("case.db", real[:100] + rng.randbytes(len(real) - 100)),)
     if kind == 4:
@@ -1145,15 +1154,9 @@ def call_number(rng: random.Random) -> str:
 
 def bad_station(rng: random.Random, ws: Workspace) -> tuple[str, tuple[tuple[str, bytes], ...]]:
     """A station that is not one: damaged, foreign, another kind of file, unreachable."""
-    real = ws.read("net.db")
     kind = rng.randrange(6)
-    if kind == 0:
-        return "case.db", (("case.db", real[: rng.randrange(len(real))]),)
-    if kind == 1:
-        return "case.db", (("case.db", mutate(rng, real)),)
-    if kind == 2:
-        foreign_sqlite(ws.root / "case.db", rng)
-        return "case.db", ()
+    if kind < 3:
+        return damaged_sqlite(rng, ws, "net.db", kind)
     if kind == 3:
         return pick(rng, *PG_URLS), ()
     name = pick(

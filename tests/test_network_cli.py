@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -250,21 +247,6 @@ def test_errors_are_one_line_and_exit_2(net: Net, args: tuple[str, ...]) -> None
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
     assert not (net.folder / "st2.db").exists() and not (net.folder / "k.keys").exists()
-
-
-def test_network_help_loads_no_station_code() -> None:
-    probe = (
-        "import sys\nfrom cinq import cli\ncli.run(['network', 'agent', 'add', '-h'])\n"
-        "print([m for m in ('cinq.network', 'cinq.book') if m in sys.modules])"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )
-    assert "Usage: " in out.stdout and out.stdout.strip().endswith("[]"), out.stderr
 
 
 def test_the_same_commands_on_postgresql_with_roles(pg_url: str, tmp_path: Path) -> None:

@@ -233,6 +233,11 @@ def test_a_command_that_needs_no_extra_runs_without_them() -> None:
     assert code == 0 and not set(loaded) & set(HEAVY), err
 
 
+def test_network_help_loads_no_station_code() -> None:
+    code, loaded, err = probe("network", "agent", "add", "-h", watch=("cinq.network",))
+    assert code == 0 and not {"cinq.network", "cinq.book"} & set(loaded), err
+
+
 def test_the_library_names_the_missing_extra() -> None:
     code = (
         "import sys\nsys.modules['fpdf'] = None\n"

@@ -471,3 +471,12 @@ def test_roles_belong_to_one_station(postgres: Any, tmp_path: Path) -> None:
         assert mine.name == "cinq"
     with pytest.raises(BadInput, match="permission denied for database"):
         Station.open(b.replace("cinq@", "op_a@"))
+
+
+def test_a_schedule_names_a_station_profile_that_exists() -> None:
+    from cinq.network.schedule import station_names
+    from cinq.radio import profiles
+
+    assert station_names() == profiles.names()  # the same list, without the radio extra
+    with pytest.raises(BadInput, match="one of E03, E11"):
+        Schedule.parse(WEEKLY.replace('"e11"', '"nope"'))

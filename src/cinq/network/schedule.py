@@ -3,7 +3,8 @@ which station's format.
 
 A schedule is a TOML file::
 
-    profile = "e11"              # the radio profile of the broadcasts (cinq broadcast)
+    profile = "e11"              # the station profile of the broadcasts (cinq broadcast),
+                                 # built in, or a profile file (.toml)
 
     [[slot]]
     agents = ["374", "512"]      # or "all": every agent of the station
@@ -27,6 +28,16 @@ from typing import Any
 
 from ..errors import BadInput
 from ..files import read_text_file
+
+#: The built-in station profiles (cinq.radio.profiles reads them; looked up here as
+#: files, so that a schedule is checked without the radio extra).
+STATIONS = Path(__file__).resolve().parents[1] / "radio" / "stations"
+
+
+def station_names() -> list[str]:
+    """The built-in station designations a schedule's ``profile`` may name."""
+    return sorted(p.stem.upper() for p in STATIONS.glob("*.toml"))
+
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -87,8 +98,11 @@ class Schedule:
         except tomllib.TOMLDecodeError as exc:
             raise BadInput(f"{source} is not valid TOML: {exc}") from None
         profile = data.get("profile", "e11")
-        if not isinstance(profile, str):
-            raise BadInput(f"{source}: profile must be a station profile's name")
+        if not _profile_ok(profile):
+            raise BadInput(
+                f"{source}: profile must name a station profile, one of "
+                f"{', '.join(station_names())}, or a profile file (.toml); not {profile!r}"
+            )
         tables = data.get("slot")
         if not isinstance(tables, list) or not tables:
             raise BadInput(f"{source}: a schedule needs at least one [[slot]] table")
@@ -109,6 +123,13 @@ class Schedule:
                 out.extend(s for s in e.on(day, agents) if start <= s.at < end)
             day += timedelta(days=1)
         return sorted(out)
+
+
+def _profile_ok(profile: object) -> bool:
+    """A built-in designation, or a profile file's path (read when audio is made)."""
+    if not isinstance(profile, str):
+        return False
+    return profile.upper() in station_names() or Path(profile).suffix == ".toml"
 
 
 def _entry(t: Any, where: str) -> Entry:

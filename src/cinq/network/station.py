@@ -203,6 +203,7 @@ class Station:
         self.actor = actor or getpass.getuser()
         # who holds a page taken and not yet used: this process, this opening
         self.session = f"{self.actor}/{os.getpid()}/{secrets.token_hex(4)}"
+        self._agents: dict[str, tuple[str, int]] = {}  # call -> (language, page size)
 
     def __repr__(self) -> str:
         return f"Station({self.name!r}, {self.db!r})"
@@ -439,6 +440,14 @@ class Station:
     def _aad(self, call: str, book: str, page_id: str) -> bytes:
         return f"cinq-network/{self._id}/{call}/{book}/{page_id}".encode()
 
+    def _agent_info(self, call: str) -> tuple[str, int]:
+        """Agent ``call``'s language and page size, read once a session: neither ever
+        changes, and every message needs them before its page is taken."""
+        if call not in self._agents:
+            with self.db.read() as cur:
+                self._agents[call] = self._agent(cur, call)
+        return self._agents[call]
+
     def _agent(self, cur: Cursor, call: str) -> tuple[str, int]:
         _check_call(call)
         row = cur.execute(
@@ -462,8 +471,7 @@ class Station:
         agent's next slot (``at``: as of that time). Refused, with nothing taken, if
         the text cannot be encoded (``policy``: what to do with characters the board
         lacks) or does not fit one page."""
-        with self.db.read() as cur:
-            lang, groups = self._agent(cur, call)
+        lang, groups = self._agent_info(call)
         cap = Capacity(groups)
         board = lg.language(lang).board
         plain = text_digits(text, None, lang, policy, None, padded=False)
@@ -605,8 +613,7 @@ class Station:
             return cur.execute(sql, (slot.agent, _stamp(slot.at))).fetchone() is not None
 
     def _dummy(self, slot: Slot) -> Queued:
-        with self.db.read() as cur:
-            lang, groups = self._agent(cur, slot.agent)
+        lang, groups = self._agent_info(slot.agent)
         fill = lg.language(lang).board.fill(Capacity(groups).text_digits)
         return self._queue(slot.agent, from_str(fill), dummy=True, at=slot.at)
 

@@ -19,7 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cinq import decrypt
+from cinq import language as lg
 from cinq.book import PadBook
+from cinq.document import Document
 from cinq.errors import BadInput, KeyManagementError
 from cinq.network import (
     Capacity,
@@ -480,3 +482,46 @@ def test_a_schedule_names_a_station_profile_that_exists() -> None:
     assert station_names() == profiles.names()  # the same list, without the radio extra
     with pytest.raises(BadInput, match="one of E03, E11"):
         Schedule.parse(WEEKLY.replace('"e11"', '"nope"'))
+
+
+def test_two_readers_at_once_accept_one_of_two_messages_on_a_page(
+    station: Station, address: tuple[str, Path | None], tmp_path: Path
+) -> None:
+    """An agent (or a forger with its pad) sends two different messages on one page;
+    two operators read them at the same moment: exactly one is accepted."""
+    import threading
+
+    from cinq.hazmat.pages import peek_pages
+    from cinq.network.replies import read_reply
+    from cinq.procedure import compose, text_digits
+
+    station.add_agent("374", pages=2, groups=20)
+    books = export_books(station, "374", tmp_path / "agent")
+    with PadBook.open(books.send_book) as agent_book:
+        page = peek_pages(agent_book, [1])[0]
+    assert page.digits is not None
+    docs = [
+        Document(groups=compose(text_digits(t, None, "en", lg.Policy.STRICT, None),
+                                page.info.page_id, page.digits).groups)
+        for t in ("ABORT", "PROCEED")
+    ]  # fmt: skip
+    start, results = threading.Barrier(2), []
+
+    def read(doc: Document) -> None:
+        with Station.open(address[0], key_file=address[1]) as reader:
+            start.wait()
+            try:
+                results.append(read_reply(reader, "374", doc).text)
+            except KeyManagementError as exc:
+                results.append(f"refused: {exc.message}")
+
+    threads = [threading.Thread(target=read, args=(doc,)) for doc in docs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    accepted = [r for r in results if not r.startswith("refused")]
+    assert len(accepted) == 1 and accepted[0] in ("ABORT", "PROCEED"), results
+    assert "a replay, a forgery or a reused pad" in next(
+        r for r in results if r.startswith("refused")
+    )

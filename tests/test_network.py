@@ -349,6 +349,8 @@ stagger_minutes = 10
 
 
 def test_schedule_slots() -> None:
+    assert Schedule.parse(WEEKLY.replace('"21:00"', '"21:00Z"')) == Schedule.parse(WEEKLY)
+    assert Schedule.parse(WEEKLY.replace('"21:00"', "21:00:00")) == Schedule.parse(WEEKLY)
     sched = Schedule.parse(WEEKLY)
     slots = sched.slots(T0, T0 + timedelta(days=7), ["512", "374"])
     assert [s.at.strftime("%a %H:%M") for s in slots] == [
@@ -363,6 +365,8 @@ def test_schedule_slots() -> None:
         ("profile = 3\n[[slot]]\ntimes=['21:00']\nfrequency_khz=1", "profile"),
         ("profile = 'e11'", "at least one"),
         ("[[slot]]\ntimes=['25:00']\nfrequency_khz=1", "not a time"),
+        ("[[slot]]\ntimes=['21:00+02:00']\nfrequency_khz=1", "not in UTC"),
+        ("[[slot]]\ntimes=[21]\nfrequency_khz=1", "not a time"),
         ("[[slot]]\ntimes=['21:00']\nfrequency_khz=1\ndays=['someday']", "not a day"),
         ("[[slot]]\ntimes=['21:00']\nfrequency_khz=0", "frequency_khz"),
         ("[[slot]]\ntimes=['21:00']\nfrequency_khz=1\nagent='374'", "unknown key 'agent'"),

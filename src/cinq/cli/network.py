@@ -23,7 +23,7 @@ from ._io import notice, read_document, read_text, strip_final_newline
 from .options import DropOpt, FoldOpt, lowered, policy_of
 
 if TYPE_CHECKING:
-    from ..network import AgentAccount, AuditEntry, Schedule, Slot, Station, Transmission
+    from ..network import AgentAccount, AuditEntry, Slot, Station, Transmission
     from ..radio.profiles import Profile
 
 app = typer.Typer(
@@ -303,7 +303,7 @@ def run_cmd(
     profile = _audio_profile(schedule.profile, out) if audio else None
     deliver = _deliver(out, profile) if out is not None else None
     with _open(db, key_file) as station:
-        slots = _slots(station, schedule, begin, finish)
+        slots = station.slots(schedule, begin, finish)
         sent = sum(_transmit(station, slot, deliver, out, as_json) for slot in slots)
     notice(f"{sent} of {len(slots)} slots transmitted")
 
@@ -333,18 +333,6 @@ def _check_folder(out: Path) -> None:
         raise CannotWrite(f"cannot write transmissions to {out}: {why}")
     if not os.access(out, os.W_OK | os.X_OK):
         raise CannotWrite(f"cannot write transmissions to {out}: the folder is not writable")
-
-
-def _slots(station: Station, schedule: Schedule, begin: datetime, end: datetime) -> list[Slot]:
-    """The schedule's slots; refused if it calls an agent the station does not have."""
-    from ..network import accounts
-
-    agents = [a.agent for a in accounts(station)]
-    slots = schedule.slots(begin, end, agents)
-    unknown = sorted({s.agent for s in slots} - set(agents))
-    if unknown:
-        raise BadInput(f"the schedule calls agent {unknown[0]}: station {station.name} has none")
-    return slots
 
 
 def _file_stem(out: Path, slot: Slot) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .station import Action, now
+from .station import Action
 
 if TYPE_CHECKING:
     from .station import Station
@@ -243,6 +243,5 @@ __all__ = [
     "accounts",
     "audit_log",
     "balance",
-    "now",
     "reconcile",
 ]

@@ -160,11 +160,3 @@ class KeyFile:
             for slot in slots:
                 os.pwrite(fd, _ZERO, len(HEADER) + slot * KEY_BYTES)
             os.fsync(fd)
-
-    def live(self, slot: int) -> bool:
-        """Whether slot ``slot`` still holds a key."""
-        try:
-            self._key(slot)
-        except KeyManagementError:
-            return False
-        return True

@@ -169,15 +169,24 @@ def _days(value: Any, where: str) -> frozenset[int]:
 def _times(value: Any, where: str) -> tuple[time, ...]:
     if not isinstance(value, list) or not value:
         raise BadInput(f'{where}: times must be a list like ["21:00"] (UTC)')
-    out = []
-    for v in value:
+    return tuple(_utc_time(v, where) for v in value)
+
+
+def _utc_time(v: object, where: str) -> time:
+    """``v`` as a time of day in UTC; a TOML local time, a string like "21:00", or
+    one with the offset +00:00 or Z. Another offset is refused, not converted: a
+    schedule in two time zones is a mistake waiting to happen."""
+    t = v if isinstance(v, time) else None
+    if isinstance(v, str):
         try:
-            out.append(time.fromisoformat(v) if isinstance(v, str) else None)
+            t = time.fromisoformat(v.replace("Z", "+00:00"))
         except ValueError:
-            out.append(None)
-        if out[-1] is None:
-            raise BadInput(f'{where}: {v!r} is not a time like "21:00"')
-    return tuple(t for t in out if t is not None)
+            t = None
+    if t is None:
+        raise BadInput(f'{where}: {v!r} is not a time like "21:00"')
+    if t.utcoffset() not in (None, timedelta(0)):
+        raise BadInput(f"{where}: {v!r} is not in UTC: a schedule's times are UTC")
+    return t.replace(tzinfo=None)
 
 
 def _int(value: Any, where: str, low: int, high: int) -> int:

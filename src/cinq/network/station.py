@@ -50,7 +50,7 @@ from ..errors import BadInput, KeyManagementError
 from ..hazmat.pad import random_digits
 from ..procedure import compose, text_digits
 from .keys import KeyFile
-from .schedule import Slot
+from .schedule import Schedule, Slot
 from .store import (
     FORMAT,
     VERSION,
@@ -561,6 +561,17 @@ class Station:
                 )
                 self._audit(cur, Action.SPOIL, agent=call, page_id=p.page_id, detail=reason)
         self.db.shred([p.slot for p in pages])
+
+    def slots(self, schedule: Schedule, start: datetime, end: datetime) -> list[Slot]:
+        """The slots of ``schedule`` from ``start`` to ``end`` for this station's
+        agents; refused if the schedule calls an agent the station does not have."""
+        with self.db.read() as cur:
+            agents = [str(r[0]) for r in cur.execute("SELECT name FROM agent").fetchall()]
+        slots = schedule.slots(start, end, agents)
+        unknown = sorted({s.agent for s in slots} - set(agents))
+        if unknown:
+            raise BadInput(f"the schedule calls agent {unknown[0]}: station {self.name} has none")
+        return slots
 
     # -- transmitting --------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..digits import GROUP
-from .accounts import accounts
 from .schedule import Schedule
 from .station import CHECK, Station, Transmission
 
@@ -149,8 +148,7 @@ def simulate(
     """Run the station's schedule from ``start`` to ``end``: each real message queued
     when it is handed in, each slot filled (with the oldest message its agent had
     waiting by then, or a dummy). The transmissions, in time order."""
-    calls = [a.agent for a in accounts(station)]
-    slots = schedule.slots(start, end, calls)
+    slots = station.slots(schedule, start, end)
     pending = list(real)
     sent: list[Transmission] = []
     for slot in slots:

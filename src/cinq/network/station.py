@@ -554,12 +554,13 @@ class Station:
     def _spoil(self, call: str, pages: Sequence[_Taken], *, reason: str) -> None:
         with self.db.write() as cur:
             for p in pages:
-                cur.execute(
+                done = cur.execute(
                     "UPDATE page SET state = 'spoiled', digits = NULL "
                     "WHERE id = ? AND state IN ('unused', 'taken')",
                     (p.row,),
                 )
-                self._audit(cur, Action.SPOIL, agent=call, page_id=p.page_id, detail=reason)
+                if done.rowcount == 1:  # a page spoiled already (by reconcile) is logged once
+                    self._audit(cur, Action.SPOIL, agent=call, page_id=p.page_id, detail=reason)
         self.db.shred([p.slot for p in pages])
 
     def slots(self, schedule: Schedule, start: datetime, end: datetime) -> list[Slot]:

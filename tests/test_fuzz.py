@@ -1378,6 +1378,23 @@ def network_audit(rng: random.Random, ws: Workspace) -> Case:
     return Case(("network", "audit", *counts, *opts), None, files)
 
 
+def network_agent_extend(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("network", "agent", "extend", call_number(rng), "--pages", "2", *NET))
+    pages = pick(rng, *BAD_INTS, "0", "1", "10001")
+    opts, files = net_options(rng, ws)
+    opts = tuple(o for o in opts if o != "--json")
+    return Case(("network", "agent", "extend", "512", "--pages", pages, *opts), None, files)
+
+
+def network_agent_burn(rng: random.Random, ws: Workspace) -> Case:
+    if rng.random() < 0.5:
+        return Case(("network", "agent", "burn", call_number(rng), *NET))
+    opts, files = net_options(rng, ws)
+    opts = tuple(o for o in opts if o != "--json")
+    return Case(("network", "agent", "burn", "512", *opts), None, files)
+
+
 def network_read_document(rng: random.Random, ws: Workspace) -> Case:
     """The agent's message: the fuzz workspace's documents, mutated, or junk."""
     good = ws.read(pick(rng, "reply.txt", "reply.txt", "doc.txt"))
@@ -1553,6 +1570,8 @@ COMMANDS: dict[str, dict[str, Gen]] = {
     },
     "network status": {"args": network_status},
     "network audit": {"args": network_audit},
+    "network agent extend": {"args": network_agent_extend},
+    "network agent burn": {"args": network_agent_burn},
     "network read": {"document": network_read_document, "options": network_read_options},
     "network reconcile": {"args": network_reconcile},
 }

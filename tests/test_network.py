@@ -32,7 +32,9 @@ from cinq.network import (
     accounts,
     audit_log,
     balance,
+    burn_agent,
     export_books,
+    extend_agent,
     import_books,
     reconcile,
 )
@@ -530,3 +532,65 @@ def test_two_readers_at_once_accept_one_of_two_messages_on_a_page(
     assert "a replay, a forgery or a reused pad" in next(
         r for r in results if r.startswith("refused")
     )
+
+
+# -- an agent's life: more pages, and burning a lost agent ---------------------------------
+
+
+def test_extend_adds_pages_the_agent_gets_by_a_new_export(station: Station, tmp_path: Path) -> None:
+    station.add_agent("374", pages=1, groups=20)
+    station.queue("374", "one")
+    with pytest.raises(KeyManagementError, match="agent extend 374"):
+        station.queue("374", "two")
+    assert extend_agent(station, "374", 2) == 2
+    (acc,) = accounts(station)
+    assert acc.pages == {"send": {"used": 1, "unused": 2}, "receive": {"unused": 3}}
+    books = export_books(station, "374", tmp_path / "again")
+    two = station.queue("374", "two", at=T0)
+    sent = [station.transmit(_slot(n)) for n in (1, 2)]  # "one" first: it waited longer
+    (mine,) = [s for s in sent if s is not None and s.message == two.message]
+    assert decrypt(mine.document, books.receive_book).text == "TWO"
+    ids = [p.page_id for p in station.page_specs("374")[0]["send"]]
+    assert len(set(ids)) == len(ids) == 3
+    assert balance(station).ok
+
+
+def test_a_burned_agent_gets_nothing_more(station: Station) -> None:
+    station.add_agent("374", pages=3, groups=20)
+    station.add_agent("512", pages=3, groups=20)
+    station.queue("374", "waiting", at=T0)
+    assert burn_agent(station, "374") == 2 + 3  # unused send pages and every receive page
+    with pytest.raises(KeyManagementError, match="was burned"):
+        station.queue("374", "more")
+    with pytest.raises(KeyManagementError, match="was burned"):
+        burn_agent(station, "374")
+    slots = station.slots(Schedule.parse(WEEKLY), T0, T0 + timedelta(days=7))
+    assert {s.agent for s in slots} == {"512"}  # "all" leaves it out
+    named = Schedule.parse(WEEKLY.replace('agents = "all"', 'agents = ["374"]'))
+    with pytest.raises(BadInput, match="was burned: take it off the schedule"):
+        station.slots(named, T0, T0 + timedelta(days=7))
+    result = balance(station)
+    assert result.ok and result.counts["messages_cancelled"] == 1, result
+    assert all(p.digits is None for p in station.page_specs("374")[0]["send"])
+    burned = next(a for a in accounts(station) if a.agent == "374")
+    assert burned.burned_at is not None and burned.pages["send"] == {"used": 1, "spoiled": 2}
+
+
+def test_only_a_supervisor_burns_and_the_keys_go(pg_url: str, tmp_path: Path) -> None:
+    keys = tmp_path / "keys.bin"
+    with Station.create(pg_url, key_file=keys) as owner:
+        owner.add_agent("374", pages=2, groups=20)
+        owner.grant("op9", Role.OPERATOR)
+        with owner.db.read() as cur:
+            slots = [int(r[0]) for r in cur.execute("SELECT key_slot FROM page")]
+    with Station.open(pg_url.replace("cinq@", "op9@")) as op:
+        with pytest.raises(NotPermitted):
+            burn_agent(op, "374")
+        with pytest.raises(NotPermitted):
+            extend_agent(op, "374", 1)
+    with Station.open(pg_url) as owner:
+        burn_agent(owner, "374")
+    kf = KeyFile.open_existing(keys)
+    for slot in slots:
+        with pytest.raises(PageBurned):
+            kf.open(slot, b"", b"")

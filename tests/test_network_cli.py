@@ -285,3 +285,19 @@ def test_the_same_commands_on_postgresql_with_roles(pg_url: str, tmp_path: Path)
     assert {("queue", "op1"), ("send", "op1"), ("read", "op1")} <= actors
     status = json.loads(run(pg_url, "status", "--json").stdout)
     assert status["balance"]["balanced"] is True
+
+
+def test_extend_then_burn_an_agent(net: Net) -> None:
+    assert net.run("agent", "extend", "374", "--pages", "2").returncode == 0
+    assert net.agent()["pages"]["send"] == {"unused": 8}
+    burned = net.run("agent", "burn", "374")
+    assert burned.returncode == 0, burned.stderr
+    assert "16 unused pages destroyed" in " ".join(burned.stderr.split())
+    refused = net.run("queue", "374", "HELLO")
+    assert refused.returncode == 3 and "was burned" in refused.stderr
+    again = net.run("agent", "burn", "374")
+    assert again.returncode == 3
+    (net.folder / "tx").mkdir()
+    named = net.run("run", "--schedule", net.schedule, *SPAN, "--out", net.folder / "tx")
+    assert named.returncode == 2 and "take it off the schedule" in named.stderr
+    assert list((net.folder / "tx").iterdir()) == []

@@ -210,6 +210,34 @@ def agent_export(
     )
 
 
+@agent_app.command("extend")
+def agent_extend(
+    call: CallArg,
+    pages: Annotated[int, typer.Option(help="New pages for each of the agent's two books.")] = 100,
+    db: DbOpt = "station.db",
+    key_file: KeyFileOpt = None,
+) -> None:
+    """Add new pages from the OS CSPRNG to both of the agent's books. The agent needs
+    them: export its books again (`agent export`)."""
+    from ..network import extend_agent
+
+    with _open(db, key_file) as station:
+        first = extend_agent(station, call, pages)
+    notice(f"agent {call}: pages {first} to {first + pages - 1} added to both books")
+
+
+@agent_app.command("burn")
+def agent_burn(call: CallArg, db: DbOpt = "station.db", key_file: KeyFileOpt = None) -> None:
+    """Burn a lost agent, for good: every unused page of its books is destroyed, the
+    messages queued for it are cancelled, and nothing is sent to it again. Schedules
+    that call "all" leave it out; one that names it is refused."""
+    from ..network import burn_agent
+
+    with _open(db, key_file) as station:
+        pages = burn_agent(station, call)
+    notice(f"agent {call} burned: {pages} unused pages destroyed")
+
+
 @app.command("grant")
 def grant(
     user: Annotated[str, typer.Argument(help="A database user (created if new).")],

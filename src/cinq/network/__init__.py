@@ -11,12 +11,14 @@ The pieces, in the order a message meets them:
 * :mod:`.keys`: page keys outside PostgreSQL, and burning by destroying them;
 * :mod:`.accounts`: each agent's pad, the audit log, abandoned pages, the balance;
 * :mod:`.books`: pad books imported into a station and exported for an agent;
+* :mod:`.agents`: more pages for an agent, and burning an agent that is lost;
 * :mod:`.traffic`: what an observer of the broadcasts sees, and the test that it
   cannot tell real traffic from none;
 * :mod:`.localserver`: a private PostgreSQL server for tests and demonstrations.
 """
 
 from .accounts import AgentAccount, AuditEntry, Balance, accounts, audit_log, balance, reconcile
+from .agents import burn_agent, extend_agent
 from .books import Exported, export_books, import_books
 from .schedule import Schedule, Slot
 from .station import Action, Capacity, Queued, Role, Station, Transmission
@@ -37,7 +39,9 @@ __all__ = [
     "accounts",
     "audit_log",
     "balance",
+    "burn_agent",
     "export_books",
+    "extend_agent",
     "import_books",
     "reconcile",
 ]

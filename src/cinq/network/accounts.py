@@ -33,6 +33,7 @@ class AgentAccount:
     queued: int
     sent: int
     dummies_sent: int
+    burned_at: str | None = None  # when the agent was burned (cinq.network.agents)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -43,6 +44,7 @@ class AgentAccount:
             "queued": self.queued,
             "sent": self.sent,
             "dummies_sent": self.dummies_sent,
+            "burned_at": self.burned_at,
         }
 
 
@@ -92,7 +94,7 @@ def accounts(station: Station) -> list[AgentAccount]:
     """Each agent's pages by book and state, and its messages."""
     with station.db.read() as cur:
         agents = cur.execute(
-            "SELECT name, lang, groups_per_page FROM agent ORDER BY name"
+            "SELECT name, lang, groups_per_page, burned_at FROM agent ORDER BY name"
         ).fetchall()
         pages = cur.execute(
             "SELECT agent, book, state, COUNT(*) FROM page GROUP BY agent, book, state"
@@ -115,8 +117,9 @@ def accounts(station: Station) -> list[AgentAccount]:
             queued=traffic[(name, "queued", False)] + traffic[(name, "queued", True)],
             sent=traffic[(name, "sent", False)] + traffic[(name, "sent", True)],
             dummies_sent=traffic[(name, "sent", True)],
+            burned_at=burned,
         )
-        for name, lang, g in agents
+        for name, lang, g, burned in agents
     ]
 
 
@@ -180,6 +183,7 @@ def _counts(cur: Cursor) -> dict[str, int]:
         "pages_spoiled": "SELECT COUNT(*) FROM page WHERE state = 'spoiled'",
         "messages_queued": "SELECT COUNT(*) FROM message WHERE state = 'queued'",
         "messages_sent": "SELECT COUNT(*) FROM message WHERE state = 'sent'",
+        "messages_cancelled": "SELECT COUNT(*) FROM message WHERE state = 'cancelled'",
         "dummies_sent": "SELECT COUNT(*) FROM message WHERE state = 'sent' AND dummy",
         "transmissions": "SELECT COUNT(*) FROM transmission",
         "audit_entries": "SELECT COUNT(*) FROM audit",
@@ -219,7 +223,9 @@ def _audit_problems(cur: Cursor, counts: dict[str, int]) -> list[str]:
     logged = Counter({str(a): int(n) for a, n in rows})
     expect = {
         Action.TAKE: counts["pages_taken"] + counts["pages_used"] + _spoiled_taken(cur),
-        Action.QUEUE: counts["messages_queued"] + counts["messages_sent"],
+        Action.QUEUE: counts["messages_queued"]
+        + counts["messages_sent"]
+        + counts["messages_cancelled"],
         Action.SEND: counts["transmissions"],
         Action.SPOIL: counts["pages_spoiled"],
     }

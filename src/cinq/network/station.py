@@ -94,6 +94,9 @@ class Action(StrEnum):
     SPOIL = "spoil"
     GRANT = "grant"
     READ = "read"
+    EXTEND = "extend"
+    BURN = "burn"
+    CANCEL = "cancel"
 
 
 def now() -> str:
@@ -422,11 +425,17 @@ class Station:
             yield
 
     def _insert_pages(
-        self, cur: Cursor, call: str, books: dict[str, list[PageSpec]], slots: list[int | None]
+        self,
+        cur: Cursor,
+        call: str,
+        books: dict[str, list[PageSpec]],
+        slots: list[int | None],
+        first: int = 1,
     ) -> None:
+        """Store ``books``' pages, numbered from ``first``, sealed under ``slots``."""
         it = iter(slots)
         for book, specs in books.items():
-            for number, spec in enumerate(specs, 1):
+            for number, spec in enumerate(specs, first):
                 slot = next(it)
                 assert spec.digits is not None
                 aad = self._aad(call, book, spec.page_id)
@@ -512,15 +521,23 @@ class Station:
             ).fetchone()
             if row is None:
                 self._agent(cur, call)
-                raise KeyManagementError(
-                    f"agent {call}'s send book is used up: add pages before queueing more"
-                )
+                raise KeyManagementError(self._no_page_why(cur, call))
             cur.execute(
                 "UPDATE page SET state = 'taken', taken_by = ?, taken_at = ? WHERE id = ?",
                 (self.session, now(), row[0]),
             )
             self._audit(cur, Action.TAKE, agent=call, page_id=row[1])
         return _Taken(int(row[0]), str(row[1]), bytes(row[2]), row[3])
+
+    @staticmethod
+    def _no_page_why(cur: Cursor, call: str) -> str:
+        burned = cur.execute("SELECT burned_at FROM agent WHERE name = ?", (call,)).fetchone()
+        if burned is not None and burned[0] is not None:
+            return f"agent {call} was burned on {burned[0]}: nothing more goes to it"
+        return (
+            f"agent {call}'s send book is used up: `cinq network agent extend {call}` adds "
+            "pages (export the agent's books again for it)"
+        )
 
     def _record(self, call: str, taken: _Taken, groups: str, dummy: bool, at: str) -> int:
         with self.db.write() as cur:
@@ -565,13 +582,21 @@ class Station:
 
     def slots(self, schedule: Schedule, start: datetime, end: datetime) -> list[Slot]:
         """The slots of ``schedule`` from ``start`` to ``end`` for this station's
-        agents; refused if the schedule calls an agent the station does not have."""
+        agents (those burned left out of "all"); refused if the schedule names an agent
+        the station does not have, or one burned."""
         with self.db.read() as cur:
-            agents = [str(r[0]) for r in cur.execute("SELECT name FROM agent").fetchall()]
+            rows = cur.execute("SELECT name, burned_at FROM agent").fetchall()
+        agents = [str(name) for name, burned in rows if burned is None]
         slots = schedule.slots(start, end, agents)
         unknown = sorted({s.agent for s in slots} - set(agents))
         if unknown:
-            raise BadInput(f"the schedule calls agent {unknown[0]}: station {self.name} has none")
+            burned = unknown[0] in {str(name) for name, _ in rows}
+            why = (
+                "was burned: take it off the schedule"
+                if burned
+                else f"is not in station {self.name}"
+            )
+            raise BadInput(f"the schedule calls agent {unknown[0]}, which {why}")
         return slots
 
     # -- transmitting --------------------------------------------------------------------

@@ -82,7 +82,7 @@ def _tables(serial: str, blob: str, boolean: str) -> list[str]:
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """CREATE TABLE agent (
             name TEXT PRIMARY KEY, lang TEXT NOT NULL, groups_per_page INTEGER NOT NULL,
-            created_at TEXT NOT NULL, exported_at TEXT)""",
+            created_at TEXT NOT NULL, exported_at TEXT, burned_at TEXT)""",
         f"""CREATE TABLE page (
             id {serial}, agent TEXT NOT NULL REFERENCES agent (name),
             book TEXT NOT NULL CHECK (book IN ('send', 'receive')),
@@ -96,7 +96,8 @@ def _tables(serial: str, blob: str, boolean: str) -> list[str]:
         f"""CREATE TABLE message (
             id {serial}, agent TEXT NOT NULL REFERENCES agent (name),
             page INTEGER NOT NULL UNIQUE REFERENCES page (id), dummy {boolean} NOT NULL,
-            groups TEXT NOT NULL, state TEXT NOT NULL CHECK (state IN ('queued', 'sent')),
+            groups TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'cancelled')),
             queued_by TEXT NOT NULL, queued_at TEXT NOT NULL)""",
         "CREATE INDEX message_queue ON message (agent, state, dummy, id)",
         f"""CREATE TABLE transmission (
@@ -182,7 +183,7 @@ def _pg_roles(station_id: str) -> list[str]:
         f"GRANT UPDATE (state) ON message TO {op}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {op}",
         f"GRANT INSERT ON agent, page TO {sup}",
-        f"GRANT UPDATE (exported_at) ON agent TO {sup}",
+        f"GRANT UPDATE (exported_at, burned_at) ON agent TO {sup}",
     ]
 
 

@@ -594,3 +594,13 @@ def test_only_a_supervisor_burns_and_the_keys_go(pg_url: str, tmp_path: Path) ->
     for slot in slots:
         with pytest.raises(PageBurned):
             kf.open(slot, b"", b"")
+
+
+def test_a_key_file_that_cannot_be_written_is_a_clear_refusal(tmp_path: Path) -> None:
+    keys = KeyFile.create(tmp_path / "keys.bin")
+    full = KeyFile(Path("/dev/full"))  # every write: ENOSPC, as on a full disk
+    with pytest.raises(KeyManagementError, match="cannot add keys to key file /dev/full"):
+        full.allocate(2)
+    with pytest.raises(KeyManagementError, match="cannot destroy keys in key file /dev/full"):
+        full.shred([0])
+    assert list(keys.allocate(2)) == [0, 1]

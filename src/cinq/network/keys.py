@@ -38,6 +38,7 @@ What it does not protect:
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import secrets
@@ -113,13 +114,25 @@ class KeyFile:
     def allocate(self, count: int) -> range:
         """Append ``count`` fresh random keys; the slots they are in. Flushed to disk
         before returning, so no page is ever sealed under a key that is not kept."""
-        with self._fd(os.O_RDWR) as fd:
+        with self._fd(os.O_RDWR) as fd, self._writing("add keys to"):
             fcntl.flock(fd, fcntl.LOCK_EX)
             end = os.lseek(fd, 0, os.SEEK_END)
-            first = (end - len(HEADER)) // KEY_BYTES
-            os.pwrite(fd, secrets.token_bytes(KEY_BYTES * count), len(HEADER) + first * KEY_BYTES)
+            first = (end - len(HEADER)) // KEY_BYTES  # a short slot a full disk left is reused
+            keys = secrets.token_bytes(KEY_BYTES * count)
+            if os.pwrite(fd, keys, len(HEADER) + first * KEY_BYTES) != len(keys):
+                raise OSError(errno.ENOSPC, "the keys were written only in part")
             os.fsync(fd)
         return range(first, first + count)
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """An OSError while writing keys (a full disk) as a clear refusal."""
+        try:
+            yield
+        except OSError as exc:
+            raise KeyManagementError(
+                f"cannot {what} key file {self.path}: {exc.strerror or exc}"
+            ) from None
 
     def _key(self, slot: int) -> bytes:
         with self._fd(os.O_RDONLY) as fd:
@@ -156,7 +169,7 @@ class KeyFile:
         """Overwrite the keys of ``slots`` with zeros in place and flush to disk."""
         if not slots:
             return
-        with self._fd(os.O_RDWR) as fd:
+        with self._fd(os.O_RDWR) as fd, self._writing("destroy keys in"):
             for slot in slots:
-                os.pwrite(fd, _ZERO, len(HEADER) + slot * KEY_BYTES)
+                os.pwrite(fd, _ZERO, len(HEADER) + slot * KEY_BYTES)  # in place: never short
             os.fsync(fd)
